@@ -1,0 +1,1 @@
+"""Preservation: AIP building, storage backends, fixity, retention, disposal, export."""

@@ -1,0 +1,1 @@
+"""Domain model: agencies, fonds, dossiers, documents, components, their codes and enums."""

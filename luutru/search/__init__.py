@@ -1,0 +1,1 @@
+"""Search: an ``Index`` protocol with a tantivy (embedded) and an Elasticsearch backend."""
