@@ -1,1 +1,1 @@
-"""catalog"""
+"""Catalog: SQLAlchemy tables and queries; derived from the AIPs, rebuilt by reindex."""

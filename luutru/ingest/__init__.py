@@ -1,1 +1,1 @@
-"""ingest"""
+"""Ingest: transfer sources, catalogue parsing, 02/2019 validation, file checks, pipeline."""

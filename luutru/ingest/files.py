@@ -1,0 +1,149 @@
+"""Catalogue ↔ files: every listed file present, every present file listed, names safe.
+
+Vietnamese file names arrive in NFC from Windows and in NFD from macOS.  A listed name
+matches a file on disk when both are equal after NFC normalisation; two files on disk
+whose names differ only by normalisation are a conflict (they would be one name on
+another system).  Paths in the catalogue must stay inside the transfer.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..records.findings import Finding, error, info, warning
+from ..records.model import DocumentRecord
+
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class FileMatch:
+    document: DocumentRecord
+    disk_path: Path  # real path on disk (may be NFD)
+    relpath: str  # NFC relative path, as listed
+    size: int
+
+
+@dataclass
+class FilesCheck:
+    matches: dict[str, FileMatch] = field(default_factory=dict)  # document identifier → match
+    findings: list[Finding] = field(default_factory=list)
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def unsafe_listed_path(path: str) -> str | None:
+    """Why a catalogue path is unsafe, or None."""
+    if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        return "absolute"
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if ".." in parts:
+        return "parent"
+    return None
+
+
+def scan_files(root: Path) -> list[str]:
+    """Relative POSIX paths of regular files under root, as on disk (not normalised)."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if p.is_symlink() or not p.is_file():
+                continue  # reported by the source scan
+            out.append(p.relative_to(root).as_posix())
+    return out
+
+
+def check_files(root: Path, documents: list[DocumentRecord], catalogue_files: set[str],
+                raw_paths: list[tuple[str, str | None, str | None, str]] | None = None) -> FilesCheck:
+    """Match listed documents to files on disk.
+
+    ``raw_paths`` lists (path, dossier, document, row) of *every* catalogue row with a
+    path, valid or not, so unlisted-file detection does not blame files whose row had
+    other errors.
+    """
+    res = FilesCheck()
+    on_disk = scan_files(root)
+    by_nfc: dict[str, list[str]] = defaultdict(list)
+    for rel in on_disk:
+        by_nfc[nfc(rel)].append(rel)
+    for key, names in by_nfc.items():
+        if len(names) > 1:
+            res.findings.append(error(
+                "FILE_NAME_CONFLICT",
+                f"Các tệp {', '.join(repr(n) for n in names)} có cùng tên khi chuẩn hóa Unicode (NFC/NFD). "
+                "Sửa: giữ lại một tệp, đổi tên hoặc xóa tệp còn lại.",
+                f"Files {', '.join(repr(n) for n in names)} have the same name once Unicode-normalised (NFC/NFD). "
+                "Fix: keep one, rename or delete the other.",
+                file=key, details={"names": names}))
+    listed: dict[str, list[str]] = defaultdict(list)
+    all_listed_paths = {nfc(p[0]) for p in (raw_paths or [])} | {nfc(d.path) for d in documents}
+    for doc in documents:
+        where = {"dossier": doc.dossier_code, "document": doc.identifier, "file": doc.path}
+        path = nfc(doc.path.replace("\\", "/"))
+        why = unsafe_listed_path(path)
+        if why:
+            res.findings.append(error(
+                "PATH_ESCAPE",
+                f"Đường dẫn tệp '{doc.path}' trỏ ra ngoài gói nộp lưu ({why}). Sửa: ghi đường dẫn tương đối, ví dụ files/05/0001.pdf.",
+                f"File path '{doc.path}' escapes the transfer ({why}). Fix: write a relative path, e.g. files/05/0001.pdf.",
+                **where))
+            continue
+        listed[path].append(doc.identifier)
+        names = by_nfc.get(path)
+        if not names:
+            res.findings.append(error(
+                "FILE_MISSING",
+                f"Văn bản {doc.identifier}: tệp '{doc.path}' có trong mục lục nhưng không có trong gói. "
+                "Sửa: bổ sung tệp hoặc sửa đường dẫn trong mục lục.",
+                f"Document {doc.identifier}: file '{doc.path}' is listed but not in the transfer. "
+                "Fix: add the file or correct its path in the catalogue.", **where))
+            continue
+        if len(names) > 1:
+            continue  # conflict reported above
+        disk = names[0]
+        if disk != path:
+            res.findings.append(info(
+                "FILE_NAME_NFD",
+                f"Tên tệp '{doc.path}' trên đĩa ở dạng Unicode NFD; đã khớp với mục lục (NFC) và được lưu với tên NFC.",
+                f"File name '{doc.path}' is NFD on disk; matched to the catalogue (NFC) and stored under its NFC name.",
+                **where))
+        p = root / disk
+        size = p.stat().st_size
+        if size == 0:
+            res.findings.append(error(
+                "FILE_EMPTY",
+                f"Tệp '{doc.path}' rỗng (0 byte). Sửa: gửi lại tệp đúng.",
+                f"File '{doc.path}' is empty (0 bytes). Fix: send the right file.", **where))
+            continue
+        res.matches[doc.identifier] = FileMatch(doc, p, path, size)
+    for path, idents in listed.items():
+        if len(idents) > 1:
+            for ident in idents:
+                res.matches.pop(ident, None)
+            res.findings.append(error(
+                "FILE_LISTED_TWICE",
+                f"Tệp '{path}' được gán cho nhiều văn bản ({', '.join(idents)}). Sửa: mỗi văn bản một tệp riêng.",
+                f"File '{path}' is listed for several documents ({', '.join(idents)}). Fix: one file per document.",
+                file=path, details={"documents": idents}))
+    for key, names in sorted(by_nfc.items()):
+        if key in all_listed_paths or key in catalogue_files:
+            continue
+        if PurePosixPath(key).name in IGNORED_NAMES:
+            res.findings.append(warning(
+                "FILE_IGNORED",
+                f"Tệp hệ thống '{key}' bị bỏ qua.", f"System file '{key}' is ignored.", file=key))
+            continue
+        res.findings.append(error(
+            "FILE_UNLISTED",
+            f"Tệp '{key}' có trong gói nhưng không có trong mục lục. Sửa: thêm văn bản tương ứng vào mục lục hoặc xóa tệp.",
+            f"File '{key}' is in the transfer but not in the catalogue. Fix: list its document in the catalogue or remove the file.",
+            file=key))
+    return res

@@ -1,0 +1,204 @@
+"""Transfer sources: a folder, a ``.zip`` or a BagIt bag, opened as a staged folder.
+
+Whatever the packaging, the pipeline sees one directory (the transfer root) holding
+the catalogue and the files.  Opening never trusts the input: zip members that escape
+the root (``../``, absolute paths, drive letters), symlinks, and device files become
+findings; a bag's own manifests are verified with bagit-python and every failing file
+is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import bagit
+
+from ..records.findings import Finding, error, warning
+
+ZIP_SYMLINK_MODE = 0o120000
+
+
+@dataclass
+class OpenedTransfer:
+    """A transfer ready to read: ``root`` is the folder holding catalogue and files."""
+
+    source: Path
+    kind: str  # "folder" | "zip" | "bag"
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    staging: Path | None = None  # to remove when done (zip extraction)
+
+    def cleanup(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _unsafe_member(name: str) -> str | None:
+    """Why a zip member name is unsafe, or None."""
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute"
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if ".." in parts:
+        return "parent"
+    return None
+
+
+def _path_escape(name: str, why: str) -> Finding:
+    return error(
+        "PATH_ESCAPE",
+        f"Đường dẫn '{name}' trỏ ra ngoài gói nộp lưu ({why}). Sửa: đóng gói lại với đường dẫn tương đối "
+        "bên trong thư mục gói, không dùng '../' hay đường dẫn tuyệt đối.",
+        f"Path '{name}' escapes the transfer ({why}). Fix: repackage with relative paths inside "
+        "the transfer folder, without '../' or absolute paths.",
+        file=name,
+    )
+
+
+def _symlink(name: str) -> Finding:
+    return error(
+        "SYMLINK",
+        f"'{name}' là liên kết tượng trưng (symlink). Sửa: thay bằng chính tệp đó.",
+        f"'{name}' is a symbolic link. Fix: put the real file in its place.",
+        file=name,
+    )
+
+
+def extract_zip(zip_path: Path, dest: Path) -> list[Finding]:
+    """Extract safely: unsafe members are reported and skipped, never written."""
+    findings: list[Finding] = []
+    dest.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            why = _unsafe_member(name)
+            if why:
+                findings.append(_path_escape(name, why))
+                continue
+            mode = (info.external_attr >> 16) & 0o170000
+            if mode == ZIP_SYMLINK_MODE:
+                findings.append(_symlink(name))
+                continue
+            target = dest / name
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+    return findings
+
+
+def _single_top_dir(root: Path) -> Path:
+    """A zip often wraps the transfer in one folder: descend into it."""
+    entries = [p for p in root.iterdir() if not p.name.startswith("__MACOSX")]
+    if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+        return entries[0]
+    return root
+
+
+def _bag_findings(bag_dir: Path) -> list[Finding]:
+    findings: list[Finding] = []
+    try:
+        bag = bagit.Bag(str(bag_dir))
+        bag.validate(processes=1)
+    except bagit.BagValidationError as e:
+        details = getattr(e, "details", None) or []
+        for d in details:
+            path = getattr(d, "path", "?")
+            if isinstance(d, bagit.ChecksumMismatch):
+                findings.append(error(
+                    "BAG_CHECKSUM_MISMATCH",
+                    f"Tệp '{path}' không khớp mã băm trong manifest của túi BagIt. Sửa: gửi lại tệp gốc hoặc tạo lại túi.",
+                    f"File '{path}' does not match the bag manifest checksum. Fix: resend the original file or rebuild the bag.",
+                    file=path, details={"expected": d.expected, "found": d.found, "algorithm": d.algorithm},
+                ))
+            elif isinstance(d, bagit.FileMissing):
+                findings.append(error(
+                    "BAG_FILE_MISSING",
+                    f"Manifest của túi BagIt liệt kê '{path}' nhưng tệp không có. Sửa: bổ sung tệp hoặc tạo lại túi.",
+                    f"The bag manifest lists '{path}' but the file is missing. Fix: add the file or rebuild the bag.",
+                    file=path,
+                ))
+            elif isinstance(d, bagit.UnexpectedFile):
+                findings.append(error(
+                    "BAG_UNEXPECTED_FILE",
+                    f"Tệp '{path}' có trong túi BagIt nhưng không có trong manifest. Sửa: tạo lại túi.",
+                    f"File '{path}' is in the bag but not in its manifest. Fix: rebuild the bag.",
+                    file=path,
+                ))
+            else:
+                findings.append(error("BAG_INVALID", f"Túi BagIt lỗi: {d}", f"Invalid bag: {d}", file=path))
+        if not details:
+            findings.append(error("BAG_INVALID", f"Túi BagIt không hợp lệ: {e.message}. Sửa: tạo lại túi.",
+                                  f"Invalid BagIt bag: {e.message}. Fix: rebuild the bag.")) 
+    except bagit.BagError as e:
+        findings.append(error("BAG_INVALID", f"Túi BagIt không hợp lệ: {e}. Sửa: tạo lại túi.",
+                              f"Invalid BagIt bag: {e}. Fix: rebuild the bag."))
+    return findings
+
+
+def scan_links(root: Path) -> list[Finding]:
+    """Symlinks and special files anywhere under root (not followed)."""
+    findings: list[Finding] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in list(dirnames) + filenames:
+            p = Path(dirpath) / name
+            rel = p.relative_to(root).as_posix()
+            st = os.lstat(p)
+            if stat.S_ISLNK(st.st_mode):
+                findings.append(_symlink(rel))
+                if name in dirnames:
+                    dirnames.remove(name)
+            elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                findings.append(error(
+                    "SPECIAL_FILE",
+                    f"'{rel}' không phải tệp thông thường. Sửa: xóa khỏi gói nộp lưu.",
+                    f"'{rel}' is not a regular file. Fix: remove it from the transfer.", file=rel))
+    return findings
+
+
+def is_bag(path: Path) -> bool:
+    return (path / "bagit.txt").is_file() and (path / "data").is_dir()
+
+
+def open_transfer(path: Path, work_dir: Path) -> OpenedTransfer:
+    """Open a transfer for reading; unsafe content becomes findings, never a traceback."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if path.is_file():
+        if not zipfile.is_zipfile(path):
+            t = OpenedTransfer(path, "file", path.parent)
+            t.findings.append(error(
+                "TRANSFER_NOT_RECOGNISED",
+                f"'{path.name}' không phải thư mục, tệp .zip hay túi BagIt. Sửa: nộp một thư mục hoặc tệp .zip chứa mục lục và các tệp.",
+                f"'{path.name}' is not a folder, .zip or BagIt bag. Fix: submit a folder or .zip holding the catalogue and the files.",
+            ))
+            return t
+        staging = Path(work_dir) / f"unzip-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            findings = extract_zip(path, staging)
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            shutil.rmtree(staging, ignore_errors=True)
+            t = OpenedTransfer(path, "zip", staging)
+            t.findings.append(error("ZIP_CORRUPT", f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
+                                    f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
+            return t
+        root = _single_top_dir(staging)
+        kind = "zip"
+        if is_bag(root):
+            findings += _bag_findings(root)
+            root, kind = root / "data", "bag"
+        findings += scan_links(root)
+        return OpenedTransfer(path, kind, root, findings, staging)
+    if is_bag(path):
+        findings = scan_links(path)
+        if not findings:
+            findings = _bag_findings(path)
+        return OpenedTransfer(path, "bag", path / "data", findings)
+    return OpenedTransfer(path, "folder", path, scan_links(path))
