@@ -8,7 +8,8 @@ severity, what it concerns, and a bilingual message that says how to fix it.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 from typing import Any, Iterable
 
 
@@ -37,7 +38,7 @@ class Finding:
     file: str | None = None
     row: str | None = None  # e.g. "HoSo!5" or "van_ban.csv:12"
     field: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
     def is_error(self) -> bool:

@@ -4,18 +4,52 @@ Layout: ``<root>/aips/<aip_id>/`` holds one bag.  A new AIP is first assembled i
 ``<root>/.incoming/<random>/`` on the same file system, flushed to disk, then renamed
 into place in one ``rename(2)``: readers see no AIP or a complete one.  Leftovers in
 ``.incoming`` after a crash are never visible and are swept by :meth:`sweep_incoming`.
+
+Every file is hashed (SHA-256) while it is copied and compared with the bag manifest.
+Stored files are made read-only, and ``<root>/locks/<aip_id>.json`` records the
+retention date and hold; :meth:`LocalStorage.delete_aip` refuses before the date or
+under a hold, the same rule S3 Object Lock enforces in the object store.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import stat
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlparse
 
-from .base import AipNotFound, StorageError, StoredAip
+from ...records.timeutil import iso_vn
+from ..locks import LockState, check_extension
+from .bagfiles import bag_files, check_digest, copy_hashing, expected_digests, nfc
+from .base import AipNotFound, ChecksumMismatch, LockedError, StorageError, StoredAip
+
+_READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+def _make_writable(path: Path) -> None:
+    for dirpath, dirs, files in os.walk(path):
+        os.chmod(dirpath, 0o755)
+        for name in files:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+
+
+def _make_read_only(path: Path) -> None:
+    for dirpath, dirs, files in os.walk(path):
+        for name in files:
+            os.chmod(os.path.join(dirpath, name), _READ_ONLY)
+
+
+def _fsync_dir(path: Path) -> None:
+    dfd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -41,9 +75,11 @@ class LocalStorage:
         self.url = self.root.resolve().as_uri() if self.root.exists() else self.root.absolute().as_uri()
         self.aips = self.root / "aips"
         self.incoming = self.root / ".incoming"
+        self.locks = self.root / "locks"
         try:
             self.aips.mkdir(parents=True, exist_ok=True)
             self.incoming.mkdir(parents=True, exist_ok=True)
+            self.locks.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StorageError(f"cannot create storage directory {self.root}: {e}") from e
 
@@ -58,29 +94,48 @@ class LocalStorage:
             raise StorageError(f"invalid AIP id: {aip_id!r}")
         return self.aips / aip_id
 
-    def put_aip(self, aip_id: str, bag_dir: Path) -> StoredAip:
+    def put_aip(
+        self,
+        aip_id: str,
+        bag_dir: Path,
+        *,
+        retain_until: date | None = None,
+        legal_hold: bool = False,
+    ) -> StoredAip:
         final = self._dir(aip_id)
         if final.exists():
             raise StorageError(f"AIP {aip_id} already exists in {self.url}")
+        bag_dir = Path(bag_dir)
+        expected = expected_digests(bag_dir)
         tmp = self.incoming / f"{aip_id}.{uuid.uuid4().hex}"
-        try:
-            shutil.copytree(bag_dir, tmp)
-            _fsync_tree(tmp)
-            os.rename(tmp, final)  # atomic on one file system; fails if final appeared meanwhile
-            dfd = os.open(self.aips, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise StorageError(f"could not store AIP {aip_id} in {self.url}: {e.strerror or e}") from e
         files = 0
         size = 0
-        for p in final.rglob("*"):
-            if p.is_file():
+        try:
+            tmp.mkdir()
+            for rel in bag_files(bag_dir):
+                target = tmp / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(bag_dir / rel, "rb") as src, open(target, "wb") as dst:
+                    digest, n = copy_hashing(src, dst)
+                check_digest(aip_id, rel, expected.get(nfc(rel)), digest, self.url)
                 files += 1
-                size += p.stat().st_size
+                size += n
+            missing = set(expected) - {nfc(r) for r in bag_files(bag_dir)}
+            if missing:
+                raise StorageError(f"bag {bag_dir} lacks files its manifest lists: {sorted(missing)[:10]}")
+            _make_read_only(tmp)
+            _fsync_tree(tmp)
+            # The lock is in place before the AIP becomes visible.
+            self._write_lock(aip_id, LockState(retain_until, legal_hold), event="stored")
+            os.rename(tmp, final)  # atomic on one file system; fails if final appeared meanwhile
+            _fsync_dir(self.aips)
+        except (OSError, StorageError) as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not final.exists():
+                self._lock_path(aip_id).unlink(missing_ok=True)
+            if isinstance(e, StorageError):
+                raise
+            raise StorageError(f"could not store AIP {aip_id} in {self.url}: {e.strerror or e}") from e
         return StoredAip(aip_id, final.as_uri(), files, size)
 
     def has_aip(self, aip_id: str) -> bool:
@@ -117,21 +172,120 @@ class LocalStorage:
         if not d.is_dir():
             raise AipNotFound(aip_id)
         shutil.copytree(d, dest)
+        _make_writable(dest)
         return dest
 
-    def delete_aip(self, aip_id: str) -> None:
+    # -- locks -------------------------------------------------------------------------
+
+    def _lock_path(self, aip_id: str) -> Path:
+        self._dir(aip_id)  # validates the id
+        return self.locks / f"{aip_id}.json"
+
+    def _write_lock(self, aip_id: str, state: LockState, *, event: str) -> None:
+        path = self._lock_path(aip_id)
+        history = []
+        if path.exists():
+            history = json.loads(path.read_text("utf-8")).get("history", [])
+        history.append(
+            {
+                "at": iso_vn(),
+                "event": event,
+                "retain_until": state.retain_until.isoformat() if state.retain_until else None,
+                "legal_hold": state.legal_hold,
+            }
+        )
+        doc = {
+            "aip_id": aip_id,
+            "retain_until": state.retain_until.isoformat() if state.retain_until else None,
+            "legal_hold": state.legal_hold,
+            "history": history,
+        }
+        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(self.locks)
+
+    def lock_state(self, aip_id: str) -> LockState:
+        if not self.has_aip(aip_id):
+            raise AipNotFound(aip_id)
+        path = self._lock_path(aip_id)
+        if not path.exists():
+            return LockState()
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+            until = date.fromisoformat(doc["retain_until"]) if doc.get("retain_until") else None
+            return LockState(until, bool(doc.get("legal_hold")))
+        except (ValueError, KeyError, TypeError) as e:
+            # A damaged lock record must never make an AIP deletable: treat it as held.
+            raise LockedError(f"lock record {path} is unreadable ({e}); repair it before changing {aip_id}") from e
+
+    def extend_retention(self, aip_id: str, until: date) -> LockState:
+        current = self.lock_state(aip_id)
+        check_extension(current, until, aip_id)
+        new = LockState(until, current.legal_hold)
+        self._write_lock(aip_id, new, event="retention extended")
+        return new
+
+    def set_hold(self, aip_id: str, on: bool) -> LockState:
+        current = self.lock_state(aip_id)
+        new = LockState(current.retain_until, bool(on))
+        self._write_lock(aip_id, new, event="hold on" if on else "hold off")
+        return new
+
+    def delete_aip(self, aip_id: str, *, all_versions: bool = True) -> None:
         d = self._dir(aip_id)
         if not d.is_dir():
             raise AipNotFound(aip_id)
+        state = self.lock_state(aip_id)
+        if state.blocks_deletion():
+            raise LockedError(f"AIP {aip_id} in {self.url} cannot be deleted: {state.reason()}")
         # Move out of sight first so a crash never leaves a half-deleted visible AIP.
         trash = self.incoming / f"deleting.{aip_id}.{uuid.uuid4().hex}"
         os.rename(d, trash)
+        _make_writable(trash)
         shutil.rmtree(trash)
+        self._lock_path(aip_id).unlink(missing_ok=True)
+
+    # -- repair ------------------------------------------------------------------------
+
+    def repair_file(self, aip_id: str, relpath: str, src: BinaryIO, *, sha256: str) -> None:
+        d = self._dir(aip_id)
+        if not d.is_dir():
+            raise AipNotFound(aip_id)
+        target = self.path_of(aip_id, relpath)
+        tmp = self.incoming / f"repair.{uuid.uuid4().hex}"
+        try:
+            with open(tmp, "wb") as dst:
+                digest, _n = copy_hashing(src, dst)
+                dst.flush()
+                os.fsync(dst.fileno())
+            if digest != sha256:
+                raise ChecksumMismatch(
+                    f"repair of {aip_id}/{relpath} refused: the source bytes hash to {digest}, not {sha256}"
+                )
+            os.chmod(tmp, _READ_ONLY)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def remove_stray_file(self, aip_id: str, relpath: str) -> None:
+        target = self.path_of(aip_id, relpath)
+        if target.is_file():
+            target.unlink()
 
     def sweep_incoming(self) -> int:
         """Remove leftovers of interrupted writes; returns how many were removed."""
         n = 0
         for p in self.incoming.iterdir():
-            shutil.rmtree(p, ignore_errors=True)
+            if p.is_dir():
+                _make_writable(p)
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
             n += 1
         return n

@@ -1,0 +1,114 @@
+"""Writing catalog rows from an AIP's own metadata.
+
+Ingest and reindex both go through :func:`load_aip_metadata` + :func:`upsert_dossier`,
+so a catalog rebuilt from storage is the catalog ingest wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import models as m
+
+
+@dataclass
+class AipMetadata:
+    aip_id: str
+    dossier: dict[str, Any]
+    documents: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    manifest_sha256: str  # hash of manifest-sha256.txt: identifies the content
+    texts: dict[str, str]
+
+    @property
+    def code(self) -> str:
+        return self.dossier["ma_ho_so"]
+
+
+def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True) -> AipMetadata:
+    def read(rel: str) -> bytes:
+        with storage.open_file(aip_id, rel) as fh:
+            return fh.read()
+
+    manifest = read("manifest-sha256.txt")
+    dossier = json.loads(read("data/metadata/dossier.json"))
+    documents = json.loads(read("data/metadata/documents.json"))
+    events = json.loads(read("data/metadata/premis.json"))
+    texts: dict[str, str] = {}
+    if with_text:
+        for doc in documents:
+            for comp in doc.get("_service", {}).get("components", []):
+                if comp.get("role") == "text":
+                    texts[doc["ma_dinh_danh_van_ban"]] = read(comp["path"]).decode("utf-8", "replace")
+    return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts)
+
+
+def _d(s: str) -> date:
+    return date.fromisoformat(s)
+
+
+def upsert_dossier(s: Session, meta: AipMetadata, *, status: str = "stored") -> None:
+    """Replace the catalog rows of one dossier with those described by its AIP."""
+    d = meta.dossier
+    svc = d.get("_service", {})
+    agency = s.get(m.Agency, d["ma_co_quan"])
+    if agency is None:
+        s.add(m.Agency(code=d["ma_co_quan"], name=d["ten_co_quan"]))
+        s.add(m.Fonds(code=d["ma_co_quan"], agency_code=d["ma_co_quan"], name=d["ten_co_quan"]))
+        s.flush()
+    code = d["ma_ho_so"]
+    delete_dossier_rows(s, code)
+    s.add(m.Dossier(
+        code=code, fonds_code=d["ma_co_quan"], transfer_id=svc.get("transfer_id"), year=d["nam_hinh_thanh"],
+        number=d["so_ky_hieu_ho_so"], title=d["tieu_de"], retention_years=svc.get("retention_years"),
+        access=svc.get("access_regime", ""), start_date=_d(d["thoi_gian_bat_dau"]), end_date=_d(d["thoi_gian_ket_thuc"]),
+        aip_id=meta.aip_id, stored_at=svc.get("ingested_at", ""), status=status,
+        manifest_sha256=meta.manifest_sha256, meta={k: v for k, v in d.items() if k != "_service"},
+    ))
+    s.flush()
+    for doc in meta.documents:
+        dsvc = doc.get("_service", {})
+        ident = doc["ma_dinh_danh_van_ban"]
+        s.add(m.Document(
+            identifier=ident, dossier_code=code, sequence=doc["so_thu_tu"], doc_type=doc["ten_loai_van_ban"],
+            number=str(doc["so_van_ban"]), notation=doc["ky_hieu_van_ban"], issued=_d(doc["ngay_van_ban"]),
+            issuer=doc["co_quan_ban_hanh"], abstract=doc["trich_yeu"], access=dsvc.get("access_regime", ""),
+            reliability=dsvc.get("reliability", ""), meta={k: v for k, v in doc.items() if k != "_service"},
+        ))
+        for comp in dsvc.get("components", []):
+            s.add(m.File(
+                document_identifier=ident, role=comp["role"], path=comp["path"], original_name=comp["original_name"],
+                size=comp["size"], sha256=comp["sha256"], mime=comp.get("mime"), puid=comp.get("puid"),
+                signature_status=comp.get("signature_status"),
+            ))
+    for ev in meta.events:
+        s.merge(m.Event(
+            id=ev["event_id"], dossier_code=code, object=ev["object"], event_type=ev["event_type"],
+            outcome=ev["outcome"], detail=ev.get("detail", ""), outcome_detail=ev.get("outcome_detail", {}),
+            agent=ev["agent"], event_datetime=ev["event_datetime"],
+        ))
+
+
+def delete_dossier_rows(s: Session, code: str) -> None:
+    idents = list(s.scalars(select(m.Document.identifier).where(m.Document.dossier_code == code)))
+    if idents:
+        s.execute(delete(m.File).where(m.File.document_identifier.in_(idents)))
+        s.execute(delete(m.Document).where(m.Document.dossier_code == code))
+    s.execute(delete(m.Dossier).where(m.Dossier.code == code))
+    s.flush()
+
+
+def add_events(s: Session, dossier_code: str | None, events: list[dict[str, Any]]) -> None:
+    for ev in events:
+        s.merge(m.Event(
+            id=ev["event_id"], dossier_code=dossier_code, object=ev["object"], event_type=ev["event_type"],
+            outcome=ev["outcome"], detail=ev.get("detail", ""), outcome_detail=ev.get("outcome_detail", {}),
+            agent=ev["agent"], event_datetime=ev["event_datetime"],
+        ))

@@ -1,0 +1,107 @@
+"""The ingest report: what was decided and every finding, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..records.findings import Finding, Severity
+
+
+@dataclass
+class DossierOutcome:
+    code: str
+    title: str
+    status: str  # stored | already_stored | rejected | not_stored
+    documents: int
+    aip: str | None = None
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class IngestReport:
+    transfer_id: str
+    source: str
+    kind: str
+    status: str  # accepted | rejected | failed
+    started_at: str
+    finished_at: str | None = None
+    dossiers: list[DossierOutcome] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "transfer_id": self.transfer_id,
+            "source": self.source,
+            "kind": self.kind,
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "files": self.files,
+            "bytes": self.bytes,
+            "counts": self.counts(),
+            "dossiers": [asdict(d) for d in self.dossiers],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "IngestReport":
+        return cls(
+            transfer_id=d["transfer_id"], source=d["source"], kind=d["kind"], status=d["status"],
+            started_at=d["started_at"], finished_at=d.get("finished_at"),
+            dossiers=[DossierOutcome(**x) for x in d.get("dossiers", [])],
+            findings=[Finding.from_dict(x) for x in d.get("findings", [])],
+            files=d.get("files", 0), bytes=d.get("bytes", 0),
+        )
+
+
+STATUS_VI = {"accepted": "CHẤP NHẬN", "rejected": "TỪ CHỐI", "failed": "LỖI HỆ THỐNG", "running": "ĐANG XỬ LÝ"}
+SEV_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "THÔNG TIN"}
+
+
+def render_text(report: IngestReport, lang: str = "both") -> str:
+    """A readable report: summary, dossiers, then findings grouped by dossier."""
+    c = report.counts()
+    lines = [
+        f"Gói nộp lưu / Transfer: {report.source}  ({report.kind}, id {report.transfer_id})",
+        f"Kết quả / Result: {STATUS_VI.get(report.status, report.status)} / {report.status.upper()}",
+        f"Tệp / Files: {report.files}   Dung lượng / Bytes: {report.bytes}",
+        f"Lỗi / Errors: {c['error']}   Cảnh báo / Warnings: {c['warning']}   Thông tin / Notices: {c['info']}",
+        "",
+    ]
+    if report.dossiers:
+        w = max(len(d.code) for d in report.dossiers)
+        lines.append(f"{'Mã hồ sơ / Dossier':<{w}}  {'Trạng thái / Status':<16} VB/Docs  Lỗi/Err  Tiêu đề / Title")
+        for d in report.dossiers:
+            lines.append(f"{d.code:<{w}}  {d.status:<16} {d.documents:>7}  {d.errors:>7}  {d.title[:60]}")
+        lines.append("")
+    if report.findings:
+        lines.append("Phát hiện / Findings:")
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        for f in sorted(report.findings, key=lambda f: (order[f.severity], f.dossier or "", f.document or "", f.file or "")):
+            where = " ".join(x for x in (
+                f"hồ sơ={f.dossier}" if f.dossier else "", f"văn bản={f.document}" if f.document else "",
+                f"tệp={f.file}" if f.file else "", f"dòng={f.row}" if f.row else "") if x)
+            lines.append(f"- [{SEV_VI[f.severity.value]}/{f.severity.value}] {f.code}  {where}")
+            if lang in ("both", "vi"):
+                lines.append(f"    vi: {f.message_vi}")
+            if lang in ("both", "en"):
+                lines.append(f"    en: {f.message_en}")
+    return "\n".join(lines)

@@ -1,0 +1,243 @@
+"""Building an AIP: one BagIt bag per dossier.
+
+Layout of a bag (see docs/architecture.md)::
+
+    bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
+    data/metadata/dossier.json      dossier fields (Circular 02/2019) + service fields
+    data/metadata/documents.json    document fields + their components
+    data/metadata/premis.json       PREMIS events
+    data/metadata/text/<id>.txt     extracted full text (for the index)
+    data/objects/<document id>/<original file name>
+    data/objects/<document id>/preservation/<name>   preservation copy (e.g. PDF/A-2b)
+
+Payload files are copied and hashed in one pass; the payload manifest is written from
+those hashes and bagit-python writes bag-info (with Payload-Oxum) and the tag manifest,
+so a bag is read once, not twice.  bagit-python changes the working directory while it
+saves, so every call into it holds :data:`BAGIT_LOCK`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, Callable
+
+import bagit
+
+from .. import __version__
+from ..records.events import Event
+from ..records.model import DocumentRecord, DossierRecord
+from ..records.timeutil import iso_vn
+
+BAGIT_LOCK = threading.RLock()
+CHUNK = 1024 * 1024
+PROFILE = "luutru-aip/1"
+
+
+@dataclass
+class Component:
+    """One stored file of a document."""
+
+    document: str
+    role: str  # original | preservation | text
+    path: str  # bag-relative, e.g. data/objects/<id>/x.pdf
+    original_name: str
+    size: int
+    sha256: str
+    mime: str | None = None
+    puid: str | None = None
+    format_name: str | None = None
+    signature_status: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def copy_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Copy a file while computing its SHA-256; memory stays flat whatever the size."""
+    h = hashlib.sha256()
+    n = 0
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(src, "rb") if isinstance(src, Path) else src
+    try:
+        with open(dst, "wb") as out:
+            while True:
+                buf = fh.read(CHUNK)
+                if not buf:
+                    break
+                h.update(buf)
+                out.write(buf)
+                n += len(buf)
+                if progress:
+                    progress(len(buf))
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        if isinstance(src, Path):
+            fh.close()
+    return h.hexdigest(), n
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            buf = fh.read(CHUNK)
+            if not buf:
+                break
+            h.update(buf)
+    return h.hexdigest()
+
+
+def safe_component_name(name: str) -> str:
+    """NFC file name without directory parts or characters unsafe in object keys."""
+    name = unicodedata.normalize("NFC", PurePosixPath(name.replace("\\", "/")).name)
+    name = "".join("_" if c in '<>:"|?*\x00' or ord(c) < 32 else c for c in name)
+    return name or "file"
+
+
+class AipBuilder:
+    """Assembles one dossier's bag in a staging directory, then seals it."""
+
+    def __init__(self, staging: Path, dossier: DossierRecord, transfer_id: str):
+        self.root = Path(staging)
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        (self.root / "data" / "objects").mkdir(parents=True)
+        (self.root / "data" / "metadata").mkdir(parents=True)
+        self.dossier = dossier
+        self.transfer_id = transfer_id
+        self.components: list[Component] = []
+        self.events: list[Event] = []
+        self.documents: list[DocumentRecord] = []
+        self._hashes: dict[str, tuple[str, int]] = {}  # bag path → (sha256, size)
+
+    def _obj_path(self, document: str, name: str, sub: str | None = None) -> str:
+        parts = ["data", "objects", document] + ([sub] if sub else []) + [safe_component_name(name)]
+        return "/".join(parts)
+
+    def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None) -> Component:
+        rel = self._obj_path(doc.identifier, doc.path)
+        sha, size = copy_hashing(src, self.root / rel, progress)
+        self._hashes[rel] = (sha, size)
+        comp = Component(doc.identifier, "original", rel, doc.path, size, sha)
+        self.components.append(comp)
+        return comp
+
+    def original_path(self, comp: Component) -> Path:
+        return self.root / comp.path
+
+    def add_derivative(self, document: str, src: Path, role: str = "preservation", **meta: Any) -> Component:
+        rel = self._obj_path(document, src.name, role)
+        sha, size = copy_hashing(src, self.root / rel)
+        self._hashes[rel] = (sha, size)
+        comp = Component(document, role, rel, src.name, size, sha, **meta)
+        self.components.append(comp)
+        return comp
+
+    def add_text(self, document: str, text: str) -> Component:
+        rel = f"data/metadata/text/{document}.txt"
+        self._write_payload(rel, text.encode("utf-8"))
+        sha, size = self._hashes[rel]
+        comp = Component(document, "text", rel, f"{document}.txt", size, sha, mime="text/plain")
+        self.components.append(comp)
+        return comp
+
+    def _write_payload(self, rel: str, data: bytes) -> None:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        self._hashes[rel] = (hashlib.sha256(data).hexdigest(), len(data))
+
+    def _json(self, rel: str, obj: Any) -> None:
+        self._write_payload(rel, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8"))
+
+    def seal(self, ingested_at: str | None = None) -> Path:
+        """Write metadata, events and manifests; return the bag directory."""
+        ingested_at = ingested_at or iso_vn()
+        d = self.dossier
+        dossier_meta = dict(d.fields)
+        dossier_meta.update({
+            "_service": {
+                "transfer_id": self.transfer_id,
+                "ingested_at": ingested_at,
+                "retention_years": d.retention.years,
+                "access_regime": d.access.value,
+                "agent": f"luutru {__version__}",
+            }
+        })
+        docs = []
+        by_doc: dict[str, list[dict[str, Any]]] = {}
+        for c in self.components:
+            by_doc.setdefault(c.document, []).append(c.to_dict())
+        for doc in sorted(self.documents, key=lambda x: x.sequence):
+            entry = dict(doc.fields)
+            entry["_service"] = {
+                "access_regime": doc.access.value,
+                "reliability": doc.reliability.value,
+                "components": by_doc.get(doc.identifier, []),
+            }
+            docs.append(entry)
+        self._json("data/metadata/dossier.json", dossier_meta)
+        self._json("data/metadata/documents.json", docs)
+        self._json("data/metadata/premis.json", [e.to_dict() for e in self.events])
+        self._write_bag(d, ingested_at)
+        return self.root
+
+    def _write_bag(self, d: DossierRecord, ingested_at: str) -> None:
+        with open(self.root / "bagit.txt", "w", encoding="utf-8") as fh:
+            fh.write("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
+        with open(self.root / "manifest-sha256.txt", "w", encoding="utf-8") as fh:
+            for rel in sorted(self._hashes):
+                fh.write(f"{self._hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
+        total = sum(s for _h, s in self._hashes.values())
+        with open(self.root / "bag-info.txt", "w", encoding="utf-8") as fh:
+            fh.write(f"Bagging-Date: {ingested_at[:10]}\n")
+        with BAGIT_LOCK:
+            bag = bagit.Bag(str(self.root))
+            bag.info.update({
+                "Source-Organization": d.agency_name,
+                "Organization-Address": d.agency_code,
+                "External-Identifier": d.code,
+                "External-Description": d.title[:1000],
+                "Bag-Group-Identifier": d.agency_code,
+                "Internal-Sender-Identifier": self.transfer_id,
+                "Bagging-Date": ingested_at[:10],
+                "Bag-Software-Agent": f"luutru {__version__}",
+                "BagIt-Profile-Identifier": PROFILE,
+                "Payload-Oxum": f"{total}.{len(self._hashes)}",
+            })
+            bag.save(manifests=False)
+
+
+def read_manifest(read_text: Callable[[str], str]) -> dict[str, str]:
+    """Payload manifest of a stored bag as {bag path: sha256}."""
+    out: dict[str, str] = {}
+    for line in read_text("manifest-sha256.txt").splitlines():
+        if not line.strip():
+            continue
+        digest, path = line.split(None, 1)
+        out[bagit._decode_filename(path.strip())] = digest.lower()
+    return out
+
+
+def validate_bag(path: Path, fast: bool = False) -> list[str]:
+    """Problems of a bag on disk (empty list = valid), one entry per bad file."""
+    with BAGIT_LOCK:
+        try:
+            bagit.Bag(str(path)).validate(processes=1, fast=fast)
+        except bagit.BagValidationError as e:
+            return [str(d) for d in (e.details or [])] or [e.message]
+        except bagit.BagError as e:
+            return [str(e)]
+    return []
