@@ -53,15 +53,18 @@ def transfer_config(size: int | None = None) -> TransferConfig:
     chunk = 8 * MiB
     if size:
         chunk = max(chunk, math.ceil(size / _MAX_PARTS / MiB) * MiB)
-    return TransferConfig(
+    config = TransferConfig(
         multipart_threshold=chunk,
         multipart_chunksize=chunk,
         max_concurrency=4,
         max_io_queue=8,
-        max_in_memory_upload_chunks=6,
-        max_in_memory_download_chunks=8,
         use_threads=True,
     )
+    # Not exposed by boto3's constructor, but honoured by the transfer manager: they
+    # bound how many chunks of a non-seekable stream are held in memory.
+    config.max_in_memory_upload_chunks = 6
+    config.max_in_memory_download_chunks = 8
+    return config
 
 
 class S3Storage:
