@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from importlib.resources import files
+from pathlib import Path
 from typing import Iterator
 
 from alembic import command
@@ -30,7 +30,7 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(files("luutru.catalog") / "migrations"))
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

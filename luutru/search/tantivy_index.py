@@ -217,8 +217,12 @@ class TantivyIndex:
         with self._lock:
             if self._rebuilding:
                 raise IndexingError("Đang dựng lại chỉ mục.", "A rebuild is already in progress.")
-            self._write("bắt đầu dựng lại / starting a rebuild", lambda w: w.delete_all_documents())
-            self._rebuilding = True
+            self._rebuilding = True  # set first: the delete below must not commit
+            try:
+                self._write("bắt đầu dựng lại / starting a rebuild", lambda w: w.delete_all_documents())
+            except IndexingError:
+                self._rebuilding = False
+                raise
 
     def finish_rebuild(self) -> None:
         with self._lock:

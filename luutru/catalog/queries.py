@@ -1,0 +1,61 @@
+"""Read-side queries shared by the CLI and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..context import Services
+from . import models as m
+
+
+def file_view(f: m.File) -> dict[str, Any]:
+    return {"id": f.id, "role": f.role, "path": f.path, "original_name": f.original_name, "size": f.size,
+            "sha256": f.sha256, "mime": f.mime, "puid": f.puid, "signature_status": f.signature_status}
+
+
+def document_view(d: m.Document) -> dict[str, Any]:
+    return {"identifier": d.identifier, "dossier_code": d.dossier_code, "sequence": d.sequence, "doc_type": d.doc_type,
+            "number": d.number, "notation": d.notation, "issued": d.issued.isoformat(), "issuer": d.issuer,
+            "abstract": d.abstract, "access": d.access, "reliability": d.reliability, "metadata": d.meta,
+            "files": [file_view(f) for f in d.files]}
+
+
+def dossier_summary(d: m.Dossier, agency_name: str | None = None) -> dict[str, Any]:
+    return {"code": d.code, "agency_code": d.fonds_code, "agency_name": agency_name or d.meta.get("ten_co_quan"),
+            "year": d.year, "number": d.number, "title": d.title,
+            "retention": "Vĩnh viễn" if d.retention_years is None else f"{d.retention_years} năm",
+            "retention_years": d.retention_years, "access": d.access, "start_date": d.start_date.isoformat(),
+            "end_date": d.end_date.isoformat(), "status": d.status, "stored_at": d.stored_at, "aip_id": d.aip_id,
+            "transfer_id": d.transfer_id, "metadata": d.meta}
+
+
+def dossier_view(services: Services, code: str, *, see_restricted: bool = True) -> dict[str, Any] | None:
+    with services.catalog.session() as s:
+        d = s.get(m.Dossier, code)
+        if d is None or (not see_restricted and d.access == "han_che"):
+            return None
+        docs = [document_view(x) for x in d.documents if see_restricted or x.access != "han_che"]
+        events = s.scalars(select(m.Event).where(m.Event.dossier_code == code).order_by(m.Event.event_datetime)).all()
+        return {"dossier": dossier_summary(d), "documents": docs,
+                "events": [{"type": e.event_type, "object": e.object, "outcome": e.outcome, "detail": e.detail,
+                            "at": e.event_datetime, "agent": e.agent} for e in events]}
+
+
+def document_with_dossier(services: Services, identifier: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    with services.catalog.session() as s:
+        d = s.get(m.Document, identifier)
+        if d is None:
+            return None
+        return document_view(d), dossier_summary(d.dossier)
+
+
+def file_row(services: Services, file_id: int) -> tuple[m.File, str, str, str] | None:
+    """(file, aip id, document access, dossier access) for a download."""
+    with services.catalog.session() as s:
+        f = s.get(m.File, file_id)
+        if f is None:
+            return None
+        doc = f.document
+        return f, doc.dossier.aip_id, doc.access, doc.dossier.access

@@ -1,0 +1,238 @@
+"""The ``luutru`` command.
+
+Exit codes: 0 success / transfer accepted, 1 transfer rejected or a check failed,
+2 usage error (bad arguments, missing path).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .config import Settings
+from .context import Services
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Lưu trữ — lưu trữ và bảo quản tài liệu điện tử / records archive and preservation.")
+err = Console(stderr=True)
+out = Console()
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+STAGE_LABEL = {"copy": "Sao chép + băm / copy + hash", "checks": "Kiểm tra tệp / file checks",
+               "store": "Lưu AIP / storing AIPs", "reindex": "Lập lại chỉ mục / reindex"}
+
+
+def services() -> Services:
+    return Services(Settings())
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Any]:
+    """A progress callback ``(stage, done, total)`` drawing one bar per stage on stderr."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as p:
+        tasks: dict[str, Any] = {}
+
+        def cb(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = p.add_task(STAGE_LABEL.get(stage, stage), total=total or None)
+            p.update(tasks[stage], completed=done, total=total or None)
+
+        yield cb
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def ingest(path: Path = typer.Argument(..., help="Thư mục, tệp .zip hoặc túi BagIt / folder, .zip or BagIt bag"),
+           as_json: bool = typer.Option(False, "--json", help="In báo cáo dạng JSON / print the report as JSON"),
+           lang: str = typer.Option("both", help="vi | en | both")) -> None:
+    """Tiếp nhận một gói nộp lưu / ingest a transfer."""
+    from .ingest.pipeline import ingest as run
+    from .ingest.report import render_text
+
+    if not path.exists():
+        err.print(f"[red]Không tìm thấy / not found:[/] {path}")
+        raise typer.Exit(EXIT_USAGE)
+    svc = services()
+    try:
+        with progress_bar(not as_json) as cb:
+            report = run(path, svc, progress=cb)
+    finally:
+        svc.close()
+    if as_json:
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        out.print(render_text(report, lang), markup=False, highlight=False)
+    raise typer.Exit(EXIT_OK if report.accepted else EXIT_REJECTED)
+
+
+@app.command()
+def template(path: Path = typer.Argument(Path("muc_luc_ho_so.xlsx"), help=".xlsx, or a folder for the CSV pair"),
+             csv: bool = typer.Option(False, "--csv", help="Viết ho_so.csv + van_ban.csv / write the CSV pair")) -> None:
+    """Tạo mẫu mục lục hồ sơ trống / write a blank catalogue template."""
+    from .ingest.template import write_csv_catalogue, write_xlsx_template
+
+    if csv or path.suffix.lower() != ".xlsx":
+        path.mkdir(parents=True, exist_ok=True)
+        write_csv_catalogue(path, [], [])
+        out.print(f"Đã tạo / written: {path / 'ho_so.csv'}, {path / 'van_ban.csv'}")
+    else:
+        write_xlsx_template(path)
+        out.print(f"Đã tạo / written: {path}")
+
+
+@app.command()
+def search(query: str = typer.Argument(""),
+           agency: Optional[str] = typer.Option(None, help="Mã cơ quan / agency code"),
+           year: Optional[int] = typer.Option(None),
+           kind: Optional[str] = typer.Option(None, help="dossier | document"),
+           restricted: bool = typer.Option(False, "--restricted", help="Caller may see restricted records"),
+           size: int = typer.Option(20), page: int = typer.Option(1),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Tìm kiếm hồ sơ và văn bản (có hoặc không dấu) / search, with or without diacritics."""
+    from .search.query import Rights, SearchQuery
+
+    svc = services()
+    try:
+        q = SearchQuery(text=query, agencies=[agency] if agency else None, year_from=year, year_to=year, kind=kind,
+                        page=page, size=size)
+        res = svc.index.search(q, Rights(see_restricted=restricted))
+    finally:
+        svc.close()
+    if as_json:
+        _print_json(res.to_dict())
+        return
+    out.print(f"{res.total} kết quả / results", highlight=False)
+    for h in res.hits:
+        out.print(f"[bold]{h.id}[/]  ({h.kind})  {h.title}", highlight=False)
+        if h.snippet:
+            out.print(f"    {h.snippet}", markup=False, highlight=False)
+
+
+@app.command()
+def show(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Xem hồ sơ và các văn bản của nó / show a dossier and its documents."""
+    from .catalog.queries import dossier_view
+
+    svc = services()
+    try:
+        view = dossier_view(svc, code)
+    finally:
+        svc.close()
+    if view is None:
+        err.print(f"[red]Không có hồ sơ / no such dossier:[/] {code}")
+        raise typer.Exit(EXIT_REJECTED)
+    if as_json:
+        _print_json(view)
+        return
+    d = view["dossier"]
+    out.print(f"[bold]{d['code']}[/] — {d['title']}", highlight=False)
+    for k in ("agency_name", "year", "retention", "access", "start_date", "end_date", "status", "stored_at"):
+        out.print(f"  {k}: {d.get(k)}", highlight=False)
+    for doc in view["documents"]:
+        out.print(f"  • {doc['identifier']}  {doc['doc_type']} {doc['number']}/{doc['notation']}  {doc['issued']}  "
+                  f"{doc['abstract'][:70]}", highlight=False, markup=False)
+        for f in doc["files"]:
+            out.print(f"      {f['role']}: {f['path']} ({f['size']} B, {f.get('mime') or '?'}"
+                      f"{', chữ ký: ' + f['signature_status'] if f.get('signature_status') else ''})",
+                      highlight=False, markup=False)
+
+
+@app.command()
+def reindex(no_index: bool = typer.Option(False, "--catalog-only"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Dựng lại CSDL danh mục và chỉ mục từ kho AIP / rebuild catalog and index from storage."""
+    from .catalog.reindex import reindex as run
+
+    svc = services()
+    try:
+        with progress_bar(not as_json) as cb:
+            rep = run(svc, progress=cb, index=not no_index)
+    finally:
+        svc.close()
+    if as_json:
+        _print_json(rep.__dict__)
+    else:
+        out.print(f"AIP: {rep.aips}  văn bản / documents: {rep.documents}  lỗi / failed: {len(rep.failed)}")
+        for aip, why in rep.failed + rep.index_failed:
+            out.print(f"  [red]{aip}[/]: {why}", highlight=False)
+    raise typer.Exit(EXIT_OK if not rep.failed and not rep.index_failed else EXIT_REJECTED)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
+    """Chạy máy chủ API và giao diện web / run the API server."""
+    import uvicorn
+
+    from .api.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sample transfers are written"),
+         dossiers: int = typer.Option(36), serve_after: bool = typer.Option(True, "--serve/--no-serve"),
+         port: int = typer.Option(8000)) -> None:
+    """Tạo dữ liệu mẫu, tiếp nhận và chạy máy chủ / generate sample transfers, ingest them, serve."""
+    from .demo.generate import generate_demo
+    from .ingest.pipeline import ingest as run
+    from .ingest.report import render_text
+
+    settings = Settings()
+    err.print(f"Tạo dữ liệu mẫu / generating sample transfers in {out_dir} …")
+    with progress_bar() as cb:
+        demo_set = generate_demo(out_dir, dossiers=dossiers, progress=lambda d, t: cb("generate", d, t))
+    svc = Services(settings)
+    try:
+        for label, path in (("good", demo_set.good), ("with errors", demo_set.bad)):
+            with progress_bar() as cb:
+                report = run(path, svc, progress=cb)
+            out.print(render_text(report, "vi" if label == "good" else "both"), markup=False, highlight=False)
+            out.print("")
+    finally:
+        svc.close()
+    out.print(f"LUUTRU_HOME: {settings.home_dir}")
+    out.print(f"Gói mẫu / sample transfers: {demo_set.good}  {demo_set.bad}")
+    if serve_after:
+        out.print(f"Mở / open http://127.0.0.1:{port}/  (API: http://127.0.0.1:{port}/docs)")
+        import uvicorn
+
+        from .api.app import create_app
+
+        uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+
+
+@app.command()
+def findings(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Liệt kê mã phát hiện / list the finding codes the checks can report."""
+    from .ingest.codes import finding_codes
+
+    codes = finding_codes()
+    if as_json:
+        _print_json(codes)
+        return
+    for code, meta in codes.items():
+        out.print(f"{code:<32} {meta['severity']:<8} {meta['module']}", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

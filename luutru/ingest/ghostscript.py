@@ -1,0 +1,133 @@
+"""Thin wrapper around Ghostscript for PDF/A-2b preservation copies.
+
+Why Ghostscript: it is the maintained, widely packaged tool that rewrites any PDF as
+PDF/A (fonts embedded, output intent, no active content).  One process per conversion
+is unavoidable here (Ghostscript writes one output per run), but only PDFs that are not
+already PDF/A are converted.  The original file is never touched: output goes to a
+temporary name beside ``dest`` and is renamed into place when Ghostscript succeeded.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+INSTALL_HINT_VI = "Cài Ghostscript (Debian/Ubuntu: apt-get install ghostscript) hoặc đặt LUUTRU_GHOSTSCRIPT."
+INSTALL_HINT_EN = "Install Ghostscript (Debian/Ubuntu: apt-get install ghostscript) or set LUUTRU_GHOSTSCRIPT."
+
+
+class GhostscriptExit(enum.IntEnum):
+    """Ghostscript process exit codes."""
+
+    OK = 0
+    ERROR = 1  # the input could not be interpreted / conversion failed
+    FATAL = 255  # internal error or bad arguments
+
+
+class ConversionStatus(str, enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    NOT_INSTALLED = "not_installed"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    status: ConversionStatus
+    output: Path | None = None
+    exit_code: int | None = None
+    message: str = ""  # Ghostscript's last stderr lines, for the finding
+    version: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ConversionStatus.OK
+
+
+def find_ghostscript(configured: str | None = "gs") -> str | None:
+    """Absolute path of the Ghostscript executable, or None if it is not installed."""
+    return shutil.which(configured or "gs")
+
+
+@lru_cache(maxsize=4)
+def ghostscript_version(exe: str) -> str | None:
+    try:
+        r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
+        return r.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _icc_profile() -> Path | None:
+    """An sRGB ICC profile for the output intent (pikepdf ships one; else Ghostscript's)."""
+    import pikepdf
+
+    cand = [Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"]
+    cand += sorted(Path("/usr/share").glob("ghostscript/*/iccprofiles/srgb.icc"))
+    cand += [Path("/usr/share/color/icc/ghostscript/srgb.icc")]
+    return next((p for p in cand if p.is_file()), None)
+
+
+def _pdfa_def(icc: Path, part: int) -> str:
+    icc_ps = str(icc).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return f"""%!
+/ICCProfile ({icc_ps}) def
+[/_objdef {{icc_PDFA}} /type /stream /OBJ pdfmark
+[{{icc_PDFA}} << /N 3 >> /PUT pdfmark
+[{{icc_PDFA}} ICCProfile (r) file /PUT pdfmark
+[/_objdef {{OutputIntent_PDFA}} /type /dict /OBJ pdfmark
+[{{OutputIntent_PDFA}} <<
+  /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile {{icc_PDFA}}
+  /OutputConditionIdentifier (sRGB IEC61966-2.1)
+>> /PUT pdfmark
+[{{Catalog}} << /OutputIntents [ {{OutputIntent_PDFA}} ] >> /PUT pdfmark
+"""
+
+
+def convert_to_pdfa(
+    src: Path,
+    dest: Path,
+    *,
+    gs: str | None = "gs",
+    part: int = 2,
+    timeout: float | None = None,
+) -> ConversionResult:
+    """Write a PDF/A-``part``b copy of ``src`` to ``dest`` (RGB output intent)."""
+    exe = find_ghostscript(gs)
+    if exe is None:
+        return ConversionResult(ConversionStatus.NOT_INSTALLED, message=f"{gs!r} not found")
+    icc = _icc_profile()
+    if icc is None:
+        return ConversionResult(ConversionStatus.FAILED, message="no sRGB ICC profile found for the output intent")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="luutru-gs-") as td:
+        defs = Path(td) / "PDFA_def.ps"
+        defs.write_text(_pdfa_def(icc, part), encoding="ascii", errors="replace")
+        tmp_out = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+        cmd = [
+            exe, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE",
+            f"--permit-file-read={icc}", f"--permit-file-read={defs}",
+            "-sDEVICE=pdfwrite", f"-dPDFA={part}", "-dPDFACompatibilityPolicy=1",
+            "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true",
+            f"-sOutputFile={tmp_out}", str(defs), str(src),
+        ]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            tmp_out.unlink(missing_ok=True)
+            return ConversionResult(ConversionStatus.TIMEOUT, message=f"Ghostscript exceeded {timeout} s")
+        except OSError as e:
+            return ConversionResult(ConversionStatus.NOT_INSTALLED, message=str(e))
+    tail = "\n".join((r.stderr or r.stdout or "").strip().splitlines()[-5:])
+    version = ghostscript_version(exe)
+    if r.returncode != GhostscriptExit.OK or not tmp_out.is_file() or tmp_out.stat().st_size == 0:
+        tmp_out.unlink(missing_ok=True)
+        return ConversionResult(ConversionStatus.FAILED, exit_code=r.returncode, message=tail, version=version)
+    os.replace(tmp_out, dest)
+    return ConversionResult(ConversionStatus.OK, dest, r.returncode, tail, version)

@@ -1,0 +1,32 @@
+"""Choose the index backend from a URL (``LUUTRU_SEARCH_URL``).
+
+``tantivy:///abs/path`` (or ``tantivy://`` + any path) opens or creates an embedded
+index directory; ``http(s)://[user:password@]host:9200[/prefix]`` uses an
+Elasticsearch cluster, with index names starting with ``prefix`` (default ``luutru``).
+"""
+
+from __future__ import annotations
+
+from luutru.search.base import Index, SearchError
+
+TANTIVY = "tantivy://"
+
+
+def open_index(url: str) -> Index:
+    """Open the index a URL names; raises :class:`SearchError` for an unusable URL."""
+    url = (url or "").strip()
+    if url.startswith(TANTIVY):
+        path = url[len(TANTIVY):]
+        if not path:
+            raise SearchError("URL chỉ mục tantivy thiếu đường dẫn, ví dụ tantivy:///var/lib/luutru/index.",
+                              "The tantivy index URL has no path, e.g. tantivy:///var/lib/luutru/index.")
+        from luutru.search.tantivy_index import TantivyIndex
+
+        return TantivyIndex(path)
+    if url.startswith(("http://", "https://")):
+        from luutru.search.elasticsearch_index import ElasticsearchIndex
+
+        return ElasticsearchIndex(url)
+    raise SearchError(
+        f"Không nhận ra URL chỉ mục tìm kiếm '{url}'. Dùng tantivy:///đường/dẫn hoặc http(s)://máy:9200.",
+        f"Unrecognised search index URL '{url}'. Use tantivy:///path or http(s)://host:9200[/prefix].")
