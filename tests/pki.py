@@ -249,7 +249,7 @@ def make_pdf_bytes(text: str = "Công văn thử nghiệm", *, pages: int = 1, t
 
     font = _font()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=font, pdfVersion=(1, 7))
     c.setTitle(title or text[:60])
     for i in range(pages):
         c.setFont(font, 13)

@@ -22,6 +22,10 @@ INSTALL_HINT_VI = "Cài Ghostscript (Debian/Ubuntu: apt-get install ghostscript)
 INSTALL_HINT_EN = "Install Ghostscript (Debian/Ubuntu: apt-get install ghostscript) or set LUUTRU_GHOSTSCRIPT."
 
 
+# Ghostscript messages that mean the input was not converted even when it exits 0.
+_FAILURE_MARKERS = ("requires a password", "Unrecoverable error", "Unable to open the initial device")
+
+
 class GhostscriptExit(enum.IntEnum):
     """Ghostscript process exit codes."""
 
@@ -129,5 +133,28 @@ def convert_to_pdfa(
     if r.returncode != GhostscriptExit.OK or not tmp_out.is_file() or tmp_out.stat().st_size == 0:
         tmp_out.unlink(missing_ok=True)
         return ConversionResult(ConversionStatus.FAILED, exit_code=r.returncode, message=tail, version=version)
+    problem = next((m for m in _FAILURE_MARKERS if m in (r.stderr or "") + (r.stdout or "")), None)
+    problem = problem or _verify_output(tmp_out, part)
+    if problem:
+        tmp_out.unlink(missing_ok=True)
+        return ConversionResult(ConversionStatus.FAILED, exit_code=r.returncode,
+                                message=f"{problem}\n{tail}".strip(), version=version)
     os.replace(tmp_out, dest)
     return ConversionResult(ConversionStatus.OK, dest, r.returncode, tail, version)
+
+
+def _verify_output(path: Path, part: int) -> str | None:
+    """Ghostscript exits 0 on some inputs it could not read (e.g. password-protected):
+    accept the output only if it opens, has pages and claims the requested PDF/A part."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if len(pdf.pages) == 0:
+                return "Ghostscript produced a PDF without pages"
+            status = pdf.open_metadata().pdfa_status or ""
+            if not status.startswith(str(part)):
+                return f"Ghostscript output does not claim PDF/A-{part} (claims {status or 'nothing'})"
+    except Exception as e:  # noqa: BLE001
+        return f"Ghostscript output unreadable: {e}"
+    return None
