@@ -45,6 +45,13 @@ W_CODE, W_RELATED_CODE = 50.0, 10.0
 _RAW = ("uid", "kind", "id", "dossier_code", "fonds", "agency", "doc_type", "retention", "access")
 
 
+def pick_snippet(title: str, title_marks: int, body: str, body_marks: int) -> str:
+    """The fragment with more highlighted words; the title on a tie ('' if neither has any)."""
+    if body_marks > title_marks:
+        return body
+    return title if title_marks else ""
+
+
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
     def base() -> tantivy.TextAnalyzerBuilder:
         return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
@@ -350,15 +357,13 @@ class TantivyIndex:
             v = doc.get_first(name)
             return default if v is None else v
 
-        snippet = ""
+        found = {}
         for field, gen in snippets.items():
             sn = gen.snippet_from_doc(doc)
-            if sn.highlighted():
-                snippet = sn.to_html()
-                break
+            found[field] = (sn.to_html(), len(sn.highlighted()))
+        snippet = pick_snippet(*found.get("title_fold", ("", 0)), *found.get("body_fold", ("", 0)))
         if not snippet:
-            body = first("body_fold") or first("title_fold")
-            snippet = html.escape(body[:SNIPPET_CHARS])
+            snippet = html.escape((first("body_fold") or first("title_fold"))[:SNIPPET_CHARS])
         d = doc.get_first("date")
         return Hit(
             kind=Kind(first("kind")), id=first("id"), dossier_code=first("dossier_code"),
