@@ -1,1 +1,1 @@
-"""api"""
+"""HTTP API (FastAPI) and the server-rendered web UI."""
