@@ -230,6 +230,39 @@ def findings(as_json: bool = typer.Option(False, "--json")) -> None:
         out.print(f"{code:<32} {meta['severity']:<8} {meta['module']}", highlight=False)
 
 
+# Sub-commands of other areas, each a typer app in its own module: (module, attribute, name).
+SUBCOMMANDS = (
+    ("luutru.preservation.cli_storage", "app", None),  # audit …
+    ("luutru.preservation.cli_disposal", "app", None),  # retention …, disposal …
+    ("luutru.preservation.cli_export", "app", None),  # transfer-out …
+    ("luutru.api.cli_accounts", "app", None),  # user …, audit-log …
+    ("luutru.jobs.cli", "app", None),  # worker …, jobs …
+)
+
+
+def _register_subcommands() -> None:
+    import importlib
+
+    for module, attr, name in SUBCOMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name == module:
+                continue  # that area is not installed
+            raise
+        sub = getattr(mod, attr)
+        if name:
+            app.add_typer(sub, name=name)
+        else:  # a typer app whose commands join the top level
+            for cmd in sub.registered_commands:
+                app.registered_commands.append(cmd)
+            for grp in sub.registered_groups:
+                app.registered_groups.append(grp)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     app()
 

@@ -29,6 +29,29 @@ def _restricted(access: str) -> bool:
     return access == "han_che"
 
 
+# Routers of other areas, each an APIRouter named ``router`` in its own module.
+AREA_ROUTERS = (
+    "luutru.api.routes_storage",
+    "luutru.api.routes_disposal",
+    "luutru.api.routes_export",
+    "luutru.api.routes_accounts",
+    "luutru.api.routes_ui",
+)
+
+
+def _include_area_routers(app: FastAPI) -> None:
+    import importlib
+
+    for module in AREA_ROUTERS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name == module:
+                continue
+            raise
+        app.include_router(mod.router)
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     services = services or Services(settings or Settings())
     app = FastAPI(title="Lưu trữ API", version=__version__,
@@ -154,6 +177,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if view is None:
             raise HTTPException(404, "Không có hồ sơ này / no such dossier")
         return TEMPLATES.TemplateResponse(request, "dossier.html", {"v": view})
+
+    _include_area_routers(app)
 
     @app.exception_handler(FileNotFoundError)
     async def not_found(_req: Request, exc: FileNotFoundError) -> JSONResponse:

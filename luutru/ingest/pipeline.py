@@ -297,6 +297,7 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
                 report.findings.append(warn)
             shutil.rmtree(staging_root / code, ignore_errors=True)
         progress("store", len(staged), len(staged))
+        _post_ingest_hooks(services, report, opened.root)
         return _finish(services, report, "accepted")
     except FaultInjected:
         raise
@@ -326,6 +327,24 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
         shutil.rmtree(staging_root, ignore_errors=True)
         if opened is not None:
             opened.cleanup()
+
+
+# Modules with ``after_accept(services, report, transfer_root)``, run once a transfer is
+# stored (e.g. writing a receipt for a package from another archive).
+POST_INGEST_HOOKS = ("luutru.preservation.receipt",)
+
+
+def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> None:
+    import importlib
+
+    for module in POST_INGEST_HOOKS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name == module:
+                continue
+            raise
+        report.findings.extend(mod.after_accept(services, report, root) or [])
 
 
 def _lock_args(d: DossierRecord) -> dict[str, Any]:
