@@ -247,7 +247,7 @@ def _register_subcommands() -> None:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
-            if e.name == module:
+            if e.name and (module == e.name or module.startswith(e.name + ".")):
                 continue  # that area is not installed
             raise
         sub = getattr(mod, attr)

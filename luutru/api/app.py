@@ -46,7 +46,7 @@ def _include_area_routers(app: FastAPI) -> None:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
-            if e.name == module:
+            if e.name and (module == e.name or module.startswith(e.name + ".")):
                 continue
             raise
         app.include_router(mod.router)

@@ -341,7 +341,7 @@ def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> 
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
-            if e.name == module:
+            if e.name and (module == e.name or module.startswith(e.name + ".")):
                 continue
             raise
         report.findings.extend(mod.after_accept(services, report, root) or [])
