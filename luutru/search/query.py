@@ -123,7 +123,8 @@ class SearchQuery:
     """One search request; invalid values raise :class:`QueryError` with a bilingual message.
 
     Filters are ANDed across fields and ORed within one field (several fonds, several
-    document types …).  ``fonds`` are agency codes (``ma_co_quan``); ``agency`` is the
+    document types …).  ``fonds`` are agency codes (``ma_co_quan``; ``agencies`` is
+    accepted as another name and merged into ``fonds``); ``agency`` is the
     issuing organisation of a document (or the agency name of a dossier) as it appears
     in the ``agency`` facet.  ``year_from``/``year_to`` are inclusive.  Retention and
     access accept the catalogue spellings (``Vĩnh viễn``, ``10 năm``, ``Hạn chế`` …).
@@ -132,6 +133,7 @@ class SearchQuery:
 
     text: str = ""
     fonds: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()  # same as fonds (agency codes), named like Rights.agencies
     agency: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
@@ -155,8 +157,10 @@ class SearchQuery:
                 field="text",
             )
         put("text", text)
-        for name in ("fonds", "agency", "doc_type"):
+        for name in ("fonds", "agencies", "agency", "doc_type"):
             put(name, _strings(getattr(self, name), name))
+        put("fonds", tuple(dict.fromkeys(self.fonds + self.agencies)))
+        put("agencies", ())
         try:
             put("retention", tuple(dict.fromkeys(retention_key(v) for v in _strings(self.retention, "retention"))))
         except ValueError as e:
@@ -327,6 +331,14 @@ class SearchResult:
 
     def ids(self) -> list[str]:
         return [h.id for h in self.hits]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for the web API and ``luutru search --json``)."""
+        return {
+            "total": self.total, "page": self.page, "size": self.size, "pages": self.pages,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: [[v, n] for v, n in vals] for k, vals in self.facets.items()},
+        }
 
 
 def facet_list(pairs: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
