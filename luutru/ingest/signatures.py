@@ -243,6 +243,11 @@ def _revinfo_from_pdf(reader: Any, embedded_sig: Any) -> tuple[list, list, list]
     return crls, ocsps, certs
 
 
+def _first(attrs: dict[str, list[str]], key: str) -> str | None:
+    vals = attrs.get(key)
+    return str(vals[0]) if vals else None
+
+
 def _dt(d: datetime | None) -> str | None:
     return iso_vn(d) if d is not None else None
 
@@ -257,7 +262,7 @@ def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKin
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    name = sig.field_name or "?"
+    name = str(sig.field_name or "?")  # plain str: pyHanko's string objects keep the reader alive
     try:
         cert = sig.signer_cert
     except Exception:  # noqa: BLE001
@@ -266,8 +271,8 @@ def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKin
     base: dict[str, Any] = dict(
         field_name=name,
         kind=classify_signer(cert, rule) if cert is not None else SignerKind.UNKNOWN,
-        signer_name=(a.get("common_name") or [None])[0],
-        signer_organisation=(a.get("organization_name") or [None])[0],
+        signer_name=_first(a, "common_name"),
+        signer_organisation=_first(a, "organization_name"),
         signer_subject=cert.subject.human_friendly if cert is not None else None,
         issuer=cert.issuer.human_friendly if cert is not None else None,
         serial=format(cert.serial_number, "x") if cert is not None else None,

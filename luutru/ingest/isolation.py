@@ -1,0 +1,117 @@
+"""A long-lived worker process that runs one function call at a time under a time limit.
+
+Why: a hostile PDF can make a parser spin or recurse for ever, and a crash in native
+code (qpdf) must not take the ingest down.  Starting a process per file is too slow, so
+one worker serves the whole batch; when a call overruns its limit the worker is killed
+and a fresh one is started for the next call.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class WorkerOutcome:
+    ok: bool
+    value: Any = None
+    timed_out: bool = False
+    crashed: bool = False
+    error: str | None = None
+
+
+def _serve(conn: Any, fn: Callable[..., Any], memory_limit: int | None) -> None:
+    if memory_limit:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        args, kwargs = msg
+        try:
+            conn.send((True, fn(*args, **kwargs)))
+        except BaseException as e:  # noqa: BLE001 - report everything, keep serving
+            try:
+                conn.send((False, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=5)}"))
+            except Exception:  # noqa: BLE001 - unpicklable result etc.
+                conn.send((False, f"{type(e).__name__}: {e}"))
+
+
+class TimeLimitedWorker:
+    """Run ``fn`` (a module-level, picklable function) in a child process, one call at a time.
+
+    Use as a context manager; :meth:`run` never raises for what happens in the child.
+    The default start method is ``spawn`` (safe with threads in the parent); as with any
+    spawned process, a script that uses it must guard its entry with
+    ``if __name__ == "__main__":``.
+    """
+
+    def __init__(self, fn: Callable[..., Any], *, memory_limit: int | None = None, start_method: str = "spawn"):
+        self._fn = fn
+        self._memory_limit = memory_limit
+        self._ctx = mp.get_context(start_method)
+        self._proc: Any = None
+        self._conn: Any = None
+        self.restarts = 0
+
+    def _start(self) -> None:
+        parent, child = self._ctx.Pipe()
+        self._proc = self._ctx.Process(target=_serve, args=(child, self._fn, self._memory_limit), daemon=True)
+        self._proc.start()
+        child.close()
+        self._conn = parent
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            if self._proc.pid is not None:  # started
+                self._proc.kill()
+                self._proc.join(5)
+            self._proc = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def run(self, *args: Any, timeout: float, **kwargs: Any) -> WorkerOutcome:
+        if self._proc is None or not self._proc.is_alive():
+            if self._proc is not None:
+                self._kill()
+                self.restarts += 1
+            self._start()
+        try:
+            self._conn.send((args, kwargs))
+            if not self._conn.poll(timeout):
+                self._kill()
+                self.restarts += 1
+                return WorkerOutcome(False, timed_out=True, error=f"exceeded {timeout} s")
+            ok, value = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as e:
+            code = self._proc.exitcode if self._proc is not None else None
+            self._kill()
+            return WorkerOutcome(False, crashed=True, error=f"worker died (exit {code}): {e}")
+        return WorkerOutcome(True, value) if ok else WorkerOutcome(False, error=value)
+
+    def close(self) -> None:
+        if self._conn is not None and self._proc is not None and self._proc.is_alive():
+            try:
+                self._conn.send(None)
+                self._proc.join(5)
+            except (OSError, BrokenPipeError):
+                pass
+        self._kill()
+
+    def __enter__(self) -> "TimeLimitedWorker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
