@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from typing import Iterator
@@ -106,3 +107,43 @@ def make_bucket(endpoint_url: str, *, object_lock: bool = True, versioning: bool
         if versioning:
             c.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     return name
+
+
+def rss_bytes() -> int:
+    """Current resident set size of this process (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class RssSampler:
+    """Peak RSS growth over a block, sampled every 20 ms in a thread.
+
+    ``ru_maxrss`` only gives the peak since the process started (usually the import
+    phase), so it cannot show that streaming stays flat; sampling the current RSS can.
+    """
+
+    def __init__(self, interval: float = 0.02):
+        self.interval = interval
+        self.base = 0
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_bytes())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> "RssSampler":
+        self.base = self.peak = rss_bytes()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_bytes())
+
+    @property
+    def growth_mib(self) -> float:
+        return (self.peak - self.base) / 2**20

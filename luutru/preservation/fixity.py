@@ -1,0 +1,485 @@
+"""Fixity audit: re-read stored AIPs, check every SHA-256, repair from a healthy copy.
+
+Call::
+
+    report = audit([primary, replica], sample=100, state_path=home / "fixity.sqlite",
+                   on_event=catalog.add_event)
+
+For each AIP every location is read once, streaming, and each file hashed.  A copy is
+*self-consistent* when its payload matches ``manifest-sha256.txt``, its tag files
+match ``tagmanifest-sha256.txt`` and it holds nothing else.  The reference copy is the
+self-consistent copy most locations agree with (the primary wins a tie); every copy is
+then compared file by file with the reference, so a report names each missing,
+mismatched, unreadable or unexpected file and where it is.  Damaged or missing copies
+are repaired from the reference (``repair=True``): only bytes that hash to the
+recorded SHA-256 are ever written.
+
+Each AIP × location gets one PREMIS ``fixity check`` event, and each repair a
+``recovery`` event; they go to ``on_event`` and into the report.
+
+With ``state_path`` the run is resumable (a SQLite file records what the current run
+has done; running the same selection again continues where it stopped), and the last
+check of every AIP is kept for ``not_checked_since_days``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import random
+import sqlite3
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from ..records.events import FIXITY_CHECK, REPAIR, Event
+from ..records.timeutil import iso_vn, now_vn
+from .storage.bagfiles import MANIFEST, TAGMANIFEST, nfc, parse_manifest, sha256_stream
+from .storage.base import Storage, StorageError
+
+
+class ProblemKind(str, enum.Enum):
+    MISSING = "missing"  # listed in the manifests (or in the reference copy) but absent
+    MISMATCH = "mismatch"  # present, SHA-256 differs
+    UNEXPECTED = "unexpected"  # present but in no manifest / not in the reference copy
+    UNREADABLE = "unreadable"  # present but reading it failed
+
+
+class CopyStatus(str, enum.Enum):
+    OK = "ok"
+    DAMAGED = "damaged"  # some files bad, not repaired
+    MISSING = "missing"  # the AIP is not at this location at all
+    REPAIRED = "repaired"  # was damaged or missing, now verified good
+    REPAIR_FAILED = "repair_failed"
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    relpath: str
+    kind: ProblemKind
+    expected: str | None = None
+    actual: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {"relpath": self.relpath, "kind": self.kind.value, "expected": self.expected,
+                "actual": self.actual, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """One AIP at one location."""
+
+    location: str
+    status: CopyStatus
+    files: int = 0
+    bytes: int = 0
+    problems: tuple[FileProblem, ...] = ()  # as found, before any repair
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (CopyStatus.OK, CopyStatus.REPAIRED)
+
+
+@dataclass(frozen=True)
+class AipAudit:
+    aip_id: str
+    copies: tuple[CopyResult, ...]
+    reference: str | None  # location the good copy was taken from; None if no copy was good
+
+    @property
+    def ok(self) -> bool:
+        """Every location now holds a verified copy."""
+        return all(c.ok for c in self.copies)
+
+    @property
+    def damaged(self) -> bool:
+        """Some location was found damaged or missing (repaired or not)."""
+        return any(c.status is not CopyStatus.OK for c in self.copies)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    started: str
+    finished: str
+    locations: tuple[str, ...]
+    aips: tuple[AipAudit, ...]
+    events: tuple[Event, ...] = ()
+    skipped: tuple[str, ...] = ()  # done earlier in a resumed run
+    resumed: bool = False
+    bytes_read: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """The bottom line: every audited AIP is whole at every location (after repairs)."""
+        return all(a.ok for a in self.aips)
+
+    @property
+    def damaged(self) -> tuple[AipAudit, ...]:
+        return tuple(a for a in self.aips if a.damaged)
+
+    @property
+    def repaired(self) -> tuple[AipAudit, ...]:
+        return tuple(a for a in self.aips if a.damaged and a.ok)
+
+    @property
+    def unrepaired(self) -> tuple[AipAudit, ...]:
+        return tuple(a for a in self.aips if not a.ok)
+
+
+# -- reading one copy ----------------------------------------------------------------------
+
+
+@dataclass
+class _Scan:
+    present: bool
+    names: dict[str, str] = field(default_factory=dict)  # nfc -> name as stored
+    digests: dict[str, str | None] = field(default_factory=dict)  # nfc -> sha256 (None: unreadable)
+    read_errors: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # manifest texts
+    bytes: int = 0
+    error: str = ""
+
+
+def _scan(storage: Storage, aip_id: str) -> _Scan:
+    """Read every file of one copy once, hashing as it streams."""
+    try:
+        if not storage.has_aip(aip_id):
+            return _Scan(present=False)
+        names = list(storage.list_files(aip_id))
+    except StorageError as e:
+        return _Scan(present=False, error=str(e))
+    scan = _Scan(present=True)
+    for rel in names:
+        key = nfc(rel)
+        scan.names[key] = rel
+        try:
+            with storage.open_file(aip_id, rel) as f:
+                if rel in (MANIFEST, TAGMANIFEST):
+                    data = f.read()
+                    digest, n = hashlib.sha256(data).hexdigest(), len(data)
+                    scan.texts[rel] = data.decode("utf-8", errors="replace")
+                else:
+                    digest, n = sha256_stream(f)
+            scan.digests[key] = digest
+            scan.bytes += n
+        except (StorageError, OSError) as e:
+            scan.digests[key] = None
+            scan.read_errors[key] = str(e)
+    return scan
+
+
+def _self_expected(scan: _Scan) -> tuple[dict[str, str], list[FileProblem]]:
+    """What a copy's own manifests say it must hold."""
+    problems = []
+    expected: dict[str, str] = {}
+    for name in (MANIFEST, TAGMANIFEST):
+        if name not in scan.texts:
+            problems.append(FileProblem(name, ProblemKind.MISSING, detail="bag manifest missing"))
+            continue
+        try:
+            expected.update({nfc(k): v for k, v in parse_manifest(scan.texts[name], name).items()})
+        except StorageError as e:
+            problems.append(FileProblem(name, ProblemKind.MISMATCH, detail=str(e)))
+    return expected, problems
+
+
+def _compare(scan: _Scan, expected: dict[str, str], allowed_extra: set[str]) -> list[FileProblem]:
+    problems = []
+    for key, digest in sorted(expected.items()):
+        if key not in scan.names:
+            problems.append(FileProblem(key, ProblemKind.MISSING, expected=digest))
+        elif scan.digests.get(key) is None and key in scan.read_errors:
+            problems.append(FileProblem(scan.names[key], ProblemKind.UNREADABLE, expected=digest,
+                                        detail=scan.read_errors[key]))
+        elif key in scan.digests and scan.digests[key] != digest:
+            problems.append(FileProblem(scan.names[key], ProblemKind.MISMATCH, expected=digest,
+                                        actual=scan.digests[key]))
+    for key in sorted(set(scan.names) - set(expected) - allowed_extra):
+        problems.append(FileProblem(scan.names[key], ProblemKind.UNEXPECTED, actual=scan.digests.get(key)))
+    return problems
+
+
+def _self_check(scan: _Scan) -> list[FileProblem]:
+    expected, problems = _self_expected(scan)
+    # The tag manifest cannot list itself; other tag manifests may sit beside it.
+    extra = {k for k in scan.names if k.startswith("tagmanifest-") and "/" not in k}
+    return problems + _compare(scan, expected, extra)
+
+
+def verify_copy(storage: Storage, aip_id: str, expected: dict[str, str]) -> list[FileProblem]:
+    """Re-read one stored copy and compare it with known digests (``{nfc(relpath): sha256}``).
+
+    Used after every write (replication) and after repairs.  ``expected`` should list
+    every file of the bag, tag manifest included.
+    """
+    scan = _scan(storage, aip_id)
+    if not scan.present:
+        return [FileProblem("", ProblemKind.MISSING, detail=scan.error or f"{aip_id} is not at {storage.url}")]
+    return _compare(scan, expected, set())
+
+
+def _reference(scans: list[tuple[Storage, _Scan]]) -> tuple[Storage, _Scan] | None:
+    good = [(s, sc) for s, sc in scans if sc.present and not _self_check(sc)]
+    if not good:
+        return None
+    votes: dict[str | None, int] = {}
+    for _s, sc in good:
+        votes[sc.digests.get(TAGMANIFEST)] = votes.get(sc.digests.get(TAGMANIFEST), 0) + 1
+    best = max(votes.values())
+    for s, sc in good:  # location order breaks ties: the primary first
+        if votes[sc.digests.get(TAGMANIFEST)] == best:
+            return s, sc
+    return None
+
+
+# -- repairing -----------------------------------------------------------------------------
+
+
+def _repair(loc: Storage, ref: Storage, aip_id: str, present: bool, problems: list[FileProblem],
+            expected: dict[str, str], ref_names: dict[str, str], work_dir: Path | None) -> str:
+    """Bring one copy back to the reference; returns a description of what was done."""
+    if not present:
+        lock = ref.lock_state(aip_id)
+        with tempfile.TemporaryDirectory(prefix="luutru-repair-", dir=work_dir) as tmp:
+            bag = ref.fetch_aip(aip_id, Path(tmp) / "bag")
+            loc.put_aip(aip_id, bag, retain_until=lock.retain_until, legal_hold=lock.legal_hold)
+        return f"copied the whole AIP from {ref.url}"
+    done = []
+    for p in problems:
+        key = nfc(p.relpath)
+        if p.kind is ProblemKind.UNEXPECTED:
+            loc.remove_stray_file(aip_id, p.relpath)
+            done.append(f"removed stray {p.relpath}")
+            continue
+        source_name = ref_names.get(key, p.relpath)
+        target = source_name if p.kind is ProblemKind.MISSING else p.relpath
+        with ref.open_file(aip_id, source_name) as src:
+            loc.repair_file(aip_id, target, src, sha256=expected[key])
+        done.append(f"restored {p.relpath}")
+    return f"from {ref.url}: " + "; ".join(done)
+
+
+def _event(etype: str, aip_id: str, loc: str, outcome: str, detail: str, **extra: object) -> Event:
+    return Event(etype, aip_id, outcome, detail, {"location": loc, **extra})
+
+
+def audit_aip(
+    locations: Sequence[Storage],
+    aip_id: str,
+    *,
+    repair: bool = True,
+    work_dir: Path | None = None,
+) -> tuple[AipAudit, list[Event], int]:
+    """Audit (and repair) one AIP at every location; returns (result, events, bytes read)."""
+    scans = [(s, _scan(s, aip_id)) for s in locations]
+    read = sum(sc.bytes for _s, sc in scans)
+    ref = _reference(scans)
+    events: list[Event] = []
+    copies: list[CopyResult] = []
+    expected: dict[str, str] = {}
+    if ref is not None:
+        expected = {k: d for k, d in ref[1].digests.items() if d is not None}
+    for storage, scan in scans:
+        if not scan.present:
+            problems: list[FileProblem] = []
+            status = CopyStatus.MISSING
+            detail = scan.error or f"AIP {aip_id} is missing at {storage.url}"
+        else:
+            problems = _compare(scan, expected, set()) if ref is not None else _self_check(scan)
+            status = CopyStatus.DAMAGED if problems else CopyStatus.OK
+            detail = (f"{len(scan.digests)} files verified" if not problems
+                      else f"{len(problems)} damaged file(s): " + ", ".join(
+                          f"{p.relpath} ({p.kind.value})" for p in problems[:10]))
+        events.append(_event(
+            FIXITY_CHECK, aip_id, storage.url, "success" if status is CopyStatus.OK else "failure", detail,
+            files=len(scan.digests), bytes=scan.bytes, problems=[p.to_dict() for p in problems],
+        ))
+        error = ""
+        if status is not CopyStatus.OK and repair and ref is not None and storage is not ref[0]:
+            try:
+                what = _repair(storage, ref[0], aip_id, scan.present, problems, expected, ref[1].names, work_dir)
+                after = verify_copy(storage, aip_id, expected)
+                if after:
+                    status, error = CopyStatus.REPAIR_FAILED, "still damaged after repair: " + ", ".join(
+                        f"{p.relpath} ({p.kind.value})" for p in after[:10])
+                else:
+                    status = CopyStatus.REPAIRED
+                events.append(_event(REPAIR, aip_id, storage.url,
+                                     "success" if status is CopyStatus.REPAIRED else "failure",
+                                     what if not error else f"{what}; {error}", source=ref[0].url))
+            except StorageError as e:
+                status, error = CopyStatus.REPAIR_FAILED, str(e)
+                events.append(_event(REPAIR, aip_id, storage.url, "failure", f"repair failed: {e}",
+                                     source=ref[0].url))
+        elif status is not CopyStatus.OK and ref is None:
+            error = "no location holds a copy that matches its manifests; nothing to repair from"
+        copies.append(CopyResult(storage.url, status, len(scan.digests), scan.bytes, tuple(problems), error))
+    return AipAudit(aip_id, tuple(copies), ref[0].url if ref else None), events, read
+
+
+# -- state store (resumability, last checks) -------------------------------------------------
+
+
+class AuditState:
+    """SQLite file: the last check of every AIP and the progress of the current run."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS checks (aip_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL, ok INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, selection TEXT NOT NULL, plan TEXT NOT NULL,
+                                             started_at TEXT NOT NULL, finished_at TEXT);
+            CREATE TABLE IF NOT EXISTS run_done (run_id TEXT NOT NULL, aip_id TEXT NOT NULL,
+                                                 PRIMARY KEY (run_id, aip_id));
+            """
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def open_run(self, selection: str, plan: Callable[[], list[str]]) -> tuple[str, list[str], set[str], bool]:
+        """Resume the unfinished run with the same selection, or start a new one."""
+        row = self.db.execute(
+            "SELECT run_id, plan FROM runs WHERE finished_at IS NULL AND selection = ? ORDER BY started_at DESC",
+            (selection,),
+        ).fetchone()
+        if row:
+            done = {r[0] for r in self.db.execute("SELECT aip_id FROM run_done WHERE run_id = ?", (row[0],))}
+            return row[0], json.loads(row[1]), done, True
+        run_id = uuid.uuid4().hex
+        ids = plan()
+        self.db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, NULL)", (run_id, selection, json.dumps(ids), iso_vn()))
+        return run_id, ids, set(), False
+
+    def mark_done(self, run_id: str, aip_id: str, ok: bool) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT OR IGNORE INTO run_done VALUES (?, ?)", (run_id, aip_id))
+            self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?)", (aip_id, iso_vn(), int(ok)))
+
+    def finish(self, run_id: str) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (iso_vn(), run_id))
+
+    def last_checked(self, aip_id: str) -> datetime | None:
+        row = self.db.execute("SELECT checked_at FROM checks WHERE aip_id = ?", (aip_id,)).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def not_checked_since(self, ids: Iterable[str], days: int) -> list[str]:
+        cutoff = now_vn() - timedelta(days=days)
+        out = []
+        for i in ids:
+            last = self.last_checked(i)
+            if last is None or last < cutoff:
+                out.append(i)
+        return out
+
+
+# -- the audit -----------------------------------------------------------------------------
+
+
+def _locations(locations: Sequence[Storage] | Storage) -> list[Storage]:
+    inner = getattr(locations, "locations", None)
+    if inner is not None:  # a ReplicatedStorage
+        return list(inner)
+    if isinstance(locations, Storage):
+        return [locations]
+    return list(locations)
+
+
+def audit(
+    locations: Sequence[Storage] | Storage,
+    *,
+    aip_ids: Iterable[str] | None = None,
+    sample: int | None = None,
+    not_checked_since_days: int | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    state_path: Path | None = None,
+    repair: bool = True,
+    work_dir: Path | None = None,
+    seed: int | None = None,
+) -> AuditReport:
+    """Audit stored AIPs at every location; repair damaged copies from a healthy one.
+
+    Selection: ``aip_ids`` (explicit), else every AIP found at any location, narrowed
+    to those not checked for ``not_checked_since_days`` (needs ``state_path``) and/or
+    to a random ``sample`` of that many.  ``progress(done, total, aip_id)`` is called
+    after each AIP; ``on_event`` receives every PREMIS event as it happens.
+    """
+    locs = _locations(locations)
+    if not locs:
+        raise StorageError("audit needs at least one storage location")
+    if not_checked_since_days is not None and state_path is None:
+        raise StorageError("not_checked_since_days needs state_path (where the last checks are kept)")
+    if sample is not None and sample < 0:
+        raise StorageError(f"sample must be a positive number of AIPs, not {sample}")
+    started = iso_vn()
+    t0 = time.monotonic()
+    state = AuditState(state_path) if state_path is not None else None
+    explicit = sorted(set(aip_ids)) if aip_ids is not None else None
+
+    def plan() -> list[str]:
+        if explicit is not None:
+            ids = explicit
+        else:
+            found: set[str] = set()
+            for s in locs:
+                found.update(s.list_aips())
+            ids = sorted(found)
+        if not_checked_since_days is not None and state is not None:
+            ids = state.not_checked_since(ids, not_checked_since_days)
+        if sample is not None and sample < len(ids):
+            ids = sorted(random.Random(seed).sample(ids, sample))
+        return ids
+
+    selection = json.dumps({"ids": explicit, "sample": sample, "days": not_checked_since_days,
+                            "locations": [s.url for s in locs]}, sort_keys=True)
+    if state is not None:
+        run_id, ids, done, resumed = state.open_run(selection, plan)
+    else:
+        run_id, ids, done, resumed = "", plan(), set(), False
+
+    results: list[AipAudit] = []
+    events: list[Event] = []
+    read = 0
+    todo = [i for i in ids if i not in done]
+    try:
+        for n, aip_id in enumerate(todo, 1):
+            result, evs, nbytes = audit_aip(locs, aip_id, repair=repair, work_dir=work_dir)
+            for ev in evs:
+                events.append(ev)
+                if on_event is not None:
+                    on_event(ev)
+            results.append(result)
+            read += nbytes
+            if state is not None:
+                state.mark_done(run_id, aip_id, result.ok)
+            if progress is not None:
+                progress(len(done) + n, len(ids), aip_id)
+        if state is not None:
+            state.finish(run_id)
+    finally:
+        if state is not None:
+            state.close()
+    return AuditReport(
+        started=started,
+        finished=iso_vn(),
+        locations=tuple(s.url for s in locs),
+        aips=tuple(results),
+        events=tuple(events),
+        skipped=tuple(i for i in ids if i in done),
+        resumed=resumed,
+        bytes_read=read,
+        seconds=time.monotonic() - t0,
+    )
