@@ -277,7 +277,7 @@ def parse_text(text: str) -> list[Clause]:
         pos = m.end()
     rest.append(text[pos:])
     for token in " ".join(rest).split():
-        token = token.strip(_EDGE_PUNCT).rstrip(".")
+        token = token.strip(_EDGE_PUNCT + ".")
         if not token:
             continue
         kind = ClauseKind.CODE if looks_like_code(token) else ClauseKind.WORD

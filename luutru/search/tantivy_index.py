@@ -115,6 +115,7 @@ class TantivyIndex:
         self._bulk_depth = 0
         self._rebuilding = False
         self._dirty = False
+        self._seen_meta: tuple[int, int] | None = None
         self._analyzers = _analyzers()
         self._schema = _schema()
         try:
@@ -251,8 +252,24 @@ class TantivyIndex:
 
     # ------------------------------------------------------------------ reading
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the latest commit, also when another process made it.
+
+        tantivy's own reload policy polls with a delay; a stat of ``meta.json`` (which
+        every commit replaces) is cheap enough to do on every search.
+        """
+        try:
+            st = (self.path / "meta.json").stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_ino)
+        except OSError:
+            stamp = None
+        if stamp != self._seen_meta:
+            self._index.reload()
+            self._seen_meta = stamp
+        return self._index.searcher()
+
     def count(self) -> int:
-        return self._index.searcher().num_docs
+        return self._searcher().num_docs
 
     def _term(self, field: str, value: Any) -> tantivy.Query:
         return tantivy.Query.term_query(self._schema, field, value)
@@ -328,7 +345,7 @@ class TantivyIndex:
 
     def _search(self, q: SearchQuery, rights: Rights) -> SearchResult:
         full, text = self._query(q, rights)
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         sort = q.effective_sort
         kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": True}
         if sort is not Sort.RELEVANCE:
