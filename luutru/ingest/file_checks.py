@@ -66,10 +66,10 @@ class FileCheckItem:
 
     path: Path
     relpath: str
-    out_dir: Path
-    reliability: Reliability = Reliability.BORN_DIGITAL
     document: str | None = None
     dossier: str | None = None
+    reliability: Reliability = Reliability.BORN_DIGITAL
+    out_dir: Path | None = None  # where the preservation copy goes; check_files(out_dir=) if None
 
     @property
     def where(self) -> dict[str, Any]:
@@ -95,6 +95,14 @@ class FileCheckResult:
     @property
     def rejected(self) -> bool:
         return has_errors(self.findings)
+
+    @property
+    def bottom_line_signature(self) -> str | None:
+        """The file's signature status as a string (``"valid"``, ``"modified"``…), None if not checked."""
+        return self.signature_status.value if self.signature_status is not None else None
+
+
+FileItem = FileCheckItem  # short alias used by the pipeline
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,8 @@ def _read_text(path: Path) -> str | None:
 def _copy_path(item: FileCheckItem) -> Path:
     rel = PurePosixPath(item.relpath.replace("\\", "/"))
     parts = [p for p in rel.parent.parts if p not in ("", ".", "..", "/")]
-    return item.out_dir.joinpath(*parts, rel.stem + ".pdfa.pdf")
+    base = item.out_dir if item.out_dir is not None else item.path.parent / "_preservation"
+    return base.joinpath(*parts, rel.stem + ".pdfa.pdf")
 
 
 def _finish(item: FileCheckItem, insp: _Inspection, cfg: CheckConfig,
@@ -284,7 +293,7 @@ def check_file(
     Prefer :func:`check_files` for a transfer: it isolates hostile files and starts
     veraPDF once for all of them.
     """
-    item = FileCheckItem(Path(path), relpath, Path(out_dir), reliability, document, dossier)
+    item = FileCheckItem(Path(path), relpath, document, dossier, reliability, Path(out_dir))
     cfg = CheckConfig.from_settings(settings)
     insp = _inspect(item, cfg)
     vera = None
@@ -330,7 +339,7 @@ def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: For
     return FileCheckResult(item.relpath, fmt, [f], [event])
 
 
-ProgressFn = Callable[[int, int, str], None]
+ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -341,6 +350,10 @@ class BatchCheckResult:
     results: list[FileCheckResult]
     findings: list[Finding]
     worker_restarts: int = 0
+
+    @property
+    def batch_findings(self) -> list[Finding]:
+        return self.findings
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.results)
@@ -354,15 +367,19 @@ def check_files(
     settings: Settings,
     progress: ProgressFn | None = None,
     *,
+    out_dir: Path | None = None,
     config: CheckConfig | None = None,
 ) -> BatchCheckResult:
     """Check a batch of files; see :class:`BatchCheckResult`.
 
-    Batch-level findings concern the whole transfer, e.g. VERAPDF_NOT_INSTALLED (once).
-    ``progress(done, total, relpath)`` is called after each file of each phase.
+    Preservation copies go to ``item.out_dir`` or else ``out_dir`` (keeping the
+    relpath's folders).  Batch-level findings concern the whole transfer, e.g.
+    VERAPDF_NOT_INSTALLED (once).  ``progress(done, total)`` is called after each file
+    of each of the two passes (total = 2 × files).
     """
     cfg = config or CheckConfig.from_settings(settings)
-    items = list(items)
+    items = [it if it.out_dir is not None or out_dir is None else replace(it, out_dir=Path(out_dir))
+             for it in items]
     total = len(items)
     timeout = max(cfg.pdf_timeout_s, 0.1)
     batch_findings: list[Finding] = []
@@ -374,7 +391,7 @@ def check_files(
             out = worker.run("inspect", item, cfg, timeout=timeout)
             inspections.append(out.value if out.ok else _failed_result(item, cfg, out, None))
             if progress:
-                progress(n, total * 2, item.relpath)
+                progress(n, total * 2)
 
         candidates = [it.path for it, insp in zip(items, inspections)
                       if isinstance(insp, _Inspection) and insp.pdfa is not None
@@ -395,6 +412,6 @@ def check_files(
                 out = worker.run("finish", item, cfg, (insp, vera, timeout), timeout=timeout)
                 results.append(out.value if out.ok else _failed_result(item, cfg, out, insp.format))
             if progress:
-                progress(total + n, total * 2, item.relpath)
+                progress(total + n, total * 2)
         restarts = worker.restarts
     return BatchCheckResult(results, batch_findings, restarts)
