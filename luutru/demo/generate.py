@@ -334,8 +334,12 @@ class _Builder:
         """``n`` steps in order: the topic's sequence, thinned or padded with follow-up letters."""
         steps = list(topic.steps)
         if n < len(steps):
-            keep = sorted(self.rng.sample(range(1, len(steps) - 1), n - 2)) if n > 2 else []
-            return [steps[0]] + [steps[i] for i in keep] + [steps[-1]]
+            # Keep the first and last steps and any annex (XLSX/PNG), then fill up at random.
+            must = {0, len(steps) - 1} | {i for i, s in enumerate(steps) if s.fmt != "pdf"}
+            must = set(sorted(must)[:n])
+            rest = [i for i in range(len(steps)) if i not in must]
+            keep = must | set(self.rng.sample(rest, max(0, n - len(must))))
+            return [steps[i] for i in sorted(keep)]
         pool = list(topic.fillers) + list(GENERIC_FILLERS)
         while len(steps) < n:
             steps.insert(self.rng.randint(1, max(1, len(steps) - 1)), self.rng.choice(pool))

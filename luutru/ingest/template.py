@@ -323,3 +323,15 @@ def columns_markdown(columns: Sequence[Column]) -> str:
             f"| {i} | `{c.key}` | {c.label_vi} | {c.label_en} | {c.kind.value} | {c.max_len or ''} | "
             f"{'yes' if c.required else 'no'} | {c.note_vi} |")
     return "\n".join(lines)
+
+
+def _print_doc_tables() -> None:
+    """``python -m luutru.ingest.template`` prints the column tables for docs/transfer-format.md."""
+    print(f"### Sheet `{DOSSIER_SHEET}` / `{DOSSIER_CSV}`\n")
+    print(columns_markdown(DOSSIER_COLUMNS))
+    print(f"\n### Sheet `{DOCUMENT_SHEET}` / `{DOCUMENT_CSV}`\n")
+    print(columns_markdown(DOCUMENT_COLUMNS))
+
+
+if __name__ == "__main__":
+    _print_doc_tables()
