@@ -227,7 +227,8 @@ def _finish(item: FileCheckItem, insp: _Inspection, cfg: CheckConfig,
                 **where,
             ))
         if pdfa.error is None and not pdfa.is_pdfa:
-            copy, mig_findings, mig_event = _migrate(item, cfg, time_left)
+            # leave Ghostscript less than the worker limit so its own timeout reports first
+            copy, mig_findings, mig_event = _migrate(item, cfg, time_left * 0.8 if time_left else None)
             findings += mig_findings
             if mig_event is not None:
                 events.append(mig_event)

@@ -102,6 +102,8 @@ def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> Format
         matches = puremagic.magic_file(str(path)) if head else []
     except Exception:  # noqa: BLE001 - puremagic raises on files it has no rule for
         matches = []
+    # puremagic's weak "text file" guess is not used: text is text only if it is UTF-8
+    matches = [m for m in matches if not (m.extension.lower() in (".txt", ".csv") and m.confidence < 0.5)]
     top = max((m.confidence for m in matches), default=0.0)
     if matches and (top >= 0.5 or not _looks_text(head)):
         best = [m for m in matches if m.confidence == top]
@@ -118,6 +120,9 @@ def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> Format
         key = "csv" if ext == "csv" else "txt"
         basis = "utf-8 text"
     if key is None:
+        if ext in ("txt", "csv", "rtf"):
+            return FormatInfo(None, "text not in Unicode (UTF-8)", None, None, ext, FormatVerdict.REJECTED,
+                              basis="not valid UTF-8")
         return FormatInfo(None, "unknown", None, None, ext, FormatVerdict.REJECTED, basis="no signature matched")
 
     rule = policy.rule(key)
