@@ -162,8 +162,9 @@ class S3Storage:
                 )
             if code in ("AccessDenied", "403", "Forbidden") or status == 403:
                 return StorageError(
-                    f"{doing}: access denied to {where} ({msg or code}); check the credentials and that the "
-                    "account may read, write, and set retention and legal holds in this bucket"
+                    f"{doing}: access denied to {where} ({msg or code}); check the credentials "
+                    "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that the account may "
+                    "read, write, and set retention and legal holds in this bucket"
                 )
             return StorageError(f"{doing}: S3 error {code or status} on {where}: {msg}")
         return StorageError(f"{doing} on {self.url}: {e}")
@@ -179,7 +180,15 @@ class S3Storage:
             return self._lock_enabled
         try:
             self.client.head_bucket(Bucket=self.bucket)
-        except (ClientError, BotoCoreError) as e:
+        except ClientError as e:
+            if e.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403:
+                # HEAD answers carry no error code; a listing tells bad keys from missing rights.
+                try:
+                    self.client.list_objects_v2(Bucket=self.bucket, MaxKeys=1)
+                except (ClientError, BotoCoreError) as e2:
+                    raise self._error(e2, "checking the bucket") from e2
+            raise self._error(e, "checking the bucket") from e
+        except BotoCoreError as e:
             raise self._error(e, "checking the bucket") from e
         try:
             versioning = self.client.get_bucket_versioning(Bucket=self.bucket).get("Status")
