@@ -114,19 +114,22 @@ def _run_file_checks(services: Services, staged: list[StagedDossier], findings: 
     out_dir = services.settings.work_dir / f"derived-{uuid.uuid4().hex}"
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        results = fc.check_files(
-            [fc.FileItem(path=sd.builder.original_path(comp), relpath=doc.path, document=doc.identifier,
-                         dossier=sd.record.code, reliability=doc.reliability) for sd, doc, comp in items],
-            settings=services.settings, out_dir=out_dir,
-            progress=lambda done, total: progress("checks", done, total),
+        batch = fc.check_files(
+            [fc.FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
+                              reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
+             for sd, doc, comp in items],
+            services.settings,
+            progress=lambda done, total, _rel=None: progress("checks", done, total),
         )
-        for (sd, doc, comp), res in zip(items, results):
+        findings.extend(batch.findings)
+        for (sd, doc, comp), res in zip(items, batch.results):
             findings.extend(res.findings)
             sd.builder.events.extend(res.events)
             if res.format is not None:
                 comp.mime, comp.puid, comp.format_name = res.format.mime, res.format.puid, res.format.name
-            if res.signatures:
-                comp.signature_status = res.bottom_line_signature
+                comp.extra["format"] = res.format.to_dict()
+            if res.signature_status is not None:
+                comp.signature_status = getattr(res.signature_status, "value", str(res.signature_status))
                 comp.extra["signatures"] = [s.to_dict() for s in res.signatures]
             if res.pdfa is not None:
                 comp.extra["pdfa"] = res.pdfa.to_dict()
@@ -135,7 +138,6 @@ def _run_file_checks(services: Services, staged: list[StagedDossier], findings: 
             if res.preservation_copy is not None:
                 sd.builder.add_derivative(doc.identifier, res.preservation_copy, "preservation",
                                           mime="application/pdf", format_name="PDF/A-2b")
-        findings.extend(getattr(results, "batch_findings", []))
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 

@@ -288,7 +288,7 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
     """Validate every row and the links between rows."""
     today = today or date.today()
     out = ValidatedCatalogue(findings=list(raw.findings))
-    if not raw.dossiers and not any(f.code.startswith("CATALOGUE_MISSING") for f in raw.findings) and raw.source:
+    if not raw.dossiers and not any(f.is_error for f in raw.findings) and raw.source:
         out.findings.append(error("CATALOGUE_NO_DOSSIERS", "Mục lục không có hồ sơ nào. Sửa: nhập các hồ sơ vào trang HoSo.",
                                   "The catalogue lists no dossiers. Fix: list the dossiers on the HoSo sheet."))
     dossier_counts = Counter(r.values.get("ma_ho_so") for r in raw.dossiers if r.values.get("ma_ho_so"))
