@@ -96,8 +96,10 @@ def es_cleanup(prefix: str) -> None:
     from elasticsearch import Elasticsearch
 
     es = Elasticsearch(ES_URL)
-    es.indices.delete(index=f"{prefix}-idx-*", ignore_unavailable=True, allow_no_indices=True)
-    es.indices.delete_index_template(name=f"{prefix}-template", ignore=[404])
+    # Names one by one: clusters refuse wildcard deletes by default.
+    for name in es.indices.get(index=f"{prefix}-idx-*", allow_no_indices=True).body:
+        es.indices.delete(index=name, ignore_unavailable=True)
+    es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-template")
     es.close()
 
 

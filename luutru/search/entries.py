@@ -116,7 +116,8 @@ def _join(parts: Iterable[str]) -> str:
 
 
 def _keys(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(code_key(v) for v in values if v and code_key(v)))
+    keys = (code_key(v) for v in values if v)
+    return list(dict.fromkeys(k for k in keys if k))
 
 
 def number_notation(number: str, notation: str, year: int | None) -> list[str]:
