@@ -28,9 +28,9 @@ from typing import Any, Callable
 
 from luutru.demo import documents as render
 from luutru.demo.vocab import (
-    AGENCIES, BODY_OPENERS, BODY_SENTENCES, GENERIC_FILLERS, GIVEN_F, GIVEN_M, KINDS, MIDDLE_F, MIDDLE_M,
+    AGENCIES, BODY_SENTENCES, GENERIC_FILLERS, GIVEN_F, GIVEN_M, KINDS, MIDDLE_F, MIDDLE_M,
     MINISTRY_HOME, PHYSICAL_STATES, PROJECTS, SURNAMES, TOPICS, Agency, Org, Step, Topic, district_org,
-    peer_orgs, province_org,
+    legal_bases, peer_orgs, province_org,
 )
 from luutru.ingest.template import TEMPLATE_NAME, write_csv_catalogue, write_reproducible_zip, write_xlsx_template
 from luutru.records.codes import document_identifier, dossier_code
@@ -158,7 +158,9 @@ class _Builder:
         filler = lambda k: rng.sample(BODY_SENTENCES, k)  # noqa: E731
         a = _low(abstract)
         if kind == "qd":
-            paras = rng.sample(BODY_OPENERS, 2) + ["Theo đề nghị của Chánh Văn phòng.", "QUYẾT ĐỊNH:",
+            bases = legal_bases(year)
+            picked = sorted(rng.sample(range(1, len(bases)), min(2, len(bases) - 1)))
+            paras = [bases[0]] + [bases[i] for i in picked] + ["Theo đề nghị của Chánh Văn phòng.", "QUYẾT ĐỊNH:",
                                                    f"Điều 1. {abstract}."]
             paras += [" ".join(filler(2))]
             paras += ["Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.",

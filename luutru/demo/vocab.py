@@ -337,14 +337,26 @@ GIVEN_F = ("Lan", "Hương", "Nhung", "Hà", "Thảo", "Trang", "Linh", "Mai", "
 
 PHYSICAL_STATES = ("Tốt", "Bình thường")
 
-BODY_OPENERS = (
-    "Căn cứ Luật Lưu trữ số 33/2024/QH15 ngày 21 tháng 6 năm 2024;",
-    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
-    "Căn cứ Thông tư số 02/2019/TT-BNV ngày 24 tháng 01 năm 2019 của Bộ trưởng Bộ Nội vụ quy định "
-    "tiêu chuẩn dữ liệu thông tin đầu vào và yêu cầu bảo quản tài liệu lưu trữ điện tử;",
-    "Căn cứ Thông tư số 10/2022/TT-BNV ngày 19 tháng 12 năm 2022 của Bộ trưởng Bộ Nội vụ quy định "
-    "thời hạn bảo quản tài liệu;",
+# Legal bases a decision cites, with the years in which each was in force (so a 2017
+# decision does not cite a 2022 circular).
+BODY_OPENERS: tuple[tuple[int, int, str], ...] = (
+    (2011, 2025, "Căn cứ Luật Lưu trữ ngày 11 tháng 11 năm 2011;"),
+    (2025, 2100, "Căn cứ Luật Lưu trữ số 33/2024/QH15 ngày 21 tháng 6 năm 2024;"),
+    (2004, 2019, "Căn cứ Nghị định số 110/2004/NĐ-CP ngày 08 tháng 4 năm 2004 của Chính phủ về công tác văn thư;"),
+    (2020, 2100, "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;"),
+    (2019, 2100, "Căn cứ Thông tư số 02/2019/TT-BNV ngày 24 tháng 01 năm 2019 của Bộ trưởng Bộ Nội vụ quy định "
+                 "tiêu chuẩn dữ liệu thông tin đầu vào và yêu cầu bảo quản tài liệu lưu trữ điện tử;"),
+    (2011, 2022, "Căn cứ Thông tư số 09/2011/TT-BNV ngày 03 tháng 6 năm 2011 của Bộ Nội vụ quy định thời hạn "
+                 "bảo quản hồ sơ, tài liệu hình thành phổ biến trong hoạt động của các cơ quan, tổ chức;"),
+    (2023, 2100, "Căn cứ Thông tư số 10/2022/TT-BNV ngày 19 tháng 12 năm 2022 của Bộ trưởng Bộ Nội vụ quy định "
+                 "thời hạn bảo quản tài liệu;"),
 )
+
+
+def legal_bases(year: int) -> list[str]:
+    """The legal bases in force in ``year``, in citing order (law, decree, circulars)."""
+    return [text for first, last, text in BODY_OPENERS if first <= year <= last]
+
 
 BODY_SENTENCES = (
     "Các phòng, đơn vị có liên quan chủ động phối hợp, bảo đảm tiến độ và chất lượng công việc.",
