@@ -58,8 +58,8 @@ class Services:
             self.fault_hook(name)
 
     def close(self) -> None:
-        for name in ("index", "catalog"):
-            obj: Any = self.__dict__.get(name)
+        for name in ("index", "catalog", "storage"):
+            obj: Any = self.__dict__.pop(name, None)
             if obj is None:
                 continue
             closer = getattr(obj, "close", None) or getattr(obj, "dispose", None)

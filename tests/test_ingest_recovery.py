@@ -1,0 +1,122 @@
+"""Crashes between steps leave no AIP or a complete one; re-runs are safe; reindex rebuilds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import bagit
+import pytest
+from sqlalchemy import select
+
+from luutru.catalog import models as m
+from luutru.catalog.reindex import reindex
+from luutru.context import FaultInjected, Services
+from luutru.ingest.pipeline import ingest
+from tests.factory import base_spec, write_transfer
+
+CHECKPOINTS = ["after_validation", "after_staging", "after_seal", "after_store", "after_catalog"]
+
+
+def snapshot(services: Services) -> dict:
+    """What a user would compare: every catalog row of the derived tables, as plain data."""
+    with services.catalog.session() as s:
+        dossiers = [(d.code, d.title, d.retention_years, d.access, d.start_date, d.end_date, d.aip_id, d.manifest_sha256,
+                     d.meta, d.stored_at) for d in s.scalars(select(m.Dossier).order_by(m.Dossier.code))]
+        docs = [(d.identifier, d.dossier_code, d.sequence, d.doc_type, d.number, d.notation, d.issued, d.issuer,
+                 d.abstract, d.access, d.reliability, d.meta) for d in s.scalars(select(m.Document).order_by(m.Document.identifier))]
+        files = sorted((f.document_identifier, f.role, f.path, f.original_name, f.size, f.sha256, f.mime, f.puid,
+                        f.signature_status) for f in s.scalars(select(m.File)))
+        events = sorted((e.id, e.dossier_code, e.object, e.event_type, e.outcome, e.event_datetime)
+                        for e in s.scalars(select(m.Event)))
+        agencies = [(a.code, a.name) for a in s.scalars(select(m.Agency))]
+    return {"dossiers": dossiers, "documents": docs, "files": files, "events": events, "agencies": agencies}
+
+
+def assert_storage_consistent(services: Services) -> None:
+    for aip in services.storage.list_aips():
+        path = services.storage.aips / aip  # local backend
+        bagit.Bag(str(path)).validate()
+
+
+@pytest.mark.parametrize("point", CHECKPOINTS)
+def test_crash_between_steps_then_rerun(services, tmp_path, point):
+    spec = base_spec(2, 2)
+    root = write_transfer(spec, tmp_path / "t")
+
+    def boom(name: str) -> None:
+        if name == point:
+            raise FaultInjected(name)
+
+    services.fault_hook = boom
+    with pytest.raises(FaultInjected):
+        ingest(root, services)
+    services.fault_hook = None
+    # whatever is visible is complete
+    assert_storage_consistent(services)
+    rep = ingest(root, services)
+    assert rep.status == "accepted", [f.message_en for f in rep.findings]
+    assert sorted(services.storage.list_aips()) == sorted(d["ma_ho_so"] for d in spec.dossiers)
+    assert_storage_consistent(services)
+    snap = snapshot(services)
+    assert len(snap["dossiers"]) == 2 and len(snap["documents"]) == 4
+    # the work area holds nothing from either run
+    assert [p.name for p in services.settings.work_dir.iterdir()] == []
+
+
+def test_killed_process_leaves_no_partial_aip(settings, tmp_path):
+    """A real ``kill -9`` equivalent (os._exit) right after sealing, before the atomic store."""
+    spec = base_spec(2, 2)
+    root = write_transfer(spec, tmp_path / "t")
+    env = {"LUUTRU_HOME": str(settings.home), "LUUTRU_DATABASE_URL": settings.db_url,
+           "LUUTRU_FAULT_AT": "after_store", "PATH": "/usr/bin:/bin"}
+    code = subprocess.run([sys.executable, "-m", "luutru.cli", "ingest", str(root)], env=env,
+                          capture_output=True, text=True, cwd=Path(__file__).parent.parent).returncode
+    assert code == 137
+    svc = Services(settings)
+    try:
+        stored = list(svc.storage.list_aips())
+        assert len(stored) == 1  # the first dossier was stored, then the process died
+        bagit.Bag(str(svc.storage.aips / stored[0])).validate()
+        rep = ingest(root, svc)
+        assert rep.status == "accepted"
+        assert sorted(d.status for d in rep.dossiers) == ["already_stored", "stored"]
+        assert len(list(svc.storage.list_aips())) == 2
+    finally:
+        svc.close()
+
+
+def test_rerun_is_idempotent_and_changed_content_is_refused(services, tmp_path):
+    spec = base_spec(2, 2)
+    root = write_transfer(spec, tmp_path / "t")
+    assert ingest(root, services).status == "accepted"
+    before = snapshot(services)
+    rep = ingest(root, services)
+    assert rep.status == "accepted"
+    assert [d.status for d in rep.dossiers] == ["already_stored", "already_stored"]
+    assert snapshot(services) == before
+    spec.dossiers[0]["tieu_de"] = "Tiêu đề đã sửa"
+    root2 = write_transfer(spec, tmp_path / "t2")
+    rep = ingest(root2, services)
+    assert rep.status == "rejected"
+    assert [f.dossier for f in rep.findings if f.code == "DOSSIER_EXISTS_DIFFERENT"] == [spec.dossiers[0]["ma_ho_so"]]
+    assert snapshot(services) == before
+
+
+def test_reindex_rebuilds_the_same_catalog(services, tmp_path):
+    spec = base_spec(3, 3)
+    root = write_transfer(spec, tmp_path / "t")
+    assert ingest(root, services).status == "accepted"
+    before = snapshot(services)
+    # wipe the catalog file entirely: storage alone must be enough
+    services.close()
+    for p in services.settings.home_dir.glob("catalog.sqlite*"):
+        p.unlink()
+    svc2 = Services(services.settings)
+    try:
+        rep = reindex(svc2)
+        assert rep.aips == 3 and rep.failed == []
+        assert snapshot(svc2) == before
+    finally:
+        svc2.close()
