@@ -33,12 +33,16 @@ class Services:
     def storage(self):  # type: ignore[no-untyped-def]
         from .preservation.storage import open_storage
 
+        from .preservation.encrypted_storage import wrap_storage
+
         primary = open_storage(self.settings.storage, self.settings)
         if not self.settings.replica_urls:
-            return primary
+            # Fixed-term AIPs are stored encrypted under per-AIP keys (irreversible destruction).
+            return wrap_storage(primary, self.settings)
         from .preservation.replicas import ReplicatedStorage  # type: ignore[import-not-found]
 
-        return ReplicatedStorage(primary, [open_storage(u, self.settings) for u in self.settings.replica_urls])
+        replicated = ReplicatedStorage(primary, [open_storage(u, self.settings) for u in self.settings.replica_urls])
+        return wrap_storage(replicated, self.settings)
 
     @cached_property
     def index(self):  # type: ignore[no-untyped-def]

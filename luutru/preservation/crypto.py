@@ -1,0 +1,170 @@
+"""Streaming authenticated encryption of stored files (AES-256-GCM, segmented).
+
+Why segments: files can be many gigabytes, and AES-GCM via ``cryptography`` encrypts
+one buffer at a time; a file is cut into segments of :data:`SEGMENT` bytes, each
+sealed on its own, so memory stays flat whatever the file size.
+
+Framing of one encrypted file::
+
+    header   = MAGIC (8 bytes) || segment size (4 bytes, big-endian)
+    segment  = nonce (12 random bytes) || AES-GCM(ciphertext || 16-byte tag)
+
+The associated data of segment *i* is ``header || file path (NFC, UTF-8) || i (8 bytes)
+|| final flag (1 byte)``, so segments cannot be reordered, dropped, truncated at a
+segment boundary, or moved to another file without the tag failing.  The last segment
+carries the final flag (an empty file is one empty final segment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+import unicodedata
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC = b"LTAEAD01"
+SEGMENT = 1024 * 1024
+NONCE = 12
+TAG = 16
+HEADER_LEN = len(MAGIC) + 4
+OVERHEAD = NONCE + TAG
+
+
+class DecryptionError(Exception):
+    """Encrypted bytes failed authentication or are not in the expected framing."""
+
+
+def _aad(header: bytes, relpath: str, index: int, final: bool) -> bytes:
+    path = unicodedata.normalize("NFC", relpath).encode("utf-8")
+    return header + path + struct.pack(">QB", index, 1 if final else 0)
+
+
+def _read_exact(f: BinaryIO, n: int) -> bytes:
+    """Read ``n`` bytes (fewer only at end of stream); network bodies may return short reads."""
+    parts = []
+    left = n
+    while left > 0:
+        chunk = f.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
+                   segment: int = SEGMENT) -> tuple[str, int, str, int]:
+    """Encrypt ``src`` into ``dst``; returns (plain sha256, plain bytes, cipher sha256, cipher bytes).
+
+    Both digests come from this one pass: the plaintext one to check the bag manifest,
+    the ciphertext one for the stored bag's manifest.
+    """
+    aead = AESGCM(key)
+    header = MAGIC + struct.pack(">I", segment)
+    ph, ch = hashlib.sha256(), hashlib.sha256()
+    pn = 0
+    dst.write(header)
+    ch.update(header)
+    cn = len(header)
+    index = 0
+    current = _read_exact(src, segment)
+    while True:
+        nxt = _read_exact(src, segment) if len(current) == segment else b""
+        final = not nxt
+        ph.update(current)
+        pn += len(current)
+        nonce = os.urandom(NONCE)
+        sealed = nonce + aead.encrypt(nonce, current, _aad(header, relpath, index, final))
+        dst.write(sealed)
+        ch.update(sealed)
+        cn += len(sealed)
+        if final:
+            break
+        index += 1
+        current = nxt
+    return ph.hexdigest(), pn, ch.hexdigest(), cn
+
+
+def encrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:
+    out = io.BytesIO()
+    encrypt_stream(io.BytesIO(data), out, key, relpath)
+    return out.getvalue()
+
+
+class DecryptingReader(io.RawIOBase):
+    """A readable stream of the plaintext of an encrypted file, one segment at a time.
+
+    Holds at most two sealed segments in memory (the current one and one read ahead
+    to learn whether the current one is the last).
+    """
+
+    def __init__(self, raw: BinaryIO, key: bytes, relpath: str, *, name: str = ""):
+        super().__init__()
+        self._raw = raw
+        self._aead = AESGCM(key)
+        self._relpath = relpath
+        self._name = name or relpath
+        header = _read_exact(raw, HEADER_LEN)
+        if len(header) != HEADER_LEN or header[: len(MAGIC)] != MAGIC:
+            raise DecryptionError(f"{self._name} is not an encrypted file of this service (bad header)")
+        self._header = header
+        (self._segment,) = struct.unpack(">I", header[len(MAGIC):])
+        if not 0 < self._segment <= 64 * SEGMENT:
+            raise DecryptionError(f"{self._name}: implausible segment size {self._segment}")
+        self._index = 0
+        self._buf = b""
+        self._pos = 0
+        self._done = False
+        self._ahead = _read_exact(raw, self._segment + OVERHEAD)
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_segment(self) -> None:
+        sealed = self._ahead
+        if len(sealed) < OVERHEAD:
+            raise DecryptionError(f"{self._name}: truncated (segment {self._index} incomplete)")
+        self._ahead = _read_exact(self._raw, self._segment + OVERHEAD) if len(sealed) == self._segment + OVERHEAD else b""
+        final = not self._ahead
+        try:
+            self._buf = self._aead.decrypt(sealed[:NONCE], sealed[NONCE:],
+                                           _aad(self._header, self._relpath, self._index, final))
+        except InvalidTag as e:
+            raise DecryptionError(
+                f"{self._name}: segment {self._index} failed authentication (wrong key, damaged or altered bytes)"
+            ) from e
+        self._pos = 0
+        self._index += 1
+        self._done = final
+
+    def readinto(self, b: "bytearray | memoryview") -> int:  # type: ignore[override]
+        view = memoryview(b).cast("B")
+        while self._pos >= len(self._buf):
+            if self._done:
+                return 0
+            self._next_segment()
+        n = min(len(view), len(self._buf) - self._pos)
+        view[:n] = self._buf[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def open_decrypting(raw: BinaryIO, key: bytes, relpath: str) -> BinaryIO:
+    """A buffered plaintext stream over ``raw`` (supports ``read(n)``, ``with``)."""
+    return io.BufferedReader(DecryptingReader(raw, key, relpath), buffer_size=SEGMENT)  # type: ignore[return-value]
+
+
+def decrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:
+    with open_decrypting(io.BytesIO(data), key, relpath) as f:
+        return f.read()
