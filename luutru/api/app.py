@@ -1,32 +1,45 @@
-"""The FastAPI application: transfers, reports, search, dossiers, documents, files."""
+"""The FastAPI application: transfers, reports, search, dossiers, documents, files.
+
+Every route declares its permission (``Depends(require(Perm.X))``, see
+:mod:`luutru.api.auth`); the web pages live in :mod:`luutru.api.routes_ui`, accounts and
+the audit trail in :mod:`luutru.api.routes_accounts`.  The JSON API works without the
+web UI; OpenAPI docs are at ``/docs``.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import HTTPException as FastAPIHTTPException
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..audit_log import DENIED, FAILURE, REQUEST_SCOPE, SUCCESS, record_action
 from ..catalog import models as m
-from ..catalog.queries import document_with_dossier, dossier_view, file_row
+from ..catalog.queries import document_with_dossier, dossier_view
 from ..config import Settings
 from ..context import Services
-from ..search.query import Rights, SearchQuery
-from .deps import get_rights, get_services
+from ..search.base import QueryError, SearchUnavailable
+from ..search.query import SearchQuery
+from .access import file_context, may_see, may_see_transfer, note_submission, transfer_ids_of
+from .auth import Perm, Principal, get_principal, require
+from .auth_settings import AuthSettings
+from .deps import get_services
 from .jobs import IngestJobs
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 UPLOAD_CHUNK = 1024 * 1024
+RESTRICTED = "han_che"
 
 
 def _restricted(access: str) -> bool:
-    return access == "han_che"
+    return access == RESTRICTED
 
 
 # Routers of other areas, each an APIRouter named ``router`` in its own module.
@@ -42,6 +55,7 @@ AREA_ROUTERS = (
 def _include_area_routers(app: FastAPI) -> None:
     import importlib
 
+    app.state.areas = set()
     for module in AREA_ROUTERS:
         try:
             mod = importlib.import_module(module)
@@ -50,21 +64,43 @@ def _include_area_routers(app: FastAPI) -> None:
                 continue
             raise
         app.include_router(mod.router)
+        app.state.areas.add(module.rsplit(".", 1)[-1])
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def search_query(q: str = "", fonds: Annotated[list[str] | None, Query()] = None, agency: str | None = None,
+                 issuer: Annotated[list[str] | None, Query()] = None, year: int | None = None,
+                 year_from: int | None = None, year_to: int | None = None,
+                 doc_type: Annotated[list[str] | None, Query()] = None,
+                 retention: Annotated[list[str] | None, Query()] = None,
+                 access: Annotated[list[str] | None, Query()] = None, kind: str | None = None,
+                 sort: str = "relevance", page: int = 1, size: int = 20) -> SearchQuery:
+    """A SearchQuery from request parameters (shared by the JSON API and the search page)."""
+    return SearchQuery(text=q, fonds=tuple(fonds or ()) + ((agency,) if agency else ()), agency=tuple(issuer or ()),
+                       year_from=year if year is not None else year_from, year_to=year if year is not None else year_to,
+                       doc_type=tuple(doc_type or ()), retention=tuple(retention or ()), access=tuple(access or ()),
+                       kind=kind or None, sort=sort or "relevance", page=page, size=size)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None,
+               auth: AuthSettings | None = None) -> FastAPI:
     services = services or Services(settings or Settings())
     app = FastAPI(title="Lưu trữ API", version=__version__,
                   description="Tiếp nhận, bảo quản và khai thác tài liệu lưu trữ điện tử / "
-                              "ingest, preservation and access of electronic archival records.")
+                              "ingest, preservation and access of electronic archival records. "
+                              "Authenticate with `Authorization: Bearer <token>` (`luutru user token`) or a web "
+                              "login; each route names its permission.")
     app.state.services = services
-    app.state.settings_token = os.environ.get("LUUTRU_API_TOKEN")
+    app.state.auth = auth or AuthSettings()
     app.state.jobs = IngestJobs(services)
 
     @app.post("/api/transfers", status_code=202, tags=["transfers"])
     async def post_transfer(request: Request, file: UploadFile = File(...),
-                            svc: Services = Depends(get_services)) -> dict[str, Any]:
-        """Upload a transfer as a .zip; ingest runs in the background. Poll the returned URL."""
+                            svc: Services = Depends(get_services),
+                            who: Principal = Depends(require(Perm.TRANSFERS_SUBMIT))) -> dict[str, Any]:
+        """Upload a transfer as a .zip; ingest runs in the background. Poll the returned URL.
+
+        Permission ``transfers:submit``.  A submitter's transfer may hold only dossiers of
+        their own agency; others are rejected with finding ``AGENCY_NOT_PERMITTED``."""
         job_id = str(uuid.uuid4())
         up_dir = svc.settings.work_dir / f"upload-{job_id}"
         up_dir.mkdir(parents=True)
@@ -80,13 +116,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     out.write(chunk)
         except BaseException:
             shutil.rmtree(up_dir, ignore_errors=True)
+            record_action(svc, who, "transfer.upload", f"transfer:{job_id}", FAILURE, {"source": name, "bytes": size})
             raise
-        st = request.app.state.jobs.submit(job_id, target, name, cleanup=up_dir)
+        note_submission(svc, job_id, who)
+        record_action(svc, who, "transfer.upload", f"transfer:{job_id}", SUCCESS, {"source": name, "bytes": size})
+        st = request.app.state.jobs.submit(job_id, target, name, cleanup=up_dir, actor=who.username,
+                                           agency=who.agency_code if who.is_submitter else None)
         return {"id": job_id, "status": st.status, "bytes": size, "url": f"/api/transfers/{job_id}"}
 
     @app.get("/api/transfers/{transfer_id}", tags=["transfers"])
-    def get_transfer(transfer_id: str, request: Request, svc: Services = Depends(get_services)) -> dict[str, Any]:
-        """Status, progress and (when done) the full report with every finding."""
+    def get_transfer(transfer_id: str, request: Request, svc: Services = Depends(get_services),
+                     who: Principal = Depends(require(Perm.TRANSFERS_READ))) -> dict[str, Any]:
+        """Status, progress and (when done) the full report with every finding (``transfers:read``;
+        a submitter sees only the transfers they submitted)."""
+        if not may_see_transfer(svc, who, transfer_id):
+            raise HTTPException(404, "Không có gói nộp lưu này / no such transfer")
         st = request.app.state.jobs.get(transfer_id)
         with svc.catalog.session() as s:
             row = s.get(m.Transfer, transfer_id)
@@ -104,48 +148,62 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return out
 
     @app.get("/api/transfers", tags=["transfers"])
-    def list_transfers(svc: Services = Depends(get_services)) -> list[dict[str, Any]]:
+    def list_transfers(svc: Services = Depends(get_services),
+                       who: Principal = Depends(require(Perm.TRANSFERS_READ))) -> list[dict[str, Any]]:
+        """Latest transfers (a submitter: their own)."""
         with svc.catalog.session() as s:
-            rows = s.query(m.Transfer).order_by(m.Transfer.received_at.desc()).limit(200).all()
+            q = s.query(m.Transfer)
+            if who.is_submitter:
+                q = q.filter(m.Transfer.id.in_(transfer_ids_of(svc, who.username) or [""]))
+            rows = q.order_by(m.Transfer.received_at.desc()).limit(200).all()
             return [{"id": r.id, "source": r.source_name, "status": r.status, "received_at": r.received_at,
                      "dossiers": r.dossier_count, "documents": r.document_count} for r in rows]
 
     @app.get("/api/search", tags=["search"])
-    def api_search(q: str = "", agency: str | None = None, year: int | None = None, kind: str | None = None,
-                   page: int = 1, size: int = 20, svc: Services = Depends(get_services),
-                   rights: Rights = Depends(get_rights)) -> dict[str, Any]:
-        """Full-text search with or without diacritics; restricted records only for callers with rights."""
-        query = SearchQuery(text=q, agencies=[agency] if agency else None, year_from=year, year_to=year, kind=kind,
-                            page=page, size=min(size, 100))
-        return svc.index.search(query, rights).to_dict()
+    def api_search(query: SearchQuery = Depends(search_query), svc: Services = Depends(get_services),
+                   who: Principal = Depends(require(Perm.SEARCH))) -> dict[str, Any]:
+        """Full-text search with or without diacritics, with facets (fonds, agency, year, doc_type,
+        retention, access).  What is searched follows the caller's rights: anonymous callers and
+        researchers without a grant see public records only; a submitter sees their agency only."""
+        return svc.index.search(query, who.rights).to_dict()
 
     @app.get("/api/dossiers/{code}", tags=["records"])
-    def api_dossier(code: str, svc: Services = Depends(get_services), rights: Rights = Depends(get_rights)) -> dict[str, Any]:
+    def api_dossier(code: str, svc: Services = Depends(get_services),
+                    who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
+        """A dossier with its documents and events (``records:read``, within the caller's rights)."""
+        rights = who.rights
         view = dossier_view(svc, code, see_restricted=rights.see_restricted)
-        if view is None:
+        if view is None or not may_see(rights, view["dossier"]["agency_code"]):
             raise HTTPException(404, "Không có hồ sơ này / no such dossier")
+        audit_restricted_view(svc, who, view)
         return view
 
     @app.get("/api/documents/{identifier}", tags=["records"])
     def api_document(identifier: str, svc: Services = Depends(get_services),
-                     rights: Rights = Depends(get_rights)) -> dict[str, Any]:
+                     who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
+        """One document with its dossier (``records:read``)."""
         found = document_with_dossier(svc, identifier)
         if found is None:
             raise HTTPException(404, "Không có văn bản này / no such document")
         doc, dossier = found
-        if not rights.see_restricted and (_restricted(doc["access"]) or _restricted(dossier["access"])):
+        if not may_see(who.rights, dossier["agency_code"], doc["access"], dossier["access"]):
             raise HTTPException(404, "Không có văn bản này / no such document")
+        if _restricted(doc["access"]) or _restricted(dossier["access"]):
+            record_action(svc, who, "record.view_restricted", f"document:{identifier}", SUCCESS)
         return {"document": doc, "dossier": dossier}
 
     @app.get("/api/files/{file_id}", tags=["records"])
-    def api_file(file_id: int, svc: Services = Depends(get_services), rights: Rights = Depends(get_rights)):
-        found = file_row(svc, file_id)
-        if found is None:
+    def api_file(file_id: int, svc: Services = Depends(get_services),
+                 who: Principal = Depends(require(Perm.RECORDS_READ))):
+        """The bytes of one file (original, preservation copy, text), streamed; every download is audited."""
+        ctx = file_context(svc, file_id)
+        if ctx is None or not may_see(who.rights, ctx["agency"], ctx["doc_access"], ctx["dossier_access"]):
             raise HTTPException(404, "Không có tệp này / no such file")
-        f, aip_id, doc_access, dossier_access = found
-        if not rights.see_restricted and (_restricted(doc_access) or _restricted(dossier_access)):
-            raise HTTPException(404, "Không có tệp này / no such file")
-        fh = svc.storage.open_file(aip_id, f.path)
+        f = ctx["file"]
+        fh = svc.storage.open_file(ctx["aip_id"], f.path)
+        record_action(svc, who, "file.download", f"file:{file_id}", SUCCESS,
+                      {"document": ctx["document"], "role": f.role, "sha256": f.sha256,
+                       "restricted": RESTRICTED in (ctx["doc_access"], ctx["dossier_access"])})
 
         def stream():
             try:
@@ -154,34 +212,95 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             finally:
                 fh.close()
 
-        from urllib.parse import quote
-
         return StreamingResponse(stream(), media_type=f.mime or "application/octet-stream", headers={
             "Content-Disposition": f"inline; filename*=UTF-8''{quote(f.original_name.split('/')[-1])}",
             "Content-Length": str(f.size), "X-Checksum-SHA256": f.sha256})
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", include_in_schema=False, dependencies=[Depends(require(Perm.PUBLIC))])
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, q: str = "", svc: Services = Depends(get_services),
-             rights: Rights = Depends(get_rights)) -> Any:
-        res = svc.index.search(SearchQuery(text=q, size=30), rights) if q else None
-        return TEMPLATES.TemplateResponse(request, "home.html", {"q": q, "res": res})
-
-    @app.get("/ho-so/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def dossier_page(code: str, request: Request, svc: Services = Depends(get_services),
-                     rights: Rights = Depends(get_rights)) -> Any:
-        view = dossier_view(svc, code, see_restricted=rights.see_restricted)
-        if view is None:
-            raise HTTPException(404, "Không có hồ sơ này / no such dossier")
-        return TEMPLATES.TemplateResponse(request, "dossier.html", {"v": view})
-
     _include_area_routers(app)
+    _install_handlers(app)
+    if app.state.auth.oidc_enabled:
+        from starlette.middleware.sessions import SessionMiddleware
 
+        from .oidc import session_secret
+
+        app.add_middleware(SessionMiddleware, secret_key=session_secret(app.state.auth, services.settings),
+                           session_cookie="luutru_oidc", max_age=600, same_site="lax",
+                           https_only=app.state.auth.secure_cookies)
+    return app
+
+
+def audit_restricted_view(svc: Services, who: Principal, view: dict[str, Any]) -> None:
+    """A restricted dossier (or restricted documents in it) shown to someone: an audit event."""
+    d = view["dossier"]
+    restricted_docs = [x["identifier"] for x in view["documents"] if _restricted(x["access"])]
+    if _restricted(d["access"]) or restricted_docs:
+        record_action(svc, who, "record.view_restricted", f"dossier:{d['code']}", SUCCESS,
+                      {"restricted_documents": restricted_docs} if restricted_docs else None)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(FileNotFoundError)
     async def not_found(_req: Request, exc: FileNotFoundError) -> JSONResponse:
         return JSONResponse({"detail": f"Không tìm thấy / not found: {exc}"}, status_code=404)
 
-    return app
+    @app.exception_handler(QueryError)
+    async def bad_query(_req: Request, exc: QueryError) -> JSONResponse:
+        return JSONResponse({"detail": {"message_vi": exc.message_vi, "message_en": exc.message_en,
+                                        "field": exc.field}}, status_code=400)
+
+    @app.exception_handler(SearchUnavailable)
+    async def search_down(_req: Request, exc: SearchUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": {"message_vi": exc.message_vi, "message_en": exc.message_en}}, status_code=503)
+
+    @app.exception_handler(FastAPIHTTPException)
+    async def http_error(request: Request, exc: FastAPIHTTPException) -> Any:
+        """Web pages: 401 → the login page, other errors → a readable page; the API keeps JSON."""
+        if _wants_html(request):
+            if exc.status_code == 401:
+                nxt = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+                return RedirectResponse(f"/dang-nhap?next={nxt}", status_code=303)
+            from .routes_ui import error_page
+
+            return error_page(request, exc.status_code, exc.detail)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.middleware("http")
+    async def audit_and_origin(request: Request, call_next: Any) -> Any:
+        """Unsafe requests: refuse cross-site ones made with the session cookie (CSRF), and write an
+        audit event for any that no route recorded itself (so every change is in the trail)."""
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        if unsafe and request.cookies.get("luutru_session") and not request.headers.get("authorization"):
+            origin = request.headers.get("origin")
+            if origin and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+                return JSONResponse({"detail": {"message_vi": "Yêu cầu từ trang khác bị từ chối.",
+                                                "message_en": "Cross-site request refused."}}, status_code=403)
+        if not unsafe:
+            return await call_next(request)
+        scope: dict[str, Any] = {"recorded": False}
+        token = REQUEST_SCOPE.set(scope)
+        try:
+            response = await call_next(request)
+        finally:
+            REQUEST_SCOPE.reset(token)
+        if not scope["recorded"]:
+            who = getattr(request.state, "principal", None)
+            code = response.status_code
+            outcome = SUCCESS if code < 400 else DENIED if code in (401, 403) else FAILURE
+            route = request.scope.get("route")
+            try:
+                record_action(request.app.state.services, who or "anonymous", f"http.{request.method.lower()}",
+                              request.url.path, outcome, {"status": code, "route": getattr(route, "path", None)})
+            except Exception:  # noqa: BLE001 - never turn a done action into an error
+                pass
+        return response
+
+
+__all__ = ["create_app", "AREA_ROUTERS", "TEMPLATES", "search_query", "get_principal"]

@@ -13,10 +13,10 @@ def get_services(request: Request) -> Services:
 
 
 def get_rights(request: Request) -> Rights:
-    """What the caller may see.  Without accounts, callers see public records only;
-    ``LUUTRU_API_TOKEN`` (when set) grants the bearer full reading rights."""
-    token = request.app.state.settings_token
-    auth = request.headers.get("authorization", "")
-    if token and auth == f"Bearer {token}":
-        return Rights(see_restricted=True)
-    return Rights.public()
+    """What the caller may see (see :func:`luutru.api.roles.rights_for`).
+
+    Anonymous callers see public records only; a logged-in caller what their roles allow.
+    """
+    from .auth import get_principal
+
+    return get_principal(request).rights

@@ -2,18 +2,27 @@
 
 The job's progress lives in memory (for the progress bar); its outcome lives in the
 catalog (``transfers`` row + report), so a restart loses only the progress figures.
+
+A submitter may only transfer records of their own agency: before ingest, the job reads
+just the catalogue members of the zip and rejects the transfer (with a finding, like
+any other rejection) when a dossier belongs to another agency.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
+import unicodedata
+import uuid
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..context import Services
 from ..records.timeutil import iso_vn
+
+MAX_CATALOGUE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -25,11 +34,57 @@ class JobState:
     done: int = 0
     total: int = 0
     started_at: str = field(default_factory=iso_vn)
+    actor: str = "anonymous"
 
     def to_dict(self) -> dict[str, Any]:
         pct = round(100 * self.done / self.total, 1) if self.total else None
         return {"id": self.id, "source": self.source, "status": self.status, "stage": self.stage,
                 "done": self.done, "total": self.total, "percent": pct, "started_at": self.started_at}
+
+
+def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[str, str]] | None:
+    """(dossier code, agency code) of catalogue rows not of ``agency``; None if no catalogue was found.
+
+    Reads only the catalogue members (at the top, under one top folder, or in a bag's
+    ``data/``), so a large transfer is not unpacked twice.
+    """
+    from ..ingest.catalogue import read_catalogue
+    from ..records.fields import CATALOGUE_XLSX_NAMES, DOCUMENT_CSV, DOSSIER_CSV
+
+    if not zipfile.is_zipfile(zip_path):
+        return None
+    wanted = {n.lower() for n in (*CATALOGUE_XLSX_NAMES, DOSSIER_CSV, DOCUMENT_CSV)}
+    tmp = work_dir / f"precheck-{uuid.uuid4().hex}"
+    try:
+        with zipfile.ZipFile(zip_path) as z:
+            by_dir: dict[str, list[zipfile.ZipInfo]] = {}
+            for info in z.infolist():
+                p = PurePosixPath(unicodedata.normalize("NFC", info.filename.replace("\\", "/")))
+                if info.is_dir() or len(p.parts) > 3 or p.name.lower() not in wanted or ".." in p.parts:
+                    continue
+                if info.file_size > MAX_CATALOGUE_BYTES:
+                    continue
+                by_dir.setdefault(str(p.parent), []).append(info)
+            if not by_dir:
+                return None
+            top = min(by_dir, key=lambda d: (len(PurePosixPath(d).parts), d))
+            tmp.mkdir(parents=True)
+            for info in by_dir[top]:
+                name = PurePosixPath(unicodedata.normalize("NFC", info.filename.replace("\\", "/"))).name
+                with z.open(info) as src, open(tmp / name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        raw = read_catalogue(tmp)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None  # ingest itself reports a corrupt or unreadable transfer
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out = []
+    for row in raw.dossiers:
+        code = str(row.values.get("ma_ho_so") or "").strip()
+        owner = str(row.values.get("ma_co_quan") or "").strip()
+        if owner != agency or not code.startswith(agency + "."):
+            out.append((code, owner))
+    return out
 
 
 class IngestJobs:
@@ -39,30 +94,66 @@ class IngestJobs:
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()  # one ingest at a time in embedded mode
 
-    def submit(self, job_id: str, path: Path, source: str, cleanup: Path | None = None) -> JobState:
-        st = JobState(job_id, source)
+    def submit(self, job_id: str, path: Path, source: str, cleanup: Path | None = None, *,
+               actor: str = "anonymous", agency: str | None = None) -> JobState:
+        """Start ingesting ``path``; ``agency`` limits the transfer to that agency's dossiers."""
+        st = JobState(job_id, source, actor=actor)
         with self._lock:
             self.jobs[job_id] = st
-        t = threading.Thread(target=self._run, args=(st, path, cleanup), daemon=True, name=f"ingest-{job_id}")
+        t = threading.Thread(target=self._run, args=(st, path, cleanup, agency), daemon=True, name=f"ingest-{job_id}")
         t.start()
         return st
 
-    def _run(self, st: JobState, path: Path, cleanup: Path | None) -> None:
+    def _reject_foreign(self, st: JobState, agency: str, foreign: list[tuple[str, str]]) -> str:
+        from ..catalog import models as m
+        from ..ingest.report import DossierOutcome, IngestReport
+        from ..records.findings import error
+
+        report = IngestReport(st.id, st.source, "zip", "rejected", st.started_at, finished_at=iso_vn())
+        for code, owner in foreign:
+            report.dossiers.append(DossierOutcome(code, "", "rejected", 0, errors=1))
+            report.findings.append(error(
+                "AGENCY_NOT_PERMITTED",
+                f"Hồ sơ {code} thuộc cơ quan '{owner}', nhưng tài khoản của bạn chỉ được nộp lưu cho cơ quan {agency}. "
+                "Sửa: bỏ hồ sơ này khỏi gói, hoặc để cơ quan đó tự nộp lưu.",
+                f"Dossier {code} belongs to agency '{owner}', but your account may only transfer records of {agency}. "
+                "Fix: remove this dossier from the transfer, or have that agency submit it.",
+                dossier=code or None, field="ma_co_quan"))
+        with self.services.catalog.session() as s:
+            s.merge(m.Transfer(id=st.id, source_name=st.source, kind="zip", received_at=st.started_at,
+                               finished_at=report.finished_at, status="rejected", dossier_count=len(report.dossiers),
+                               document_count=0, report=report.to_dict()))
+        return "rejected"
+
+    def _run(self, st: JobState, path: Path, cleanup: Path | None, agency: str | None) -> None:
+        from ..audit_log import record_action
         from ..ingest.pipeline import ingest
 
         def progress(stage: str, done: int, total: int) -> None:
             st.stage, st.done, st.total = stage, done, total
 
+        detail: dict[str, Any] = {"source": st.source}
         try:
             with self._run_lock:
                 st.status = "running"
-                report = ingest(path, self.services, progress=progress, transfer_id=st.id)
-            st.status = report.status
-        except Exception:  # noqa: BLE001 - ingest already reports; this guards the thread
+                foreign = foreign_dossiers(path, agency, self.services.settings.work_dir) if agency else None
+                if foreign:
+                    st.status = self._reject_foreign(st, agency or "", foreign)
+                    detail["foreign_dossiers"] = [c for c, _ in foreign]
+                else:
+                    report = ingest(path, self.services, progress=progress, transfer_id=st.id)
+                    st.status = report.status
+                    detail.update(counts=report.counts(), dossiers=[d.code for d in report.dossiers])
+        except Exception as e:  # noqa: BLE001 - ingest already reports; this guards the thread
             st.status = "failed"
+            detail["error"] = repr(e)[:500]
         finally:
             if cleanup is not None:
                 shutil.rmtree(cleanup, ignore_errors=True)
+            try:
+                record_action(self.services, st.actor, "transfer.ingest", f"transfer:{st.id}", st.status, detail)
+            except Exception:  # noqa: BLE001 - the outcome is in the catalog either way
+                pass
 
     def get(self, job_id: str) -> JobState | None:
         return self.jobs.get(job_id)

@@ -1,0 +1,66 @@
+"""Data-level access: which records and transfers a caller may see.
+
+Permissions (``require``) say whether a caller may use a route at all; these helpers
+say which rows they get.  Records a caller may not see answer 404, as if absent, so
+their existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..catalog import models as m
+from ..catalog.accounts_models import TransferSubmission
+from ..context import Services
+from ..search.query import Rights
+from .auth import Principal
+
+RESTRICTED = "han_che"
+
+
+def may_see(rights: Rights, agency_code: str | None, *accesses: str | None) -> bool:
+    """A record of ``agency_code`` whose access regimes (dossier, document …) are ``accesses``."""
+    if rights.agencies is not None and agency_code not in rights.agencies:
+        return False
+    return rights.see_restricted or all(a != RESTRICTED for a in accesses)
+
+
+def file_context(services: Services, file_id: int) -> dict[str, Any] | None:
+    """A file row with what access decisions need: its document, dossier, agency and regimes."""
+    with services.catalog.session() as s:
+        f = s.get(m.File, file_id)
+        if f is None:
+            return None
+        doc = f.document
+        dossier = doc.dossier
+        return {"file": f, "aip_id": dossier.aip_id, "document": doc.identifier, "dossier": dossier.code,
+                "agency": dossier.fonds_code, "doc_access": doc.access, "dossier_access": dossier.access,
+                "signature_status": f.signature_status}
+
+
+def submitted_by(services: Services, transfer_id: str) -> str | None:
+    with services.catalog.session() as s:
+        row = s.get(TransferSubmission, transfer_id)
+        return row.username if row else None
+
+
+def may_see_transfer(services: Services, who: Principal, transfer_id: str) -> bool:
+    """Submitters see the transfers they submitted; other roles with transfers:read see all."""
+    if not who.is_submitter:
+        return True
+    return submitted_by(services, transfer_id) == who.username
+
+
+def transfer_ids_of(services: Services, username: str) -> list[str]:
+    with services.catalog.session() as s:
+        return list(s.scalars(select(TransferSubmission.transfer_id).where(TransferSubmission.username == username)))
+
+
+def note_submission(services: Services, transfer_id: str, who: Principal) -> None:
+    from ..records.timeutil import iso_vn
+
+    with services.catalog.session() as s:
+        s.add(TransferSubmission(transfer_id=transfer_id, username=who.username, agency_code=who.agency_code,
+                                 submitted_at=iso_vn()))
