@@ -1,0 +1,52 @@
+"""The built-in job kinds: thin adapters from a job payload to the area's function."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..context import Services
+from .registry import JobContext, JobFailed
+
+# Report codes of a failed ingest that a retry will not cure without an operator.
+_NOT_RETRYABLE = {"DISK_FULL"}
+
+
+def ingest_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """payload: ``path`` (folder/.zip/bag readable by every worker), optional
+    ``transfer_id`` (default: the job id) and ``cleanup`` (removed once accepted or
+    rejected).  Idempotent: a re-run after a crash completes without duplicates."""
+    from ..ingest.pipeline import ingest
+
+    path = Path(payload["path"])
+    if not path.exists():
+        raise JobFailed(f"transfer not found: {path} (it must be on storage shared by the API and the workers)")
+    report = ingest(path, services, progress=ctx.progress, transfer_id=payload.get("transfer_id") or ctx.job_id)
+    result = {"transfer_id": report.transfer_id, "status": report.status, "counts": report.counts(),
+              "dossiers": {d.code: d.status for d in report.dossiers}}
+    if report.status == "failed":
+        codes = [f.code for f in report.findings if f.is_error]
+        msg = "; ".join(f"{f.code}: {f.message_en}" for f in report.findings if f.is_error)[:2000]
+        if _NOT_RETRYABLE & set(codes):
+            raise JobFailed(msg, result)
+        raise RuntimeError(msg)  # transient (storage/database): retried with back-off
+    if payload.get("cleanup"):
+        _remove(Path(payload["cleanup"]))
+    return result
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)
+
+
+def reindex_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """payload: optional ``catalog`` / ``index`` booleans (both default true)."""
+    from ..catalog.reindex import reindex
+
+    rep = reindex(services, progress=ctx.progress, catalog=payload.get("catalog", True),
+                  index=payload.get("index", True))
+    return {"aips": rep.aips, "documents": rep.documents, "failed": rep.failed, "index_failed": rep.index_failed}
