@@ -76,7 +76,7 @@ def ingest(path: Path = typer.Argument(..., help="Thư mục, tệp .zip hoặc 
     if as_json:
         sys.stdout.write(report.to_json() + "\n")
     else:
-        out.print(render_text(report, lang), markup=False, highlight=False)
+        sys.stdout.write(render_text(report, lang) + "\n")
     raise typer.Exit(EXIT_OK if report.accepted else EXIT_REJECTED)
 
 
@@ -202,8 +202,7 @@ def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sampl
         for label, path in (("good", demo_set.good), ("with errors", demo_set.bad)):
             with progress_bar() as cb:
                 report = run(path, svc, progress=cb)
-            out.print(render_text(report, "vi" if label == "good" else "both"), markup=False, highlight=False)
-            out.print("")
+            sys.stdout.write(render_text(report, "vi" if label == "good" else "both") + "\n\n")
     finally:
         svc.close()
     out.print(f"LUUTRU_HOME: {settings.home_dir}")
