@@ -248,6 +248,9 @@ def _page_images(page_no: int, owner: Any, ctm: tuple[float, ...], depth: int, s
     if xobjs is None:
         return True
     try:
+        # /Length is the compressed size: check the inflated size too (decompression bombs)
+        if sum(len(s.read_bytes()) for s in streams) > _MAX_CONTENT_BYTES:
+            return False
         ops = pikepdf.parse_content_stream(owner)
     except Exception:  # noqa: BLE001
         return False
