@@ -1,0 +1,65 @@
+"""Small transfers for retention/disposal tests: expired fixed-term, current and permanent dossiers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from luutru.context import Services
+from luutru.ingest.pipeline import ingest
+from tests.factory import TransferSpec, document_row, dossier_row, make_pdf, write_transfer
+
+# A phrase that occurs nowhere else: put in a PDF, its abstract and hence its full text.
+PHRASE = "Zyxqvat Bromelquist hợp đồng thuê kho Ngọc Hồi"
+PHRASE_ASCII = "Zyxqvat Bromelquist"
+
+
+@dataclass
+class Ingested:
+    expired: list[str]  # fixed-term dossiers whose retention ended (closed 2012, 5 years)
+    current: str  # fixed-term, retention not ended
+    permanent: str
+    secret_pdf: bytes  # the PDF carrying PHRASE (in expired[0])
+
+
+def _dossier(n: int, year: int, retention: str, docs: int) -> dict:
+    d = dossier_row(n, docs, year=year, retention=retention)
+    d["thoi_gian_bat_dau"] = f"05/01/{year}"
+    d["thoi_gian_ket_thuc"] = f"28/12/{year}"
+    return d
+
+
+def build_spec() -> tuple[TransferSpec, bytes]:
+    spec = TransferSpec()
+    rows = [_dossier(1, 2012, "5 năm", 2), _dossier(2, 2012, "10 năm", 1), _dossier(3, 2024, "10 năm", 1),
+            _dossier(4, 2012, "Vĩnh viễn", 1)]
+    rows[0]["nhom_thoi_han"] = "2.3"
+    secret = b""
+    for d in rows:
+        spec.dossiers.append(d)
+        year = d["nam_hinh_thanh"]
+        for s in range(1, d["tong_so_van_ban"] + 1):
+            path = f"files/{year}-{d['so_ky_hieu_ho_so']}/{s:04d}.pdf"
+            special = d is rows[0] and s == 1
+            lines = [f"BÁO CÁO số {s}/BC-UBND", f"Kế hoạch năm {year} hồ sơ {d['so_ky_hieu_ho_so']}"]
+            if special:
+                lines.append(PHRASE)
+            data = make_pdf(lines)
+            if special:
+                secret = data
+            spec.files[path] = data
+            over = {"ngay_van_ban": f"15/03/{year}", "ten_loai_van_ban": "Báo cáo", "ky_hieu_van_ban": "BC-UBND"}
+            if special:
+                over["trich_yeu"] = f"Báo cáo về {PHRASE}"
+            spec.documents.append(document_row(d, s, path, hashlib.sha256(data).hexdigest(), **over))
+    return spec, secret
+
+
+def ingest_fixture(services: Services, tmp: Path) -> Ingested:
+    spec, secret = build_spec()
+    root = write_transfer(spec, tmp / "transfer")
+    report = ingest(root, services)
+    assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
+    codes = [d["ma_ho_so"] for d in spec.dossiers]
+    return Ingested(codes[:2], codes[2], codes[3], secret)
