@@ -160,3 +160,31 @@ def route_permissions(route: Any) -> set[Perm]:
             found.add(p)
         stack.extend(d.dependencies)
     return found
+
+
+def iter_api_routes(app: Any) -> list[tuple[str, Any, set[Perm]]]:
+    """Every API route of the app as (full path, route, declared permissions), included routers
+    flattened (their prefix and include-level dependencies applied)."""
+    from fastapi.routing import APIRoute
+
+    out: list[tuple[str, Any, set[Perm]]] = []
+
+    def walk(routes: list[Any], prefix: str, inherited: set[Perm]) -> None:
+        for r in routes:
+            if isinstance(r, APIRoute):
+                out.append((prefix + r.path, r, route_permissions(r) | inherited))
+            elif hasattr(r, "original_router") and hasattr(r, "include_context"):
+                ctx = r.include_context
+                extra = {p for d in (ctx.dependencies or [])
+                         if (p := getattr(getattr(d, "dependency", None), "__luutru_permission__", None))}
+                walk(r.original_router.routes, prefix + (ctx.prefix or ""), inherited | extra)
+
+    walk(list(app.routes), "", set())
+    return out
+
+
+def other_routes(app: Any) -> list[str]:
+    """Paths of non-API routes (the OpenAPI docs pages)."""
+    from fastapi.routing import APIRoute
+
+    return [r.path for r in app.routes if not isinstance(r, APIRoute) and hasattr(r, "path")]
