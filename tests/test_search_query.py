@@ -62,7 +62,7 @@ def test_search_urls(tmp_path) -> None:
     for bad in ("", "tantivy://", "ftp://x/y", "/var/index", "http://host:9200/Bad Prefix"):
         with pytest.raises(SearchError) as err:
             open_index(bad)
-        assert err.value.message_vi and "tantivy" in err.value.message_en or "prefix" in err.value.message_en
+        assert err.value.message_vi and ("tantivy" in err.value.message_en or "prefix" in err.value.message_en)
 
 
 def test_search_rejects_wrong_arguments(tmp_path) -> None:
