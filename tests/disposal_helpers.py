@@ -63,3 +63,64 @@ def ingest_fixture(services: Services, tmp: Path) -> Ingested:
     assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
     codes = [d["ma_ho_so"] for d in spec.dossiers]
     return Ingested(codes[:2], codes[2], codes[3], secret)
+
+
+def seed_template(root: Path) -> tuple[Path, Ingested]:
+    """Ingest the fixture once into ``root/home``; tests copy that home (fast) instead of re-ingesting."""
+    from luutru.config import Settings
+
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    svc = Services(Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}"))
+    try:
+        ing = ingest_fixture(svc, root)
+    finally:
+        svc.close()
+    return home, ing
+
+
+def copy_home(template: Path, dest: Path) -> Services:
+    """Services over a private copy of a seeded home (SQLite catalog, local storage, tantivy)."""
+    import shutil
+
+    from luutru.config import Settings
+
+    shutil.copytree(template, dest, symlinks=True)
+    return Services(Settings(home=dest, database_url=f"sqlite:///{dest / 'catalog.sqlite'}"))
+
+
+def approved_list(services: Services, codes: list[str], *, drafter: str = "lan.vanthu",
+                  member: str = "hoa.hoidong", approver: str = "minh.giamdoc") -> str:
+    """Draft → council opinion → approval, by three different people; returns the list id."""
+    from luutru.preservation import disposal as dp
+
+    lst = dp.draft(services, actor=drafter, dossiers={c: "Hết thời hạn bảo quản" for c in codes},
+                   explanatory_note="Tài liệu đã hết thời hạn bảo quản theo Thông tư 10/2022/TT-BNV.")
+    dp.add_opinion(services, lst["id"], actor=member, opinion="agree", role="Chủ tịch Hội đồng")
+    dp.approve(services, lst["id"], actor=approver, decision_ref="15/QĐ-SNV")
+    return lst["id"]
+
+
+def probes(secret_pdf: bytes, others: list[bytes]) -> list[bytes]:
+    """Byte strings that identify the secret content: the phrase, and windows of the PDF
+    that occur in no other file of the transfer."""
+    out = [PHRASE.encode("utf-8"), PHRASE_ASCII.encode("ascii")]
+    for off in range(0, max(1, len(secret_pdf) - 64), 97):
+        w = secret_pdf[off:off + 64]
+        if len(w) == 64 and not any(w in o for o in others):
+            out.append(w)
+        if len(out) >= 12:
+            break
+    return out
+
+
+def grep_tree(root: Path, needles: list[bytes]) -> dict[str, list[int]]:
+    """Every file under ``root`` (hidden leftovers too) that contains any needle → needle indexes."""
+    hits: dict[str, list[int]] = {}
+    for p in root.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            data = p.read_bytes()
+            found = [i for i, n in enumerate(needles) if n in data]
+            if found:
+                hits[str(p.relative_to(root))] = found
+    return hits

@@ -132,7 +132,8 @@ class DecryptingReader(io.RawIOBase):
         self._ahead = _read_exact(self._raw, self._segment + OVERHEAD) if len(sealed) == self._segment + OVERHEAD else b""
         final = not self._ahead
         try:
-            self._buf = self._aead.decrypt(sealed[:NONCE], sealed[NONCE:],
+            view = memoryview(sealed)
+            self._buf = self._aead.decrypt(view[:NONCE], view[NONCE:],
                                            _aad(self._header, self._relpath, self._index, final))
         except InvalidTag as e:
             raise DecryptionError(
@@ -149,7 +150,7 @@ class DecryptingReader(io.RawIOBase):
                 return 0
             self._next_segment()
         n = min(len(view), len(self._buf) - self._pos)
-        view[:n] = self._buf[self._pos:self._pos + n]
+        view[:n] = memoryview(self._buf)[self._pos:self._pos + n]
         self._pos += n
         return n
 
