@@ -61,8 +61,11 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/nop-luu/{transfer_id}"): TRANSFER_READERS,
     ("GET", "/nhat-ky"): {"administrator"},
     ("GET", "/bao-quan"): {"archivist", "administrator"},
+    ("GET", "/ui/disposal.js"): ALL,
+    ("GET", "/tieu-huy"): {"archivist", "council", "approver"},
+    ("GET", "/tieu-huy/{list_id}"): {"archivist", "council", "approver"},
 }
-OTHER_AREAS = ("/api/disposal", "/api/retention", "/api/export", "/api/storage", "/tieu-huy", "/xuat", "/luu-tru")
+OTHER_AREAS = ("/api/disposal", "/api/retention", "/api/export", "/api/storage")
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 

@@ -256,3 +256,53 @@ def fixity_page(request: Request, svc: Services = Depends(get_services),
     from .routes_accounts import fixity_status
 
     return render(request, "fixity.html", {"f": fixity_status(svc, 200)})
+
+
+# ---------------------------------------------------------------- disposal (when that area is installed)
+
+
+def _disposal_module(request: Request) -> Any:
+    """The disposal functions, or 404 when the disposal area is not installed."""
+    if "routes_disposal" not in getattr(request.app.state, "areas", set()):
+        raise HTTPException(404, {"message_vi": "Chức năng tiêu hủy chưa được cài đặt.",
+                                  "message_en": "The disposal function is not installed."})
+    from ..preservation import disposal
+
+    return disposal
+
+
+@router.get("/tieu-huy", response_class=HTMLResponse)
+def disposal_page(request: Request, year: int | None = None, svc: Services = Depends(get_services),
+                  who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
+    """Disposal lists; for archivists also the expired dossiers of a year, to draft a list."""
+    dp = _disposal_module(request)
+    due = None
+    if who.can(Perm.DISPOSAL_PROPOSE):
+        from ..preservation.retention import due_dossiers
+        from ..records.timeutil import now_vn
+
+        year = year or now_vn().year
+        with svc.catalog.session() as s:
+            due = [d.to_dict() for d in due_dossiers(s, year)]
+    return render(request, "disposal_lists.html", {"lists": dp.list_lists(svc), "due": due, "year": year,
+                                                   "can_propose": who.can(Perm.DISPOSAL_PROPOSE)})
+
+
+@router.get("/tieu-huy/{list_id}", response_class=HTMLResponse)
+def disposal_list_page(list_id: str, request: Request, svc: Services = Depends(get_services),
+                       who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
+    dp = _disposal_module(request)
+    try:
+        lst = dp.show(svc, list_id)
+    except dp.DisposalError as e:
+        raise HTTPException(404, {"message_vi": e.findings[0].message_vi, "message_en": e.findings[0].message_en}) from None
+    return render(request, "disposal_list.html", {
+        "l": lst, "can_review": who.can(Perm.DISPOSAL_REVIEW), "can_approve": who.can(Perm.DISPOSAL_APPROVE),
+        "can_execute": who.can(Perm.DISPOSAL_EXECUTE)})
+
+
+@router.get("/ui/disposal.js")
+def disposal_js(_p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
+    from fastapi.responses import FileResponse
+
+    return FileResponse(Path(__file__).parent / "templates" / "disposal.js", media_type="text/javascript")
