@@ -1,0 +1,84 @@
+"""The ``luutru`` command as a user runs it: exit codes, JSON, search without diacritics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
+from tests.factory import base_spec, write_transfer
+
+REPO = Path(__file__).parent.parent
+
+
+def luutru(settings, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LUUTRU_HOME=str(settings.home), LUUTRU_DATABASE_URL=settings.db_url)
+    env.pop("LUUTRU_FAULT_AT", None)
+    return subprocess.run([sys.executable, "-m", "luutru.cli", *args], env=env, capture_output=True, text=True,
+                          encoding="utf-8", cwd=REPO)
+
+
+def test_template_has_both_sheets_with_every_column(settings, tmp_path):
+    out = tmp_path / "muc_luc_ho_so.xlsx"
+    r = luutru(settings, "template", str(out))
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out)
+    assert [c.value for c in wb["HoSo"][1]][: len(DOSSIER_COLUMNS)] == [c.label_vi for c in DOSSIER_COLUMNS]
+    assert [c.value for c in wb["VanBan"][1]][: len(DOCUMENT_COLUMNS)] == [c.label_vi for c in DOCUMENT_COLUMNS]
+
+
+def test_ingest_exit_codes_json_search_show_reindex(settings, tmp_path):
+    spec = base_spec(2, 2)
+    spec.dossiers[1]["tieu_de"] = "Hồ sơ tổ chức hội nghị tại tỉnh Đắk Lắk"
+    good = write_transfer(spec, tmp_path / "good")
+    r = luutru(settings, "ingest", str(good), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["status"] == "accepted" and len(rep["dossiers"]) == 2
+
+    bad_spec = base_spec(1, 1)
+    bad_spec.dossiers[0]["ma_co_quan"] = "sai"
+    bad = write_transfer(bad_spec, tmp_path / "bad")
+    r = luutru(settings, "ingest", str(bad))
+    assert r.returncode == 1
+    assert "AGENCY_CODE_INVALID" in r.stdout and "TỪ CHỐI" in r.stdout
+
+    r = luutru(settings, "ingest", str(tmp_path / "does-not-exist"))
+    assert r.returncode == 2
+    r = luutru(settings, "ingest")
+    assert r.returncode == 2
+
+    r = luutru(settings, "search", "quyet dinh", "--json")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["total"] >= 4
+    assert any("Quyết định" in (h["title"] or "") or "Quyết định" in (h.get("doc_type") or "") for h in res["hits"])
+    r = luutru(settings, "search", "dak lak", "--json")
+    hits = json.loads(r.stdout)["hits"]
+    assert hits and hits[0]["dossier_code"] == spec.dossiers[1]["ma_ho_so"]
+
+    code = spec.dossiers[0]["ma_ho_so"]
+    r = luutru(settings, "show", code, "--json")
+    assert r.returncode == 0
+    view = json.loads(r.stdout)
+    assert view["dossier"]["code"] == code and len(view["documents"]) == 2
+    assert {e["type"] for e in view["events"]} >= {"ingestion", "validation", "message digest calculation"}
+    assert luutru(settings, "show", "000.00.00.X00.1999.99").returncode == 1
+
+    r = luutru(settings, "reindex", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["aips"] == 2
+    r = luutru(settings, "search", "dak lak", "--json")
+    assert json.loads(r.stdout)["hits"][0]["dossier_code"] == spec.dossiers[1]["ma_ho_so"]
+
+
+def test_findings_lists_codes(settings):
+    r = luutru(settings, "findings", "--json")
+    codes = json.loads(r.stdout)
+    for c in ("FILE_MISSING", "FILE_UNLISTED", "CHECKSUM_MISMATCH", "PATH_ESCAPE", "STATE_SECRET", "FILE_NAME_CONFLICT"):
+        assert codes[c]["severity"] == "error"
