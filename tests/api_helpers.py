@@ -43,24 +43,30 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def records_spec() -> Any:
-    """Agency A: dossier .01 public (document 2 restricted), .02 restricted; agency B: dossier .03 public.
-
-    Titles carry distinctive Vietnamese words so searches without diacritics can find them."""
-    spec = base_spec(1, 2)
-    spec.dossiers[0]["tieu_de"] = "Hồ sơ về việc xây dựng đường giao thông nông thôn xã Hòa Thắng năm 2021"
-    spec.documents[1]["che_do_su_dung"] = "Hạn chế"
-    d2 = dossier_row(2, 1, access="Hạn chế",
-                     title="Hồ sơ thanh tra công vụ về việc khiếu nại đất đai năm 2021")
-    d3 = dossier_row(3, 1, agency=OTHER_AGENCY,
-                     title="Hồ sơ về việc tổ chức lễ hội văn hóa dân tộc năm 2021")
-    for d in (d2, d3):
-        spec.dossiers.append(d)
-        path = f"files/{d['ma_ho_so']}/0001.pdf"
-        data = make_pdf([f"Văn bản của hồ sơ {d['ma_ho_so']}", d["tieu_de"]])
+def _add_dossier(spec: Any, d: dict[str, Any], n_docs: int = 1, **doc_over: Any) -> None:
+    spec.dossiers.append(d)
+    for seq in range(1, n_docs + 1):
+        path = f"files/{d['ma_ho_so']}/{seq:04d}.pdf"
+        data = make_pdf([f"Văn bản {seq} của hồ sơ {d['ma_ho_so']}", d["tieu_de"]])
         spec.files[path] = data
-        spec.documents.append(document_row(d, 1, path, hashlib.sha256(data).hexdigest(),
-                                           che_do_su_dung=d["che_do_su_dung"]))
+        spec.documents.append(document_row(d, seq, path, hashlib.sha256(data).hexdigest(), **doc_over))
+
+
+def records_spec() -> Any:
+    """Agency A: .2021.11 public (its document 2 restricted), .2021.12 restricted, .2010.14 public and
+    expired (5 years from 2010); agency B: .2021.13 public.  Titles carry distinctive Vietnamese words
+    so searches without diacritics can find them."""
+    from .factory import TransferSpec
+
+    spec = TransferSpec()
+    _add_dossier(spec, dossier_row(11, 2, title="Hồ sơ về việc xây dựng đường giao thông nông thôn xã Hòa Thắng năm 2021"), 2)
+    spec.documents[1]["che_do_su_dung"] = "Hạn chế"
+    _add_dossier(spec, dossier_row(12, 1, access="Hạn chế", title="Hồ sơ thanh tra công vụ về việc khiếu nại đất đai năm 2021"),
+                 che_do_su_dung="Hạn chế")
+    _add_dossier(spec, dossier_row(13, 1, agency=OTHER_AGENCY, title="Hồ sơ về việc tổ chức lễ hội văn hóa dân tộc năm 2021"))
+    old = dossier_row(14, 1, year=2010, retention="5 năm", title="Hồ sơ về việc mua sắm văn phòng phẩm năm 2010")
+    old.update(thoi_gian_bat_dau="04/01/2010", thoi_gian_ket_thuc="30/12/2010")
+    _add_dossier(spec, old, ngay_van_ban="15/03/2010")
     return spec
 
 
@@ -69,8 +75,9 @@ def seed_records(services: Services, tmp: Path) -> dict[str, Any]:
     root = write_transfer(records_spec(), tmp / "seed")
     report = ingest(root, services)
     assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
-    return {"public": f"{AGENCY}.2021.01", "restricted": f"{AGENCY}.2021.02", "other": f"{OTHER_AGENCY}.2021.03",
-            "restricted_doc": f"{AGENCY}.2021.01.0002", "public_doc": f"{AGENCY}.2021.01.0001"}
+    return {"public": f"{AGENCY}.2021.11", "restricted": f"{AGENCY}.2021.12", "other": f"{OTHER_AGENCY}.2021.13",
+            "expired": f"{AGENCY}.2010.14", "restricted_doc": f"{AGENCY}.2021.11.0002",
+            "public_doc": f"{AGENCY}.2021.11.0001"}
 
 
 def zip_transfer(root: Path, zip_path: Path) -> Path:
