@@ -331,3 +331,17 @@ def test_content_bomb_times_out_and_the_batch_goes_on(pki, hostile, tmp_path):
 def test_check_config_from_settings(pki):
     cfg = CheckConfig.from_settings(settings(pki, pdf_timeout_s=7))
     assert cfg.pdf_timeout_s == 7 and cfg.trust_roots == pki.root_pem
+
+
+def test_unused_default_font_in_resources_is_not_reported(tmp_path):
+    """reportlab lists Helvetica in every page's resources; only fonts selected by Tf count."""
+    import pikepdf
+
+    from luutru.ingest.pdf_checks import check_pdf
+
+    p = tmp_path / "dejavu.pdf"
+    p.write_bytes(make_pdf_bytes("Chỉ dùng phông DejaVu đã nhúng"))
+    with pikepdf.open(p) as pdf:
+        listed = {str(v.get("/BaseFont")) for v in pdf.pages[0].Resources.Font.values()}
+    assert "/Helvetica" in listed  # present in resources …
+    assert check_pdf(p).fonts_not_embedded == ()  # … but never used, so not reported

@@ -54,6 +54,7 @@ class CheckConfig:
     pdf_timeout_s: float = 60.0
     signature_policy: Path | None = None
     format_policy: Path | None = None
+    migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
 
     @classmethod
     def from_settings(cls, s: Settings) -> "CheckConfig":
@@ -226,7 +227,7 @@ def _finish(item: FileCheckItem, insp: _Inspection, cfg: CheckConfig,
                 f"veraPDF could not validate this file ({vera.error[:200]}); using the in-process checks.",
                 **where,
             ))
-        if pdfa.error is None and not pdfa.is_pdfa:
+        if cfg.migrate and pdfa.error is None and not pdfa.is_pdfa:
             # leave Ghostscript less than the worker limit so its own timeout reports first
             copy, mig_findings, mig_event = _migrate(item, cfg, time_left * 0.8 if time_left else None)
             findings += mig_findings

@@ -137,6 +137,26 @@ def _iter_fonts(resources: Any, depth: int, seen: set) -> Iterator[tuple[str, An
                 yield from _iter_fonts(x.get("/Resources"), depth + 1, seen)
 
 
+def _unused_page_fonts(page: Any) -> set[str]:
+    """Font resource names of the page that its content stream never selects.
+
+    PDF writers often list a default font they never use; only fonts used for rendering
+    must be embedded.  Fonts of form XObjects are not looked into (kept conservative),
+    and an unparsable content stream marks nothing unused.
+    """
+    import pikepdf
+
+    try:
+        res = page.get("/Resources")
+        fonts = res.get("/Font") if res is not None else None
+        if fonts is None:
+            return set()
+        used = {str(ops[0]) for ops, _op in pikepdf.parse_content_stream(page, "Tf") if ops}
+        return {str(k) for k in fonts.keys()} - used
+    except Exception:  # noqa: BLE001 - damaged content: judge every listed font
+        return set()
+
+
 def _font_embedded(font: Any) -> bool:
     subtype = font.get("/Subtype")
     if subtype == "/Type3":
@@ -346,7 +366,10 @@ def _check_open_pdf(pdf: Any, analyse_images: bool) -> PdfaResult:
             if isinstance(annot, pikepdf.Dictionary):
                 actions += list(_actions(annot.get("/A")))
                 actions += list(_aa(annot))
+        unused = _unused_page_fonts(pobj)
         for fname, font in _iter_fonts(pobj.get("/Resources"), 0, set()):
+            if fname in unused:
+                continue  # listed in the page resources but never selected by Tf: not rendered
             og = font.objgen
             if og != (0, 0) and og in seen_fonts:
                 continue

@@ -24,7 +24,7 @@ import logging
 import shutil
 import traceback
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,7 +34,7 @@ from ..context import FaultInjected, Services
 from ..preservation.aip import AipBuilder, Component
 from ..preservation.storage import StorageError
 from ..records import events as ev
-from ..records.findings import Finding, Severity, error, info
+from ..records.findings import Finding, Severity, error, has_errors, info
 from ..records.model import DocumentRecord, DossierRecord
 from ..records.timeutil import iso_vn
 from .catalogue import read_catalogue
@@ -120,6 +120,8 @@ def _run_file_checks(services: Services, staged: list[StagedDossier], findings: 
              for sd, doc, comp in items],
             services.settings,
             progress=lambda done, total, _rel=None: progress("checks", done, total),
+            # a transfer that already has errors will store nothing: no preservation copies
+            config=replace(fc.CheckConfig.from_settings(services.settings), migrate=not has_errors(findings)),
         )
         findings.extend(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):
