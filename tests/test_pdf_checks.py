@@ -338,9 +338,10 @@ def test_unused_default_font_in_resources_is_not_reported(tmp_path):
     import pikepdf
 
     from luutru.ingest.pdf_checks import check_pdf
+    from tests.factory import make_pdf
 
     p = tmp_path / "dejavu.pdf"
-    p.write_bytes(make_pdf_bytes("Chỉ dùng phông DejaVu đã nhúng"))
+    p.write_bytes(make_pdf(["Chỉ dùng phông DejaVu đã nhúng"]))
     with pikepdf.open(p) as pdf:
         listed = {str(v.get("/BaseFont")) for v in pdf.pages[0].Resources.Font.values()}
     assert "/Helvetica" in listed  # present in resources …
