@@ -138,11 +138,13 @@ def _iter_fonts(resources: Any, depth: int, seen: set) -> Iterator[tuple[str, An
 
 
 def _unused_page_fonts(page: Any) -> set[str]:
-    """Font resource names of the page that its content stream never selects.
+    """Font resource names of the page that never show a glyph.
 
-    PDF writers often list a default font they never use; only fonts used for rendering
-    must be embedded.  Fonts of form XObjects are not looked into (kept conservative),
-    and an unparsable content stream marks nothing unused.
+    PDF writers often select a default font they draw nothing with (reportlab starts
+    every page with ``/F1 12 Tf`` in Helvetica); only fonts used for rendering must be
+    embedded.  The font in effect at each text-showing operator is tracked through
+    ``Tf`` and the ``q``/``Q`` graphics-state stack.  Fonts of form XObjects are not
+    looked into (kept conservative), and an unparsable content stream marks nothing unused.
     """
     import pikepdf
 
@@ -151,7 +153,19 @@ def _unused_page_fonts(page: Any) -> set[str]:
         fonts = res.get("/Font") if res is not None else None
         if fonts is None:
             return set()
-        used = {str(ops[0]) for ops, _op in pikepdf.parse_content_stream(page, "Tf") if ops}
+        current: str | None = None
+        stack: list[str | None] = []
+        used: set[str] = set()
+        for ops, op in pikepdf.parse_content_stream(page, "Tf Tj TJ ' \" q Q"):
+            name = str(op)
+            if name == "Tf" and ops:
+                current = str(ops[0])
+            elif name == "q":
+                stack.append(current)
+            elif name == "Q":
+                current = stack.pop() if stack else current
+            elif current is not None:
+                used.add(current)
         return {str(k) for k in fonts.keys()} - used
     except Exception:  # noqa: BLE001 - damaged content: judge every listed font
         return set()
