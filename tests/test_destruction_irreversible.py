@@ -185,7 +185,8 @@ def test_segmented_aead_round_trip(size: int) -> None:
     data = os.urandom(size)
     sealed = encrypt_bytes(data, key, "data/objects/x/a.pdf")
     assert decrypt_bytes(sealed, key, "data/objects/x/a.pdf") == data
-    assert data[:64] not in sealed or size == 0
+    if size >= 16:
+        assert data[:16] not in sealed
 
 
 def test_tampering_truncation_reordering_and_moving_are_detected() -> None:
@@ -286,3 +287,39 @@ def test_permanent_dossiers_are_stored_in_clear(svc: Services, template) -> None
     assert (home / "storage" / "aips" / ing.permanent / "data" / "metadata" / "dossier.json").read_text("utf-8").find(
         ing.permanent) >= 0
     assert PHRASE_ASCII not in (home / "storage" / "aips" / ing.current / "data" / "metadata" / "dossier.json").read_bytes().decode("latin-1")
+
+
+def test_replicas_are_destroyed_everywhere_and_encryption_is_repeatable(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    replica = tmp_path / "replica"
+    svc = Services(Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}",
+                            replica_urls=[replica.as_uri()]))
+    try:
+        ing = ingest_fixture(svc, tmp_path)
+        code = ing.expired[0]
+        assert len(svc.storage.locations) == 2
+        assert (replica / "aips" / code / "luutru-encryption.json").exists()
+        # The same bag encrypted twice gives the same stored bytes, so a replica completed
+        # on a retry verifies against the first copy.
+        plain = svc.storage.fetch_aip(code, tmp_path / "plain")
+        key = svc.storage.keystore.get_key(code)
+        for n in (1, 2):
+            (tmp_path / f"enc{n}").mkdir()
+            svc.storage._encrypt_bag(code, plain, tmp_path / f"enc{n}", key)
+        for name in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
+            assert (tmp_path / "enc1" / name).read_bytes() == (tmp_path / "enc2" / name).read_bytes()
+        assert (tmp_path / "enc1" / "manifest-sha256.txt").read_bytes() == (
+            home / "storage" / "aips" / code / "manifest-sha256.txt").read_bytes()
+        needles = _needles(ing.secret_pdf)
+        shutil.rmtree(plain)
+        list_id = approved_list(svc, ing.expired)
+        rep = dp.execute(svc, list_id, actor="tuan.luutru")
+        assert rep.ok, rep
+        steps = dp.show(svc, list_id)["items"][0]["steps"]["storage"]
+        assert set(steps) == {s.url for s in svc.storage.locations}
+        for root in (home / "storage", replica):
+            assert not (root / "aips" / code).exists()
+        assert grep_tree(home, needles) == {} and grep_tree(replica, needles) == {}
+    finally:
+        svc.close()

@@ -7,25 +7,34 @@ sealed on its own, so memory stays flat whatever the file size.
 Framing of one encrypted file::
 
     header   = MAGIC (8 bytes) || segment size (4 bytes, big-endian)
-    segment  = nonce (12 random bytes) || AES-GCM(ciphertext || 16-byte tag)
+    segment  = nonce (12 bytes) || AES-GCM(ciphertext || 16-byte tag)
 
 The associated data of segment *i* is ``header || file path (NFC, UTF-8) || i (8 bytes)
 || final flag (1 byte)``, so segments cannot be reordered, dropped, truncated at a
 segment boundary, or moved to another file without the tag failing.  The last segment
 carries the final flag (an empty file is one empty final segment).
+
+The nonce is synthetic: HMAC-SHA-256 (under a key derived from the data key) of the
+associated data and the plaintext segment, cut to 96 bits.  Storing the same bag twice
+therefore gives the same ciphertext (a replica completed on a retry verifies against
+the first copy), and a nonce can only repeat for an identical segment at the identical
+place — never for different plaintext, which is what would break AES-GCM.  Encryption
+and nonce keys are derived from the data key with HKDF-SHA-256.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
-import os
 import struct
 import unicodedata
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = b"LTAEAD01"
 SEGMENT = 1024 * 1024
@@ -42,6 +51,23 @@ class DecryptionError(Exception):
 def _aad(header: bytes, relpath: str, index: int, final: bool) -> bytes:
     path = unicodedata.normalize("NFC", relpath).encode("utf-8")
     return header + path + struct.pack(">QB", index, 1 if final else 0)
+
+
+def _derive(key: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"luutru-aead/1 " + purpose).derive(key)
+
+
+def _keys(key: bytes) -> tuple[bytes, bytes]:
+    """(AES-GCM key, nonce MAC key) derived from one data key."""
+    if len(key) != 32:
+        raise ValueError("data keys are 32 bytes (AES-256)")
+    return _derive(key, b"enc"), _derive(key, b"nonce")
+
+
+def _nonce(mac_key: bytes, aad: bytes, plaintext: bytes) -> bytes:
+    h = hmac.new(mac_key, aad, hashlib.sha256)
+    h.update(plaintext)
+    return h.digest()[:NONCE]
 
 
 def _read_exact(f: BinaryIO, n: int) -> bytes:
@@ -64,7 +90,8 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
     Both digests come from this one pass: the plaintext one to check the bag manifest,
     the ciphertext one for the stored bag's manifest.
     """
-    aead = AESGCM(key)
+    enc_key, mac_key = _keys(key)
+    aead = AESGCM(enc_key)
     header = MAGIC + struct.pack(">I", segment)
     ph, ch = hashlib.sha256(), hashlib.sha256()
     pn = 0
@@ -78,8 +105,9 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
         final = not nxt
         ph.update(current)
         pn += len(current)
-        nonce = os.urandom(NONCE)
-        sealed = nonce + aead.encrypt(nonce, current, _aad(header, relpath, index, final))
+        aad = _aad(header, relpath, index, final)
+        nonce = _nonce(mac_key, aad, current)
+        sealed = nonce + aead.encrypt(nonce, current, aad)
         dst.write(sealed)
         ch.update(sealed)
         cn += len(sealed)
@@ -106,7 +134,7 @@ class DecryptingReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO, key: bytes, relpath: str, *, name: str = ""):
         super().__init__()
         self._raw = raw
-        self._aead = AESGCM(key)
+        self._aead = AESGCM(_keys(key)[0])
         self._relpath = relpath
         self._name = name or relpath
         header = _read_exact(raw, HEADER_LEN)

@@ -22,6 +22,8 @@ work unchanged.  Fixity audits go to the stored bags (``locations``).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import shutil
 import tempfile
@@ -33,7 +35,6 @@ from typing import Any, BinaryIO, Iterator
 
 import bagit
 
-from ..records.timeutil import iso_vn
 from .aip import BAGIT_LOCK
 from .crypto import SEGMENT, DecryptionError, decrypt_bytes, encrypt_bytes, encrypt_stream, open_decrypting
 from .keystore import KeyStore, open_keystore
@@ -56,7 +57,6 @@ class EncryptedStorage:
         self.work_dir = Path(work_dir) if work_dir else None
         self.url = inner.url
         self._info: dict[str, dict[str, Any] | None] = {}
-        self._tags: dict[str, dict[str, bytes]] = {}
         self._lock = threading.Lock()
 
     # The stored locations, for fixity audits of the stored (encrypted) bytes.
@@ -88,7 +88,6 @@ class EncryptedStorage:
     def _forget(self, aip_id: str) -> None:
         with self._lock:
             self._info.pop(aip_id, None)
-            self._tags.pop(aip_id, None)
 
     def _key(self, aip_id: str) -> bytes:
         info = self.encryption_info(aip_id)
@@ -96,19 +95,14 @@ class EncryptedStorage:
         return self.keystore.get_key(info.get("key_id", aip_id))
 
     def _plain_tags(self, aip_id: str) -> dict[str, bytes]:
-        with self._lock:
-            if aip_id in self._tags:
-                return self._tags[aip_id]
+        # Not cached: decrypted content stays in memory no longer than one call.
         with self.inner.open_file(aip_id, PLAIN_TAGS) as f:
             sealed = f.read()
         try:
             doc = json.loads(decrypt_bytes(sealed, self._key(aip_id), PLAIN_TAGS))
         except DecryptionError as e:
             raise StorageError(f"AIP {aip_id}: its encrypted tag files cannot be decrypted: {e}") from e
-        tags = {name: text.encode("utf-8") for name, text in doc.items()}
-        with self._lock:
-            self._tags[aip_id] = tags
-        return tags
+        return {name: text.encode("utf-8") for name, text in doc.items()}
 
     # -- writing -------------------------------------------------------------------------
 
@@ -157,8 +151,9 @@ class EncryptedStorage:
         plain_tags = {rel: (bag_dir / rel).read_text("utf-8") for rel in files if not rel.startswith("data/")}
         (enc / PLAIN_TAGS).write_bytes(encrypt_bytes(json.dumps(plain_tags, ensure_ascii=False).encode("utf-8"),
                                                      key, PLAIN_TAGS))
+        # Deterministic (no timestamp): storing the same bag again gives the same bytes.
         info = {"scheme": SCHEME, "cipher": "AES-256-GCM", "segment_size": SEGMENT, "key_id": aip_id,
-                "encrypted": "payload (data/) and original tag files", "encrypted_at": iso_vn()}
+                "encrypted": "payload (data/) and original tag files"}
         (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
         shutil.copyfile(bag_dir / "bagit.txt", enc / "bagit.txt")
         shutil.copyfile(bag_dir / "bag-info.txt", enc / "bag-info.txt")
@@ -194,8 +189,6 @@ class EncryptedStorage:
             tags = self._plain_tags(aip_id)
             if relpath not in tags:
                 raise AipNotFound(f"{aip_id}/{relpath}")
-            import io
-
             return io.BytesIO(tags[relpath])
         key = self._key(aip_id)
         raw = self.inner.open_file(aip_id, relpath)
@@ -221,8 +214,6 @@ class EncryptedStorage:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with self.open_file(aip_id, rel) as src, open(target, "wb") as out:
                     if rel.startswith("data/"):
-                        import hashlib
-
                         h = hashlib.sha256()
                         while chunk := src.read(SEGMENT):
                             h.update(chunk)
