@@ -194,9 +194,12 @@ def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sampl
     from .ingest.report import render_text
 
     settings = Settings()
-    err.print(f"Tạo dữ liệu mẫu / generating sample transfers in {out_dir} …")
+    err.print(f"Tạo dữ liệu mẫu, ký số các PDF / generating sample transfers with signed PDFs in {out_dir} …")
     with progress_bar() as cb:
-        demo_set = generate_demo(out_dir, dossiers=dossiers, progress=lambda d, t: cb("generate", d, t))
+        demo_set = generate_demo(out_dir, dossiers=dossiers, overwrite=True, sign=True,
+                                 progress=lambda d, t: cb("generate", d, t))
+    if settings.trust_roots is None:  # trust the demo PKI unless the deployment names its own roots
+        settings = Settings(trust_roots=demo_set.trust_roots)
     svc = Services(settings)
     try:
         for label, path in (("good", demo_set.good), ("with errors", demo_set.bad)):

@@ -74,6 +74,7 @@ class DemoTransfers:
     bad_dossiers: int
     bad_documents: int
     defects: list[Defect] = field(default_factory=list)
+    trust_roots: Path | None = None  # root certificate of the demo PKI when PDFs are signed
 
 
 @dataclass
@@ -104,8 +105,9 @@ def _slug(text: str) -> str:
 class _Builder:
     """Builds dossiers and their documents; holds the per-organisation number counters."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, sign: Callable[[bytes, str], bytes] | None = None) -> None:
         self.rng = rng
+        self.sign = sign  # (pdf bytes, reliability) -> signed bytes; None leaves PDFs unsigned
         self.numbers: dict[tuple[str, int, str], int] = {}
         self.signers: dict[str, tuple[str, str]] = {}
         self.dossier_numbers: dict[tuple[str, int], int] = {}
@@ -301,6 +303,8 @@ class _Builder:
             else:
                 ext, reliability = "pdf", "Bản gốc điện tử"
                 data, pages = render.render_pdf(content)
+            if self.sign is not None and ext == "pdf":
+                data = self.sign(data, reliability)
             path = f"files/{dcode}/{seq:04d}_{_slug(kind.name)}.{ext}"
             row = {
                 "ma_dinh_danh_van_ban": ident, "ma_ho_so": dcode, "so_thu_tu": seq,
@@ -412,9 +416,31 @@ def _prepare(path: Path, overwrite: bool) -> None:
     path.mkdir(parents=True, exist_ok=True)
 
 
+def demo_signer(pki_dir: Path) -> tuple[Callable[[bytes, str], bytes], Path]:
+    """A signing function for demo PDFs and the trust bundle that validates it.
+
+    Born-digital documents get the signer's personal signature; digitised copies the
+    organisation's (as the regulations ask of a copy).  The PKI is made fresh in
+    ``pki_dir``: signed output is therefore not byte-for-byte reproducible.
+    """
+    from .pki import make_test_pki, sign_pdf
+
+    pki = make_test_pki(pki_dir)
+
+    def sign(data: bytes, reliability: str) -> bytes:
+        signer = pki.organisation if reliability == "Số hóa" else pki.personal
+        return sign_pdf(data, signer, reason="Ký số văn bản" if signer is pki.personal else "SAO Y")
+
+    return sign, pki.root_pem
+
+
 def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: bool = False,
-                  overwrite: bool = False, progress: Progress | None = None) -> DemoTransfers:
-    """Write the good and bad demo transfers under ``out_dir``; see the module docstring."""
+                  overwrite: bool = False, progress: Progress | None = None, sign: bool = False) -> DemoTransfers:
+    """Write the good and bad demo transfers under ``out_dir``; see the module docstring.
+
+    With ``sign=True`` every PDF is signed with a demo PKI made in ``out_dir/pki``; its
+    root certificate (``DemoTransfers.trust_roots``) is what ingest must trust.
+    """
     if dossiers < 1:
         raise ValueError("dossiers must be at least 1")
     out_dir = Path(out_dir)
@@ -422,7 +448,8 @@ def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: b
     _prepare(good, overwrite)
     _prepare(bad, overwrite)
     rng = random.Random(seed)
-    builder = _Builder(rng)
+    signer, trust_roots = demo_signer(out_dir / "pki") if sign else (None, None)
+    builder = _Builder(rng, signer)
 
     plan = _plan(rng, dossiers)
     sizes = [rng.randint(MIN_DOCS, MAX_DOCS) for _ in plan]
@@ -452,7 +479,7 @@ def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: b
         good_dossiers=len(good_dossiers), good_documents=sum(len(d.docs) for d in good_dossiers),
         good_files=files, good_bytes=size,
         bad_dossiers=len(bad_dossiers), bad_documents=sum(len(d.docs) for d in bad_dossiers),
-        defects=defects)
+        defects=defects, trust_roots=trust_roots)
 
 
 INVALID_AGENCY_CODE = "000.0.31.H57"
