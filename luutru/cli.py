@@ -14,6 +14,7 @@ from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .config import Settings
@@ -50,6 +51,23 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
             p.update(tasks[stage], completed=done, total=total or None)
 
         yield cb
+
+
+def _snippet_markup(snippet: str) -> str:
+    """The index's HTML snippet (escaped text, matches in <b>) as one line of console markup."""
+    import html
+    import re
+
+    parts = re.split(r"(</?b>)", " ".join(snippet.split()))
+    out_parts = []
+    for part in parts:
+        if part == "<b>":
+            out_parts.append("[bold yellow]")
+        elif part == "</b>":
+            out_parts.append("[/bold yellow]")
+        else:
+            out_parts.append(escape(html.unescape(part)))
+    return "".join(out_parts)
 
 
 def _print_json(obj: Any) -> None:
@@ -118,9 +136,10 @@ def search(query: str = typer.Argument(""),
         return
     out.print(f"{res.total} kết quả / results", highlight=False)
     for h in res.hits:
-        out.print(f"[bold]{h.id}[/]  ({h.kind})  {h.title}", highlight=False)
+        kind = getattr(h.kind, "value", h.kind)
+        out.print(f"[bold]{escape(h.id)}[/]  ({kind}, {h.date or ''})  {escape(h.title or '')}", highlight=False)
         if h.snippet:
-            out.print(f"    {h.snippet}", markup=False, highlight=False)
+            out.print("    " + _snippet_markup(h.snippet), highlight=False)
 
 
 @app.command()
