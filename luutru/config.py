@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")
     verapdf: str | None = Field(default=None, description="Path to the veraPDF CLI; found on PATH if unset")
+    retention_schedule: Path | None = Field(default=None, description="An agency's own retention schedule (YAML)")
+    keystore_dir: Path | None = Field(default=None, description="File key store; default <home>/keys")
     ghostscript: str = "gs"
     pdf_timeout_s: float = 60.0
     max_upload_bytes: int = 50 * 1024**3

@@ -130,3 +130,15 @@ def test_unreadable_workbook(services, tmp_path):
     rep = ingest(root, services)
     assert codes(rep) == ["CATALOGUE_UNREADABLE"]
     assert rep.status == "rejected"
+
+
+def test_retention_checked_against_the_schedule_group(services, tmp_path):
+    spec = base_spec(2, 1)
+    spec.dossiers[0]["nhom_thoi_han"] = "1.3"  # annual review conference: permanent
+    spec.dossiers[0]["thoi_han_bao_quan"] = "10 năm"
+    spec.dossiers[1]["nhom_thoi_han"] = "99.99"  # not in the schedule
+    rep = run(services, spec, tmp_path)
+    short = [f for f in rep.findings if f.code == "RETENTION_SHORTER_THAN_SCHEDULE"]
+    assert len(short) == 1 and short[0].dossier == spec.dossiers[0]["ma_ho_so"] and short[0].row == "ho_so.csv:2"
+    assert "RETENTION_GROUP_UNKNOWN" in codes(rep, Severity.WARNING)
+    assert rep.status == "rejected"

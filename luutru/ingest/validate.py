@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..records.model import (
     fold,
     is_state_secret,
 )
+from ..preservation.retention import check_retention_group
 from .catalogue import RawCatalogue, RawRow
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -305,7 +306,11 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
         rec, findings = _validate_dossier(row, today)
         out.findings.extend(findings)
         if rec:
-            out.dossiers[rec.code] = rec
+            findings = check_retention_group(rec)
+            for f in findings:
+                out.findings.append(replace(f, row=f.row or row.where))
+            if not any(f.is_error for f in findings):
+                out.dossiers[rec.code] = rec
     id_counts = Counter(r.values.get("ma_dinh_danh_van_ban") for r in raw.documents if r.values.get("ma_dinh_danh_van_ban"))
     per_dossier: Counter[str] = Counter()
     for row in raw.documents:
