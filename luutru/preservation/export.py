@@ -294,6 +294,20 @@ def _row(columns: Sequence[Any], values: Mapping[str, Any]) -> dict[str, Any]:
     return {c.key: _cell(c.kind, values.get(c.key)) for c in columns}
 
 
+PATH_MAX = 255  # the catalogue's duong_dan_tep column
+
+
+def _package_name(original: str, code: str) -> str:
+    """File name inside ``files/<code>/``, shortened (extension kept) so the path fits the column."""
+    name = safe_component_name(original)
+    room = PATH_MAX - len(f"files/{code}/")
+    if len(name) > room:
+        stem, dot, ext = name.rpartition(".")
+        ext = f".{ext}" if dot and len(ext) <= 10 else ""
+        name = (stem if dot else name)[: room - len(ext)] + ext
+    return name
+
+
 def _package_id(agency: str) -> str:
     return f"LS-{agency}-{now_vn():%Y%m%d}-{uuid.uuid4().hex[:6]}"
 
@@ -351,7 +365,7 @@ def build_package(services: Services, *, agency: str, out_dir: Path | None = Non
     staging = out_dir / f".{package_id}.partial"
     final = out_dir / package_id
     try:
-        result = _write_package(services, staging, package_id, chosen, policy, archive_name, archive_code, as_of, t0)
+        result = _write_package(services, staging, package_id, chosen, policy, archive_name, archive_code, as_of)
         os.replace(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -386,7 +400,7 @@ def _copy_original(services: Services, meta: AipMetadata, doc: Mapping[str, Any]
 
 
 def _write_package(services: Services, root: Path, package_id: str, chosen: list[Candidate], policy: TransferPolicy,
-                   archive_name: str | None, archive_code: str | None, as_of: int, t0: float) -> BuildResult:
+                   archive_name: str | None, archive_code: str | None, as_of: int) -> BuildResult:
     from ..ingest.template import write_xlsx_template
     from .handover import render_catalogue_pdf, render_handover_pdf
 
@@ -413,9 +427,9 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
         total = 0
         for doc in sorted(meta.documents, key=lambda d: d.get("so_thu_tu") or 0):
             comp = original_component(doc) or {}
-            name = safe_component_name(comp.get("original_name") or doc.get("duong_dan_tep") or "file")
+            name = _package_name(comp.get("original_name") or doc.get("duong_dan_tep") or "file", c.code)
             if name.casefold() in used:
-                name = f"{int(doc.get('so_thu_tu') or 0):04d}_{name}"
+                name = _package_name(f"{int(doc.get('so_thu_tu') or 0):04d}_{name}", c.code)
             used.add(name.casefold())
             rel = f"files/{c.code}/{name}"
             sha, size = _copy_original(services, meta, doc, data / rel)
