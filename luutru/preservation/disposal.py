@@ -83,6 +83,13 @@ def _event(s: Session, action: str, actor: str, *, list_id: str | None = None, d
            **detail: Any) -> None:
     s.add(DisposalEvent(list_id=list_id, dossier_code=dossier, action=action, actor=actor, at=iso_vn(),
                         detail=detail))
+    # Every disposal step also goes into the hash-chained audit trail, in the same transaction.
+    from ..audit_log import record_action
+
+    obj = f"dossier:{dossier}" if dossier else f"disposal-list:{list_id}"
+    record_action(None, actor, f"disposal.{action}", obj, "success",
+                  {"list_id": list_id, **{k: v for k, v in detail.items() if isinstance(v, (str, int, float, bool, list, type(None)))}},
+                  session=s)
 
 
 def _get_list(s: Session, list_id: str) -> DisposalList:
