@@ -242,6 +242,14 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
     assert ex.get_package(inst_a, package.package_id)["status"] == "confirmed"
     assert ex.due_dossiers(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
 
+    # the transfer records are not derived from the AIPs: a rebuild of the catalog keeps them
+    from luutru.catalog.reindex import reindex
+
+    assert not reindex(inst_a, index=False).failed
+    with inst_a.catalog.session() as s:
+        assert all(transfer_confirmed(s, c) for c in DUE)
+    assert ex.get_package(inst_a, package.package_id)["status"] == "confirmed"
+
     again = _cli(inst_a.settings.home_dir, "transfer-out", "confirm", str(receipt_path), "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["already"] is True
     listed = _cli(inst_a.settings.home_dir, "transfer-out", "list", "--json")
