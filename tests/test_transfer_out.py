@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -38,6 +39,7 @@ from luutru.preservation import export as ex
 from luutru.preservation.retention import transfer_confirmed, transfer_required
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 
+from .conftest import _pg_database
 from .factory import AGENCY, TransferSpec, document_row, dossier_row, make_pdf, write_transfer
 
 AS_OF = 2026  # fixed, so the due list does not depend on the clock
@@ -71,19 +73,33 @@ def _spec() -> TransferSpec:
     return spec
 
 
-def _settings(home: Path) -> Settings:
-    return Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}")
+@contextmanager
+def _instance(home: Path) -> Iterator[Services]:
+    """One more archive instance: its own LUUTRU_HOME and catalog (a database of its own on
+    PostgreSQL when LUUTRU_TEST_DATABASE_URL names one, as tests/conftest.py does)."""
+    base = os.environ.get("LUUTRU_TEST_DATABASE_URL")
+    if base and base.startswith("postgresql"):
+        gen = _pg_database(base)
+        url = next(gen)
+    else:
+        gen, url = None, f"sqlite:///{home / 'catalog.sqlite'}"
+    svc = Services(Settings(home=home, database_url=url))
+    try:
+        yield svc
+    finally:
+        svc.close()
+        if gen is not None:
+            gen.close()
 
 
 @pytest.fixture(scope="module")
 def inst_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """Instance A with the transfer ingested (module-wide: one ingest for all tests)."""
     base = tmp_path_factory.mktemp("instance-a")
-    svc = Services(_settings(base / "home"))
-    report = ingest(write_transfer(_spec(), base / "transfer", fmt="xlsx"), svc)
-    assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
-    yield svc
-    svc.close()
+    with _instance(base / "home") as svc:
+        report = ingest(write_transfer(_spec(), base / "transfer", fmt="xlsx"), svc)
+        assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
+        yield svc
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +110,13 @@ def package(inst_a: Services, tmp_path_factory: pytest.TempPathFactory) -> ex.Bu
 @pytest.fixture(scope="module")
 def received(package: ex.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, Any]]:
     """Instance B (another LUUTRU_HOME) after ingesting the package."""
-    svc = Services(_settings(tmp_path_factory.mktemp("instance-b") / "home"))
-    report = ingest(Path(package.path), svc)
-    yield svc, report
-    svc.close()
+    with _instance(tmp_path_factory.mktemp("instance-b") / "home") as svc:
+        yield svc, ingest(Path(package.path), svc)
 
 
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, LUUTRU_HOME=str(home), LUUTRU_DATABASE_URL=f"sqlite:///{home / 'catalog.sqlite'}")
+def _cli(svc: Services, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process, on the instance ``svc``."""
+    env = dict(os.environ, LUUTRU_HOME=str(svc.settings.home_dir), LUUTRU_DATABASE_URL=svc.settings.db_url)
     return subprocess.run([sys.executable, "-m", "luutru.cli", *args], env=env, capture_output=True, text=True,
                           timeout=120)
 
@@ -131,8 +146,7 @@ def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, t
     assert "--include-fixed-term" in codes["TRANSFER_OUT_NOT_PERMANENT"].message_en
     assert [c.code for c in ex.chosen_dossiers(inst_a, AGENCY, [FIXED], include_fixed_term=True)] == [FIXED]
     # the same through the command: exit 1, the reason on stderr, no package written
-    home = inst_a.settings.home_dir
-    r = _cli(home, "transfer-out", "build", "--agency", AGENCY, "--dossier", FIXED, "--out", str(tmp_path / "x"))
+    r = _cli(inst_a, "transfer-out", "build", "--agency", AGENCY, "--dossier", FIXED, "--out", str(tmp_path / "x"))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "TRANSFER_OUT_NOT_PERMANENT" in r.stderr and "vĩnh viễn" in r.stderr
     assert not list((tmp_path / "x").glob("LS-*"))
@@ -226,7 +240,7 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
 
     with inst_a.catalog.session() as s:
         assert not any(transfer_confirmed(s, c) for c in DUE)
-    r = _cli(inst_a.settings.home_dir, "transfer-out", "confirm", str(receipt_path), "--as", "luu.tru.vien")
+    r = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--as", "luu.tru.vien")
     assert r.returncode == 0, r.stdout + r.stderr
     assert package.package_id in r.stdout
     with inst_a.catalog.session() as s:
@@ -250,9 +264,9 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
         assert all(transfer_confirmed(s, c) for c in DUE)
     assert ex.get_package(inst_a, package.package_id)["status"] == "confirmed"
 
-    again = _cli(inst_a.settings.home_dir, "transfer-out", "confirm", str(receipt_path), "--json")
+    again = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["already"] is True
-    listed = _cli(inst_a.settings.home_dir, "transfer-out", "list", "--json")
+    listed = _cli(inst_a, "transfer-out", "list", "--json")
     assert [p["status"] for p in json.loads(listed.stdout) if p["package_id"] == package.package_id] == ["confirmed"]
 
 
@@ -313,7 +327,7 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.Bu
     forged = dict(receipt, package_id=other.package_id)
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
-    r = _cli(inst_a.settings.home_dir, "transfer-out", "confirm", str(path), "--json")
+    r = _cli(inst_a, "transfer-out", "confirm", str(path), "--json")
     assert r.returncode == 1, r.stdout + r.stderr
     codes = {(f["code"], f["dossier"]) for f in json.loads(r.stdout)["findings"]}
     assert ("RECEIPT_PACKAGE_HASH_MISMATCH", None) in codes
@@ -335,7 +349,7 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.Bu
 
     bad = tmp_path / "not-json.json"
     bad.write_text("{ không phải JSON", encoding="utf-8")
-    r = _cli(inst_a.settings.home_dir, "transfer-out", "confirm", str(bad))
+    r = _cli(inst_a, "transfer-out", "confirm", str(bad))
     assert r.returncode == 1 and "RECEIPT_UNREADABLE" in r.stderr and "Traceback" not in r.stderr
 
 
