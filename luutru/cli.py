@@ -174,11 +174,25 @@ def show(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
 
 @app.command()
 def reindex(no_index: bool = typer.Option(False, "--catalog-only"),
+            pending: bool = typer.Option(False, "--pending", help="Chỉ lập chỉ mục các hồ sơ đang chờ / only retry "
+                                         "dossiers whose indexing failed"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Dựng lại CSDL danh mục và chỉ mục từ kho AIP / rebuild catalog and index from storage."""
     from .catalog.reindex import reindex as run
 
     svc = services()
+    if pending:
+        from .ingest.pipeline import retry_index_queue
+
+        try:
+            done, left = retry_index_queue(svc, limit=1_000_000)
+        finally:
+            svc.close()
+        if as_json:
+            _print_json({"indexed": done, "still_queued": left})
+        else:
+            out.print(f"Đã lập chỉ mục / indexed: {done}  còn chờ / still queued: {left}")
+        raise typer.Exit(EXIT_OK if left == 0 else EXIT_REJECTED)
     try:
         with progress_bar(not as_json) as cb:
             rep = run(svc, progress=cb, index=not no_index)

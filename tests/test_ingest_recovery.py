@@ -120,3 +120,29 @@ def test_reindex_rebuilds_the_same_catalog(services, tmp_path):
         assert snapshot(svc2) == before
     finally:
         svc2.close()
+
+
+def test_index_failure_never_fails_the_stored_aip_and_is_retried(services, tmp_path):
+    from luutru.ingest.pipeline import retry_index_queue
+    from luutru.search.base import IndexingError
+    from luutru.search.query import Rights, SearchQuery
+
+    spec = base_spec(1, 2)
+    spec.dossiers[0]["tieu_de"] = "Hồ sơ hội nghị tại tỉnh Đắk Lắk"
+    idx = services.index
+    real = idx.index_dossier
+
+    def broken(*a, **k):
+        raise IndexingError("chỉ mục hỏng", "index broken")
+
+    idx.index_dossier = broken
+    rep = ingest(write_transfer(spec, tmp_path / "t"), services)
+    assert rep.status == "accepted"
+    assert [f.code for f in rep.findings if f.severity.value == "warning"] == ["INDEX_QUEUED"]
+    assert list(services.storage.list_aips()) == [spec.dossiers[0]["ma_ho_so"]]
+    with services.catalog.session() as s:
+        assert [q.dossier_code for q in s.query(m.IndexQueue)] == [spec.dossiers[0]["ma_ho_so"]]
+    assert idx.search(SearchQuery(text="dak lak"), Rights.everything()).total == 0
+    idx.index_dossier = real
+    assert retry_index_queue(services) == (1, 0)
+    assert idx.search(SearchQuery(text="dak lak"), Rights.everything()).total >= 1

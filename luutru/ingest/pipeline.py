@@ -190,6 +190,25 @@ def index_dossier(services: Services, code: str, meta: Any | None = None) -> Fin
                        dossier=code)
 
 
+def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int]:
+    """Index again the dossiers whose indexing failed earlier; returns (done, still queued)."""
+    with services.catalog.session() as s:
+        codes = [q.dossier_code for q in s.query(m.IndexQueue).order_by(m.IndexQueue.queued_at).limit(limit)]
+    done = 0
+    for code in codes:
+        if not services.storage.has_aip(code):  # destroyed meanwhile: nothing to index
+            with services.catalog.session() as s:
+                q = s.get(m.IndexQueue, code)
+                if q is not None:
+                    s.delete(q)
+            continue
+        if index_dossier(services, code) is None:
+            done += 1
+    with services.catalog.session() as s:
+        left = s.query(m.IndexQueue).count()
+    return done, left
+
+
 def _record(services: Services, code: str) -> None:
     meta = load_aip_metadata(services.storage, code)
     with services.catalog.session() as s:
@@ -301,6 +320,8 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
                 report.findings.append(warn)
             shutil.rmtree(staging_root / code, ignore_errors=True)
         progress("store", len(staged), len(staged))
+        if not any(f.code == "INDEX_QUEUED" for f in report.findings):
+            retry_index_queue(services)  # the index answers again: catch up on earlier failures
         _post_ingest_hooks(services, report, opened.root)
         return _finish(services, report, "accepted")
     except FaultInjected:
