@@ -265,34 +265,23 @@ def findings(as_json: bool = typer.Option(False, "--json")) -> None:
         out.print(f"{code:<32} {meta['severity']:<8} {meta['module']}", highlight=False)
 
 
-# Sub-commands of other areas, each a typer app in its own module: (module, attribute, name).
+# Sub-commands of other areas: each module holds a typer app named ``app`` whose commands
+# and groups join the top level.
 SUBCOMMANDS = (
-    ("luutru.preservation.cli_storage", "app", None),  # audit …
-    ("luutru.preservation.cli_disposal", "app", None),  # retention …, disposal …
-    ("luutru.preservation.cli_export", "app", None),  # transfer-out …
-    ("luutru.api.cli_accounts", "app", None),  # user …, audit-log …
-    ("luutru.jobs.cli", "app", None),  # worker …, jobs …
+    "luutru.preservation.cli_storage",  # audit
+    "luutru.preservation.cli_disposal",  # retention …, disposal …
+    "luutru.preservation.cli_export",  # transfer-out …
+    "luutru.api.cli_accounts",  # user …, audit-log …
+    "luutru.jobs.cli",  # worker …, jobs …
 )
 
 
 def _register_subcommands() -> None:
-    import importlib
+    from .areas import present
 
-    for module, attr, name in SUBCOMMANDS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and (module == e.name or module.startswith(e.name + ".")):
-                continue  # that area is not installed
-            raise
-        sub = getattr(mod, attr)
-        if name:
-            app.add_typer(sub, name=name)
-        else:  # a typer app whose commands join the top level
-            for cmd in sub.registered_commands:
-                app.registered_commands.append(cmd)
-            for grp in sub.registered_groups:
-                app.registered_groups.append(grp)
+    for _name, mod in present(SUBCOMMANDS):
+        app.registered_commands.extend(mod.app.registered_commands)
+        app.registered_groups.extend(mod.app.registered_groups)
 
 
 _register_subcommands()

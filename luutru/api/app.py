@@ -53,16 +53,10 @@ AREA_ROUTERS = (
 
 
 def _include_area_routers(app: FastAPI) -> None:
-    import importlib
+    from ..areas import present
 
     app.state.areas = set()
-    for module in AREA_ROUTERS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and (module == e.name or module.startswith(e.name + ".")):
-                continue
-            raise
+    for module, mod in present(AREA_ROUTERS):
         app.include_router(mod.router)
         app.state.areas.add(module.rsplit(".", 1)[-1])
 

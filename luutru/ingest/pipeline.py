@@ -360,15 +360,9 @@ POST_INGEST_HOOKS = ("luutru.preservation.receipt",)
 
 
 def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> None:
-    import importlib
+    from ..areas import present
 
-    for module in POST_INGEST_HOOKS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and (module == e.name or module.startswith(e.name + ".")):
-                continue
-            raise
+    for _name, mod in present(POST_INGEST_HOOKS):
         report.findings.extend(mod.after_accept(services, report, root) or [])
 
 
