@@ -1,0 +1,50 @@
+"""Run one ingest (or one fixity audit) in this process and print timings as JSON.
+
+Used by ``bench/run`` as a child process, so that start-up is excluded from the timed
+part and peak memory (this process and the checker process it spawns) is measured
+on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    what, arg = sys.argv[1], sys.argv[2]
+    from luutru.config import Settings
+    from luutru.context import Services
+
+    svc = Services(Settings())
+    out: dict = {}
+    try:
+        if what == "ingest":
+            from luutru.ingest.pipeline import ingest
+
+            svc.catalog  # migrate before the clock starts
+            t0 = time.perf_counter()
+            rep = ingest(Path(arg), svc)
+            out.update(seconds=time.perf_counter() - t0, status=rep.status, files=rep.files, bytes=rep.bytes,
+                       errors=[f"{f.code}: {f.message_en}" for f in rep.findings if f.is_error][:5],
+                       warnings=sorted({f.code for f in rep.findings if f.severity.value == "warning"}))
+        elif what == "audit":
+            from luutru.preservation.fixity import audit
+
+            t0 = time.perf_counter()
+            rep = audit(svc.storage, repair=False)
+            out.update(seconds=time.perf_counter() - t0, ok=rep.ok, aips=len(rep.aips), bytes=rep.bytes_read)
+        else:
+            raise SystemExit(f"unknown action {what}")
+    finally:
+        svc.close()
+    kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    out["max_rss_mib"] = round(kib / 1024, 1)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":  # the PDF checker spawns a process: keep the guard
+    main()
