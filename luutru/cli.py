@@ -241,8 +241,13 @@ def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sampl
             sys.stdout.write(render_text(report, "vi" if label == "good" else "both") + "\n\n")
     finally:
         svc.close()
+    users = _demo_accounts(settings)
     out.print(f"LUUTRU_HOME: {settings.home_dir}")
     out.print(f"Gói mẫu / sample transfers: {demo_set.good}  {demo_set.bad}")
+    if users:
+        out.print("Tài khoản mẫu / demo accounts (tên / mật khẩu — username / password):", highlight=False)
+        for username, password, role in users:
+            out.print(f"  {username:<14} {password:<22} {role}", highlight=False)
     if serve_after:
         out.print(f"Mở / open http://127.0.0.1:{port}/  (API: http://127.0.0.1:{port}/docs)")
         import uvicorn
@@ -250,6 +255,44 @@ def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sampl
         from .api.app import create_app
 
         uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+
+
+DEMO_ACCOUNTS = (
+    ("quantri", "administrator", {"restricted_access": True}),
+    ("luutruvien", "archivist", {}),
+    ("hoidong", "council", {}),
+    ("pheduyet", "approver", {}),
+    ("nghiencuu", "researcher", {}),
+    ("nopluu", "submitter", {"agency_code": "000.00.31.H57"}),
+)
+
+
+def _demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
+    """One account per role for trying the web UI; passwords are random and printed once.
+
+    Accounts that already exist (a second demo run) are left as they are.
+    """
+    import secrets
+
+    from .areas import present
+
+    mods = dict(present(["luutru.api.accounts"]))
+    if not mods:
+        return []
+    accounts = mods["luutru.api.accounts"]
+    svc = Services(settings)
+    made = []
+    try:
+        for username, role, extra in DEMO_ACCOUNTS:
+            password = f"demo-{secrets.token_urlsafe(9)}"
+            try:
+                accounts.create_user(svc, username, roles=[role], password=password, display_name=username, **extra)
+            except accounts.AccountError:
+                continue
+            made.append((username, password, role))
+    finally:
+        svc.close()
+    return made
 
 
 @app.command()

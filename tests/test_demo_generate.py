@@ -245,3 +245,22 @@ def test_zip_and_bag_packagings(demo, tmp_path: Path) -> None:
     bag = bag_transfer(demo.good, tmp_path / "bag")
     assert bagit.Bag(str(bag)).is_valid()
     assert (bag / "data" / TEMPLATE_NAME).is_file()
+
+
+def test_demo_retention_agrees_with_the_schedule_groups():
+    """Every group code the demo writes exists in the schedule with the same period."""
+    from luutru.demo import vocab
+    from luutru.policies.retention_schedule import load_schedule
+    from luutru.records.model import Retention
+
+    schedule = load_schedule()
+    topics = [v for v in vars(vocab).values() if isinstance(v, dict)]
+    checked = 0
+    for table in topics:
+        for t in table.values():
+            if isinstance(t, vocab.Topic) and t.group:
+                item = schedule.get(t.group)
+                assert item is not None, t.group
+                assert item.retention == Retention.parse(t.retention), (t.title, t.group)
+                checked += 1
+    assert checked >= 8

@@ -332,7 +332,7 @@ class _Builder:
             "tong_so_van_ban": len(docs),
             "chu_giai": "Hồ sơ số hóa từ tài liệu giấy" if scanned_dossier else None,
             "tu_khoa": topic.keywords, "so_luong_to": pages_total, "so_luong_trang": pages_total,
-            "tinh_trang_vat_ly": "Tốt", "nguoi_lap": creator, "nhom_thoi_han": topic.group,
+            "tinh_trang_vat_ly": "Tốt", "nguoi_lap": creator, "nhom_thoi_han": topic.group or None,
         }
         return _Dossier(row, docs)
 

@@ -131,7 +131,8 @@ class Step:
 class Topic:
     title: str
     retention: str  # "Vĩnh viễn" or "N năm"
-    group: str  # retention schedule group
+    group: str  # group code in the common retention schedule (policies/retention_schedule.yaml); "" when the
+    # record belongs to a sector schedule the common one does not cover
     keywords: str
     steps: tuple[Step, ...]
     fillers: tuple[Step, ...] = ()
@@ -150,7 +151,7 @@ _GENERIC_FILLERS = (
 TOPICS: dict[str, Topic] = {
     "tong_ket": Topic(
         "Hồ sơ Hội nghị tổng kết công tác năm {y} và triển khai nhiệm vụ năm {y1} của {agency}",
-        "Vĩnh viễn", "1.4", "tổng kết; hội nghị; nhiệm vụ năm",
+        "Vĩnh viễn", "1.3", "tổng kết; hội nghị; nhiệm vụ năm",
         (Step("kh", "Tổ chức Hội nghị tổng kết công tác năm {y} và triển khai nhiệm vụ năm {y1}"),
          Step("gm", "Mời dự Hội nghị tổng kết công tác năm {y} và triển khai nhiệm vụ năm {y1}"),
          Step("bc", "Tổng kết công tác năm {y} và phương hướng, nhiệm vụ trọng tâm năm {y1}"),
@@ -163,7 +164,7 @@ TOPICS: dict[str, Topic] = {
         unit="VP"),
     "quy_che_vtlt": Topic(
         "Hồ sơ xây dựng và ban hành Quy chế công tác văn thư, lưu trữ của {agency}",
-        "Vĩnh viễn", "1.2", "quy chế; văn thư; lưu trữ",
+        "Vĩnh viễn", "12.1", "quy chế; văn thư; lưu trữ",
         (Step("cv", "Lấy ý kiến góp ý dự thảo Quy chế công tác văn thư, lưu trữ"),
          Step("cv", "Góp ý dự thảo Quy chế công tác văn thư, lưu trữ của {agency}", "peer"),
          Step("bc", "Tổng hợp, tiếp thu, giải trình ý kiến góp ý dự thảo Quy chế công tác văn thư, lưu trữ"),
@@ -172,7 +173,7 @@ TOPICS: dict[str, Topic] = {
         (Step("cv", "Thẩm định dự thảo Quy chế công tác văn thư, lưu trữ", "peer"),)),
     "cchc": Topic(
         "Hồ sơ xây dựng và thực hiện Kế hoạch cải cách hành chính năm {y} của {agency}",
-        "20 năm", "2.3", "cải cách hành chính; kế hoạch",
+        "20 năm", "", "cải cách hành chính; kế hoạch",
         (Step("kh", "Cải cách hành chính năm {y} của {agency}"),
          Step("bc", "Kết quả thực hiện công tác cải cách hành chính quý I năm {y}"),
          Step("bc", "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm {y}"),
@@ -183,7 +184,7 @@ TOPICS: dict[str, Topic] = {
          Step("tb", "Kết quả kiểm tra công tác cải cách hành chính năm {y}", "parent"))),
     "thi_tuyen": Topic(
         "Hồ sơ tổ chức thi tuyển công chức năm {y} của {agency}",
-        "20 năm", "3.5", "tuyển dụng; thi tuyển; công chức",
+        "70 năm", "3.6", "tuyển dụng; thi tuyển; công chức",
         (Step("kh", "Tuyển dụng công chức năm {y}"),
          Step("tb", "Tuyển dụng công chức năm {y}"),
          Step("qd", "Thành lập Hội đồng thi tuyển công chức năm {y}"),
@@ -194,7 +195,7 @@ TOPICS: dict[str, Topic] = {
         restricted=True, unit="TCCB"),
     "bo_nhiem": Topic(
         "Hồ sơ bổ nhiệm Trưởng phòng {unit} năm {y}",
-        "70 năm", "3.8", "bổ nhiệm; cán bộ lãnh đạo",
+        "70 năm", "3.5", "bổ nhiệm; cán bộ lãnh đạo",
         (Step("tt", "Đề nghị chủ trương bổ nhiệm Trưởng phòng {unit}"),
          Step("bb", "Hội nghị lấy phiếu tín nhiệm nhân sự đề nghị bổ nhiệm Trưởng phòng {unit}"),
          Step("bb", "Kiểm phiếu giới thiệu nhân sự bổ nhiệm Trưởng phòng {unit}"),
@@ -203,7 +204,7 @@ TOPICS: dict[str, Topic] = {
         (), restricted=True, unit="TCCB"),
     "kiem_tra_vtlt": Topic(
         "Hồ sơ kiểm tra công tác văn thư, lưu trữ tại các cơ quan, đơn vị năm {y}",
-        "10 năm", "1.9", "kiểm tra; văn thư; lưu trữ",
+        "10 năm", "", "kiểm tra; văn thư; lưu trữ",
         (Step("kh", "Kiểm tra công tác văn thư, lưu trữ năm {y}"),
          Step("cv", "Thông báo lịch kiểm tra công tác văn thư, lưu trữ năm {y}"),
          Step("bb", "Kiểm tra công tác văn thư, lưu trữ tại Ủy ban nhân dân huyện {district}"),
@@ -211,7 +212,7 @@ TOPICS: dict[str, Topic] = {
         (Step("bc", "Tự kiểm tra công tác văn thư, lưu trữ năm {y}", "district"),)),
     "thu_thap": Topic(
         "Hồ sơ thu thập tài liệu vào Lưu trữ lịch sử tỉnh {place} năm {y}",
-        "Vĩnh viễn", "1.10", "thu thập; lưu trữ lịch sử; nộp lưu",
+        "Vĩnh viễn", "12.7", "thu thập; lưu trữ lịch sử; nộp lưu",
         (Step("kh", "Thu thập tài liệu vào Lưu trữ lịch sử tỉnh năm {y}"),
          Step("cv", "Chuẩn bị tài liệu nộp lưu vào Lưu trữ lịch sử tỉnh năm {y}"),
          Step("bb", "Giao nhận tài liệu của Ủy ban nhân dân huyện {district} vào Lưu trữ lịch sử tỉnh"),
@@ -219,7 +220,7 @@ TOPICS: dict[str, Topic] = {
         (Step("cv", "Danh mục hồ sơ nộp lưu năm {y}", "district"),)),
     "tieu_huy": Topic(
         "Hồ sơ tiêu hủy tài liệu hết giá trị năm {y}",
-        "20 năm", "1.11", "tiêu hủy; tài liệu hết giá trị; hội đồng xác định giá trị",
+        "20 năm", "12.6", "tiêu hủy; tài liệu hết giá trị; hội đồng xác định giá trị",
         (Step("qd", "Thành lập Hội đồng xác định giá trị tài liệu năm {y}"),
          Step("bb", "Họp Hội đồng xác định giá trị tài liệu năm {y}"),
          Step("tt", "Đề nghị tiêu hủy tài liệu hết giá trị năm {y}"),
@@ -228,7 +229,7 @@ TOPICS: dict[str, Topic] = {
         ()),
     "sap_xep_bo_may": Topic(
         "Hồ sơ sắp xếp, kiện toàn tổ chức bộ máy các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh {place} năm {y}",
-        "Vĩnh viễn", "3.1", "tổ chức bộ máy; sắp xếp; kiện toàn",
+        "Vĩnh viễn", "3.2", "tổ chức bộ máy; sắp xếp; kiện toàn",
         (Step("kh", "Sắp xếp, kiện toàn tổ chức bộ máy các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh", "parent"),
          Step("cv", "Xây dựng phương án sắp xếp tổ chức bộ máy", "parent"),
          Step("tt", "Phương án sắp xếp, kiện toàn tổ chức bộ máy các cơ quan chuyên môn"),
@@ -236,7 +237,7 @@ TOPICS: dict[str, Topic] = {
         (Step("cv", "Góp ý phương án sắp xếp tổ chức bộ máy", "peer"),)),
     "cong_van": Topic(
         "Tập công văn trao đổi về công tác {unit} năm {y}",
-        "10 năm", "1.16", "công văn; trao đổi",
+        "10 năm", "1.9", "công văn; trao đổi",
         (Step("cv", "Triển khai nhiệm vụ công tác {unit} năm {y}"),
          Step("cv", "Báo cáo số liệu công tác {unit} năm {y}", "district")),
         (Step("cv", "Đề nghị cung cấp thông tin về công tác {unit}", "peer"),
@@ -246,7 +247,7 @@ TOPICS: dict[str, Topic] = {
          Step("cv", "Chấn chỉnh công tác {unit} tại các đơn vị"))),
     "giay_moi": Topic(
         "Tập lưu giấy mời dự họp, hội nghị năm {y}",
-        "5 năm", "1.18", "giấy mời; hội nghị",
+        "5 năm", "", "giấy mời; hội nghị",
         (Step("gm", "Mời dự họp triển khai nhiệm vụ quý I năm {y}", "parent"),),
         (Step("gm", "Mời dự Hội nghị sơ kết công tác 6 tháng đầu năm {y}", "parent"),
          Step("gm", "Mời dự họp góp ý dự thảo văn bản", "peer"),
@@ -254,14 +255,14 @@ TOPICS: dict[str, Topic] = {
          Step("gm", "Mời dự tập huấn nghiệp vụ văn thư, lưu trữ năm {y}", "ministry"))),
     "lich_tuan": Topic(
         "Tập thông báo lịch làm việc hằng tuần của lãnh đạo năm {y}",
-        "5 năm", "1.19", "lịch làm việc; lãnh đạo",
+        "5 năm", "", "lịch làm việc; lãnh đạo",
         (Step("tb", "Lịch làm việc của lãnh đạo tuần thứ nhất tháng {m} năm {y}"),),
         (Step("tb", "Lịch làm việc của lãnh đạo tuần thứ hai tháng {m} năm {y}"),
          Step("tb", "Lịch làm việc của lãnh đạo tuần thứ ba tháng {m} năm {y}"),
          Step("tb", "Điều chỉnh lịch làm việc của lãnh đạo tháng {m} năm {y}"))),
     "thong_ke_vtlt": Topic(
         "Hồ sơ báo cáo thống kê cơ sở công tác văn thư, lưu trữ năm {y}",
-        "10 năm", "1.17", "thống kê; văn thư; lưu trữ",
+        "10 năm", "", "thống kê; văn thư; lưu trữ",
         (Step("cv", "Hướng dẫn báo cáo thống kê cơ sở công tác văn thư, lưu trữ năm {y}"),
          Step("bc", "Thống kê cơ sở công tác văn thư, lưu trữ năm {y}", "district"),
          Step("pl", "Biểu thống kê cơ sở công tác văn thư, lưu trữ năm {y}", fmt="xlsx"),
@@ -269,7 +270,7 @@ TOPICS: dict[str, Topic] = {
         ()),
     "giay_phep_ks": Topic(
         "Hồ sơ cấp giấy phép khai thác khoáng sản làm vật liệu xây dựng thông thường tại huyện {district}",
-        "70 năm", "5.2", "khoáng sản; giấy phép; khai thác",
+        "70 năm", "", "khoáng sản; giấy phép; khai thác",
         (Step("cv", "Đề nghị cấp giấy phép khai thác khoáng sản tại huyện {district}", "district"),
          Step("bb", "Kiểm tra thực địa khu vực đề nghị cấp phép khai thác khoáng sản tại huyện {district}"),
          Step("bv", "Sơ đồ vị trí khu vực đề nghị cấp phép khai thác khoáng sản tại huyện {district}", fmt="png"),
@@ -281,7 +282,7 @@ TOPICS: dict[str, Topic] = {
         unit="KS"),
     "dtm": Topic(
         "Hồ sơ thẩm định báo cáo đánh giá tác động môi trường Dự án {project}",
-        "50 năm", "5.6", "đánh giá tác động môi trường; thẩm định",
+        "50 năm", "", "đánh giá tác động môi trường; thẩm định",
         (Step("cv", "Đề nghị thẩm định báo cáo đánh giá tác động môi trường Dự án {project}", "district"),
          Step("qd", "Thành lập Hội đồng thẩm định báo cáo đánh giá tác động môi trường Dự án {project}"),
          Step("bb", "Họp Hội đồng thẩm định báo cáo đánh giá tác động môi trường Dự án {project}"),
@@ -290,7 +291,7 @@ TOPICS: dict[str, Topic] = {
         (), unit="MT"),
     "mua_sam": Topic(
         "Hồ sơ mua sắm trang thiết bị công nghệ thông tin năm {y} của {agency}",
-        "20 năm", "6.4", "mua sắm; hợp đồng; thiết bị",
+        "20 năm", "5.8", "mua sắm; hợp đồng; thiết bị",
         (Step("tt", "Đề nghị phê duyệt kế hoạch lựa chọn nhà thầu gói thầu mua sắm thiết bị công nghệ thông tin"),
          Step("qd", "Phê duyệt kế hoạch lựa chọn nhà thầu gói thầu mua sắm thiết bị công nghệ thông tin năm {y}"),
          Step("hd", "Cung cấp, lắp đặt máy tính và thiết bị mạng năm {y}"),
@@ -300,7 +301,7 @@ TOPICS: dict[str, Topic] = {
         (Step("cv", "Thẩm định dự toán mua sắm thiết bị công nghệ thông tin", "peer"),)),
     "tuyen_sinh": Topic(
         "Hồ sơ tổ chức Kỳ thi tuyển sinh vào lớp 10 trung học phổ thông năm học {y}-{y1}",
-        "20 năm", "7.2", "tuyển sinh; lớp 10; kỳ thi",
+        "20 năm", "", "tuyển sinh; lớp 10; kỳ thi",
         (Step("kh", "Tuyển sinh vào lớp 10 trung học phổ thông năm học {y}-{y1}"),
          Step("qd", "Thành lập Ban chỉ đạo Kỳ thi tuyển sinh vào lớp 10 năm học {y}-{y1}"),
          Step("cv", "Hướng dẫn công tác tuyển sinh vào lớp 10 năm học {y}-{y1}"),
@@ -310,7 +311,7 @@ TOPICS: dict[str, Topic] = {
         (Step("cv", "Đăng ký chỉ tiêu tuyển sinh lớp 10 năm học {y}-{y1}", "district"),)),
     "chuyen_doi_so": Topic(
         "Hồ sơ xây dựng và thực hiện Kế hoạch chuyển đổi số tỉnh {place} năm {y}",
-        "Vĩnh viễn", "4.1", "chuyển đổi số; chính quyền số",
+        "Vĩnh viễn", "2.1", "chuyển đổi số; chính quyền số",
         (Step("tt", "Ban hành Kế hoạch chuyển đổi số tỉnh {place} năm {y}"),
          Step("kh", "Chuyển đổi số tỉnh {place} năm {y}", "parent"),
          Step("cv", "Triển khai Kế hoạch chuyển đổi số năm {y}"),
