@@ -126,7 +126,7 @@ def test_heartbeat_records_progress_and_renews_the_lease(services, tmp_path):
 
 def test_ingest_job_in_embedded_mode(services, tmp_path):
     t = write_transfer(base_spec(2, 2), tmp_path / "t")
-    jid = submit(services, "ingest", {"path": str(t)}, wait=True, settings=fast())
+    jid = submit(services, "ingest", {"path": str(t)}, wait=True, timeout=120, settings=fast(mode="in_process"))
     v = JobQueue(services.catalog).get(jid)
     assert v.status == "done", v.error
     assert v.result["status"] == "accepted" and v.result["transfer_id"] == jid
@@ -135,14 +135,15 @@ def test_ingest_job_in_embedded_mode(services, tmp_path):
         assert len(s.scalars(select(m.Dossier)).all()) == 2
         assert s.get(m.Transfer, jid).status == "accepted"
     # reindex as a job keeps the jobs table (it is not derived from storage)
-    rid = submit(services, "reindex", {}, wait=True, settings=fast())
+    rid = submit(services, "reindex", {}, wait=True, timeout=120, settings=fast(mode="in_process"))
     r = JobQueue(services.catalog).get(rid)
     assert r.status == "done" and r.result["aips"] == 2 and r.result["documents"] == 4
     assert JobQueue(services.catalog).get(jid).status == "done"
 
 
 def test_ingest_job_with_missing_transfer_fails_clearly(services, tmp_path):
-    jid = submit(services, "ingest", {"path": str(tmp_path / "gone.zip")}, wait=True, settings=fast())
+    jid = submit(services, "ingest", {"path": str(tmp_path / "gone.zip")}, wait=True, timeout=60,
+                 settings=fast(mode="in_process"))
     v = JobQueue(services.catalog).get(jid)
     assert v.status == "failed" and "transfer not found" in v.error and v.attempts == 1
 
