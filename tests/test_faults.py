@@ -425,20 +425,6 @@ def _simulate_enospc(monkeypatch: pytest.MonkeyPatch, after_bytes: int) -> None:
     monkeypatch.setattr(aip, "copy_hashing", copy_hashing)
 
 
-def _ingest_or_xfail(transfer: Path, svc: Services) -> Any:
-    """Known defect (reported to the pipeline owner): ``pipeline._finish`` writes
-    ``reports/<id>.json`` into LUUTRU_HOME *before* the staging area is removed, so on a
-    full disk the report write itself raises ENOSPC out of ``ingest()`` instead of the
-    DISK_FULL report.  Marked xfail until fixed; the checks below run once it is."""
-    try:
-        return ingest(transfer, svc)
-    except OSError as e:
-        if e.errno == errno.ENOSPC and os.environ.get("LUUTRU_FAULT_STRICT") != "1":
-            pytest.xfail("ingest() raised ENOSPC while writing its report on the full disk "
-                         "(pipeline._finish before staging cleanup) instead of reporting DISK_FULL")
-        raise
-
-
 def _assert_nothing_half_written(svc: Services, report: Any) -> None:
     assert report.status == "failed"
     assert list(svc.storage.list_aips()) == []
@@ -461,7 +447,7 @@ def test_disk_full_while_staging_gives_disk_full_and_leaves_nothing(tmp_path, da
         svc = Services(Settings(home=home, database_url=database_url if _pg_base() else
                                 f"sqlite:///{tmp_path / 'catalog.sqlite'}"))
         try:
-            report = _ingest_or_xfail(transfer, svc)
+            report = ingest(transfer, svc)
             full = [f for f in report.findings if f.code == "DISK_FULL"]
             assert full, [f.to_dict() for f in report.findings if f.is_error]
             assert "giải phóng" in full[0].message_vi and "free space" in full[0].message_en
@@ -480,14 +466,10 @@ def test_disk_full_in_storage_leaves_no_aip(tmp_path, database_url):
         home = tmp_path / "home"
         svc = Services(Settings(home=home, storage_url=store.as_uri(), database_url=database_url))
         try:
-            report = _ingest_or_xfail(transfer, svc)
+            report = ingest(transfer, svc)
             errors = [f for f in report.findings if f.is_error]
             _assert_nothing_half_written(svc, report)
             codes = {f.code for f in errors}
-            if "DISK_FULL" not in codes and any("No space left" in f.message_en for f in errors):
-                # Known (reported): LocalStorage wraps ENOSPC in StorageError, so the
-                # pipeline says STORAGE_ERROR "… No space left" rather than DISK_FULL.
-                pytest.xfail(f"storage ENOSPC reported as {sorted(codes)}, not DISK_FULL")
             assert "DISK_FULL" in codes, [f.to_dict() for f in errors]
         finally:
             svc.close()

@@ -326,21 +326,26 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
         return _finish(services, report, "accepted")
     except FaultInjected:
         raise
-    except OSError as e:
-        full = e.errno == errno.ENOSPC
-        report.findings.append(error(
-            "DISK_FULL" if full else "STORAGE_IO_ERROR",
-            ("Hết dung lượng đĩa khi xử lý gói nộp lưu; không có gì được ghi dở. Sửa: giải phóng dung lượng "
-             f"({services.settings.home_dir}) rồi nộp lại." if full else
-             f"Lỗi đọc/ghi khi xử lý: {e}. Không có gì được ghi dở. Sửa: kiểm tra ổ đĩa/quyền rồi nộp lại."),
-            ("Disk full while processing the transfer; nothing was left half-written. Fix: free space "
-             f"({services.settings.home_dir}) and submit again." if full else
-             f"I/O error while processing: {e}. Nothing was left half-written. Fix: check the disk/permissions and submit again."),
-        ))
-        return _finish(services, report, "failed")
-    except StorageError as e:
-        report.findings.append(error("STORAGE_ERROR", f"Lỗi kho lưu trữ: {e}. Sửa: kiểm tra cấu hình kho rồi nộp lại.",
-                                     f"Storage error: {e}. Fix: check the storage settings and submit again."))
+    except (OSError, StorageError) as e:
+        shutil.rmtree(staging_root, ignore_errors=True)  # free the space before writing anything
+        if _disk_full(e):
+            report.findings.append(error(
+                "DISK_FULL",
+                "Hết dung lượng đĩa khi xử lý gói nộp lưu; không có gì được ghi dở. Sửa: giải phóng dung lượng "
+                f"({services.settings.home_dir} và kho lưu trữ) rồi nộp lại.",
+                "Disk full while processing the transfer; nothing was left half-written. Fix: free space "
+                f"({services.settings.home_dir} and the storage) and submit again.",
+                details={"error": str(e)}))
+        elif isinstance(e, StorageError):
+            report.findings.append(error(
+                "STORAGE_ERROR", f"Lỗi kho lưu trữ: {e}. Không có gì được ghi dở. Sửa: kiểm tra cấu hình kho rồi nộp lại.",
+                f"Storage error: {e}. Nothing was left half-written. Fix: check the storage settings and submit again."))
+        else:
+            report.findings.append(error(
+                "STORAGE_IO_ERROR",
+                f"Lỗi đọc/ghi khi xử lý: {e}. Không có gì được ghi dở. Sửa: kiểm tra ổ đĩa/quyền rồi nộp lại.",
+                f"I/O error while processing: {e}. Nothing was left half-written. Fix: check the disk/permissions "
+                "and submit again."))
         return _finish(services, report, "failed")
     except Exception as e:  # noqa: BLE001 - last resort: a report, never a traceback for the user
         log.error("ingest failed: %s", traceback.format_exc())
@@ -366,6 +371,18 @@ def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> 
         report.findings.extend(mod.after_accept(services, report, root) or [])
 
 
+def _disk_full(e: BaseException) -> bool:
+    """ENOSPC anywhere in the exception chain (storage backends wrap OS errors)."""
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError) and cur.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 def _lock_args(d: DossierRecord) -> dict[str, Any]:
     """Retention lock for the storage backend, where it supports one."""
     try:
@@ -387,7 +404,10 @@ def _finish(services: Services, report: IngestReport, status: str) -> IngestRepo
             row.dossier_count = len(report.dossiers)
             row.document_count = sum(d.documents for d in report.dossiers)
             row.report = report.to_dict()
-    reports = services.settings.home_dir / "reports"
-    reports.mkdir(exist_ok=True)
-    (reports / f"{report.transfer_id}.json").write_text(report.to_json(), encoding="utf-8")
+    try:  # a copy beside the catalog row, for people; the row is the record
+        reports = services.settings.home_dir / "reports"
+        reports.mkdir(exist_ok=True)
+        (reports / f"{report.transfer_id}.json").write_text(report.to_json(), encoding="utf-8")
+    except OSError as e:
+        log.warning("could not write the report file of %s: %s", report.transfer_id, e)
     return report
