@@ -146,3 +146,20 @@ def test_index_failure_never_fails_the_stored_aip_and_is_retried(services, tmp_p
     idx.index_dossier = real
     assert retry_index_queue(services) == (1, 0)
     assert idx.search(SearchQuery(text="dak lak"), Rights.everything()).total >= 1
+
+
+def test_abandoned_scratch_space_is_swept_but_a_live_one_is_not(services, tmp_path):
+    from luutru.ingest.staging import StagingArea
+
+    work = services.settings.work_dir
+    dead = work / "ingest-killed-run"
+    (dead / "000.00.31.H57.2021.01" / "data").mkdir(parents=True)
+    (dead / "000.00.31.H57.2021.01" / "data" / "x.pdf").write_bytes(b"%PDF-1.4 half")
+    (work / "ingest-killed-run.lock").write_bytes(b"")  # lock file left by a killed process, not held
+    with StagingArea(work, "still-running") as live:
+        (live.root / "a").write_bytes(b"in use")
+        rep = ingest(write_transfer(base_spec(1, 1), tmp_path / "t"), services)
+        assert rep.status == "accepted"
+        assert not dead.exists() and not (work / "ingest-killed-run.lock").exists()
+        assert (live.root / "a").read_bytes() == b"in use"
+    assert sorted(p.name for p in work.iterdir()) == []

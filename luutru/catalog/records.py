@@ -50,6 +50,22 @@ def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True) -> A
     return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts)
 
 
+def _insert_missing(s: Session, model: Any, **values: Any) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: two workers ingesting the first dossiers of a new
+    agency at once must not collide on its row."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - other databases: check first
+        if s.get(model, values["code"]) is None:
+            s.add(model(**values))
+            s.flush()
+        return
+    s.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=["code"]))
+
+
 def _d(s: str) -> date:
     return date.fromisoformat(s)
 
@@ -58,11 +74,8 @@ def upsert_dossier(s: Session, meta: AipMetadata, *, status: str = "stored") -> 
     """Replace the catalog rows of one dossier with those described by its AIP."""
     d = meta.dossier
     svc = d.get("_service", {})
-    agency = s.get(m.Agency, d["ma_co_quan"])
-    if agency is None:
-        s.add(m.Agency(code=d["ma_co_quan"], name=d["ten_co_quan"]))
-        s.add(m.Fonds(code=d["ma_co_quan"], agency_code=d["ma_co_quan"], name=d["ten_co_quan"]))
-        s.flush()
+    _insert_missing(s, m.Agency, code=d["ma_co_quan"], name=d["ten_co_quan"])
+    _insert_missing(s, m.Fonds, code=d["ma_co_quan"], agency_code=d["ma_co_quan"], name=d["ten_co_quan"])
     code = d["ma_ho_so"]
     delete_dossier_rows(s, code)
     s.add(m.Dossier(

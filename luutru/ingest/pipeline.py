@@ -41,6 +41,7 @@ from .catalogue import read_catalogue
 from .files import FileMatch, check_files
 from .report import DossierOutcome, IngestReport
 from .sources import open_transfer
+from .staging import StagingArea, StagingBusy, sweep_abandoned
 from .validate import validate_catalogue
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def _stage_dossier(services: Services, d: DossierRecord, docs: list[DocumentReco
 
 
 def _run_file_checks(services: Services, staged: list[StagedDossier], findings: list[Finding],
-                     progress: Progress) -> None:
+                     progress: Progress, staging_root: Path) -> None:
     fc = _file_checks()
     if fc is None:
         return
@@ -111,7 +112,7 @@ def _run_file_checks(services: Services, staged: list[StagedDossier], findings: 
             comp = sd.originals.get(doc.identifier)
             if comp is not None:
                 items.append((sd, doc, comp))
-    out_dir = services.settings.work_dir / f"derived-{uuid.uuid4().hex}"
+    out_dir = staging_root / f"derived-{uuid.uuid4().hex}"
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         batch = fc.check_files(
@@ -227,10 +228,19 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
         if row is None:
             s.add(m.Transfer(id=report.transfer_id, source_name=path.name, kind="?", received_at=report.started_at,
                              status="running"))
-    staging_root = services.settings.work_dir / f"ingest-{report.transfer_id}"
+    sweep_abandoned(services.settings.work_dir)
+    staging = StagingArea(services.settings.work_dir, report.transfer_id)
+    try:
+        staging.acquire()
+    except StagingBusy as e:
+        report.findings.append(error(
+            "TRANSFER_BUSY", f"Gói nộp lưu này đang được xử lý ở tiến trình khác ({e}). Sửa: chờ tiến trình đó kết thúc.",
+            f"This transfer is being processed by another process ({e}). Fix: wait for it to finish."))
+        return _finish(services, report, "failed")
+    staging_root = staging.root
     opened = None
     try:
-        opened = open_transfer(path, services.settings.work_dir)
+        opened = open_transfer(path, staging_root)
         report.kind = opened.kind
         report.findings.extend(opened.findings)
         if any(f.code in ("TRANSFER_NOT_RECOGNISED", "ZIP_CORRUPT") for f in opened.findings):
@@ -259,7 +269,7 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
             staged.append(_stage_dossier(services, d, cat.documents_of(code), fc.matches, staging_root,
                                          report.transfer_id, report.findings, bump))
         services.checkpoint("after_staging")
-        _run_file_checks(services, staged, report.findings, progress)
+        _run_file_checks(services, staged, report.findings, progress, staging_root)
 
         existing: dict[str, bool] = {}
         for sd in staged:
@@ -327,7 +337,7 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
     except FaultInjected:
         raise
     except (OSError, StorageError) as e:
-        shutil.rmtree(staging_root, ignore_errors=True)  # free the space before writing anything
+        staging.clear()  # free the space before writing anything
         if _disk_full(e):
             report.findings.append(error(
                 "DISK_FULL",
@@ -354,9 +364,9 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
                                      details={"traceback": traceback.format_exc()[-4000:]}))
         return _finish(services, report, "failed")
     finally:
-        shutil.rmtree(staging_root, ignore_errors=True)
         if opened is not None:
             opened.cleanup()
+        staging.release()
 
 
 # Modules with ``after_accept(services, report, transfer_root)``, run once a transfer is
