@@ -1,7 +1,10 @@
-"""In-process ingest jobs for the embedded mode: one background thread per upload.
+"""Ingest of uploaded transfers, through the job queue (:mod:`luutru.jobs`).
 
-The job's progress lives in memory (for the progress bar); its outcome lives in the
-catalog (``transfers`` row + report), so a restart loses only the progress figures.
+Each upload becomes an ``ingest`` job whose id is the transfer id.  In the embedded
+mode a thread of the server runs it; in a scale-out deployment a worker process takes it
+and this thread only waits for the outcome.  Progress comes from the job queue (written
+with each heartbeat), the outcome from the catalog (``transfers`` row + report), so a
+restart of the server loses neither the upload nor its result.
 
 A submitter may only transfer records of their own agency: before ingest, the job reads
 just the catalogue members of the zip and rejects the transfer (with a finding, like
@@ -129,9 +132,6 @@ class IngestJobs:
         from ..audit_log import record_action
         from ..ingest.pipeline import ingest
 
-        def progress(stage: str, done: int, total: int) -> None:
-            st.stage, st.done, st.total = stage, done, total
-
         detail: dict[str, Any] = {"source": st.source}
         try:
             with self._run_lock:
@@ -141,9 +141,18 @@ class IngestJobs:
                     st.status = self._reject_foreign(st, agency or "", foreign)
                     detail["foreign_dossiers"] = [c for c, _ in foreign]
                 else:
-                    report = ingest(path, self.services, progress=progress, transfer_id=st.id)
-                    st.status = report.status
-                    detail.update(counts=report.counts(), dossiers=[d.code for d in report.dossiers])
+                    # Through the job queue: the upload survives a restart of the server, and in a
+                    # scale-out deployment a worker process takes it (this thread only waits).
+                    from ..jobs import JobQueue, submit
+
+                    submit(self.services, "ingest", {"path": str(path), "transfer_id": st.id,
+                                                     "cleanup": str(cleanup) if cleanup else None},
+                           job_id=st.id, wait=True)
+                    cleanup = None  # the job removes the upload once it is decided
+                    view = JobQueue(self.services.catalog).get(st.id)
+                    result = (view.result if view else None) or {}
+                    st.status = result.get("status") or (view.status if view else "failed")
+                    detail.update(counts=result.get("counts"), dossiers=list(result.get("dossiers", {})))
         except Exception as e:  # noqa: BLE001 - ingest already reports; this guards the thread
             st.status = "failed"
             detail["error"] = repr(e)[:500]
@@ -156,4 +165,21 @@ class IngestJobs:
                 pass
 
     def get(self, job_id: str) -> JobState | None:
-        return self.jobs.get(job_id)
+        """The job's state, with its progress as the job queue last recorded it (the job may
+        run in this process, in a worker, or in an earlier run of the server)."""
+        st = self.jobs.get(job_id)
+        try:
+            from ..jobs import JobQueue
+
+            view = JobQueue(self.services.catalog).get(job_id)
+        except Exception:  # noqa: BLE001 - progress is a convenience; the report is in the catalog
+            view = None
+        if view is None:
+            return st
+        if st is None:
+            st = JobState(job_id, str(view.payload.get("path", "")).rsplit("/", 1)[-1], started_at=view.created_at)
+        if view.stage:
+            st.stage, st.done, st.total = view.stage, view.done, view.total
+        if st.status in ("queued", "running") and not view.terminal:
+            st.status = "running" if view.status == "running" else "queued"
+        return st
