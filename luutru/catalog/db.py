@@ -47,6 +47,12 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # The SQLite driver does not open a transaction before DDL by itself: without this
+            # a process killed mid-migration leaves tables without a version, and two processes
+            # opening a new catalog at once both create them.  EXCLUSIVE makes the migration one
+            # transaction and makes the second process wait (busy_timeout), then find it done.
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")
         if engine.dialect.name == "postgresql":
             # Several workers and the API start at once in the scale-out set: one
             # migrates, the others wait here and then find nothing left to do.
