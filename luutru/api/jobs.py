@@ -130,7 +130,6 @@ class IngestJobs:
 
     def _run(self, st: JobState, path: Path, cleanup: Path | None, agency: str | None) -> None:
         from ..audit_log import record_action
-        from ..ingest.pipeline import ingest
 
         detail: dict[str, Any] = {"source": st.source}
         try:

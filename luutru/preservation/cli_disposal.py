@@ -6,14 +6,13 @@ Exit codes: 0 done, 1 refused (the findings say why and how to fix), 2 usage err
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
 
 from ..config import Settings
+from ..cli_support import print_json, run_step
 from ..context import Services
 
 app = typer.Typer(add_completion=False)
@@ -39,8 +38,7 @@ def _services() -> Services:
     return Services(Settings())
 
 
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+_print_json = print_json
 
 
 def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None]) -> None:
@@ -49,28 +47,7 @@ def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], N
     from .disposal import DisposalError
     from .storage.base import StorageError
 
-    svc = _services()
-    try:
-        result = fn(svc)
-    except DisposalError as e:
-        if as_json:
-            _print_json(e.to_dict())
-        else:
-            for f in e.findings:
-                err.print(f"[red]{f.code}[/] {f.message_vi}\n    {f.message_en}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
-    except (StorageError, ScheduleError, ValueError) as e:
-        if as_json:
-            _print_json({"error": type(e).__name__, "message": str(e)})
-        else:
-            err.print(f"[red]Lỗi / error:[/] {e}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
-    finally:
-        svc.close()
-    if as_json:
-        _print_json(result.to_dict() if hasattr(result, "to_dict") else result)
-    else:
-        render(result)
+    run_step(fn, as_json, render, refusals=(DisposalError,), errors=(StorageError, ScheduleError, ValueError))
 
 
 # -- retention ----------------------------------------------------------------------------

@@ -12,15 +12,13 @@ findings say why and how to fix), 2 usage error.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
 
-from ..config import Settings
+from ..cli_support import print_json, run_step
 from ..context import Services
 
 app = typer.Typer(add_completion=False)
@@ -36,8 +34,7 @@ AS_USER = typer.Option(None, "--as", help="Người thực hiện / who is actin
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
 
 
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+_print_json = print_json
 
 
 def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None]) -> None:
@@ -46,29 +43,7 @@ def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], N
     from .export import ExportError
     from .storage.base import StorageError
 
-    svc = Services(Settings())
-    try:
-        result = fn(svc)
-    except ExportError as e:
-        if as_json:
-            _print_json(e.to_dict())
-        else:
-            for f in e.findings:
-                where = f" [{f.dossier}]" if f.dossier and f.dossier not in f.message_vi else ""
-                err.print(f"[red]{f.code}[/]{where} {f.message_vi}\n    {f.message_en}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
-    except (StorageError, TransferPolicyError, OSError) as e:
-        if as_json:
-            _print_json({"error": type(e).__name__, "message": str(e)})
-        else:
-            err.print(f"[red]Lỗi / error:[/] {e}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
-    finally:
-        svc.close()
-    if as_json:
-        _print_json(result.to_dict() if hasattr(result, "to_dict") else result)
-    else:
-        render(result)
+    run_step(fn, as_json, render, refusals=(ExportError,), errors=(StorageError, TransferPolicyError, OSError))
 
 
 @transfer_app.command("due")
