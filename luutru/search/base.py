@@ -13,8 +13,10 @@ together at the end (``commit()`` makes them visible earlier in ``bulk``).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from luutru.search.query import Rights, SearchQuery, SearchResult
@@ -103,3 +105,32 @@ class Index(Protocol):
     def __enter__(self) -> "Index": ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+class BulkWrites:
+    """``bulk()`` for both backends: writes inside it become visible together at the end.
+
+    The backend provides ``_lock``, ``_bulk_depth`` (starting at 0), ``_deferred()`` (is a
+    bulk or a rebuild open?) and ``commit()``.
+    """
+
+    _lock: Any
+    _bulk_depth: int
+
+    def _deferred(self) -> bool:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        with self._lock:
+            self._bulk_depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._bulk_depth -= 1
+            if not self._deferred():
+                self.commit()

@@ -25,11 +25,10 @@ from __future__ import annotations
 import html
 import threading
 import time
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from luutru.search.base import IndexingError, QueryError, SearchError, SearchUnavailable
+from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchError, SearchUnavailable
 from luutru.search.entries import Entry, build_entries
 from luutru.search.folding import code_key
 from luutru.search.query import (
@@ -104,7 +103,7 @@ def parse_url(url: str) -> tuple[str, str, tuple[str, str] | None]:
     return f"{parts.scheme}://{host}:{port}", prefix, auth
 
 
-class ElasticsearchIndex:
+class ElasticsearchIndex(BulkWrites):
     """The Elasticsearch :class:`~luutru.search.base.Index` (see module docstring).
 
     Nothing is sent to the cluster until the first call; the template and the first
@@ -234,18 +233,6 @@ class ElasticsearchIndex:
                 self.es.indices.refresh(index=self._target())
             except Exception as e:
                 raise self._wrap("làm mới chỉ mục", "refreshing the index", e) from e
-
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
-        with self._lock:
-            self._bulk_depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._bulk_depth -= 1
-            if not self._deferred():
-                self.commit()
 
     def begin_rebuild(self) -> None:
         with self._lock:

@@ -20,14 +20,13 @@ from __future__ import annotations
 import html
 import json
 import threading
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import tantivy
 
-from luutru.search.base import IndexingError, QueryError, SearchUnavailable
+from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
 from luutru.search.entries import Entry, build_entries
 from luutru.search.folding import code_key
 from luutru.search.query import (
@@ -103,7 +102,7 @@ def _to_doc(e: Entry) -> tantivy.Document:
     return doc
 
 
-class TantivyIndex:
+class TantivyIndex(BulkWrites):
     """The embedded :class:`~luutru.search.base.Index` (see module docstring)."""
 
     def __init__(self, path: str | Path, *, heap_size: int = 256_000_000, threads: int = 0) -> None:
@@ -208,18 +207,6 @@ class TantivyIndex:
                 self._commit()
             except Exception as e:
                 raise IndexingError(f"Không ghi được chỉ mục: {e}", f"Commit failed: {e}") from e
-
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
-        with self._lock:
-            self._bulk_depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._bulk_depth -= 1
-            if not self._deferred():
-                self.commit()
 
     def begin_rebuild(self) -> None:
         with self._lock:
