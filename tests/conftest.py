@@ -6,42 +6,21 @@ the catalog on PostgreSQL: each test then gets a database of its own, dropped af
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from luutru.config import Settings
 from luutru.context import Services
+from tests.pgdb import catalog_url
 
 ARTIFACTS = Path(__file__).parent / "_artifacts"
 
 
-def _pg_database(base_url: str) -> Iterator[str]:
-    url = make_url(base_url)
-    name = f"luutru_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    base = os.environ.get("LUUTRU_TEST_DATABASE_URL")
-    if base and base.startswith("postgresql"):
-        yield from _pg_database(base)
-    else:
-        yield f"sqlite:///{tmp_path / 'home' / 'catalog.sqlite'}"
+    with catalog_url(tmp_path / "home") as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 

@@ -9,13 +9,13 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.pgdb import temporary_database
 
 REPO = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,17 +67,8 @@ def pg_database() -> Iterator[str]:
     base = pg_base_url()
     if base is None:
         pytest.skip("PostgreSQL not reachable: set LUUTRU_TEST_DATABASE_URL=postgresql+psycopg://… to run")
-    url = make_url(base)
-    name = f"luutru_j_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(base, "luutru_j") as url:
+        yield url
 
 
 def worker_env(home: Path, db_url: str, **extra: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 from sqlalchemy import delete, text, update
 from typer.testing import CliRunner

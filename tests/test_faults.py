@@ -24,16 +24,15 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from luutru.catalog import models as m
+from tests.pgdb import catalog_url, pg_base
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
 from luutru.context import Services
@@ -52,29 +51,9 @@ PARALLEL = 2  # trials run two at a time (each is a separate home and database)
 # -- databases and homes ---------------------------------------------------------------------
 
 
-def _pg_base() -> str | None:
-    url = os.environ.get("LUUTRU_TEST_DATABASE_URL", "")
-    return url if url.startswith("postgresql") else None
-
-
-@contextlib.contextmanager
-def fresh_db(home: Path) -> Iterator[str]:
+def fresh_db(home: Path) -> "contextlib.AbstractContextManager[str]":
     """A database of its own for one trial: SQLite in the home, or a new PostgreSQL database."""
-    base = _pg_base()
-    if base is None:
-        yield f"sqlite:///{home / 'catalog.sqlite'}"
-        return
-    url = make_url(base)
-    name = f"luutru_f_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return catalog_url(home, "luutru_f")
 
 
 def _env(home: Path, db: str, **extra: str) -> dict[str, str]:
@@ -444,7 +423,7 @@ def test_disk_full_while_staging_gives_disk_full_and_leaves_nothing(tmp_path, da
     with small_fs(home, "4m") as real_fs:
         if not real_fs:
             _simulate_enospc(monkeypatch, 3 * 1024 * 1024)
-        svc = Services(Settings(home=home, database_url=database_url if _pg_base() else
+        svc = Services(Settings(home=home, database_url=database_url if pg_base() else
                                 f"sqlite:///{tmp_path / 'catalog.sqlite'}"))
         try:
             report = ingest(transfer, svc)

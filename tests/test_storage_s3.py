@@ -17,7 +17,7 @@ import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 from urllib.parse import urlparse, urlunparse
 
 import bagit

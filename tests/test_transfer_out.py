@@ -39,7 +39,7 @@ from luutru.preservation import export as ex
 from luutru.preservation.retention import transfer_confirmed, transfer_required
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 
-from .conftest import _pg_database
+from .pgdb import catalog_url
 from .factory import AGENCY, TransferSpec, document_row, dossier_row, make_pdf, write_transfer
 
 AS_OF = 2026  # fixed, so the due list does not depend on the clock
@@ -77,19 +77,12 @@ def _spec() -> TransferSpec:
 def _instance(home: Path) -> Iterator[Services]:
     """One more archive instance: its own LUUTRU_HOME and catalog (a database of its own on
     PostgreSQL when LUUTRU_TEST_DATABASE_URL names one, as tests/conftest.py does)."""
-    base = os.environ.get("LUUTRU_TEST_DATABASE_URL")
-    if base and base.startswith("postgresql"):
-        gen = _pg_database(base)
-        url = next(gen)
-    else:
-        gen, url = None, f"sqlite:///{home / 'catalog.sqlite'}"
-    svc = Services(Settings(home=home, database_url=url))
-    try:
-        yield svc
-    finally:
-        svc.close()
-        if gen is not None:
-            gen.close()
+    with catalog_url(home) as url:
+        svc = Services(Settings(home=home, database_url=url))
+        try:
+            yield svc
+        finally:
+            svc.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ tests/_artifacts/screenshots/.  Skipped, saying why, when Chromium or Playwright
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sqlite3
 import threading
