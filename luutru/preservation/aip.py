@@ -34,6 +34,7 @@ from .. import __version__
 from ..records.events import Event
 from ..records.model import DocumentRecord, DossierRecord
 from ..records.timeutil import iso_vn
+from .storage.bagfiles import sha256_stream
 
 BAGIT_LOCK = threading.RLock()
 CHUNK = 1024 * 1024
@@ -86,14 +87,8 @@ def copy_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        while True:
-            buf = fh.read(CHUNK)
-            if not buf:
-                break
-            h.update(buf)
-    return h.hexdigest()
+        return sha256_stream(fh)[0]
 
 
 def safe_component_name(name: str) -> str:
