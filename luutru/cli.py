@@ -6,7 +6,6 @@ Exit codes: 0 success / transfer accepted, 1 transfer rejected or a check failed
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .cli_support import print_json
 from .config import Settings
 from .context import Services
 
@@ -70,8 +70,7 @@ def _snippet_markup(snippet: str) -> str:
     return "".join(out_parts)
 
 
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+_print_json = print_json
 
 
 @app.command()

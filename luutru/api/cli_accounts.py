@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..cli_support import print_json
 from ..config import Settings
 from ..context import Services
 
@@ -110,7 +111,7 @@ def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
     finally:
         svc.close()
     if as_json:
-        sys.stdout.write(json.dumps(users, ensure_ascii=False, indent=2) + "\n")
+        print_json(users)
         return
     t = Table("username", "roles", "agency", "restricted", "active", "created_at")
     for u in users:
@@ -169,7 +170,7 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
     finally:
         svc.close()
     if as_json:
-        sys.stdout.write(json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        print_json(res.to_dict())
     elif res.ok:
         out.print(f"Nhật ký toàn vẹn / audit trail intact: {res.events} mục/entries, "
                   f"đầu chuỗi/head #{res.head_seq} {res.head_hash}", soft_wrap=True)
@@ -191,7 +192,7 @@ def audit_show(limit: int = typer.Option(50), actor: Optional[str] = None, actio
     finally:
         svc.close()
     if as_json:
-        sys.stdout.write(json.dumps(events, ensure_ascii=False, indent=2) + "\n")
+        print_json(events)
         return
     t = Table("#", "at", "actor", "action", "object", "outcome")
     for e in events:

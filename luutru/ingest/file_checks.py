@@ -15,10 +15,9 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from ..config import Settings
 from ..policies.format_policy import FormatPolicy, FormatVerdict, load_format_policy

@@ -10,7 +10,7 @@ PDF gives ``PdfaResult.error`` and a finding, never an exception.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from ..policies.signature_policy import SignaturePolicy, SignerKindRule, load_signature_policy
 from ..records import events as ev
-from ..records.findings import Finding, Severity
+from ..records.findings import Finding
 from ..records.model import Reliability, fold
 from ..records.timeutil import iso_vn
 

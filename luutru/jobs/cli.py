@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -13,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..cli_support import print_json
 from ..config import Settings
 from ..context import Services
 
@@ -33,8 +33,7 @@ def _services() -> Services:
     return Services(Settings())
 
 
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+_print_json = print_json
 
 
 @worker_app.command("run")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Optional
 
 import typer
@@ -26,6 +24,7 @@ def audit_cmd(
     same selection. Exit 1 when any AIP is left damaged.
     """
     from ..cli import progress_bar, services
+    from ..cli_support import print_json
     from .audit_run import report_dict, run_audit
 
     svc = services()
@@ -36,7 +35,7 @@ def audit_cmd(
     finally:
         svc.close()
     if as_json:
-        sys.stdout.write(json.dumps(report_dict(rep), ensure_ascii=False, indent=2, default=str) + "\n")
+        print_json(report_dict(rep))
     else:
         print(f"AIP: {len(rep.aips)}  đọc / read: {rep.bytes_read} B in {rep.seconds:.1f}s  "
               f"hỏng / damaged: {len(rep.damaged)}  đã sửa / repaired: {len(rep.repaired)}  "
