@@ -62,12 +62,11 @@ def scan_files(root: Path) -> list[str]:
 
 
 def check_files(root: Path, documents: list[DocumentRecord], catalogue_files: set[str],
-                raw_paths: list[tuple[str, str | None, str | None, str]] | None = None) -> FilesCheck:
+                listed_paths: list[str] | None = None) -> FilesCheck:
     """Match listed documents to files on disk.
 
-    ``raw_paths`` lists (path, dossier, document, row) of *every* catalogue row with a
-    path, valid or not, so unlisted-file detection does not blame files whose row had
-    other errors.
+    ``listed_paths`` holds the file path of *every* catalogue row, valid or not, so
+    unlisted-file detection does not blame files whose row had other errors.
     """
     res = FilesCheck()
     on_disk = scan_files(root)
@@ -84,7 +83,7 @@ def check_files(root: Path, documents: list[DocumentRecord], catalogue_files: se
                 "Fix: keep one, rename or delete the other.",
                 file=key, details={"names": names}))
     listed: dict[str, list[str]] = defaultdict(list)
-    all_listed_paths = {nfc(p[0]) for p in (raw_paths or [])} | {nfc(d.path) for d in documents}
+    all_listed_paths = {nfc(p) for p in (listed_paths or [])} | {nfc(d.path) for d in documents}
     for doc in documents:
         where = {"dossier": doc.dossier_code, "document": doc.identifier, "file": doc.path}
         path = nfc(doc.path.replace("\\", "/"))

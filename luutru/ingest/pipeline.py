@@ -210,7 +210,7 @@ def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int
     return done, left
 
 
-def _record(services: Services, code: str) -> None:
+def _record(services: Services, code: str) -> Any:
     meta = load_aip_metadata(services.storage, code)
     with services.catalog.session() as s:
         upsert_dossier(s, meta)
@@ -249,9 +249,8 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
         cat = validate_catalogue(raw)
         report.findings.extend(cat.findings)
         all_docs = [d for code in cat.dossiers for d in cat.documents_of(code)]
-        raw_paths = [(r.values.get("duong_dan_tep") or "", r.values.get("ma_ho_so"), r.values.get("ma_dinh_danh_van_ban"),
-                      r.where) for r in raw.documents if r.values.get("duong_dan_tep")]
-        fc = check_files(opened.root, all_docs, raw.catalogue_files, raw_paths)
+        listed_paths = [str(r.values["duong_dan_tep"]) for r in raw.documents if r.values.get("duong_dan_tep")]
+        fc = check_files(opened.root, all_docs, raw.catalogue_files, listed_paths)
         report.findings.extend(fc.findings)
         report.files = len(fc.matches)
         report.bytes = total = sum(x.size for x in fc.matches.values())
