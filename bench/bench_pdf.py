@@ -33,9 +33,13 @@ def main() -> None:
     import pikepdf
 
     from luutru.config import Settings
-    from luutru.ingest.file_checks import FileItem, check_files
-    from luutru.ingest.ghostscript import find_ghostscript
-    from luutru.ingest.signatures import SignatureStatus, check_signatures, load_trust_roots
+    from luutru.ingest.checks.per_file import FileItem, check_files
+    from luutru.ingest.checks.signatures import (
+        SignatureStatus,
+        check_signatures,
+        load_trust_roots,
+    )
+    from luutru.tools.ghostscript import find_ghostscript
     from tests.pki import make_pdf_bytes, make_test_pki, sign_pdf
 
     with tempfile.TemporaryDirectory(prefix="luutru-bench-") as td:

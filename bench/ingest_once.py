@@ -17,7 +17,7 @@ from pathlib import Path
 def main() -> None:
     what, arg = sys.argv[1], sys.argv[2]
     from luutru.config import Settings
-    from luutru.context import Services
+    from luutru.services import Services
 
     svc = Services(Settings())
     out: dict = {}

@@ -8,11 +8,17 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from luutru.api import accounts
-from luutru.context import Services
+import luutru.api.accounts as accounts
 from luutru.ingest.pipeline import ingest
-
-from .factory import AGENCY, base_spec, document_row, dossier_row, make_pdf, write_transfer
+from luutru.services import Services
+from tests.factory import (
+    AGENCY,
+    base_spec,
+    document_row,
+    dossier_row,
+    make_pdf,
+    write_transfer,
+)
 
 OTHER_AGENCY = "000.00.32.H58"
 PASSWORD = "mật-khẩu-thử-2024"
@@ -56,7 +62,7 @@ def records_spec() -> Any:
     """Agency A: .2021.11 public (its document 2 restricted), .2021.12 restricted, .2010.14 public and
     expired (5 years from 2010); agency B: .2021.13 public.  Titles carry distinctive Vietnamese words
     so searches without diacritics can find them."""
-    from .factory import TransferSpec
+    from tests.factory import TransferSpec
 
     spec = TransferSpec()
     _add_dossier(spec, dossier_row(11, 2, title="Hồ sơ về việc xây dựng đường giao thông nông thôn xã Hòa Thắng năm 2021"), 2)

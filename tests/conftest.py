@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
 from luutru.config import Settings
-from luutru.context import Services
+from luutru.services import Services
 from tests.pgdb import catalog_url
 
 ARTIFACTS = Path(__file__).parent / "_artifacts"

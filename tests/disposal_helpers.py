@@ -6,9 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from luutru.context import Services
 from luutru.ingest.pipeline import ingest
-from tests.factory import TransferSpec, document_row, dossier_row, make_pdf, write_transfer
+from luutru.services import Services
+from tests.factory import (
+    TransferSpec,
+    document_row,
+    dossier_row,
+    make_pdf,
+    write_transfer,
+)
 
 # A phrase that occurs nowhere else: put in a PDF, its abstract and hence its full text.
 PHRASE = "Zyxqvat Bromelquist hợp đồng thuê kho Ngọc Hồi"
@@ -92,7 +98,7 @@ def copy_home(template: Path, dest: Path) -> Services:
 def approved_list(services: Services, codes: list[str], *, drafter: str = "lan.vanthu",
                   member: str = "hoa.hoidong", approver: str = "minh.giamdoc") -> str:
     """Draft → council opinion → approval, by three different people; returns the list id."""
-    from luutru.preservation import disposal as dp
+    import luutru.disposal.procedure as dp
 
     lst = dp.draft(services, actor=drafter, dossiers={c: "Hết thời hạn bảo quản" for c in codes},
                    explanatory_note="Tài liệu đã hết thời hạn bảo quản theo Thông tư 10/2022/TT-BNV.")

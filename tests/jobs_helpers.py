@@ -83,5 +83,5 @@ def worker_env(home: Path, db_url: str, **extra: str) -> dict[str, str]:
 
 def start_worker(env: dict[str, str], *args: str, log: Path | None = None) -> subprocess.Popen:
     out = open(log, "ab") if log else subprocess.DEVNULL
-    return subprocess.Popen([sys.executable, "-m", "luutru.cli", "worker", "run", *args], env=env, cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "luutru.cli.main", "worker", "run", *args], env=env, cwd=REPO,
                             stdout=out, stderr=out)

@@ -17,15 +17,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from luutru.api import accounts
+import luutru.api.accounts as accounts
 from luutru.api.accounts import AccountError
 from luutru.api.app import create_app
 from luutru.api.auth_settings import AuthSettings
-from luutru.audit_log import list_events
+from luutru.audit.trail import list_events
 from luutru.catalog.accounts_models import ApiToken, User
-
-from .api_helpers import PASSWORD, bearer, make_accounts
-from .factory import AGENCY
+from tests.api_helpers import PASSWORD, bearer, make_accounts
+from tests.factory import AGENCY
 
 
 @pytest.fixture
@@ -113,7 +112,7 @@ def test_administrator_manages_accounts_and_every_change_is_audited(client, serv
 
 
 def test_cli_user_commands(services, settings, monkeypatch):
-    from luutru.cli import app
+    from luutru.cli.main import app
 
     monkeypatch.setenv("LUUTRU_HOME", str(settings.home))
     monkeypatch.setenv("LUUTRU_DATABASE_URL", settings.db_url)

@@ -9,10 +9,16 @@ from fastapi.testclient import TestClient
 
 from luutru.api.app import create_app
 from luutru.api.auth_settings import AuthSettings
-from luutru.audit_log import list_events
-
-from .api_helpers import OTHER_AGENCY, bearer, make_accounts, seed_records, upload_zip, _add_dossier
-from .factory import AGENCY, TransferSpec, dossier_row
+from luutru.audit.trail import list_events
+from tests.api_helpers import (
+    OTHER_AGENCY,
+    _add_dossier,
+    bearer,
+    make_accounts,
+    seed_records,
+    upload_zip,
+)
+from tests.factory import AGENCY, TransferSpec, dossier_row
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from luutru.api.app import create_app
 from luutru.api.auth import iter_api_routes, other_routes
 from luutru.api.roles import ROLE_PERMISSIONS, Perm, Role
-
-from .api_helpers import bearer, make_accounts
+from tests.api_helpers import bearer, make_accounts
 
 ROLES = ["anonymous", "submitter", "archivist", "council", "approver", "researcher", "administrator"]
 ALL = set(ROLES)

@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 
 from luutru.api.app import create_app
 from luutru.jobs import JobQueue, Worker
-
-from .api_helpers import bearer, make_accounts, upload_zip
+from tests.api_helpers import bearer, make_accounts, upload_zip
 
 
 def test_upload_is_taken_by_a_worker_when_the_deployment_runs_workers(services, tmp_path, monkeypatch):

@@ -7,11 +7,11 @@ import stat
 
 from sqlalchemy import select
 
-from luutru.catalog import models as m
+import luutru.catalog.models as m
 from luutru.config import Settings
-from luutru.context import Services
 from luutru.ingest.pipeline import ingest
-from luutru.preservation.audit_run import run_audit
+from luutru.preservation.fixity_run import run_audit
+from luutru.services import Services
 from tests.factory import base_spec, write_transfer
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from luutru.audit_log import list_events, verify_chain
+from luutru.audit.trail import list_events, verify_chain
 from tests.disposal_helpers import approved_list, ingest_fixture
 
 

@@ -10,7 +10,7 @@ import threading
 from sqlalchemy import delete, text, update
 from typer.testing import CliRunner
 
-from luutru.audit_log import event_hash, list_events, record_action, verify_chain
+from luutru.audit.trail import event_hash, list_events, record_action, verify_chain
 from luutru.catalog.audit_models import AuditEvent
 
 
@@ -102,8 +102,8 @@ def test_concurrent_appends_from_threads_keep_one_chain(services):
 def test_concurrent_appends_from_processes_keep_one_chain(services, settings):
     code = (
         "import sys\n"
-        "from luutru.config import Settings\nfrom luutru.context import Services\n"
-        "from luutru.audit_log import record_action\n"
+        "from luutru.config import Settings\nfrom luutru.services import Services\n"
+        "from luutru.audit.trail import record_action\n"
         "s = Services(Settings(home=sys.argv[1], database_url=sys.argv[2]))\n"
         "for i in range(20): record_action(s, 'p' + sys.argv[3], 'test.append', f'obj:{i}', 'success')\n"
     )
@@ -116,7 +116,7 @@ def test_concurrent_appends_from_processes_keep_one_chain(services, settings):
 
 
 def test_cli_verify_exits_1_and_names_the_broken_entry(services, settings, monkeypatch):
-    from luutru.cli import app
+    from luutru.cli.main import app
 
     _fill(services)
     monkeypatch.setenv("LUUTRU_HOME", str(settings.home))

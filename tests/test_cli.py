@@ -19,7 +19,7 @@ REPO = Path(__file__).parent.parent
 def luutru(settings, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, LUUTRU_HOME=str(settings.home), LUUTRU_DATABASE_URL=settings.db_url)
     env.pop("LUUTRU_FAULT_AT", None)
-    return subprocess.run([sys.executable, "-m", "luutru.cli", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "luutru.cli.main", *args], env=env, capture_output=True, text=True,
                           encoding="utf-8", cwd=REPO)
 
 

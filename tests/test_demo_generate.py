@@ -20,12 +20,23 @@ from pypdf import PdfReader
 
 from luutru.demo import bag_transfer, generate_demo, zip_transfer
 from luutru.demo.generate import INVALID_DATE
-from luutru.ingest.template import TEMPLATE_NAME
+from luutru.packaging.catalogue_writer import TEMPLATE_NAME
 from luutru.records.codes import AGENCY_CODE_RE, document_identifier, dossier_code
 from luutru.records.fields import (
-    DOCUMENT_COLUMNS, DOCUMENT_CSV, DOCUMENT_SHEET, DOSSIER_COLUMNS, DOSSIER_CSV, DOSSIER_SHEET,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_CSV,
+    DOCUMENT_SHEET,
+    DOSSIER_COLUMNS,
+    DOSSIER_CSV,
+    DOSSIER_SHEET,
 )
-from luutru.records.model import AccessRegime, Reliability, Retention, fold, is_state_secret
+from luutru.records.model import (
+    AccessRegime,
+    Reliability,
+    Retention,
+    fold,
+    is_state_secret,
+)
 
 N_DOSSIERS = 6
 
@@ -249,7 +260,7 @@ def test_zip_and_bag_packagings(demo, tmp_path: Path) -> None:
 
 def test_demo_retention_agrees_with_the_schedule_groups():
     """Every group code the demo writes exists in the schedule with the same period."""
-    from luutru.demo import vocab
+    import luutru.demo.vocab as vocab
     from luutru.policies.retention_schedule import load_schedule
     from luutru.records.model import Retention
 

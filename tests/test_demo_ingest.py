@@ -4,10 +4,10 @@ the transfer with errors is rejected with each deliberate error named."""
 from __future__ import annotations
 
 from luutru.config import Settings
-from luutru.context import Services
 from luutru.demo.generate import generate_demo
 from luutru.ingest.pipeline import ingest
 from luutru.records.findings import Severity
+from luutru.services import Services
 
 # demo defect code → the finding a user should see
 EXPECTED = {

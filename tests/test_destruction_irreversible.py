@@ -13,17 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from luutru.catalog import models as m
+import luutru.catalog.models as m
+import luutru.disposal.procedure as dp
 from luutru.config import Settings
-from luutru.context import Services
-from luutru.preservation import disposal as dp
-from luutru.preservation.aip import validate_bag
-from luutru.preservation.crypto import SEGMENT, DecryptionError, decrypt_bytes, encrypt_bytes, encrypt_stream, open_decrypting
-from luutru.preservation.encrypted_storage import EncryptedStorage
-from luutru.preservation.keystore import FileKeyStore, KeyDestroyed
+from luutru.packaging.bag import validate_bag
+from luutru.preservation.storage.crypto import (
+    SEGMENT,
+    DecryptionError,
+    decrypt_bytes,
+    encrypt_bytes,
+    encrypt_stream,
+    open_decrypting,
+)
+from luutru.preservation.storage.encrypted import EncryptedStorage
+from luutru.preservation.storage.keystore import FileKeyStore, KeyDestroyed
 from luutru.preservation.storage.local import LocalStorage
-from tests.disposal_helpers import (PHRASE_ASCII, approved_list, build_spec, copy_home, grep_tree, ingest_fixture,
-                                    probes, seed_template)
+from luutru.services import Services
+from tests.disposal_helpers import (
+    PHRASE_ASCII,
+    approved_list,
+    build_spec,
+    copy_home,
+    grep_tree,
+    ingest_fixture,
+    probes,
+    seed_template,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +108,7 @@ def test_no_byte_of_the_content_survives_locally(svc: Services, template, tmp_pa
     svc2 = Services(Settings(home=home, database_url=svc.settings.db_url, storage_url=backup.as_uri(),
                              search_url="tantivy://" + str(tmp_path / "idx2")))
     try:
-        from luutru.catalog.reindex import reindex
+        from luutru.preservation.reindex import reindex
 
         r = reindex(svc2)
         assert {a for a, _why in r.failed} == set(ing.expired)
@@ -108,7 +123,7 @@ def test_tombstone_and_minutes_survive_reindex(svc: Services, template) -> None:
     _home, ing = template
     list_id = approved_list(svc, ing.expired)
     rep = dp.execute(svc, list_id, actor="tuan.luutru")
-    from luutru.catalog.reindex import reindex
+    from luutru.preservation.reindex import reindex
 
     reindex(svc)
     stones = {t["dossier_code"]: t for t in dp.tombstones(svc)}

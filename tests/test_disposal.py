@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from luutru.catalog import models as m
-from luutru.context import FaultInjected, Services
-from luutru.preservation import disposal as dp
+import luutru.catalog.models as m
+import luutru.disposal.procedure as dp
+from luutru.services import FaultInjected, Services
 from tests.disposal_helpers import approved_list, copy_home, seed_template
 
 
@@ -39,7 +39,7 @@ def _env(services: Services) -> dict[str, str]:
 
 
 def cli(services: Services, *args: str) -> tuple[int, str]:
-    from luutru.cli import app
+    from luutru.cli.main import app
 
     r = CliRunner().invoke(app, list(args), env=_env(services))
     return r.exit_code, r.output
@@ -127,7 +127,7 @@ def test_holds_block_drafting_and_execution(svc: Services, template) -> None:
         dp.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")
     assert "DISPOSAL_HELD" in codes_of(e)
     with svc.catalog.session() as s:
-        from luutru.preservation.retention import due_dossiers
+        from luutru.disposal.retention import due_dossiers
 
         assert a not in {d.code for d in due_dossiers(s, 2030)}
     dp.lift_hold(svc, h["hold_id"], actor="minh.giamdoc", reason="Đã xong")
@@ -158,7 +158,7 @@ def test_transfer_must_be_confirmed_when_required(svc: Services, template) -> No
     assert "DISPOSAL_TRANSFER_UNCONFIRMED" in codes_of(e)
     dp.confirm_transfer(svc, a, receipt_id="BBGN-2026-07", actor="lan")
     with svc.catalog.session() as s:
-        from luutru.preservation.retention import transfer_confirmed
+        from luutru.disposal.retention import transfer_confirmed
 
         assert transfer_confirmed(s, a)
     assert dp.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")["status"] == "draft"
@@ -226,15 +226,15 @@ def test_killed_process_is_resumed_from_the_cli(svc: Services, template) -> None
     list_id = approved_list(svc, ing.expired)
     svc.close()
     env = dict(os.environ, **_env(svc), LUUTRU_FAULT_AT="destroy_after_storage")
-    r = subprocess.run([sys.executable, "-m", "luutru.cli", "disposal", "execute", list_id, "--as", "tuan"],
+    r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", "execute", list_id, "--as", "tuan"],
                        env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 137, r.stderr
     env.pop("LUUTRU_FAULT_AT")
-    r = subprocess.run([sys.executable, "-m", "luutru.cli", "disposal", "show", list_id, "--json"],
+    r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", "show", list_id, "--json"],
                        env=env, capture_output=True, text=True, timeout=300)
     shown = json.loads(r.stdout)
     assert shown["items"][0]["state"] == "destroying" and shown["items"][1]["state"] == "pending"
-    r = subprocess.run([sys.executable, "-m", "luutru.cli", "disposal", "resume", list_id, "--as", "tuan", "--json"],
+    r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", "resume", list_id, "--as", "tuan", "--json"],
                        env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["status"] == "executed"
@@ -243,7 +243,7 @@ def test_killed_process_is_resumed_from_the_cli(svc: Services, template) -> None
 def test_every_step_through_the_json_api(svc: Services, template) -> None:
     from fastapi.testclient import TestClient
 
-    from luutru.api import accounts
+    import luutru.api.accounts as accounts
     from luutru.api.app import create_app
     from tests.api_helpers import bearer, make_accounts
 

@@ -31,16 +31,16 @@ from typing import Any, Iterator
 import pytest
 from sqlalchemy import select
 
-from luutru.catalog import models as m
-from tests.pgdb import catalog_url, pg_base
+import luutru.catalog.models as m
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
-from luutru.context import Services
 from luutru.ingest.pipeline import ingest
 from luutru.jobs import JobQueue
-from luutru.preservation.aip import validate_bag
+from luutru.packaging.bag import validate_bag
+from luutru.services import Services
 from tests.factory import base_spec, write_transfer
 from tests.jobs_helpers import REPO, start_worker, worker_env
+from tests.pgdb import catalog_url, pg_base
 
 CHECKPOINTS = ["after_validation", "after_staging", "after_seal", "after_store", "after_catalog"]
 TRIALS = int(os.environ.get("LUUTRU_FAULT_TRIALS", "20"))
@@ -63,7 +63,7 @@ def _env(home: Path, db: str, **extra: str) -> dict[str, str]:
 
 
 def _cli_ingest(transfer: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "luutru.cli", "ingest", str(transfer), "--json"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "luutru.cli.main", "ingest", str(transfer), "--json"], env=env,
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -267,7 +267,7 @@ def disposal_template(tmp_path_factory: pytest.TempPathFactory):
 
 def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None,
                        kill_after: float | None = None) -> None:
-    from luutru.preservation import disposal as dp
+    import luutru.disposal.procedure as dp
     from tests.disposal_helpers import approved_list, copy_home
 
     home_t, ing = template
@@ -278,7 +278,7 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
     finally:
         svc.close()
     env = _env(home, db, **({"LUUTRU_FAULT_AT": fault_at} if fault_at else {}))
-    p = subprocess.Popen([sys.executable, "-m", "luutru.cli", "disposal", "execute", list_id, "--as", "tuan"],
+    p = subprocess.Popen([sys.executable, "-m", "luutru.cli.main", "disposal", "execute", list_id, "--as", "tuan"],
                          env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if kill_after is not None:
         try:
@@ -305,7 +305,7 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
             "executing": ["resume", list_id, "--as", "tuan", "--json"]}.get(status)
     assert verb is not None or status == "executed", status
     if verb:
-        r = subprocess.run([sys.executable, "-m", "luutru.cli", "disposal", *verb], env=_env(home, db), cwd=REPO,
+        r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", *verb], env=_env(home, db), cwd=REPO,
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     svc = Services(Settings(home=home, database_url=db))
@@ -389,7 +389,7 @@ def _simulate_enospc(monkeypatch: pytest.MonkeyPatch, after_bytes: int) -> None:
     """Fallback where mounting is not allowed: writes fail with ENOSPC past a budget."""
     import luutru.preservation.aip as aip
 
-    real = aip.copy_hashing
+    real = aip.copy_file_hashing
     budget = {"left": after_bytes}
 
     def copy_hashing(src, dst, progress=None):  # type: ignore[no-untyped-def]
@@ -401,7 +401,7 @@ def _simulate_enospc(monkeypatch: pytest.MonkeyPatch, after_bytes: int) -> None:
         budget["left"] -= size
         return real(src, dst, progress)
 
-    monkeypatch.setattr(aip, "copy_hashing", copy_hashing)
+    monkeypatch.setattr(aip, "copy_file_hashing", copy_hashing)
 
 
 def _assert_nothing_half_written(svc: Services, report: Any) -> None:

@@ -9,10 +9,11 @@ from typing import Iterator
 
 import pytest
 
-from luutru.preservation.fixity import CopyStatus, ProblemKind, audit
-from luutru.preservation.replicas import ReplicatedStorage
+from luutru.preservation.fixity import CopyStatus, audit
 from luutru.preservation.storage.local import LocalStorage
+from luutru.preservation.storage.replicated import ReplicatedStorage
 from luutru.preservation.storage.s3 import S3Storage
+from luutru.preservation.storage.verify import ProblemKind
 from luutru.records.events import FIXITY_CHECK, REPAIR, Event
 from tests import s3server
 from tests.test_storage_local import make_bag

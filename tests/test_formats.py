@@ -10,8 +10,13 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from luutru.ingest.formats import as_pdfa, format_findings, identify_format
-from luutru.policies.format_policy import FormatPolicyError, FormatVerdict, load_format_policy, parse_format_policy
+from luutru.ingest.checks.formats import as_pdfa, format_findings, identify_format
+from luutru.policies.formats import (
+    FormatPolicyError,
+    FormatVerdict,
+    load_format_policy,
+    parse_format_policy,
+)
 from tests.pki import make_pdf_bytes
 
 

@@ -10,10 +10,10 @@ import bagit
 import pytest
 from sqlalchemy import select
 
-from luutru.catalog import models as m
-from luutru.catalog.reindex import reindex
-from luutru.context import FaultInjected, Services
+import luutru.catalog.models as m
 from luutru.ingest.pipeline import ingest
+from luutru.preservation.reindex import reindex
+from luutru.services import FaultInjected, Services
 from tests.factory import base_spec, write_transfer
 
 CHECKPOINTS = ["after_validation", "after_staging", "after_seal", "after_store", "after_catalog"]
@@ -71,7 +71,7 @@ def test_killed_process_leaves_no_partial_aip(settings, tmp_path):
     root = write_transfer(spec, tmp_path / "t")
     env = {"LUUTRU_HOME": str(settings.home), "LUUTRU_DATABASE_URL": settings.db_url,
            "LUUTRU_FAULT_AT": "after_store", "PATH": "/usr/bin:/bin"}
-    code = subprocess.run([sys.executable, "-m", "luutru.cli", "ingest", str(root)], env=env,
+    code = subprocess.run([sys.executable, "-m", "luutru.cli.main", "ingest", str(root)], env=env,
                           capture_output=True, cwd=Path(__file__).parent.parent).returncode  # bytes: output may stop mid-character
     assert code == 137
     svc = Services(settings)

@@ -14,10 +14,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from luutru.catalog import models as m
+import luutru.catalog.models as m
 from luutru.config import Settings
-from luutru.context import Services
-from luutru.jobs import JobFailed, JobQueue, JobSettings, UnknownKind, Worker, register, submit
+from luutru.jobs import (
+    JobFailed,
+    JobQueue,
+    JobSettings,
+    UnknownKind,
+    Worker,
+    register,
+    submit,
+)
+from luutru.services import Services
 from tests.factory import base_spec, write_transfer
 from tests.jobs_helpers import REPO, TEST_KINDS, pg_database, start_worker, worker_env
 
@@ -229,7 +237,7 @@ def test_cli_jobs_list_show_retry(services, tmp_path, monkeypatch):
     jid = JobQueue(services.catalog, st).enqueue("boom")
     Worker(services, settings=st).run(until_empty=True)
     env = worker_env(services.settings.home_dir, services.settings.db_url, LUUTRU_JOBS_MAX_ATTEMPTS="1")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "luutru.cli", *a], env=env, cwd=REPO,  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "luutru.cli.main", *a], env=env, cwd=REPO,  # noqa: E731
                                     capture_output=True, text=True, timeout=120)
     r = run("jobs", "list", "--json")
     assert r.returncode == 0, r.stderr

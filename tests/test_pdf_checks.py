@@ -18,14 +18,14 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+import luutru.records.events as ev
+import luutru.tools.ghostscript as ghostscript
 from luutru.config import Settings
-from luutru.ingest import ghostscript
-from luutru.ingest.file_checks import CheckConfig, FileItem, check_file, check_files
-from luutru.ingest.isolation import TimeLimitedWorker
-from luutru.ingest.pdf_checks import check_pdf
-from luutru.ingest.verapdf import parse_report
-from luutru.records import events as ev
+from luutru.ingest.checks.isolation import TimeLimitedWorker
+from luutru.ingest.checks.pdf import check_pdf
+from luutru.ingest.checks.per_file import CheckConfig, FileItem, check_file, check_files
 from luutru.records.model import Reliability
+from luutru.tools.verapdf import parse_report
 from tests.pki import make_pdf_bytes, make_test_pki, sign_pdf
 
 needs_gs = pytest.mark.skipif(ghostscript.find_ghostscript() is None, reason="Ghostscript (gs) not installed")
@@ -337,7 +337,7 @@ def test_unused_default_font_in_resources_is_not_reported(tmp_path):
     """reportlab lists Helvetica in every page's resources; only fonts selected by Tf count."""
     import pikepdf
 
-    from luutru.ingest.pdf_checks import check_pdf
+    from luutru.ingest.checks.pdf import check_pdf
     from tests.factory import make_pdf
 
     p = tmp_path / "dejavu.pdf"

@@ -53,11 +53,12 @@ def test_many_processes_starting_at_once_migrate_once(pg_url):
 
 
 def test_ingest_and_catalog_on_postgresql(pg_url, tmp_path):
-    from luutru.catalog import models as m
-    from luutru.config import Settings
-    from luutru.context import Services
-    from luutru.ingest.pipeline import ingest
     from sqlalchemy import func, select
+
+    import luutru.catalog.models as m
+    from luutru.config import Settings
+    from luutru.ingest.pipeline import ingest
+    from luutru.services import Services
     from tests.factory import base_spec, write_transfer
 
     svc = Services(Settings(home=tmp_path / "home", database_url=pg_url))

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from luutru.disposal.retention import (
+    check_retention_group,
+    lock_arguments,
+    retention_end,
+)
 from luutru.policies.retention_schedule import ScheduleError, load_schedule
-from luutru.preservation.retention import check_retention_group, lock_arguments, retention_end
 from luutru.records.model import AccessRegime, DossierRecord, Retention
 from tests.disposal_helpers import copy_home, seed_template
 
@@ -84,7 +88,7 @@ def test_due_list_and_stored_locks(template, tmp_path: Path) -> None:
     svc = copy_home(home, tmp_path / "home")
     try:
         env = {"LUUTRU_HOME": str(svc.settings.home_dir), "LUUTRU_DATABASE_URL": svc.settings.db_url}
-        from luutru.cli import app
+        from luutru.cli.main import app
 
         r = CliRunner().invoke(app, ["retention", "due", "--year", "2026", "--json"], env=env)
         assert r.exit_code == 0, r.output

@@ -7,11 +7,11 @@ from typing import Iterator
 
 import pytest
 
-from luutru.catalog.reindex import reindex
 from luutru.config import Settings
-from luutru.context import Services
 from luutru.ingest.pipeline import ingest
+from luutru.preservation.reindex import reindex
 from luutru.search.query import Rights, SearchQuery
+from luutru.services import Services
 from tests import s3server
 from tests.factory import base_spec, write_transfer
 from tests.test_ingest_recovery import snapshot

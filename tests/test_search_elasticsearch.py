@@ -12,7 +12,13 @@ from typing import Iterator
 
 import pytest
 
-from luutru.search import IndexingError, Rights, SearchQuery, SearchUnavailable, open_index
+from luutru.search import (
+    IndexingError,
+    Rights,
+    SearchQuery,
+    SearchUnavailable,
+    open_index,
+)
 from luutru.search.elasticsearch_index import ElasticsearchIndex
 from tests.test_search_contract import D_LAND, ES_SKIP, ES_URL, corpus, es_cleanup, load
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from luutru.search import Kind, QueryError, Rights, SearchError, SearchQuery, Sort, open_index
+from luutru.search import (
+    Kind,
+    QueryError,
+    Rights,
+    SearchError,
+    SearchQuery,
+    Sort,
+    open_index,
+)
 from luutru.search.elasticsearch_index import ElasticsearchIndex, parse_url
 from luutru.search.query import MAX_SIZE, ClauseKind, parse_text
 

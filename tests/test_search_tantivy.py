@@ -13,7 +13,16 @@ import pytest
 from luutru.search import IndexingError, Rights, SearchQuery, open_index
 from luutru.search.entries import build_entries, number_notation
 from luutru.search.tantivy_index import MARKER, TantivyIndex
-from tests.test_search_contract import D_LAND, EVERYTHING, FONDS_A, NAME_A, corpus, document, dossier, load
+from tests.test_search_contract import (
+    D_LAND,
+    EVERYTHING,
+    FONDS_A,
+    NAME_A,
+    corpus,
+    document,
+    dossier,
+    load,
+)
 
 
 def test_index_survives_closing_and_reopening(tmp_path) -> None:

@@ -7,7 +7,8 @@ import logging
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from luutru.ingest.signatures import (
+import luutru.records.events as ev
+from luutru.ingest.checks.signatures import (
     SignatureStatus,
     SignerKind,
     TrustRootError,
@@ -16,8 +17,7 @@ from luutru.ingest.signatures import (
     signature_event,
     signature_findings,
 )
-from luutru.policies.signature_policy import PolicyError, parse_policy
-from luutru.records import events as ev
+from luutru.policies.signatures import PolicyError, parse_policy
 from luutru.records.findings import Severity
 from luutru.records.model import Reliability
 from tests.pki import (

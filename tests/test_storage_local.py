@@ -13,7 +13,12 @@ import bagit
 import pytest
 
 from luutru.preservation.storage import open_storage
-from luutru.preservation.storage.base import AipNotFound, ChecksumMismatch, LockedError, StorageError
+from luutru.preservation.storage.base import (
+    AipNotFound,
+    ChecksumMismatch,
+    LockedError,
+    StorageError,
+)
 from luutru.preservation.storage.local import LocalStorage
 from luutru.records.timeutil import now_vn
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import bagit
 import pytest
 
-from luutru.preservation.replicas import ReplicatedStorage, ReplicationError
 from luutru.preservation.storage.base import LockedError, StorageError
 from luutru.preservation.storage.local import LocalStorage
+from luutru.preservation.storage.replicated import ReplicatedStorage, ReplicationError
 from luutru.records.timeutil import now_vn
 from tests.test_storage_local import make_bag
 

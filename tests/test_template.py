@@ -9,12 +9,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from luutru.ingest.template import (
-    ACCESS_CHOICES, GUIDE_SHEET, RELIABILITY_CHOICES, RETENTION_CHOICES, columns_markdown, write_csv_catalogue,
+from luutru.packaging.catalogue_writer import (
+    ACCESS_CHOICES,
+    GUIDE_SHEET,
+    RELIABILITY_CHOICES,
+    RETENTION_CHOICES,
+    columns_markdown,
+    write_csv_catalogue,
     write_xlsx_template,
 )
 from luutru.records.fields import (
-    DOCUMENT_COLUMNS, DOCUMENT_CSV, DOCUMENT_SHEET, DOSSIER_COLUMNS, DOSSIER_CSV, DOSSIER_SHEET,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_CSV,
+    DOCUMENT_SHEET,
+    DOSSIER_COLUMNS,
+    DOSSIER_CSV,
+    DOSSIER_SHEET,
 )
 
 DOSSIER = {
@@ -136,4 +146,4 @@ def test_csv_catalogue_round_trip(tmp_path: Path) -> None:
 @pytest.mark.parametrize("columns", [DOSSIER_COLUMNS, DOCUMENT_COLUMNS], ids=["HoSo", "VanBan"])
 def test_transfer_format_doc_tables_match_fields(columns) -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "transfer-format.md").read_text(encoding="utf-8")
-    assert columns_markdown(columns) in doc, "regenerate the tables: python -m luutru.ingest.template"
+    assert columns_markdown(columns) in doc, "regenerate the tables: python -m luutru.packaging.catalogue_writer"

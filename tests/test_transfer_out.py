@@ -26,21 +26,27 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from luutru.catalog import models as m
+import luutru.catalog.models as m
+import luutru.transfer_out.package as ex
 from luutru.catalog.audit_models import AuditEvent
 from luutru.catalog.disposal_models import DossierTransfer
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
-from luutru.context import Services
-from luutru.ingest.catalogue import read_catalogue
-from luutru.ingest.fulltext import extract_pdf_text
+from luutru.disposal.retention import transfer_confirmed, transfer_required
+from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.pipeline import ingest
-from luutru.preservation import export as ex
-from luutru.preservation.retention import transfer_confirmed, transfer_required
+from luutru.packaging.catalogue_reader import read_catalogue
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
-
-from .pgdb import catalog_url
-from .factory import AGENCY, TransferSpec, document_row, dossier_row, make_pdf, write_transfer
+from luutru.services import Services
+from tests.factory import (
+    AGENCY,
+    TransferSpec,
+    document_row,
+    dossier_row,
+    make_pdf,
+    write_transfer,
+)
+from tests.pgdb import catalog_url
 
 AS_OF = 2026  # fixed, so the due list does not depend on the clock
 DUE = [f"{AGENCY}.2015.01", f"{AGENCY}.2018.04"]  # permanent, closed 2015 / 2018: due by 2020 / 2023
@@ -110,7 +116,7 @@ def received(package: ex.BuildResult, tmp_path_factory: pytest.TempPathFactory) 
 def _cli(svc: Services, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command, in its own process, on the instance ``svc``."""
     env = dict(os.environ, LUUTRU_HOME=str(svc.settings.home_dir), LUUTRU_DATABASE_URL=svc.settings.db_url)
-    return subprocess.run([sys.executable, "-m", "luutru.cli", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "luutru.cli.main", *args], env=env, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -250,7 +256,7 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
     assert ex.due_dossiers(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
 
     # the transfer records are not derived from the AIPs: a rebuild of the catalog keeps them
-    from luutru.catalog.reindex import reindex
+    from luutru.preservation.reindex import reindex
 
     assert not reindex(inst_a, index=False).failed
     with inst_a.catalog.session() as s:
@@ -351,8 +357,7 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.Bu
 
 def test_api_due_build_and_refusal(services: Services, tmp_path: Path) -> None:
     from luutru.api.app import create_app
-
-    from .api_helpers import bearer, make_accounts
+    from tests.api_helpers import bearer, make_accounts
 
     spec = TransferSpec()
     for n, retention in ((1, "Vĩnh viễn"), (3, "10 năm")):

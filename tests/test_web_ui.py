@@ -18,10 +18,9 @@ from typing import Any, Iterator
 import pytest
 
 from luutru.config import Settings
-from luutru.context import Services
-
-from .api_helpers import PASSWORD, make_accounts, seed_records, upload_zip
-from .factory import AGENCY, TransferSpec, base_spec, dossier_row
+from luutru.services import Services
+from tests.api_helpers import PASSWORD, make_accounts, seed_records, upload_zip
+from tests.factory import AGENCY, TransferSpec, base_spec, dossier_row
 
 CHROMIUM = os.environ.get("LUUTRU_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -107,7 +106,7 @@ def test_submitter_uploads_a_transfer_and_follows_it_to_the_report(site, page, t
     bad_spec = TransferSpec()
     d = dossier_row(5, 1)
     bad_spec.dossiers.append(d)
-    from .api_helpers import _add_dossier
+    from tests.api_helpers import _add_dossier
 
     bad_spec = TransferSpec()
     _add_dossier(bad_spec, d)
@@ -181,11 +180,6 @@ def test_researcher_searches_without_diacritics_opens_a_dossier_and_its_pdf(site
 
 
 def test_archivist_council_and_approver_walk_the_disposal_path(site, browser):
-    from luutru.api.app import AREA_ROUTERS  # noqa: F401
-    import importlib.util
-
-    if importlib.util.find_spec("luutru.api.routes_disposal") is None:
-        pytest.skip("the disposal API (luutru/api/routes_disposal.py) is not installed")
     code = site.ids["expired"]
 
     def as_user(name: str) -> Any:

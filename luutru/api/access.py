@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..catalog import models as m
-from ..catalog.accounts_models import TransferSubmission
-from ..context import Services
-from ..search.query import Rights
-from .auth import Principal
+import luutru.catalog.models as m
+from luutru.api.auth import Principal
+from luutru.catalog.accounts_models import TransferSubmission
+from luutru.records.timeutil import iso_vn
+from luutru.search.query import Rights
+from luutru.services import Services
 
 RESTRICTED = "han_che"
 
@@ -59,7 +60,6 @@ def transfer_ids_of(services: Services, username: str) -> list[str]:
 
 
 def note_submission(services: Services, transfer_id: str, who: Principal) -> None:
-    from ..records.timeutil import iso_vn
 
     with services.catalog.session() as s:
         s.add(TransferSubmission(transfer_id=transfer_id, username=who.username, agency_code=who.agency_code,

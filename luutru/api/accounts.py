@@ -18,11 +18,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
-from ..audit_log import SUCCESS, record_action
-from ..catalog.accounts_models import ApiToken, User, WebSession
-from ..records.codes import is_agency_code
-from ..records.timeutil import iso_vn, now_vn
-from .roles import Role, parse_roles
+from luutru.api.roles import Role, parse_roles
+from luutru.audit.trail import SUCCESS, record_action
+from luutru.catalog.accounts_models import ApiToken, User, WebSession
+from luutru.records.codes import is_agency_code
+from luutru.records.timeutil import iso_vn, now_vn
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("luutru-dummy-password")

@@ -1,8 +1,8 @@
 """The FastAPI application: transfers, reports, search, dossiers, documents, files.
 
 Every route declares its permission (``Depends(require(Perm.X))``, see
-:mod:`luutru.api.auth`); the web pages live in :mod:`luutru.api.routes_ui`, accounts and
-the audit trail in :mod:`luutru.api.routes_accounts`.  The JSON API works without the
+:mod:`luutru.api.auth`); the web pages live in :mod:`luutru.api.routes.ui`, accounts and
+the audit trail in :mod:`luutru.api.routes.accounts`.  The JSON API works without the
 web UI; OpenAPI docs are at ``/docs``.
 """
 
@@ -11,68 +11,52 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
-from .. import __version__
-from ..audit_log import DENIED, FAILURE, REQUEST_SCOPE, SUCCESS, record_action
-from ..catalog import models as m
-from ..catalog.queries import document_with_dossier, dossier_view
-from ..config import Settings
-from ..context import Services
-from ..search.base import QueryError, SearchUnavailable
-from ..search.query import SearchQuery
-from .access import file_context, may_see, may_see_transfer, note_submission, transfer_ids_of
-from .auth import Perm, Principal, get_principal, require
-from .auth_settings import AuthSettings
-from .deps import get_services
-from .jobs import IngestJobs
+import luutru.api.routes.accounts as routes_accounts
+import luutru.api.routes.disposal as routes_disposal
+import luutru.api.routes.transfer_out as routes_transfer_out
+import luutru.api.routes.ui as routes_ui
+import luutru.catalog.models as m
+from luutru import __version__
+from luutru.api.access import (
+    file_context,
+    may_see,
+    may_see_transfer,
+    note_submission,
+    transfer_ids_of,
+)
+from luutru.api.auth import Perm, Principal, get_principal, require
+from luutru.api.auth_settings import AuthSettings
+from luutru.api.deps import get_services
+from luutru.api.jobs import IngestJobs
+from luutru.api.oidc import session_secret
+from luutru.api.routes.ui import error_page
+from luutru.api.views import audit_restricted_view, restricted, search_query
+from luutru.audit.trail import DENIED, FAILURE, REQUEST_SCOPE, SUCCESS, record_action
+from luutru.catalog.queries import document_with_dossier, dossier_view
+from luutru.config import Settings
+from luutru.search.base import QueryError, SearchUnavailable
+from luutru.search.query import SearchQuery
+from luutru.services import Services
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 UPLOAD_CHUNK = 1024 * 1024
-RESTRICTED = "han_che"
 
 
-def _restricted(access: str) -> bool:
-    return access == RESTRICTED
-
-
-# Routers of other areas, each an APIRouter named ``router`` in its own module.
-AREA_ROUTERS = (
-    "luutru.api.routes_storage",
-    "luutru.api.routes_disposal",
-    "luutru.api.routes_export",
-    "luutru.api.routes_accounts",
-    "luutru.api.routes_ui",
-)
+# Routers of the areas, each an APIRouter named ``router`` in its own module.
+AREA_ROUTERS = (routes_disposal, routes_transfer_out, routes_accounts, routes_ui)
 
 
 def _include_area_routers(app: FastAPI) -> None:
-    from ..areas import present
-
-    app.state.areas = set()
-    for module, mod in present(AREA_ROUTERS):
+    for mod in AREA_ROUTERS:
         app.include_router(mod.router)
-        app.state.areas.add(module.rsplit(".", 1)[-1])
-
-
-def search_query(q: str = "", fonds: Annotated[list[str] | None, Query()] = None, agency: str | None = None,
-                 issuer: Annotated[list[str] | None, Query()] = None, year: int | None = None,
-                 year_from: int | None = None, year_to: int | None = None,
-                 doc_type: Annotated[list[str] | None, Query()] = None,
-                 retention: Annotated[list[str] | None, Query()] = None,
-                 access: Annotated[list[str] | None, Query()] = None, kind: str | None = None,
-                 sort: str = "relevance", page: int = 1, size: int = 20) -> SearchQuery:
-    """A SearchQuery from request parameters (shared by the JSON API and the search page)."""
-    return SearchQuery(text=q, fonds=tuple(fonds or ()) + ((agency,) if agency else ()), agency=tuple(issuer or ()),
-                       year_from=year if year is not None else year_from, year_to=year if year is not None else year_to,
-                       doc_type=tuple(doc_type or ()), retention=tuple(retention or ()), access=tuple(access or ()),
-                       kind=kind or None, sort=sort or "relevance", page=page, size=size)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None,
@@ -166,7 +150,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
         """A dossier with its documents and events (``records:read``, within the caller's rights)."""
         rights = who.rights
-        view = dossier_view(svc, code, see_restricted=rights.see_restricted)
+        view = dossier_view(svc.catalog, code, see_restricted=rights.see_restricted)
         if view is None or not may_see(rights, view["dossier"]["agency_code"]):
             raise HTTPException(404, "Không có hồ sơ này / no such dossier")
         audit_restricted_view(svc, who, view)
@@ -176,13 +160,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     def api_document(identifier: str, svc: Services = Depends(get_services),
                      who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
         """One document with its dossier (``records:read``)."""
-        found = document_with_dossier(svc, identifier)
+        found = document_with_dossier(svc.catalog, identifier)
         if found is None:
             raise HTTPException(404, "Không có văn bản này / no such document")
         doc, dossier = found
         if not may_see(who.rights, dossier["agency_code"], doc["access"], dossier["access"]):
             raise HTTPException(404, "Không có văn bản này / no such document")
-        if _restricted(doc["access"]) or _restricted(dossier["access"]):
+        if restricted(doc["access"]) or restricted(dossier["access"]):
             record_action(svc, who, "record.view_restricted", f"document:{identifier}", SUCCESS)
         return {"document": doc, "dossier": dossier}
 
@@ -197,7 +181,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         fh = svc.storage.open_file(ctx["aip_id"], f.path)
         record_action(svc, who, "file.download", f"file:{file_id}", SUCCESS,
                       {"document": ctx["document"], "role": f.role, "sha256": f.sha256,
-                       "restricted": RESTRICTED in (ctx["doc_access"], ctx["dossier_access"])})
+                       "restricted": restricted(ctx["doc_access"]) or restricted(ctx["dossier_access"])})
 
         def stream():
             try:
@@ -219,21 +203,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if app.state.auth.oidc_enabled:
         from starlette.middleware.sessions import SessionMiddleware
 
-        from .oidc import session_secret
 
         app.add_middleware(SessionMiddleware, secret_key=session_secret(app.state.auth, services.settings),
                            session_cookie="luutru_oidc", max_age=600, same_site="lax",
                            https_only=app.state.auth.secure_cookies)
     return app
-
-
-def audit_restricted_view(svc: Services, who: Principal, view: dict[str, Any]) -> None:
-    """A restricted dossier (or restricted documents in it) shown to someone: an audit event."""
-    d = view["dossier"]
-    restricted_docs = [x["identifier"] for x in view["documents"] if _restricted(x["access"])]
-    if _restricted(d["access"]) or restricted_docs:
-        record_action(svc, who, "record.view_restricted", f"dossier:{d['code']}", SUCCESS,
-                      {"restricted_documents": restricted_docs} if restricted_docs else None)
 
 
 def _wants_html(request: Request) -> bool:
@@ -261,7 +235,6 @@ def _install_handlers(app: FastAPI) -> None:
             if exc.status_code == 401:
                 nxt = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
                 return RedirectResponse(f"/dang-nhap?next={nxt}", status_code=303)
-            from .routes_ui import error_page
 
             return error_page(request, exc.status_code, exc.detail)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
@@ -297,4 +270,4 @@ def _install_handlers(app: FastAPI) -> None:
         return response
 
 
-__all__ = ["create_app", "AREA_ROUTERS", "TEMPLATES", "search_query", "get_principal"]
+__all__ = ["create_app", "TEMPLATES", "search_query", "get_principal"]

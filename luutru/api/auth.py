@@ -23,8 +23,10 @@ from typing import Any, Callable
 
 from fastapi import Depends, HTTPException, Request
 
-from ..search.query import Rights
-from .roles import Perm, Role, permissions_for, rights_for
+import luutru.api.accounts as accounts
+from luutru.api.roles import Perm, Role, permissions_for, rights_for
+from luutru.audit.trail import DENIED, record_action
+from luutru.search.query import Rights
 
 SESSION_COOKIE = "luutru_session"
 
@@ -90,7 +92,6 @@ def get_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    from . import accounts
 
     services = request.app.state.services
     principal = ANONYMOUS
@@ -131,7 +132,6 @@ def require(permission: Perm | str) -> Callable[..., Principal]:
     def dependency(request: Request, principal: Principal = Depends(get_principal)) -> Principal:
         if principal.can(perm):
             return principal
-        from ..audit_log import DENIED, record_action
 
         route = request.scope.get("route")
         record_action(request.app.state.services, principal, "access.denied",

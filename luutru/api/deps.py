@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ..context import Services
-from ..search.query import Rights
+from luutru.api.auth import get_principal
+from luutru.search.query import Rights
+from luutru.services import Services
 
 
 def get_services(request: Request) -> Services:
@@ -17,6 +18,5 @@ def get_rights(request: Request) -> Rights:
 
     Anonymous callers see public records only; a logged-in caller what their roles allow.
     """
-    from .auth import get_principal
 
     return get_principal(request).rights

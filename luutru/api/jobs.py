@@ -22,8 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..context import Services
-from ..records.timeutil import iso_vn
+import luutru.catalog.models as m
+from luutru.audit.trail import record_action
+from luutru.ingest.report import DossierOutcome, IngestReport
+from luutru.jobs import JobQueue, JobSettings, submit
+from luutru.packaging.catalogue_reader import read_catalogue
+from luutru.records.fields import CATALOGUE_XLSX_NAMES, DOCUMENT_CSV, DOSSIER_CSV
+from luutru.records.findings import error
+from luutru.records.timeutil import iso_vn
+from luutru.services import Services
 
 MAX_CATALOGUE_BYTES = 512 * 1024 * 1024
 
@@ -33,7 +40,6 @@ def _upload_job_settings() -> "Any":
     (``LUUTRU_JOBS_MODE=workers``, as the scale-out compose file does); otherwise the
     server runs them itself, whatever the database — an upload must never wait for a
     worker that does not exist."""
-    from ..jobs import JobSettings
 
     js = JobSettings()
     return js if js.mode == "workers" else js.model_copy(update={"mode": "in_process"})
@@ -62,8 +68,6 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
     Reads only the catalogue members (at the top, under one top folder, or in a bag's
     ``data/``), so a large transfer is not unpacked twice.
     """
-    from ..ingest.catalogue import read_catalogue
-    from ..records.fields import CATALOGUE_XLSX_NAMES, DOCUMENT_CSV, DOSSIER_CSV
 
     if not zipfile.is_zipfile(zip_path):
         return None
@@ -119,9 +123,6 @@ class IngestJobs:
         return st
 
     def _reject_foreign(self, st: JobState, agency: str, foreign: list[tuple[str, str]]) -> str:
-        from ..catalog import models as m
-        from ..ingest.report import DossierOutcome, IngestReport
-        from ..records.findings import error
 
         report = IngestReport(st.id, st.source, "zip", "rejected", st.started_at, finished_at=iso_vn())
         for code, owner in foreign:
@@ -140,7 +141,6 @@ class IngestJobs:
         return "rejected"
 
     def _run(self, st: JobState, path: Path, cleanup: Path | None, agency: str | None) -> None:
-        from ..audit_log import record_action
 
         detail: dict[str, Any] = {"source": st.source}
         try:
@@ -153,7 +153,6 @@ class IngestJobs:
                 else:
                     # Through the job queue: the upload survives a restart of the server, and in a
                     # scale-out deployment a worker process takes it (this thread only waits).
-                    from ..jobs import JobQueue, submit
 
                     submit(self.services, "ingest", {"path": str(path), "transfer_id": st.id,
                                                      "cleanup": str(cleanup) if cleanup else None},
@@ -179,8 +178,6 @@ class IngestJobs:
         run in this process, in a worker, or in an earlier run of the server)."""
         st = self.jobs.get(job_id)
         try:
-            from ..jobs import JobQueue
-
             view = JobQueue(self.services.catalog).get(job_id)
         except Exception:  # noqa: BLE001 - progress is a convenience; the report is in the catalog
             view = None

@@ -17,8 +17,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
-from .auth_settings import AuthSettings
+import luutru.api.accounts as accounts
+from luutru.api.auth_settings import AuthSettings
+from luutru.catalog.accounts_models import User
+from luutru.config import Settings
 
 
 def session_secret(auth: AuthSettings, settings: Settings) -> str:
@@ -65,8 +67,6 @@ def user_from_claims(services: Any, auth: AuthSettings, claims: dict[str, Any]) 
     """The local account for an identity: found by issuer|subject, else created; roles follow the claim."""
     from sqlalchemy import select
 
-    from ..catalog.accounts_models import User
-    from . import accounts
 
     subject = f"{claims.get('iss') or auth.oidc_issuer}|{claims['sub']}"[:255]
     roles = _claim_list(claims.get(auth.oidc_roles_claim))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Iterable
 
-from ..search.query import Rights
+from luutru.search.query import Rights
 
 
 class Role(str, enum.Enum):

@@ -2,7 +2,7 @@
 
 ``audit_head`` is a single row (id 1) holding the last sequence number and hash.  An
 append locks it (UPDATE first), so concurrent writers on SQLite and PostgreSQL queue
-up and every event gets the previous event's hash; see :mod:`luutru.audit_log`.
+up and every event gets the previous event's hash; see :mod:`luutru.audit.trail`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from luutru.catalog.models import Base
 
 GENESIS_HASH = "0" * 64
 

@@ -9,10 +9,8 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-
 
 # Key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number).
 _MIGRATION_LOCK = 0x6C75757472750001

@@ -12,10 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from luutru.catalog.models import Base
 
 # List states, in order.  ``rejected`` ends a list; a new one must be drafted.
 DRAFT, APPROVED, REJECTED, EXECUTING, EXECUTED = "draft", "approved", "rejected", "executing", "executed"

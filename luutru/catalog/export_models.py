@@ -3,7 +3,7 @@
 Like the disposal tables these are records of their own (what left the archive, when,
 with which hashes, and the receipt that came back): ``luutru reindex`` never touches
 them.  The confirmation that matters for destruction is also written into the disposal
-area's ``dossier_transfers`` table (see :mod:`luutru.preservation.export`).
+area's ``dossier_transfers`` table (see :mod:`luutru.transfer_out.package`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from luutru.catalog.models import Base
 
 # Package states.
 BUILT, CONFIRMED = "built", "confirmed"

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from luutru.catalog.models import Base
 
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..context import Services
-from . import models as m
+import luutru.catalog.models as m
+from luutru.catalog.db import Catalog
 
 
 def file_view(f: m.File) -> dict[str, Any]:
@@ -31,8 +31,8 @@ def dossier_summary(d: m.Dossier, agency_name: str | None = None) -> dict[str, A
             "transfer_id": d.transfer_id, "metadata": d.meta}
 
 
-def dossier_view(services: Services, code: str, *, see_restricted: bool = True) -> dict[str, Any] | None:
-    with services.catalog.session() as s:
+def dossier_view(catalog: Catalog, code: str, *, see_restricted: bool = True) -> dict[str, Any] | None:
+    with catalog.session() as s:
         d = s.get(m.Dossier, code)
         if d is None or (not see_restricted and d.access == "han_che"):
             return None
@@ -43,19 +43,9 @@ def dossier_view(services: Services, code: str, *, see_restricted: bool = True) 
                             "at": e.event_datetime, "agent": e.agent} for e in events]}
 
 
-def document_with_dossier(services: Services, identifier: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    with services.catalog.session() as s:
+def document_with_dossier(catalog: Catalog, identifier: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    with catalog.session() as s:
         d = s.get(m.Document, identifier)
         if d is None:
             return None
         return document_view(d), dossier_summary(d.dossier)
-
-
-def file_row(services: Services, file_id: int) -> tuple[m.File, str, str, str] | None:
-    """(file, aip id, document access, dossier access) for a download."""
-    with services.catalog.session() as s:
-        f = s.get(m.File, file_id)
-        if f is None:
-            return None
-        doc = f.document
-        return f, doc.dossier.aip_id, doc.access, doc.dossier.access

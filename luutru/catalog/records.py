@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import models as m
+import luutru.catalog.models as m
 
 
 @dataclass

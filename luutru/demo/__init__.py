@@ -1,5 +1,11 @@
 """Demo transfers: realistic catalogues and documents for trying the service end to end."""
 
-from luutru.demo.generate import DemoTransfers, Defect, bag_transfer, generate_demo, zip_transfer
+from luutru.demo.generate import (
+    Defect,
+    DemoTransfers,
+    bag_transfer,
+    generate_demo,
+    zip_transfer,
+)
 
 __all__ = ["DemoTransfers", "Defect", "bag_transfer", "generate_demo", "zip_transfer"]

@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from luutru.demo.vocab import DocKind, Org
+from luutru.packaging.catalogue_writer import save_workbook
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {
@@ -348,7 +349,6 @@ def write_xlsx_annex(path: Path, title: str, org_name: str, rows: Sequence[Seque
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from luutru.ingest.template import save_workbook
 
     wb = Workbook()
     ws = wb.active

@@ -26,13 +26,37 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from luutru.demo import documents as render
+import luutru.demo.documents as render
+from luutru.demo.pki import make_test_pki, sign_pdf
 from luutru.demo.vocab import (
-    AGENCIES, BODY_SENTENCES, GENERIC_FILLERS, GIVEN_F, GIVEN_M, KINDS, MIDDLE_F, MIDDLE_M,
-    MINISTRY_HOME, PHYSICAL_STATES, PROJECTS, SURNAMES, TOPICS, Agency, Org, Step, Topic, district_org,
-    legal_bases, peer_orgs, province_org,
+    AGENCIES,
+    BODY_SENTENCES,
+    GENERIC_FILLERS,
+    GIVEN_F,
+    GIVEN_M,
+    KINDS,
+    MIDDLE_F,
+    MIDDLE_M,
+    MINISTRY_HOME,
+    PHYSICAL_STATES,
+    PROJECTS,
+    SURNAMES,
+    TOPICS,
+    Agency,
+    Org,
+    Step,
+    Topic,
+    district_org,
+    legal_bases,
+    peer_orgs,
+    province_org,
 )
-from luutru.ingest.template import TEMPLATE_NAME, write_csv_catalogue, write_reproducible_zip, write_xlsx_template
+from luutru.packaging.catalogue_writer import (
+    TEMPLATE_NAME,
+    write_csv_catalogue,
+    write_reproducible_zip,
+    write_xlsx_template,
+)
 from luutru.records.codes import document_identifier, dossier_code
 from luutru.records.model import fold
 
@@ -423,7 +447,6 @@ def demo_signer(pki_dir: Path) -> tuple[Callable[[bytes, str], bytes], Path]:
     organisation's (as the regulations ask of a copy).  The PKI is made fresh in
     ``pki_dir``: signed output is therefore not byte-for-byte reproducible.
     """
-    from .pki import make_test_pki, sign_pdf
 
     pki = make_test_pki(pki_dir)
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..records.findings import Finding, error, info, warning
-from ..records.model import DocumentRecord
+from luutru.records.findings import Finding, error, info, warning
+from luutru.records.model import DocumentRecord
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 

@@ -28,21 +28,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from ..catalog import models as m
-from ..catalog.records import load_aip_metadata, upsert_dossier
-from ..context import FaultInjected, Services
-from ..preservation.aip import AipBuilder, Component
-from ..preservation.storage import StorageError
-from ..records import events as ev
-from ..records.findings import Finding, Severity, error, has_errors, info
-from ..records.model import DocumentRecord, DossierRecord
-from ..records.timeutil import iso_vn
-from .catalogue import read_catalogue
-from .files import FileMatch, check_files
-from .report import DossierOutcome, IngestReport
-from .sources import open_transfer
-from .staging import StagingArea, StagingBusy, sweep_abandoned
-from .validate import validate_catalogue
+import luutru.catalog.models as m
+import luutru.ingest.checks.per_file as per_file
+import luutru.records.events as ev
+import luutru.transfer_out.receipt as receipt
+from luutru.catalog.records import load_aip_metadata, upsert_dossier
+from luutru.disposal.retention import lock_arguments
+from luutru.ingest.files import FileMatch, check_files
+from luutru.ingest.report import DossierOutcome, IngestReport
+from luutru.ingest.sources import open_transfer
+from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
+from luutru.ingest.validate import validate_catalogue
+from luutru.packaging.catalogue_reader import read_catalogue
+from luutru.preservation.aip import AipBuilder, Component
+from luutru.preservation.storage import StorageError
+from luutru.records.findings import Finding, Severity, error, has_errors, info
+from luutru.records.model import DocumentRecord, DossierRecord
+from luutru.records.timeutil import iso_vn
+from luutru.services import FaultInjected, Services
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +62,6 @@ class StagedDossier:
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
     pass
-
-
-def _file_checks() -> Any:
-    """The per-file checks (formats, PDF/A, signatures, text), if installed."""
-    try:
-        from . import file_checks  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return file_checks
 
 
 def _stage_dossier(services: Services, d: DossierRecord, docs: list[DocumentRecord], matches: dict[str, FileMatch],
@@ -103,9 +97,6 @@ def _stage_dossier(services: Services, d: DossierRecord, docs: list[DocumentReco
 
 def _run_file_checks(services: Services, staged: list[StagedDossier], findings: list[Finding],
                      progress: Progress, staging_root: Path) -> None:
-    fc = _file_checks()
-    if fc is None:
-        return
     items = []
     for sd in staged:
         for doc in sd.documents:
@@ -115,14 +106,14 @@ def _run_file_checks(services: Services, staged: list[StagedDossier], findings: 
     out_dir = staging_root / f"derived-{uuid.uuid4().hex}"
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        batch = fc.check_files(
-            [fc.FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
+        batch = per_file.check_files(
+            [per_file.FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
                               reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
              for sd, doc, comp in items],
             services.settings,
             progress=lambda done, total, _rel=None: progress("checks", done, total),
             # a transfer that already has errors will store nothing: no preservation copies
-            config=replace(fc.CheckConfig.from_settings(services.settings), migrate=not has_errors(findings)),
+            config=replace(per_file.CheckConfig.from_settings(services.settings), migrate=not has_errors(findings)),
         )
         findings.extend(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):
@@ -368,16 +359,9 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
         staging.release()
 
 
-# Modules with ``after_accept(services, report, transfer_root)``, run once a transfer is
-# stored (e.g. writing a receipt for a package from another archive).
-POST_INGEST_HOOKS = ("luutru.preservation.receipt",)
-
-
 def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> None:
-    from ..areas import present
-
-    for _name, mod in present(POST_INGEST_HOOKS):
-        report.findings.extend(mod.after_accept(services, report, root) or [])
+    """Run what follows an accepted transfer (a receipt for a package from another archive)."""
+    report.findings.extend(receipt.after_accept(services, report, root) or [])
 
 
 def _disk_full(e: BaseException) -> bool:
@@ -394,10 +378,6 @@ def _disk_full(e: BaseException) -> bool:
 
 def _lock_args(d: DossierRecord) -> dict[str, Any]:
     """Retention lock for the storage backend, where it supports one."""
-    try:
-        from ..preservation.retention import lock_arguments  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
     return lock_arguments(d)
 
 

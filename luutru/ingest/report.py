@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..records.findings import Finding, Severity
+from luutru.records.findings import Finding, Severity
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import bagit
 
-from ..records.findings import Finding, error
+from luutru.records.findings import Finding, error
 
 ZIP_SYMLINK_MODE = 0o120000
 

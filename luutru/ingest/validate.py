@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from ..records import codes
-from ..records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Column, Kind
-from ..records.findings import Finding, error, warning
-from ..records.model import (
+import luutru.records.codes as codes
+from luutru.disposal.retention import check_retention_group
+from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
+from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Column, Kind
+from luutru.records.findings import Finding, error, warning
+from luutru.records.model import (
     AccessRegime,
     DocumentRecord,
     DossierRecord,
@@ -25,8 +27,6 @@ from ..records.model import (
     fold,
     is_state_secret,
 )
-from ..preservation.retention import check_retention_group
-from .catalogue import RawCatalogue, RawRow
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 DATE_RES = (

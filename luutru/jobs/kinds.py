@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..context import Services
-from .registry import JobContext, JobFailed
+from luutru.ingest.pipeline import ingest
+from luutru.jobs.registry import JobContext, JobFailed
+from luutru.preservation.reindex import reindex
+from luutru.services import Services
 
 # Report codes of a failed ingest that a retry will not cure without an operator.
 _NOT_RETRYABLE = {"DISK_FULL"}
@@ -17,7 +19,6 @@ def ingest_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> 
     """payload: ``path`` (folder/.zip/bag readable by every worker), optional
     ``transfer_id`` (default: the job id) and ``cleanup`` (removed once accepted or
     rejected).  Idempotent: a re-run after a crash completes without duplicates."""
-    from ..ingest.pipeline import ingest
 
     path = Path(payload["path"])
     if not path.exists():
@@ -45,7 +46,6 @@ def _remove(p: Path) -> None:
 
 def reindex_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """payload: optional ``catalog`` / ``index`` booleans (both default true)."""
-    from ..catalog.reindex import reindex
 
     rep = reindex(services, progress=ctx.progress, catalog=payload.get("catalog", True),
                   index=payload.get("index", True))

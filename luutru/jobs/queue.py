@@ -17,8 +17,8 @@ lost its lease cannot overwrite what the new owner does.
 from __future__ import annotations
 
 import logging
-import socket
 import os
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -27,10 +27,10 @@ from typing import Any, Iterable
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 
-from ..catalog.jobs_models import Job
-from ..records.timeutil import iso_vn
-from .registry import UnknownKind, known_kinds
-from .settings import JobSettings
+from luutru.catalog.jobs_models import Job
+from luutru.jobs.registry import UnknownKind, known_kinds
+from luutru.jobs.settings import JobSettings
+from luutru.records.timeutil import iso_vn
 
 log = logging.getLogger(__name__)
 

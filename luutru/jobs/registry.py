@@ -22,13 +22,15 @@ import importlib
 import os
 from typing import Any, Callable, Protocol
 
+from luutru.jobs.settings import JobSettings
+
 KINDS: dict[str, str] = {
     "ingest": "luutru.jobs.kinds:ingest_job",
     "reindex": "luutru.jobs.kinds:reindex_job",
     # Areas add one line each, e.g.:
     # "audit": "luutru.preservation.fixity:audit_job",
-    # "destruction": "luutru.preservation.disposal:destruction_job",
-    # "export": "luutru.preservation.export:export_job",
+    # "destruction": "luutru.disposal.procedure:destruction_job",
+    # "export": "luutru.transfer_out.package:export_job",
 }
 
 _runtime: dict[str, Callable[..., Any]] = {}
@@ -66,7 +68,6 @@ def register(kind: str, func: Callable[..., Any] | str) -> None:
 
 
 def _env_kinds() -> dict[str, str]:
-    from .settings import JobSettings
 
     raw = os.environ.get("LUUTRU_JOBS_KINDS") or JobSettings().kinds
     out: dict[str, str] = {}

@@ -18,10 +18,10 @@ import time
 import traceback
 from typing import Any, Iterable
 
-from ..context import Services
-from .queue import ClaimedJob, JobQueue, default_worker_name
-from .registry import JobFailed, UnknownKind, resolve
-from .settings import JobSettings
+from luutru.jobs.queue import ClaimedJob, JobQueue, default_worker_name
+from luutru.jobs.registry import JobFailed, UnknownKind, resolve
+from luutru.jobs.settings import JobSettings
+from luutru.services import Services
 
 log = logging.getLogger(__name__)
 

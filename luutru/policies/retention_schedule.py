@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..records.model import Retention
+from luutru.records.model import Retention
 
 DEFAULT_PATH = Path(__file__).with_name("retention_schedule.yaml")
 ENV_AGENCY_SCHEDULE = "LUUTRU_RETENTION_SCHEDULE"

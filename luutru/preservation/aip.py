@@ -22,21 +22,22 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Callable
+from typing import Any, Callable
 
 import bagit
 
-from .. import __version__
-from ..records.events import Event
-from ..records.model import DocumentRecord, DossierRecord
-from ..records.timeutil import iso_vn
-from .storage.bagfiles import sha256_stream
+from luutru import __version__
+from luutru.packaging.bag import (
+    BAGIT_LOCK,
+    copy_file_hashing,
+)
+from luutru.records.events import Event
+from luutru.records.model import DocumentRecord, DossierRecord
+from luutru.records.timeutil import iso_vn
 
-BAGIT_LOCK = threading.RLock()
 CHUNK = 1024 * 1024
 PROFILE = "luutru-aip/1"
 
@@ -59,36 +60,6 @@ class Component:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
-
-
-def copy_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
-    """Copy a file while computing its SHA-256; memory stays flat whatever the size."""
-    h = hashlib.sha256()
-    n = 0
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(src, "rb") if isinstance(src, Path) else src
-    try:
-        with open(dst, "wb") as out:
-            while True:
-                buf = fh.read(CHUNK)
-                if not buf:
-                    break
-                h.update(buf)
-                out.write(buf)
-                n += len(buf)
-                if progress:
-                    progress(len(buf))
-            out.flush()
-            os.fsync(out.fileno())
-    finally:
-        if isinstance(src, Path):
-            fh.close()
-    return h.hexdigest(), n
-
-
-def sha256_file(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return sha256_stream(fh)[0]
 
 
 def safe_component_name(name: str) -> str:
@@ -120,7 +91,7 @@ class AipBuilder:
 
     def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None) -> Component:
         rel = self._obj_path(doc.identifier, doc.path)
-        sha, size = copy_hashing(src, self.root / rel, progress)
+        sha, size = copy_file_hashing(src, self.root / rel, progress)
         self._hashes[rel] = (sha, size)
         comp = Component(doc.identifier, "original", rel, doc.path, size, sha)
         self.components.append(comp)
@@ -131,7 +102,7 @@ class AipBuilder:
 
     def add_derivative(self, document: str, src: Path, role: str = "preservation", **meta: Any) -> Component:
         rel = self._obj_path(document, src.name, role)
-        sha, size = copy_hashing(src, self.root / rel)
+        sha, size = copy_file_hashing(src, self.root / rel)
         self._hashes[rel] = (sha, size)
         comp = Component(document, role, rel, src.name, size, sha, **meta)
         self.components.append(comp)
@@ -215,24 +186,3 @@ class AipBuilder:
             bag.save(manifests=False)
 
 
-def read_manifest(read_text: Callable[[str], str]) -> dict[str, str]:
-    """Payload manifest of a stored bag as {bag path: sha256}."""
-    out: dict[str, str] = {}
-    for line in read_text("manifest-sha256.txt").splitlines():
-        if not line.strip():
-            continue
-        digest, path = line.split(None, 1)
-        out[bagit._decode_filename(path.strip())] = digest.lower()
-    return out
-
-
-def validate_bag(path: Path, fast: bool = False) -> list[str]:
-    """Problems of a bag on disk (empty list = valid), one entry per bad file."""
-    with BAGIT_LOCK:
-        try:
-            bagit.Bag(str(path)).validate(processes=1, fast=fast)
-        except bagit.BagValidationError as e:
-            return [str(d) for d in (e.details or [])] or [e.message]
-        except bagit.BagError as e:
-            return [str(e)]
-    return []

@@ -25,29 +25,33 @@ check of every AIP is kept for ``not_checked_since_days``.
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import random
 import sqlite3
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from ..records.events import FIXITY_CHECK, REPAIR, Event
-from ..records.timeutil import iso_vn, now_vn
-from .storage.bagfiles import MANIFEST, TAGMANIFEST, nfc, parse_manifest, sha256_stream
-from .storage.base import Storage, StorageError
-
-
-class ProblemKind(str, enum.Enum):
-    MISSING = "missing"  # listed in the manifests (or in the reference copy) but absent
-    MISMATCH = "mismatch"  # present, SHA-256 differs
-    UNEXPECTED = "unexpected"  # present but in no manifest / not in the reference copy
-    UNREADABLE = "unreadable"  # present but reading it failed
+from luutru.packaging.bag import (
+    TAGMANIFEST,
+    nfc,
+)
+from luutru.preservation.storage.base import Storage, StorageError
+from luutru.preservation.storage.verify import (
+    FileProblem,
+    ProblemKind,
+    Scan,
+    compare,
+    scan_copy,
+    self_check,
+    verify_copy,
+)
+from luutru.records.events import FIXITY_CHECK, REPAIR, Event
+from luutru.records.timeutil import iso_vn, now_vn
 
 
 class CopyStatus(str, enum.Enum):
@@ -56,19 +60,6 @@ class CopyStatus(str, enum.Enum):
     MISSING = "missing"  # the AIP is not at this location at all
     REPAIRED = "repaired"  # was damaged or missing, now verified good
     REPAIR_FAILED = "repair_failed"
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    relpath: str
-    kind: ProblemKind
-    expected: str | None = None
-    actual: str | None = None
-    detail: str = ""
-
-    def to_dict(self) -> dict:
-        return {"relpath": self.relpath, "kind": self.kind.value, "expected": self.expected,
-                "actual": self.actual, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -137,97 +128,8 @@ class AuditReport:
 # -- reading one copy ----------------------------------------------------------------------
 
 
-@dataclass
-class _Scan:
-    present: bool
-    names: dict[str, str] = field(default_factory=dict)  # nfc -> name as stored
-    digests: dict[str, str | None] = field(default_factory=dict)  # nfc -> sha256 (None: unreadable)
-    read_errors: dict[str, str] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)  # manifest texts
-    bytes: int = 0
-    error: str = ""
-
-
-def _scan(storage: Storage, aip_id: str) -> _Scan:
-    """Read every file of one copy once, hashing as it streams."""
-    try:
-        if not storage.has_aip(aip_id):
-            return _Scan(present=False)
-        names = list(storage.list_files(aip_id))
-    except StorageError as e:
-        return _Scan(present=False, error=str(e))
-    scan = _Scan(present=True)
-    for rel in names:
-        key = nfc(rel)
-        scan.names[key] = rel
-        try:
-            with storage.open_file(aip_id, rel) as f:
-                if rel in (MANIFEST, TAGMANIFEST):
-                    data = f.read()
-                    digest, n = hashlib.sha256(data).hexdigest(), len(data)
-                    scan.texts[rel] = data.decode("utf-8", errors="replace")
-                else:
-                    digest, n = sha256_stream(f)
-            scan.digests[key] = digest
-            scan.bytes += n
-        except (StorageError, OSError) as e:
-            scan.digests[key] = None
-            scan.read_errors[key] = str(e)
-    return scan
-
-
-def _self_expected(scan: _Scan) -> tuple[dict[str, str], list[FileProblem]]:
-    """What a copy's own manifests say it must hold."""
-    problems = []
-    expected: dict[str, str] = {}
-    for name in (MANIFEST, TAGMANIFEST):
-        if name not in scan.texts:
-            problems.append(FileProblem(name, ProblemKind.MISSING, detail="bag manifest missing"))
-            continue
-        try:
-            expected.update({nfc(k): v for k, v in parse_manifest(scan.texts[name], name).items()})
-        except StorageError as e:
-            problems.append(FileProblem(name, ProblemKind.MISMATCH, detail=str(e)))
-    return expected, problems
-
-
-def _compare(scan: _Scan, expected: dict[str, str], allowed_extra: set[str]) -> list[FileProblem]:
-    problems = []
-    for key, digest in sorted(expected.items()):
-        if key not in scan.names:
-            problems.append(FileProblem(key, ProblemKind.MISSING, expected=digest))
-        elif scan.digests.get(key) is None and key in scan.read_errors:
-            problems.append(FileProblem(scan.names[key], ProblemKind.UNREADABLE, expected=digest,
-                                        detail=scan.read_errors[key]))
-        elif key in scan.digests and scan.digests[key] != digest:
-            problems.append(FileProblem(scan.names[key], ProblemKind.MISMATCH, expected=digest,
-                                        actual=scan.digests[key]))
-    for key in sorted(set(scan.names) - set(expected) - allowed_extra):
-        problems.append(FileProblem(scan.names[key], ProblemKind.UNEXPECTED, actual=scan.digests.get(key)))
-    return problems
-
-
-def _self_check(scan: _Scan) -> list[FileProblem]:
-    expected, problems = _self_expected(scan)
-    # The tag manifest cannot list itself; other tag manifests may sit beside it.
-    extra = {k for k in scan.names if k.startswith("tagmanifest-") and "/" not in k}
-    return problems + _compare(scan, expected, extra)
-
-
-def verify_copy(storage: Storage, aip_id: str, expected: dict[str, str]) -> list[FileProblem]:
-    """Re-read one stored copy and compare it with known digests (``{nfc(relpath): sha256}``).
-
-    Used after every write (replication) and after repairs.  ``expected`` should list
-    every file of the bag, tag manifest included.
-    """
-    scan = _scan(storage, aip_id)
-    if not scan.present:
-        return [FileProblem("", ProblemKind.MISSING, detail=scan.error or f"{aip_id} is not at {storage.url}")]
-    return _compare(scan, expected, set())
-
-
-def _reference(scans: list[tuple[Storage, _Scan]]) -> tuple[Storage, _Scan] | None:
-    good = [(s, sc) for s, sc in scans if sc.present and not _self_check(sc)]
+def _reference(scans: list[tuple[Storage, Scan]]) -> tuple[Storage, Scan] | None:
+    good = [(s, sc) for s, sc in scans if sc.present and not self_check(sc)]
     if not good:
         return None
     votes: dict[str | None, int] = {}
@@ -279,7 +181,7 @@ def audit_aip(
     work_dir: Path | None = None,
 ) -> tuple[AipAudit, list[Event], int]:
     """Audit (and repair) one AIP at every location; returns (result, events, bytes read)."""
-    scans = [(s, _scan(s, aip_id)) for s in locations]
+    scans = [(s, scan_copy(s, aip_id)) for s in locations]
     read = sum(sc.bytes for _s, sc in scans)
     ref = _reference(scans)
     events: list[Event] = []
@@ -293,7 +195,7 @@ def audit_aip(
             status = CopyStatus.MISSING
             detail = scan.error or f"AIP {aip_id} is missing at {storage.url}"
         else:
-            problems = _compare(scan, expected, set()) if ref is not None else _self_check(scan)
+            problems = compare(scan, expected, set()) if ref is not None else self_check(scan)
             status = CopyStatus.DAMAGED if problems else CopyStatus.OK
             detail = (f"{len(scan.digests)} files verified" if not problems
                       else f"{len(problems)} damaged file(s): " + ", ".join(

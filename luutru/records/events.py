@@ -13,8 +13,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .. import __version__
-from .timeutil import iso_vn
+from luutru import __version__
+from luutru.records.timeutil import iso_vn
 
 AGENT = f"luutru {__version__}"
 

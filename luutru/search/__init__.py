@@ -7,8 +7,22 @@ found as typed.  See ``docs/search.md``.
 """
 
 from luutru.search.backends import open_index
-from luutru.search.base import Index, IndexingError, QueryError, SearchError, SearchUnavailable
-from luutru.search.query import FACETS, Hit, Kind, Rights, SearchQuery, SearchResult, Sort
+from luutru.search.base import (
+    Index,
+    IndexingError,
+    QueryError,
+    SearchError,
+    SearchUnavailable,
+)
+from luutru.search.query import (
+    FACETS,
+    Hit,
+    Kind,
+    Rights,
+    SearchQuery,
+    SearchResult,
+    Sort,
+)
 
 __all__ = [
     "open_index", "Index", "IndexingError", "QueryError", "SearchError", "SearchUnavailable",

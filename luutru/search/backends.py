@@ -8,6 +8,8 @@ Elasticsearch cluster, with index names starting with ``prefix`` (default ``luut
 from __future__ import annotations
 
 from luutru.search.base import Index, SearchError
+from luutru.search.elasticsearch_index import ElasticsearchIndex
+from luutru.search.tantivy_index import TantivyIndex
 
 TANTIVY = "tantivy://"
 
@@ -20,11 +22,9 @@ def open_index(url: str) -> Index:
         if not path:
             raise SearchError("URL chỉ mục tantivy thiếu đường dẫn, ví dụ tantivy:///var/lib/luutru/index.",
                               "The tantivy index URL has no path, e.g. tantivy:///var/lib/luutru/index.")
-        from luutru.search.tantivy_index import TantivyIndex
 
         return TantivyIndex(path)
     if url.startswith(("http://", "https://")):
-        from luutru.search.elasticsearch_index import ElasticsearchIndex
 
         return ElasticsearchIndex(url)
     raise SearchError(

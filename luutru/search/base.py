@@ -1,4 +1,4 @@
-"""The ``Index`` protocol every search backend implements, and the search errors.
+"""The ``Index`` protocol every search backend implements (errors: :mod:`luutru.search.errors`).
 
 The search index is derived data: the AIP in storage is the source of truth and
 ``luutru reindex`` rebuilds the index from storage.  So a failed index write must never
@@ -13,37 +13,18 @@ together at the end (``commit()`` makes them visible earlier in ``bulk``).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Iterator, Protocol, runtime_checkable
 
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
+from luutru.search.errors import (
+    IndexingError,
+    QueryError,
+    SearchError,
+    SearchUnavailable,
+)
+from luutru.search.query import Rights, SearchQuery, SearchResult
 
-if TYPE_CHECKING:
-    from luutru.search.query import Rights, SearchQuery, SearchResult
-
-
-class SearchError(Exception):
-    """Base of the search errors; carries a Vietnamese and an English message."""
-
-    def __init__(self, message_vi: str, message_en: str, *, field: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
-        super().__init__(f"{message_en} / {message_vi}")
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
-        self.details = details or {}
-
-
-class IndexingError(SearchError):
-    """A write to the index failed.  The AIP is fine; queue the dossier and retry."""
-
-
-class QueryError(SearchError, ValueError):
-    """The search request itself is invalid (bad filter, page out of range …)."""
-
-
-class SearchUnavailable(SearchError):
-    """The index could not answer (server down, index unreadable).  Try again later."""
+__all__ = ["BulkWrites", "Index", "IndexingError", "QueryError", "SearchError", "SearchUnavailable"]
 
 
 @runtime_checkable

@@ -28,14 +28,37 @@ import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchError, SearchUnavailable
+from luutru.search.base import (
+    BulkWrites,
+    IndexingError,
+    QueryError,
+    SearchError,
+    SearchUnavailable,
+)
 from luutru.search.entries import Entry, build_entries
 from luutru.search.folding import code_key
 from luutru.search.query import (
-    FACET_SIZE, FACETS, Clause, ClauseKind, Hit, Kind, Rights, SearchQuery, SearchResult, Sort, facet_list,
+    FACET_SIZE,
+    FACETS,
+    Clause,
+    ClauseKind,
+    Hit,
+    Kind,
+    Rights,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    facet_list,
 )
 from luutru.search.tantivy_index import (
-    SNIPPET_CHARS, W_BODY_EXACT, W_BODY_FOLD, W_CODE, W_RELATED_CODE, W_TITLE_EXACT, W_TITLE_FOLD, pick_snippet,
+    SNIPPET_CHARS,
+    W_BODY_EXACT,
+    W_BODY_FOLD,
+    W_CODE,
+    W_RELATED_CODE,
+    W_TITLE_EXACT,
+    W_TITLE_FOLD,
+    pick_snippet,
 )
 
 SCHEMA_VERSION = 1

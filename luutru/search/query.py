@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from luutru.records.model import AccessRegime, Retention
-from luutru.search.base import QueryError
+from luutru.search.errors import QueryError
 from luutru.search.folding import looks_like_code, nfc, squash_spaces
 
 MAX_SIZE = 100

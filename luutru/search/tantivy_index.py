@@ -30,7 +30,17 @@ from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnav
 from luutru.search.entries import Entry, build_entries
 from luutru.search.folding import code_key
 from luutru.search.query import (
-    FACET_SIZE, FACETS, Clause, ClauseKind, Hit, Kind, Rights, SearchQuery, SearchResult, Sort, facet_list,
+    FACET_SIZE,
+    FACETS,
+    Clause,
+    ClauseKind,
+    Hit,
+    Kind,
+    Rights,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    facet_list,
 )
 
 SCHEMA_VERSION = 1

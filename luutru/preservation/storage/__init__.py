@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from .base import Storage, StorageError, AipNotFound, StoredAip
+from luutru.preservation.storage.base import (
+    AipNotFound,
+    Storage,
+    StorageError,
+    StoredAip,
+)
+from luutru.preservation.storage.local import LocalStorage
+from luutru.preservation.storage.s3 import S3Storage
 
 
 def open_storage(url: str, settings: object | None = None) -> Storage:
     """``file:///path`` → local directory; ``s3://bucket/prefix`` → S3-compatible."""
     if url.startswith("file://") or url.startswith("/"):
-        from .local import LocalStorage
 
         return LocalStorage.from_url(url)
     if url.startswith("s3://"):
-        from .s3 import S3Storage  # type: ignore[import-not-found]
 
         return S3Storage.from_url(url, settings)
     raise StorageError(f"unsupported storage URL: {url}")

@@ -13,23 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol, runtime_checkable
 
-from ..locks import LockState
+from luutru.preservation.storage.locks import LockState
+from luutru.records.errors import (
+    AipNotFound,
+    ChecksumMismatch,
+    LockedError,
+    StorageError,
+)
 
-
-class StorageError(Exception):
-    """A storage operation failed; the message says what to check."""
-
-
-class AipNotFound(StorageError):
-    pass
-
-
-class LockedError(StorageError):
-    """Refused because a retention lock or a hold protects the AIP."""
-
-
-class ChecksumMismatch(StorageError):
-    """Bytes read or written do not match the bag manifest."""
+__all__ = ["AipNotFound", "ChecksumMismatch", "LockedError", "Storage", "StorageError", "StoredAip"]
 
 
 @dataclass(frozen=True)

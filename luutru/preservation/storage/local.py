@@ -23,10 +23,22 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlparse
 
-from ...records.timeutil import iso_vn
-from ..locks import LockState, check_extension
-from .bagfiles import bag_files, check_digest, copy_hashing, expected_digests, nfc
-from .base import AipNotFound, ChecksumMismatch, LockedError, StorageError, StoredAip
+from luutru.packaging.bag import (
+    bag_files,
+    check_digest,
+    copy_hashing,
+    expected_digests,
+    nfc,
+)
+from luutru.preservation.storage.base import (
+    AipNotFound,
+    ChecksumMismatch,
+    LockedError,
+    StorageError,
+    StoredAip,
+)
+from luutru.preservation.storage.locks import LockState, check_extension
+from luutru.records.timeutil import iso_vn
 
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 

@@ -32,12 +32,35 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
 
-from ...records.timeutil import iso_vn
-from ..locks import LockState, check_extension, date_of_instant, lock_instant
-from .bagfiles import HashingReader, HashingWriter, bag_files, check_digest, expected_digests, nfc
-from .base import AipNotFound, ChecksumMismatch, LockedError, StorageError, StoredAip
+from luutru.packaging.bag import (
+    HashingReader,
+    HashingWriter,
+    bag_files,
+    check_digest,
+    expected_digests,
+    nfc,
+)
+from luutru.preservation.storage.base import (
+    AipNotFound,
+    ChecksumMismatch,
+    LockedError,
+    StorageError,
+    StoredAip,
+)
+from luutru.preservation.storage.locks import (
+    LockState,
+    check_extension,
+    date_of_instant,
+    lock_instant,
+)
+from luutru.records.timeutil import iso_vn
 
 MiB = 1024 * 1024
 _MAX_PARTS = 9000  # S3 allows 10 000 parts; keep a margin

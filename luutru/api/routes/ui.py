@@ -1,0 +1,302 @@
+"""The web UI: server-rendered pages (Jinja2) over the same functions as the JSON API.
+
+Vietnamese by default, English with ``?lang=en`` (remembered in a cookie).  No build
+step: a little vanilla JS polls the transfer job for the progress bar.  Every page
+declares its permission like the API routes; an anonymous visitor asked to log in is
+redirected to ``/dang-nhap``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+import luutru.api.accounts as accounts
+import luutru.audit.trail as audit_log
+import luutru.catalog.models as m
+import luutru.disposal.procedure as disposal
+from luutru.api.access import may_see, may_see_transfer, transfer_ids_of
+from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
+from luutru.api.deps import get_services
+from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
+from luutru.api.roles import ROLE_LABELS, Role
+from luutru.api.routes.accounts import fixity_status, password_login
+from luutru.api.views import audit_restricted_view, search_query
+from luutru.audit.trail import SUCCESS, record_action
+from luutru.catalog.queries import document_with_dossier, dossier_view
+from luutru.disposal.retention import due_dossiers
+from luutru.records.timeutil import now_vn
+from luutru.search.base import QueryError
+from luutru.search.query import FACETS
+from luutru.services import Services
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+# facet name in SearchResult → query parameter of the search page / API
+FACET_PARAM = {"kind": "kind", "fonds": "fonds", "agency": "issuer", "year": "year", "doc_type": "doc_type",
+               "retention": "retention", "access": "access"}
+
+
+def _nav(request: Request, who: Principal) -> list[tuple[str, str]]:
+    items = [("/", "search")]
+    if who.can(Perm.TRANSFERS_SUBMIT) or who.can(Perm.TRANSFERS_READ):
+        items.append(("/nop-luu", "upload"))
+    if who.can(Perm.DISPOSAL_READ):
+        items.append(("/tieu-huy", "disposal"))
+    if who.can(Perm.STORAGE_READ):
+        items.append(("/bao-quan", "fixity"))
+    if who.can(Perm.AUDIT_READ):
+        items.append(("/nhat-ky", "audit"))
+    return items
+
+
+def render(request: Request, template: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+    lang = lang_of(request)
+    who = getattr(request.state, "principal", None) or get_principal(request)
+    t = translator(lang)
+    role_names = [ROLE_LABELS[Role(r)][1 if lang == "en" else 0] for r in who.roles]
+    other = "en" if lang == "vi" else "vi"
+    params = dict(request.query_params)
+    params["lang"] = other
+    resp = TEMPLATES.TemplateResponse(request, template, {
+        "t": t, "lang": lang, "who": who, "nav": _nav(request, who), "role_names": role_names,
+        "lang_url": f"{request.url.path}?{urlencode(params)}", **ctx}, status_code=status)
+    if request.query_params.get("lang") in LANGS:
+        resp.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return resp
+
+
+def error_page(request: Request, status: int, detail: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    if isinstance(detail, dict):
+        msg = detail.get("message_en" if lang == "en" else "message_vi") or str(detail)
+    else:
+        msg = str(detail or "")
+    key = {403: "forbidden", 404: "not_found"}.get(status, "error")
+    return render(request, "error.html", {"status": status, "headline": translator(lang)(key), "message": msg},
+                  status=status)
+
+
+# ---------------------------------------------------------------- login / logout
+
+
+@router.get("/dang-nhap", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/", _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:  # noqa: A002
+    return render(request, "login.html", {"next": _safe_next(next), "failed": False,
+                                          "oidc": request.app.state.auth.oidc_enabled,
+                                          "oidc_label": request.app.state.auth.oidc_label})
+
+
+def _safe_next(url: str) -> str:
+    return url if url.startswith("/") and not url.startswith("//") else "/"
+
+
+@router.post("/dang-nhap", response_class=HTMLResponse)
+def login_submit(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),  # noqa: A002
+                 _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
+
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    try:
+        password_login(request, resp, username, password)
+    except HTTPException:
+        return render(request, "login.html", {"next": _safe_next(next), "failed": True, "username": username,
+                                              "oidc": request.app.state.auth.oidc_enabled,
+                                              "oidc_label": request.app.state.auth.oidc_label}, status=200)
+    return resp
+
+
+@router.post("/dang-xuat")
+def logout_submit(request: Request, _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
+
+    cookie = request.cookies.get(SESSION_COOKIE)
+    who = accounts.end_session(request.app.state.services, cookie) if cookie else None
+    if who:
+        record_action(request.app.state.services, who, "auth.logout", f"user:{who}", SUCCESS)
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+# ---------------------------------------------------------------- search and reading
+
+
+def _facet_links(request: Request, facets: dict[str, list[tuple[str, int]]]) -> list[dict[str, Any]]:
+    current = list(request.query_params.multi_items())
+    out = []
+    for name in FACETS:
+        param = FACET_PARAM[name]
+        values = []
+        for value, count in facets.get(name, [])[:12]:
+            active = (param, str(value)) in current
+            if active:
+                items = [(k, v) for k, v in current if (k, v) != (param, str(value)) and k != "page"]
+            else:
+                items = [(k, v) for k, v in current if k != "page" and not (param in ("year", "kind") and k == param)]
+                items.append((param, str(value)))
+            values.append({"value": str(value), "count": count, "active": active, "url": "/?" + urlencode(items)})
+        if values:
+            out.append({"name": name, "values": values})
+    return out
+
+
+def _page_url(request: Request, page: int) -> str:
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "page"] + [("page", str(page))]
+    return "/?" + urlencode(items)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.SEARCH))) -> Any:
+    """Search with facets; browsing everything visible when no text is given."""
+
+    qp = request.query_params
+    res, error = None, None
+    searched = any(k in qp for k in ("q", *FACET_PARAM.values()))
+    if searched:
+        try:
+            query = search_query(q=qp.get("q", ""), fonds=qp.getlist("fonds"), issuer=qp.getlist("issuer"),
+                                 year=int(qp["year"]) if qp.get("year", "").isdigit() else None,
+                                 doc_type=qp.getlist("doc_type"), retention=qp.getlist("retention"),
+                                 access=qp.getlist("access"), kind=qp.get("kind") or None,
+                                 sort=qp.get("sort", "relevance"), page=int(qp.get("page", "1") or 1)
+                                 if qp.get("page", "1").isdigit() else 1, size=20)
+            res = svc.index.search(query, who.rights)
+        except QueryError as e:
+            error = e.message_en if lang_of(request) == "en" else e.message_vi
+    facets = _facet_links(request, res.facets) if res else []
+    active = [(k, v) for k, v in qp.multi_items() if k in FACET_PARAM.values()]
+    pages = {}
+    if res:
+        if res.page > 1:
+            pages["prev"] = _page_url(request, res.page - 1)
+        if res.page < res.pages:
+            pages["next"] = _page_url(request, res.page + 1)
+    return render(request, "home.html", {"q": qp.get("q", ""), "res": res, "facets": facets, "error": error,
+                                         "active": active, "pages": pages, "searched": searched})
+
+
+@router.get("/ho-so/{code}", response_class=HTMLResponse)
+def dossier_page(code: str, request: Request, svc: Services = Depends(get_services),
+                 who: Principal = Depends(require(Perm.RECORDS_READ))) -> Any:
+
+    view = dossier_view(svc.catalog, code, see_restricted=who.rights.see_restricted)
+    if view is None or not may_see(who.rights, view["dossier"]["agency_code"]):
+        raise HTTPException(404, {"message_vi": "Không có hồ sơ này.", "message_en": "No such dossier."})
+    audit_restricted_view(svc, who, view)
+    return render(request, "dossier.html", {"v": view})
+
+
+@router.get("/van-ban/{identifier}", response_class=HTMLResponse)
+def document_page(identifier: str, request: Request, svc: Services = Depends(get_services),
+                  who: Principal = Depends(require(Perm.RECORDS_READ))) -> Any:
+    found = document_with_dossier(svc.catalog, identifier)
+    if found is None or not may_see(who.rights, found[1]["agency_code"], found[0]["access"], found[1]["access"]):
+        raise HTTPException(404, {"message_vi": "Không có văn bản này.", "message_en": "No such document."})
+    doc, dossier = found
+    if "han_che" in (doc["access"], dossier["access"]):
+        record_action(svc, who, "record.view_restricted", f"document:{identifier}", SUCCESS)
+    files = [f for f in doc["files"] if f["role"] != "text"]
+    pdfs = [f for f in files if (f["mime"] or "").endswith("pdf")]
+    shown = next((f for f in pdfs if f["role"] == "original"), pdfs[0] if pdfs else None)
+    return render(request, "document.html", {"d": doc, "dossier": dossier, "files": files, "shown": shown})
+
+
+# ---------------------------------------------------------------- transfers
+
+
+@router.get("/nop-luu", response_class=HTMLResponse)
+def upload_page(request: Request, svc: Services = Depends(get_services),
+                who: Principal = Depends(require(Perm.TRANSFERS_READ))) -> Any:
+    with svc.catalog.session() as s:
+        q = s.query(m.Transfer)
+        if who.is_submitter:
+            q = q.filter(m.Transfer.id.in_(transfer_ids_of(svc, who.username) or [""]))
+        rows = [{"id": r.id, "source": r.source_name, "status": r.status, "received_at": r.received_at,
+                 "dossiers": r.dossier_count, "documents": r.document_count}
+                for r in q.order_by(m.Transfer.received_at.desc()).limit(50)]
+    return render(request, "upload.html", {"transfers": rows, "can_submit": who.can(Perm.TRANSFERS_SUBMIT)})
+
+
+@router.get("/nop-luu/{transfer_id}", response_class=HTMLResponse)
+def transfer_page(transfer_id: str, request: Request, svc: Services = Depends(get_services),
+                  who: Principal = Depends(require(Perm.TRANSFERS_READ))) -> Any:
+    if not may_see_transfer(svc, who, transfer_id):
+        raise HTTPException(404, {"message_vi": "Không có gói nộp lưu này.", "message_en": "No such transfer."})
+    with svc.catalog.session() as s:
+        row = s.get(m.Transfer, transfer_id)
+        known = row is not None or request.app.state.jobs.get(transfer_id) is not None
+    if not known:
+        raise HTTPException(404, {"message_vi": "Không có gói nộp lưu này.", "message_en": "No such transfer."})
+    return render(request, "transfer.html", {"transfer_id": transfer_id})
+
+
+# ---------------------------------------------------------------- audit and fixity
+
+
+@router.get("/nhat-ky", response_class=HTMLResponse)
+def audit_page(request: Request, before: int | None = None, actor: str | None = None, action: str | None = None,
+               svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.AUDIT_READ))) -> Any:
+    events = audit_log.list_events(svc, limit=100, before=before, actor=actor or None, action=action or None)
+    check = audit_log.verify_chain(svc)
+    older = None
+    if events and events[-1]["seq"] > 1:
+        older = "/nhat-ky?" + urlencode({k: v for k, v in {"before": events[-1]["seq"], "actor": actor or "",
+                                                            "action": action or ""}.items() if v})
+    return render(request, "audit.html", {"events": events, "check": check, "older": older,
+                                          "actor": actor or "", "action": action or ""})
+
+
+@router.get("/bao-quan", response_class=HTMLResponse)
+def fixity_page(request: Request, svc: Services = Depends(get_services),
+                who: Principal = Depends(require(Perm.STORAGE_READ))) -> Any:
+
+    return render(request, "fixity.html", {"f": fixity_status(svc, 200)})
+
+
+# ---------------------------------------------------------------- disposal (when that area is installed)
+
+
+def _disposal_module(request: Request) -> Any:
+    """The disposal functions."""
+
+    return disposal
+
+
+@router.get("/tieu-huy", response_class=HTMLResponse)
+def disposal_page(request: Request, year: int | None = None, svc: Services = Depends(get_services),
+                  who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
+    """Disposal lists; for archivists also the expired dossiers of a year, to draft a list."""
+    dp = _disposal_module(request)
+    due = None
+    if who.can(Perm.DISPOSAL_PROPOSE):
+
+        year = year or now_vn().year
+        with svc.catalog.session() as s:
+            due = [d.to_dict() for d in due_dossiers(s, year)]
+    return render(request, "disposal_lists.html", {"lists": dp.list_lists(svc), "due": due, "year": year,
+                                                   "can_propose": who.can(Perm.DISPOSAL_PROPOSE)})
+
+
+@router.get("/tieu-huy/{list_id}", response_class=HTMLResponse)
+def disposal_list_page(list_id: str, request: Request, svc: Services = Depends(get_services),
+                       who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
+    dp = _disposal_module(request)
+    try:
+        lst = dp.show(svc, list_id)
+    except dp.DisposalError as e:
+        raise HTTPException(404, {"message_vi": e.findings[0].message_vi, "message_en": e.findings[0].message_en}) from None
+    return render(request, "disposal_list.html", {
+        "l": lst, "can_review": who.can(Perm.DISPOSAL_REVIEW), "can_approve": who.can(Perm.DISPOSAL_APPROVE),
+        "can_execute": who.can(Perm.DISPOSAL_EXECUTE)})
+
+
+@router.get("/ui/disposal.js")
+def disposal_js(_p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
+    from fastapi.responses import FileResponse
+
+    return FileResponse(Path(__file__).resolve().parent.parent / "templates" / "disposal.js", media_type="text/javascript")

@@ -1,0 +1,87 @@
+"""Shared pieces of the command-line areas: JSON output and running one refusable step.
+
+A step either returns a result (printed as JSON or rendered for people), is refused
+with findings (printed with their codes; exit 1), or fails with a known error (its
+message; exit 1) — never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from luutru.config import Settings
+from luutru.services import Services
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+err = Console(stderr=True)
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def run_step(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None], *,
+             refusals: tuple[type[Exception], ...], errors: tuple[type[Exception], ...]) -> None:
+    """Run ``fn`` on fresh services.  ``refusals`` carry ``.findings`` and ``.to_dict()``."""
+    svc = Services(Settings())
+    try:
+        result = fn(svc)
+    except refusals as e:
+        if as_json:
+            print_json(e.to_dict())  # type: ignore[attr-defined]
+        else:
+            for f in e.findings:  # type: ignore[attr-defined]
+                where = f" [{f.dossier}]" if f.dossier and f.dossier not in f.message_vi else ""
+                err.print(f"[red]{f.code}[/]{where} {f.message_vi}\n    {f.message_en}", highlight=False)
+        raise typer.Exit(EXIT_REFUSED)
+    except errors as e:
+        if as_json:
+            print_json({"error": type(e).__name__, "message": str(e)})
+        else:
+            err.print(f"[red]Lỗi / error:[/] {e}", highlight=False)
+        raise typer.Exit(EXIT_REFUSED)
+    finally:
+        svc.close()
+    if as_json:
+        print_json(result.to_dict() if hasattr(result, "to_dict") else result)
+    else:
+        render(result)
+
+
+STAGE_LABEL = {"copy": "Sao chép + băm / copy + hash", "checks": "Kiểm tra tệp / file checks",
+               "store": "Lưu AIP / storing AIPs", "reindex": "Lập lại chỉ mục / reindex"}
+
+
+def services() -> Services:
+    return Services(Settings())
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Any]:
+    """A progress callback ``(stage, done, total)`` drawing one bar per stage on stderr."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as p:
+        tasks: dict[str, Any] = {}
+
+        def cb(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = p.add_task(STAGE_LABEL.get(stage, stage), total=total or None)
+            p.update(tasks[stage], completed=done, total=total or None)
+
+        yield cb

@@ -1,0 +1,139 @@
+"""``luutru transfer-out …``: transfer of permanent records to a historical archive.
+
+    luutru transfer-out due --agency CODE [--as-of YEAR]
+    luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR
+    luutru transfer-out confirm RECEIPT.json
+    luutru transfer-out list
+
+The receiving archive ingests the package with ``luutru ingest`` and its receipt is
+written under its ``LUUTRU_HOME/receipts/``.  Exit codes: 0 done, 1 refused (the
+findings say why and how to fix), 2 usage error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from luutru.cli.support import print_json, run_step
+from luutru.policies.transfer import TransferPolicyError
+from luutru.preservation.storage.base import StorageError
+from luutru.records.timeutil import now_vn
+from luutru.services import Services
+from luutru.transfer_out.package import (
+    ExportError,
+    build_package,
+    confirm_receipt,
+    due_dossiers,
+    list_packages,
+)
+
+app = typer.Typer(add_completion=False)
+transfer_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                           help="Nộp lưu vào Lưu trữ lịch sử / transfer permanent records to a historical archive.")
+app.add_typer(transfer_app, name="transfer-out")
+
+out = Console()
+err = Console(stderr=True)
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+AS_USER = typer.Option(None, "--as", help="Người thực hiện / who is acting (default: login name)")
+JSON = typer.Option(False, "--json", help="In JSON / print JSON")
+
+
+_print_json = print_json
+
+
+def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None]) -> None:
+    """Run one step; refusals print their findings and exit 1, never a traceback."""
+
+    run_step(fn, as_json, render, refusals=(ExportError,), errors=(StorageError, TransferPolicyError, OSError))
+
+
+@transfer_app.command("due")
+def due(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ quan / agency code"),
+        as_of: Optional[int] = typer.Option(None, "--as-of", min=1900, max=9999, help="Năm xét / year (default: this year)"),
+        as_json: bool = JSON) -> None:
+    """Hồ sơ vĩnh viễn đến hạn nộp lưu / permanent dossiers due for transfer."""
+
+    year = as_of or now_vn().year
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            out.print(f"Không có hồ sơ đến hạn / nothing due ({agency}, {year}).")
+        for c in rows:
+            out.print(f"{c['code']}  hạn/due {c['due_year']}  {c['title'][:70]}", highlight=False)
+
+    _run(lambda svc: [c.to_dict() for c in due_dossiers(svc, agency, year)], as_json, render)
+
+
+@transfer_app.command("build")
+def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ quan / agency code"),
+          out_dir: Path = typer.Option(..., "--out", help="Thư mục ghi gói / folder to write the package to"),
+          as_of: Optional[int] = typer.Option(None, "--as-of", min=1900, max=9999,
+                                              help="Năm xét hạn nộp lưu / year the deadline is checked for"),
+          dossier: Optional[list[str]] = typer.Option(None, "--dossier", help="Mã hồ sơ (lặp lại) / dossier code (repeat)"),
+          include_fixed_term: bool = typer.Option(False, "--include-fixed-term",
+                                                  help="Cho phép hồ sơ có thời hạn trong danh sách --dossier"),
+          archive: Optional[str] = typer.Option(None, "--archive", help="Tên Lưu trữ lịch sử nhận / receiving archive"),
+          make_zip: bool = typer.Option(False, "--zip", help="Ghi thêm tệp .zip của gói / also write a .zip"),
+          actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
+    """Lập gói nộp lưu (BagIt) / build the transfer package."""
+
+    if include_fixed_term and not dossier:
+        err.print("--include-fixed-term chỉ dùng cùng --dossier / only with an explicit --dossier list")
+        raise typer.Exit(EXIT_USAGE)
+
+    def render(r: Any) -> None:
+        out.print(f"Gói nộp lưu / package: {r.package_id}", highlight=False)
+        out.print(f"  {r.path}", highlight=False)
+        if r.zip_path:
+            out.print(f"  {r.zip_path}", highlight=False)
+        out.print(f"  {len(r.dossiers)} hồ sơ / dossiers, {r.documents} văn bản / documents, {r.bytes} byte, "
+                  f"{r.seconds} s", highlight=False)
+        for x in r.dossiers:
+            out.print(f"  - {x.code}  {x.documents} VB  {x.title[:60]}", highlight=False)
+        out.print("Gửi gói cho Lưu trữ lịch sử; khi nhận giấy xác nhận: `luutru transfer-out confirm <tệp .json>`.\n"
+                  "Send the package; when the receipt comes back: `luutru transfer-out confirm <file .json>`.")
+
+    _run(lambda svc: build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
+                                   include_fixed_term=include_fixed_term, archive_name=archive, actor=actor,
+                                   make_zip=make_zip), as_json, render)
+
+
+@transfer_app.command("confirm")
+def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json của Lưu trữ lịch sử / the receipt .json"),
+            actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
+    """Nhập giấy xác nhận đã nhận tài liệu / record the receiving archive's receipt."""
+
+    if not receipt.is_file():
+        err.print(f"[red]Không tìm thấy / not found:[/] {receipt}")
+        raise typer.Exit(EXIT_USAGE)
+
+    def render(r: Any) -> None:
+        if r.already:
+            out.print(f"Gói {r.package_id} đã được xác nhận trước đó bằng {r.receipt_id} / already confirmed.",
+                      highlight=False)
+            return
+        out.print(f"Đã xác nhận gói / confirmed package {r.package_id} (giấy / receipt {r.receipt_id}):", highlight=False)
+        for code in r.dossiers:
+            out.print(f"  - {code}: đã nộp lưu / transferred", highlight=False)
+
+    _run(lambda svc: confirm_receipt(svc, receipt, actor=actor), as_json, render)
+
+
+@transfer_app.command("list")
+def list_(agency: Optional[str] = typer.Option(None, "--agency"), as_json: bool = JSON) -> None:
+    """Các gói đã lập và trạng thái / packages built and their state."""
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            out.print("Chưa có gói nào / no package yet.")
+        for p in rows:
+            state = f"xác nhận / confirmed {p['confirmed_at']}" if p["status"] == "confirmed" else "chờ xác nhận / awaiting receipt"
+            out.print(f"{p['package_id']}  {p['dossiers']} hồ sơ  {p['built_at']}  {state}", highlight=False)
+
+    _run(lambda svc: list_packages(svc, agency), as_json, render)

@@ -1,0 +1,429 @@
+"""Entry point of the per-file ingest checks: format, signatures, PDF/A, full text,
+preservation copy.
+
+The pipeline calls :func:`check_file` for one file or :func:`check_files` for a batch.
+Both return :class:`FileCheckResult` objects holding findings (what is wrong and how to
+fix it), PREMIS events (what was done), and the facts found (format, signatures, PDF/A
+state, text, the path of a PDF/A-2b preservation copy).  The original file is only
+read, never written.
+
+Batch form: one long-lived worker process runs the files one by one, each under
+``Settings.pdf_timeout_s``; a file that overruns gets a PDF_TIMEOUT finding and the
+worker is replaced.  veraPDF, when installed, runs once over all PDF/A candidates of
+the batch; when it is absent one INFO finding says so for the whole batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable
+
+import luutru.records.events as ev
+import luutru.tools.ghostscript as ghostscript
+import luutru.tools.verapdf as verapdf
+from luutru.config import Settings
+from luutru.ingest.checks.formats import (
+    FormatInfo,
+    as_pdfa,
+    format_findings,
+    identify_format,
+)
+from luutru.ingest.checks.fulltext import extract_pdf_text
+from luutru.ingest.checks.isolation import TimeLimitedWorker
+from luutru.ingest.checks.pdf import (
+    PdfaResult,
+    check_pdf,
+    digitised_findings,
+    pdf_findings,
+)
+from luutru.ingest.checks.signatures import (
+    SignatureReport,
+    SignatureResult,
+    SignatureStatus,
+    TrustRootError,
+    check_signatures,
+    load_trust_roots,
+    signature_event,
+    signature_findings,
+)
+from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
+from luutru.policies.signatures import SignaturePolicy, load_signature_policy
+from luutru.records.findings import Finding, error, has_errors, warning
+from luutru.records.model import Reliability
+
+TEXT_LIMIT = 20_000_000
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """The settings the checks need, small and picklable for the worker process."""
+
+    trust_roots: Path | None = None
+    ghostscript: str = "gs"
+    verapdf: str | None = None
+    pdf_timeout_s: float = 60.0
+    signature_policy: Path | None = None
+    format_policy: Path | None = None
+    migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> "CheckConfig":
+        return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s)
+
+
+@dataclass(frozen=True)
+class FileCheckItem:
+    """One file to check. ``relpath`` is its path in the transfer (used in findings)."""
+
+    path: Path
+    relpath: str
+    document: str | None = None
+    dossier: str | None = None
+    reliability: Reliability = Reliability.BORN_DIGITAL
+    out_dir: Path | None = None  # where the preservation copy goes; check_files(out_dir=) if None
+
+    @property
+    def where(self) -> dict[str, Any]:
+        return {"file": self.relpath, "document": self.document, "dossier": self.dossier}
+
+    @property
+    def object_id(self) -> str:
+        return self.document or self.relpath
+
+
+@dataclass(frozen=True)
+class FileCheckResult:
+    relpath: str
+    format: FormatInfo
+    findings: list[Finding] = field(default_factory=list)
+    events: list[ev.Event] = field(default_factory=list)
+    signatures: list[SignatureResult] = field(default_factory=list)
+    signature_status: SignatureStatus | None = None  # None: not a PDF / not checked
+    pdfa: PdfaResult | None = None
+    text: str | None = None
+    preservation_copy: Path | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return has_errors(self.findings)
+
+    @property
+    def bottom_line_signature(self) -> str | None:
+        """The file's signature status as a string (``"valid"``, ``"modified"``…), None if not checked."""
+        return self.signature_status.value if self.signature_status is not None else None
+
+
+FileItem = FileCheckItem  # short alias used by the pipeline
+
+
+@dataclass(frozen=True)
+class _Inspection:
+    """What phase 1 found, before veraPDF and migration."""
+
+    format: FormatInfo
+    findings: tuple[Finding, ...]
+    events: tuple[ev.Event, ...]
+    sig: SignatureReport | None
+    pdfa: PdfaResult | None
+    text: str | None
+
+
+# ---------------------------------------------------------------------------------------
+# Phase 1: in-process checks of one file
+
+
+def _policies(cfg: CheckConfig) -> tuple[FormatPolicy, SignaturePolicy]:
+    return load_format_policy(cfg.format_policy), load_signature_policy(cfg.signature_policy)
+
+
+def _inspect(item: FileCheckItem, cfg: CheckConfig) -> _Inspection:
+    fpol, spol = _policies(cfg)
+    where = item.where
+    fmt = identify_format(item.path, policy=fpol)
+    findings = format_findings(fmt, policy=fpol, **where)
+    events = [ev.Event(
+        event_type=ev.FORMAT_IDENTIFICATION, object=item.object_id,
+        outcome="failure" if fmt.verdict is FormatVerdict.REJECTED else "success",
+        detail=f"{fmt.name} ({fmt.puid or 'no PUID'}, {fmt.mime or 'unknown MIME'}); verdict {fmt.verdict.value}",
+        outcome_detail=fmt.to_dict(),
+    )]
+    if fmt.key in ("txt", "csv"):
+        text = _read_text(item.path)
+        return _Inspection(fmt, tuple(findings), tuple(events), None, None, text)
+    if fmt.key != "pdf":
+        return _Inspection(fmt, tuple(findings), tuple(events), None, None, None)
+
+    pdfa = check_pdf(item.path, analyse_images=item.reliability is not Reliability.BORN_DIGITAL)
+    try:
+        roots = load_trust_roots(cfg.trust_roots)
+    except TrustRootError as e:
+        roots = ()
+        findings.append(error(
+            "TRUST_ROOTS_UNREADABLE",
+            f"Không đọc được chứng thư gốc tin cậy ({e}). Sửa LUUTRU_TRUST_ROOTS.",
+            f"Cannot read the trust roots ({e}). Fix LUUTRU_TRUST_ROOTS.",
+        ))
+    sig = None
+    text = None
+    if pdfa.error is None:
+        sig = check_signatures(item.path, trust_roots=roots, policy=spol)
+        events.append(signature_event(sig, item.object_id))
+        if sig.error is None:
+            findings += signature_findings(sig, item.reliability, policy=spol, **where)
+        t = extract_pdf_text(item.path)
+        text = t.text
+        events.append(ev.Event(
+            event_type=ev.METADATA_EXTRACTION, object=item.object_id,
+            outcome="success" if t.text is not None else "warning",
+            detail=f"full text: {len(t.text or '')} characters from {t.pages} page(s)"
+            + (" (truncated)" if t.truncated else ""),
+            outcome_detail={"characters": len(t.text or ""), "pages": t.pages, "error": t.error},
+        ))
+    if item.reliability is Reliability.DIGITISED:
+        findings += digitised_findings(pdfa, fpol.digitised, **where)
+    return _Inspection(fmt, tuple(findings), tuple(events), sig, pdfa, text)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(TEXT_LIMIT)
+        import unicodedata
+
+        return unicodedata.normalize("NFC", data.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# Phase 2: veraPDF verdict, PDF findings, preservation copy
+
+
+def _copy_path(item: FileCheckItem) -> Path:
+    rel = PurePosixPath(item.relpath.replace("\\", "/"))
+    parts = [p for p in rel.parent.parts if p not in ("", ".", "..", "/")]
+    base = item.out_dir if item.out_dir is not None else item.path.parent / "_preservation"
+    return base.joinpath(*parts, rel.stem + ".pdfa.pdf")
+
+
+def _finish(item: FileCheckItem, insp: _Inspection, cfg: CheckConfig,
+            vera: verapdf.VeraPdfOutcome | None, time_left: float | None = None) -> FileCheckResult:
+    fpol, _ = _policies(cfg)
+    where = item.where
+    findings = list(insp.findings)
+    events = list(insp.events)
+    fmt = insp.format
+    pdfa = insp.pdfa
+    copy: Path | None = None
+    if pdfa is not None:
+        if vera is not None and vera.compliant is not None:
+            pdfa = replace(pdfa, verapdf_compliant=vera.compliant, verapdf_failed_rules=vera.failed_rules)
+        if pdfa.is_pdfa and pdfa.pdfa_part and pdfa.pdfa_conformance:
+            fmt = as_pdfa(fmt, pdfa.pdfa_part, pdfa.pdfa_conformance, policy=fpol)
+        findings += pdf_findings(pdfa, **where)
+        if pdfa.error is None or pdfa.needs_password:
+            events.append(ev.Event(
+                event_type=ev.VALIDATION, object=item.object_id,
+                outcome="success" if pdfa.is_pdfa else ("failure" if pdfa.error else "warning"),
+                detail=(f"PDF {pdfa.version}; claims {pdfa.pdfa_label or 'no PDF/A'}; "
+                        f"{'conforms' if pdfa.is_pdfa else 'not PDF/A'}"
+                        f" ({'veraPDF' if pdfa.verapdf_compliant is not None else 'in-process checks'})"),
+                outcome_detail={k: v for k, v in pdfa.to_dict().items() if k != "images"},
+            ))
+        if vera is not None and vera.compliant is None and vera.error:
+            findings.append(warning(
+                "VERAPDF_FAILED",
+                f"veraPDF không kiểm tra được tệp này ({vera.error[:200]}); dùng kết quả kiểm tra nội bộ.",
+                f"veraPDF could not validate this file ({vera.error[:200]}); using the in-process checks.",
+                **where,
+            ))
+        if cfg.migrate and pdfa.error is None and not pdfa.is_pdfa:
+            # leave Ghostscript less than the worker limit so its own timeout reports first
+            copy, mig_findings, mig_event = _migrate(item, cfg, time_left * 0.8 if time_left else None)
+            findings += mig_findings
+            if mig_event is not None:
+                events.append(mig_event)
+    return FileCheckResult(
+        relpath=item.relpath,
+        format=fmt,
+        findings=findings,
+        events=events,
+        signatures=list(insp.sig.signatures) if insp.sig else [],
+        signature_status=insp.sig.status if insp.sig and insp.sig.error is None else None,
+        pdfa=pdfa,
+        text=insp.text,
+        preservation_copy=copy,
+    )
+
+
+def _migrate(item: FileCheckItem, cfg: CheckConfig, time_left: float | None
+             ) -> tuple[Path | None, list[Finding], ev.Event | None]:
+    where = item.where
+    dest = _copy_path(item)
+    if dest.resolve() == item.path.resolve():
+        dest = dest.with_name(dest.stem + ".copy.pdf")
+    r = ghostscript.convert_to_pdfa(item.path, dest, gs=cfg.ghostscript, part=2, timeout=time_left)
+    if r.status is ghostscript.ConversionStatus.NOT_INSTALLED:
+        return None, [warning(
+            "GHOSTSCRIPT_NOT_INSTALLED",
+            f"Không tạo được bản bảo quản PDF/A-2b vì chưa có Ghostscript. {ghostscript.INSTALL_HINT_VI}",
+            f"No PDF/A-2b preservation copy: Ghostscript is not installed. {ghostscript.INSTALL_HINT_EN}",
+            **where,
+        )], None
+    detail = {"source": item.relpath, "target_format": "PDF/A-2b", "tool": f"Ghostscript {r.version or ''}".strip(),
+              "exit_code": r.exit_code, "message": r.message[-500:]}
+    if not r.ok:
+        return None, [warning(
+            "PDFA_MIGRATION_FAILED",
+            f"Không tạo được bản bảo quản PDF/A-2b ({r.status.value}: {r.message[-200:]}). Bản gốc vẫn được lưu; "
+            "kiểm tra tệp hoặc chuyển đổi thủ công.",
+            f"Could not make the PDF/A-2b preservation copy ({r.status.value}: {r.message[-200:]}). "
+            "The original is kept; check the file or convert it by hand.",
+            details=detail, **where,
+        )], ev.Event(ev.MIGRATION, item.object_id, "failure", "PDF/A-2b preservation copy failed", detail)
+    detail["output"] = str(dest)
+    return dest, [], ev.Event(ev.MIGRATION, item.object_id, "success",
+                              "PDF/A-2b preservation copy made beside the original", detail)
+
+
+# ---------------------------------------------------------------------------------------
+# Public entry points
+
+
+def check_file(
+    path: Path,
+    *,
+    relpath: str,
+    document: str | None,
+    dossier: str | None,
+    reliability: Reliability,
+    settings: Settings,
+    out_dir: Path,
+) -> FileCheckResult:
+    """Check one file in this process (no time limit; runs veraPDF for this file if present).
+
+    Prefer :func:`check_files` for a transfer: it isolates hostile files and starts
+    veraPDF once for all of them.
+    """
+    item = FileCheckItem(Path(path), relpath, document, dossier, reliability, Path(out_dir))
+    cfg = CheckConfig.from_settings(settings)
+    insp = _inspect(item, cfg)
+    vera = None
+    notices: list[Finding] = []
+    if insp.pdfa is not None and insp.pdfa.claims_pdfa and insp.pdfa.error is None:
+        outcomes, installed = verapdf.outcomes_for([item.path], cfg.verapdf, timeout=cfg.pdf_timeout_s)
+        vera = outcomes.get(str(item.path))
+        if not installed:
+            notices.append(verapdf.verapdf_missing_finding())
+    res = _finish(item, insp, cfg, vera, cfg.pdf_timeout_s)
+    return replace(res, findings=notices + res.findings) if notices else res
+
+
+def _worker_task(stage: str, item: FileCheckItem, cfg: CheckConfig, extra: Any = None) -> Any:
+    """Runs inside the worker process."""
+    if stage == "inspect":
+        return _inspect(item, cfg)
+    insp, vera, time_left = extra
+    return _finish(item, insp, cfg, vera, time_left)
+
+
+def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: FormatInfo | None) -> FileCheckResult:
+    where = item.where
+    if fmt is None:
+        fmt = identify_format(item.path, policy=load_format_policy(cfg.format_policy))
+    if outcome.timed_out:
+        f = error(
+            "PDF_TIMEOUT",
+            f"Kiểm tra tệp vượt quá {cfg.pdf_timeout_s:g} giây và đã bị dừng; tệp có thể bị hỏng hoặc cố ý gây hại. "
+            "Gửi lại tệp từ bản gốc, hoặc tăng LUUTRU_PDF_TIMEOUT_S nếu tệp lớn hợp lệ.",
+            f"Checking the file took longer than {cfg.pdf_timeout_s:g} s and was stopped; it may be damaged or hostile. "
+            "Resend it from the original, or raise LUUTRU_PDF_TIMEOUT_S for a large valid file.",
+            details={"timeout_s": cfg.pdf_timeout_s}, **where,
+        )
+    else:
+        f = error(
+            "FILE_CHECK_FAILED",
+            f"Không kiểm tra được tệp ({(outcome.error or '')[:200]}). Gửi lại tệp từ bản gốc.",
+            f"The file could not be checked ({(outcome.error or '')[:200]}). Resend it from the original.",
+            details={"error": (outcome.error or "")[:2000], "crashed": outcome.crashed}, **where,
+        )
+    event = ev.Event(ev.VALIDATION, item.object_id, "failure", f.message_en[:200], {"code": f.code})
+    return FileCheckResult(item.relpath, fmt, [f], [event])
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BatchCheckResult:
+    """Results in item order, plus findings about the whole batch (e.g. VERAPDF_NOT_INSTALLED
+    once).  Iterating gives the per-file results."""
+
+    results: list[FileCheckResult]
+    findings: list[Finding]
+    worker_restarts: int = 0
+
+    @property
+    def batch_findings(self) -> list[Finding]:
+        return self.findings
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+
+def check_files(
+    items: Iterable[FileCheckItem],
+    settings: Settings,
+    progress: ProgressFn | None = None,
+    *,
+    out_dir: Path | None = None,
+    config: CheckConfig | None = None,
+) -> BatchCheckResult:
+    """Check a batch of files; see :class:`BatchCheckResult`.
+
+    Preservation copies go to ``item.out_dir`` or else ``out_dir`` (keeping the
+    relpath's folders).  Batch-level findings concern the whole transfer, e.g.
+    VERAPDF_NOT_INSTALLED (once).  ``progress(done, total)`` is called after each file
+    of each of the two passes (total = 2 × files).
+    """
+    cfg = config or CheckConfig.from_settings(settings)
+    items = [it if it.out_dir is not None or out_dir is None else replace(it, out_dir=Path(out_dir))
+             for it in items]
+    total = len(items)
+    timeout = max(cfg.pdf_timeout_s, 0.1)
+    batch_findings: list[Finding] = []
+    inspections: list[_Inspection | FileCheckResult] = []
+
+    with TimeLimitedWorker(_worker_task) as worker:
+        for n, item in enumerate(items, 1):
+            out = worker.run("inspect", item, cfg, timeout=timeout)
+            inspections.append(out.value if out.ok else _failed_result(item, cfg, out, None))
+            if progress:
+                progress(n, total * 2)
+
+        candidates = [it.path for it, insp in zip(items, inspections)
+                      if isinstance(insp, _Inspection) and insp.pdfa is not None
+                      and insp.pdfa.claims_pdfa and insp.pdfa.error is None]
+        outcomes: dict[str, verapdf.VeraPdfOutcome] = {}
+        if any(isinstance(i, _Inspection) and i.pdfa is not None for i in inspections):
+            outcomes, installed = verapdf.outcomes_for(candidates, cfg.verapdf,
+                                                       timeout=timeout * max(len(candidates), 1))
+            if not installed:
+                batch_findings.append(verapdf.verapdf_missing_finding())
+
+        results: list[FileCheckResult] = []
+        for n, (item, insp) in enumerate(zip(items, inspections), 1):
+            if isinstance(insp, FileCheckResult):
+                results.append(insp)
+            else:
+                vera = outcomes.get(str(item.path))
+                out = worker.run("finish", item, cfg, (insp, vera, timeout), timeout=timeout)
+                results.append(out.value if out.ok else _failed_result(item, cfg, out, insp.format))
+            if progress:
+                progress(total + n, total * 2)
+        restarts = worker.restarts
+    return BatchCheckResult(results, batch_findings, restarts)

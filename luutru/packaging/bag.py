@@ -1,0 +1,227 @@
+"""Reading bag manifests and hashing bytes while they stream.
+
+Checksums are computed in the same pass that copies or uploads the bytes (a
+:class:`HashingReader` around the source, a :class:`HashingWriter` around the
+destination), never in a second read.  Local bags are opened with ``bagit``; for
+manifests read from a remote store :func:`parse_manifest` reads the same format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import bagit
+
+from luutru.records.errors import ChecksumMismatch, StorageError
+
+CHUNK = 8 * 1024 * 1024
+MANIFEST = "manifest-sha256.txt"
+TAGMANIFEST = "tagmanifest-sha256.txt"
+COPY_CHUNK = 1024 * 1024
+
+
+def nfc(relpath: str) -> str:
+    """File names compare in NFC so that NFC/NFD spellings of Vietnamese names match."""
+    return unicodedata.normalize("NFC", relpath)
+
+
+class HashingReader:
+    """A read-only, non-seekable stream that hashes what passes through it.
+
+    Being non-seekable makes boto3 read it strictly in order, so the digest is the
+    digest of exactly the bytes that were sent.
+    """
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._hash.update(data)
+        self.bytes += len(data)
+        return data
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+class HashingWriter:
+    """A write-only, non-seekable sink that hashes what is written to ``raw``."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        self.bytes += len(data)
+        return self._raw.write(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def sha256_stream(f: BinaryIO, chunk: int = CHUNK) -> tuple[str, int]:
+    """Digest and length of a stream, read in bounded chunks."""
+    h = hashlib.sha256()
+    n = 0
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    readinto = getattr(f, "readinto", None)
+    while True:
+        if readinto is not None:
+            k = readinto(view)
+            if not k:
+                break
+            h.update(view[:k])
+        else:
+            data = f.read(chunk)
+            if not data:
+                break
+            k = len(data)
+            h.update(data)
+        n += k
+    return h.hexdigest(), n
+
+
+def copy_hashing(src: BinaryIO, dst: BinaryIO, chunk: int = CHUNK) -> tuple[str, int]:
+    """Copy ``src`` to ``dst`` in bounded chunks; returns (sha256, bytes)."""
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        data = src.read(chunk)
+        if not data:
+            break
+        h.update(data)
+        dst.write(data)
+        n += len(data)
+    return h.hexdigest(), n
+
+
+def _decode_path(p: str) -> str:
+    # BagIt 1.0 §2.1.3: CR, LF and % are percent-encoded in manifest paths.
+    return p.replace("%0D", "\r").replace("%0d", "\r").replace("%0A", "\n").replace("%0a", "\n").replace(
+        "%25", "%"
+    )
+
+
+def parse_manifest(text: str, source: str = "manifest") -> dict[str, str]:
+    """``{relpath: sha256}`` from the text of a SHA-256 (tag)manifest."""
+    out: dict[str, str] = {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip("\r")
+        if not line.strip():
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2 or len(parts[0]) != 64:
+            raise StorageError(f"{source} line {lineno} is not '<sha256> <path>': {line[:80]!r}")
+        digest, path = parts
+        path = _decode_path(path.strip())
+        if path.startswith("*"):
+            path = path[1:]
+        out[path] = digest.lower()
+    return out
+
+
+def bag_files(bag_dir: Path) -> list[str]:
+    """Every file of a bag as a POSIX relative path, sorted (tag files first)."""
+    root = Path(bag_dir)
+    files = []
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            files.append((Path(dirpath) / name).relative_to(root).as_posix())
+    # Payload first, then tag files, tag manifests last: mirrors how a bag is completed.
+    def order(rel: str) -> tuple[int, str]:
+        if rel.startswith("data/"):
+            return (0, rel)
+        if rel.startswith("tagmanifest-"):
+            return (2, rel)
+        return (1, rel)
+
+    return sorted(files, key=order)
+
+
+def expected_digests(bag_dir: Path) -> dict[str, str]:
+    """``{nfc(relpath): sha256}`` for payload and tag files of a local bag.
+
+    Opens the bag with ``bagit`` (which checks it is a bag) and requires SHA-256
+    manifests, which every AIP of the service has.
+    """
+    try:
+        bag = bagit.Bag(str(bag_dir))
+    except bagit.BagError as e:
+        raise StorageError(f"{bag_dir} is not a BagIt bag: {e}") from e
+    out: dict[str, str] = {}
+    for rel, digests in bag.entries.items():
+        d = digests.get("sha256")
+        if d is None:
+            raise StorageError(f"{bag_dir}: {rel} has no SHA-256 in the manifests; AIPs need manifest-sha256.txt")
+        out[nfc(rel)] = d.lower()
+    return out
+
+
+def check_digest(aip_id: str, relpath: str, expected: str | None, actual: str, where: str) -> None:
+    if expected is not None and expected != actual:
+        raise ChecksumMismatch(
+            f"{aip_id}/{relpath} at {where}: SHA-256 {actual} does not match the manifest ({expected}); "
+            "the source bag changed or the copy was damaged in transit"
+        )
+
+
+#: bagit-python changes the process's working directory while it writes a bag: one at a time.
+BAGIT_LOCK = threading.RLock()
+
+
+def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Copy a file while computing its SHA-256; memory stays flat whatever the size."""
+    h = hashlib.sha256()
+    n = 0
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(src, "rb") if isinstance(src, Path) else src
+    try:
+        with open(dst, "wb") as out:
+            while True:
+                buf = fh.read(COPY_CHUNK)
+                if not buf:
+                    break
+                h.update(buf)
+                out.write(buf)
+                n += len(buf)
+                if progress:
+                    progress(len(buf))
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        if isinstance(src, Path):
+            fh.close()
+    return h.hexdigest(), n
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return sha256_stream(fh)[0]
+
+
+def read_manifest(read_text: Callable[[str], str]) -> dict[str, str]:
+    """Payload manifest of a stored bag as {bag path: sha256}; ``read_text`` reads a tag file."""
+    return parse_manifest(read_text(MANIFEST), MANIFEST)
+
+
+def validate_bag(path: Path, fast: bool = False) -> list[str]:
+    """Problems of a bag on disk (empty list = valid), one entry per bad file."""
+    with BAGIT_LOCK:
+        try:
+            bagit.Bag(str(path)).validate(processes=1, fast=fast)
+        except bagit.BagValidationError as e:
+            return [str(d) for d in (e.details or [])] or [e.message]
+        except bagit.BagError as e:
+            return [str(e)]
+    return []

@@ -1,0 +1,293 @@
+"""A Storage wrapper that keeps fixed-term AIPs encrypted, each under its own data key.
+
+Why: destruction of a fixed-term dossier must leave nothing recoverable, also in copies
+the service cannot reach (replicas, backups, old object versions).  With one data key
+per AIP, destroying the key (see :mod:`.keystore`) makes every copy unreadable.
+Permanent dossiers are stored as they are: they must stay readable for ever and are
+never destroyed.
+
+What is stored for an encrypted AIP (a valid BagIt bag over the ciphertext, so fixity
+audits of the stored bytes need no key)::
+
+    bagit.txt  bag-info.txt (Payload-Oxum of the ciphertext)
+    manifest-sha256.txt  tagmanifest-sha256.txt    over the stored (encrypted) bytes
+    luutru-encryption.json                         scheme, segment size, key id
+    luutru-plain-tags.enc                          the original tag files, encrypted
+    data/...                                        every payload file, encrypted (crypto.py)
+
+Readers see the original bag: ``list_files``/``open_file``/``fetch_aip`` return the
+original tag files and decrypted payload, so catalog loading, downloads and reindex
+work unchanged.  Fixity audits go to the stored bags (``locations``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import threading
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+import bagit
+
+from luutru.packaging.bag import (
+    BAGIT_LOCK,
+    MANIFEST,
+    bag_files,
+    expected_digests,
+    nfc,
+    read_manifest,
+    sha256_stream,
+)
+from luutru.preservation.storage.base import (
+    AipNotFound,
+    ChecksumMismatch,
+    Storage,
+    StorageError,
+    StoredAip,
+)
+from luutru.preservation.storage.crypto import (
+    SEGMENT,
+    DecryptionError,
+    decrypt_bytes,
+    encrypt_bytes,
+    encrypt_stream,
+    open_decrypting,
+)
+from luutru.preservation.storage.keystore import KeyStore, open_keystore
+from luutru.preservation.storage.locks import LockState
+
+ENC_INFO = "luutru-encryption.json"
+PLAIN_TAGS = "luutru-plain-tags.enc"
+SCHEME = "luutru-aead-stream/1"
+_STORED_ONLY = (ENC_INFO, PLAIN_TAGS)
+
+
+class EncryptedStorage:
+    """Storage protocol over ``inner``; encrypts fixed-term AIPs on ``put_aip``."""
+
+    def __init__(self, inner: Storage, keystore: KeyStore, *, work_dir: Path | None = None):
+        self.inner = inner
+        self.keystore = keystore
+        self.work_dir = Path(work_dir) if work_dir else None
+        self.url = inner.url
+        self._info: dict[str, dict[str, Any] | None] = {}
+        self._lock = threading.Lock()
+
+    # The stored locations, for fixity audits of the stored (encrypted) bytes.
+    @property
+    def locations(self) -> list[Storage]:
+        return list(getattr(self.inner, "locations", None) or [self.inner])
+
+    # -- what is encrypted ---------------------------------------------------------------
+
+    def encryption_info(self, aip_id: str) -> dict[str, Any] | None:
+        """The AIP's encryption record, or None when it is stored in plain form."""
+        with self._lock:
+            if aip_id in self._info:
+                return self._info[aip_id]
+        try:
+            with self.inner.open_file(aip_id, ENC_INFO) as f:
+                info: dict[str, Any] | None = json.loads(f.read())
+        except AipNotFound:
+            if not self.inner.has_aip(aip_id):
+                raise
+            info = None
+        with self._lock:
+            self._info[aip_id] = info
+        return info
+
+    def is_encrypted(self, aip_id: str) -> bool:
+        return self.encryption_info(aip_id) is not None
+
+    def _forget(self, aip_id: str) -> None:
+        with self._lock:
+            self._info.pop(aip_id, None)
+
+    def _key(self, aip_id: str) -> bytes:
+        info = self.encryption_info(aip_id)
+        assert info is not None
+        return self.keystore.get_key(info.get("key_id", aip_id))
+
+    def _plain_tags(self, aip_id: str) -> dict[str, bytes]:
+        # Not cached: decrypted content stays in memory no longer than one call.
+        with self.inner.open_file(aip_id, PLAIN_TAGS) as f:
+            sealed = f.read()
+        try:
+            doc = json.loads(decrypt_bytes(sealed, self._key(aip_id), PLAIN_TAGS))
+        except DecryptionError as e:
+            raise StorageError(f"AIP {aip_id}: its encrypted tag files cannot be decrypted: {e}") from e
+        return {name: text.encode("utf-8") for name, text in doc.items()}
+
+    # -- writing -------------------------------------------------------------------------
+
+    @staticmethod
+    def _fixed_term(bag_dir: Path) -> bool:
+        try:
+            meta = json.loads((bag_dir / "data" / "metadata" / "dossier.json").read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
+        return (meta.get("_service") or {}).get("retention_years") is not None
+
+    def put_aip(self, aip_id: str, bag_dir: Path, *, retain_until: date | None = None,
+                legal_hold: bool = False) -> StoredAip:
+        bag_dir = Path(bag_dir)
+        self._forget(aip_id)
+        if not self._fixed_term(bag_dir):
+            return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
+        key = self.keystore.create_key(aip_id)
+        parent = self.work_dir or bag_dir.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        enc = Path(tempfile.mkdtemp(prefix=f".enc-{uuid.uuid4().hex[:8]}-", dir=parent))
+        try:
+            self._encrypt_bag(aip_id, bag_dir, enc, key)
+            return self.inner.put_aip(aip_id, enc, retain_until=retain_until, legal_hold=legal_hold)
+        finally:
+            shutil.rmtree(enc, ignore_errors=True)
+            self._forget(aip_id)
+
+    def _encrypt_bag(self, aip_id: str, bag_dir: Path, enc: Path, key: bytes) -> None:
+        """Write the encrypted bag: payload encrypted file by file, manifests over ciphertext."""
+        expected = expected_digests(bag_dir)
+        cipher_hashes: dict[str, tuple[str, int]] = {}
+        files = bag_files(bag_dir)
+        for rel in files:
+            if not rel.startswith("data/"):
+                continue
+            target = enc / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(bag_dir / rel, "rb") as src, open(target, "wb") as dst:
+                psha, _pn, csha, cn = encrypt_stream(src, dst, key, nfc(rel))
+            want = expected.get(nfc(rel))
+            if want is not None and want != psha:
+                raise ChecksumMismatch(f"{aip_id}/{rel}: SHA-256 {psha} does not match the bag manifest ({want}); "
+                                       "the bag changed while it was being stored")
+            cipher_hashes[rel] = (csha, cn)
+        plain_tags = {rel: (bag_dir / rel).read_text("utf-8") for rel in files if not rel.startswith("data/")}
+        (enc / PLAIN_TAGS).write_bytes(encrypt_bytes(json.dumps(plain_tags, ensure_ascii=False).encode("utf-8"),
+                                                     key, PLAIN_TAGS))
+        # Deterministic (no timestamp): storing the same bag again gives the same bytes.
+        info = {"scheme": SCHEME, "cipher": "AES-256-GCM", "segment_size": SEGMENT, "key_id": aip_id,
+                "encrypted": "payload (data/) and original tag files"}
+        (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
+        shutil.copyfile(bag_dir / "bagit.txt", enc / "bagit.txt")
+        shutil.copyfile(bag_dir / "bag-info.txt", enc / "bag-info.txt")
+        with open(enc / MANIFEST, "w", encoding="utf-8") as fh:
+            for rel in sorted(cipher_hashes):
+                fh.write(f"{cipher_hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
+        total = sum(n for _h, n in cipher_hashes.values())
+        with BAGIT_LOCK:
+            bag = bagit.Bag(str(enc))
+            bag.info["Payload-Oxum"] = f"{total}.{len(cipher_hashes)}"
+            bag.info["Luutru-Encryption"] = SCHEME
+            bag.save(manifests=False)  # rewrites bag-info and the tag manifest
+
+    # -- reading -------------------------------------------------------------------------
+
+    def has_aip(self, aip_id: str) -> bool:
+        return self.inner.has_aip(aip_id)
+
+    def list_aips(self) -> Iterator[str]:
+        return self.inner.list_aips()
+
+    def list_files(self, aip_id: str) -> Iterator[str]:
+        if not self.is_encrypted(aip_id):
+            return self.inner.list_files(aip_id)
+        tags = self._plain_tags(aip_id)
+        payload = [r for r in self.inner.list_files(aip_id) if r.startswith("data/")]
+        return iter(sorted(payload) + sorted(tags))
+
+    def open_file(self, aip_id: str, relpath: str) -> BinaryIO:
+        if not self.is_encrypted(aip_id):
+            return self.inner.open_file(aip_id, relpath)
+        if not relpath.startswith("data/"):
+            tags = self._plain_tags(aip_id)
+            if relpath not in tags:
+                raise AipNotFound(f"{aip_id}/{relpath}")
+            return io.BytesIO(tags[relpath])
+        key = self._key(aip_id)
+        raw = self.inner.open_file(aip_id, relpath)
+        try:
+            return open_decrypting(raw, key, nfc(relpath))
+        except DecryptionError as e:
+            raw.close()
+            raise StorageError(f"AIP {aip_id}: {e}") from e
+
+    def fetch_aip(self, aip_id: str, dest: Path) -> Path:
+        if not self.is_encrypted(aip_id):
+            return self.inner.fetch_aip(aip_id, dest)
+        dest = Path(dest)
+        if dest.exists():
+            raise StorageError(f"fetch destination {dest} already exists")
+        tags = self._plain_tags(aip_id)
+
+        want = read_manifest(lambda rel: tags[rel].decode("utf-8"))
+        try:
+            for rel in self.list_files(aip_id):
+                target = dest / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with self.open_file(aip_id, rel) as src, open(target, "wb") as out:
+                    if rel.startswith("data/"):
+                        h = hashlib.sha256()
+                        while chunk := src.read(SEGMENT):
+                            h.update(chunk)
+                            out.write(chunk)
+                        if want.get(rel) not in (None, h.hexdigest()):
+                            raise ChecksumMismatch(f"{aip_id}/{rel}: decrypted bytes do not match the manifest")
+                    else:
+                        shutil.copyfileobj(src, out)
+        except (StorageError, DecryptionError) as e:
+            shutil.rmtree(dest, ignore_errors=True)
+            if isinstance(e, DecryptionError):
+                raise StorageError(f"AIP {aip_id}: {e}") from e
+            raise
+        return dest
+
+    def stored_manifest_sha256(self, aip_id: str) -> dict[str, str]:
+        """SHA-256 of the stored manifest at every location holding the AIP (for tombstones)."""
+        out = {}
+        for loc in self.locations:
+            if loc.has_aip(aip_id):
+                with loc.open_file(aip_id, MANIFEST) as f:
+                    out[loc.url] = sha256_stream(f)[0]
+        return out
+
+    # -- locks and deletion: the stored AIP's own ------------------------------------------
+
+    def lock_state(self, aip_id: str) -> LockState:
+        return self.inner.lock_state(aip_id)
+
+    def extend_retention(self, aip_id: str, until: date) -> LockState:
+        return self.inner.extend_retention(aip_id, until)
+
+    def set_hold(self, aip_id: str, on: bool) -> LockState:
+        return self.inner.set_hold(aip_id, on)
+
+    def delete_aip(self, aip_id: str, *, all_versions: bool = True) -> None:
+        try:
+            self.inner.delete_aip(aip_id, all_versions=all_versions)
+        finally:
+            self._forget(aip_id)
+
+    def repair_file(self, aip_id: str, relpath: str, src: BinaryIO, *, sha256: str) -> None:
+        """Repairs restore stored bytes: they go to the inner storage (ciphertext, stored manifest)."""
+        self.inner.repair_file(aip_id, relpath, src, sha256=sha256)
+
+    def remove_stray_file(self, aip_id: str, relpath: str) -> None:
+        self.inner.remove_stray_file(aip_id, relpath)
+
+    def __getattr__(self, name: str) -> Any:
+        # Backend extras (e.g. LocalStorage.sweep_incoming) pass through.
+        if name.startswith("_") or name in ("inner",):
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def wrap_storage(storage: Storage, settings: Any) -> EncryptedStorage:
+    """What ``Services.storage`` returns: the configured storage behind encryption."""
+    return EncryptedStorage(storage, open_keystore(settings), work_dir=Path(settings.work_dir))

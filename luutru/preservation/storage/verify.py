@@ -1,0 +1,129 @@
+"""Reading one stored copy of an AIP and checking it against its manifests.
+
+Used by the fixity audit and by replicated storage (to verify a copy before it counts):
+it sits with the storage backends because it needs only the ``Storage`` protocol.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+from luutru.packaging.bag import (
+    MANIFEST,
+    TAGMANIFEST,
+    nfc,
+    parse_manifest,
+    sha256_stream,
+)
+from luutru.preservation.storage.base import Storage, StorageError
+
+
+class ProblemKind(str, enum.Enum):
+    MISSING = "missing"  # listed in the manifests (or in the reference copy) but absent
+    MISMATCH = "mismatch"  # present, SHA-256 differs
+    UNEXPECTED = "unexpected"  # present but in no manifest / not in the reference copy
+    UNREADABLE = "unreadable"  # present but reading it failed
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    relpath: str
+    kind: ProblemKind
+    expected: str | None = None
+    actual: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {"relpath": self.relpath, "kind": self.kind.value, "expected": self.expected,
+                "actual": self.actual, "detail": self.detail}
+
+
+@dataclass
+class Scan:
+    present: bool
+    names: dict[str, str] = field(default_factory=dict)  # nfc -> name as stored
+    digests: dict[str, str | None] = field(default_factory=dict)  # nfc -> sha256 (None: unreadable)
+    read_errors: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # manifest texts
+    bytes: int = 0
+    error: str = ""
+
+
+def scan_copy(storage: Storage, aip_id: str) -> Scan:
+    """Read every file of one copy once, hashing as it streams."""
+    try:
+        if not storage.has_aip(aip_id):
+            return Scan(present=False)
+        names = list(storage.list_files(aip_id))
+    except StorageError as e:
+        return Scan(present=False, error=str(e))
+    scan = Scan(present=True)
+    for rel in names:
+        key = nfc(rel)
+        scan.names[key] = rel
+        try:
+            with storage.open_file(aip_id, rel) as f:
+                if rel in (MANIFEST, TAGMANIFEST):
+                    data = f.read()
+                    digest, n = hashlib.sha256(data).hexdigest(), len(data)
+                    scan.texts[rel] = data.decode("utf-8", errors="replace")
+                else:
+                    digest, n = sha256_stream(f)
+            scan.digests[key] = digest
+            scan.bytes += n
+        except (StorageError, OSError) as e:
+            scan.digests[key] = None
+            scan.read_errors[key] = str(e)
+    return scan
+
+
+def self_expected(scan: Scan) -> tuple[dict[str, str], list[FileProblem]]:
+    """What a copy's own manifests say it must hold."""
+    problems = []
+    expected: dict[str, str] = {}
+    for name in (MANIFEST, TAGMANIFEST):
+        if name not in scan.texts:
+            problems.append(FileProblem(name, ProblemKind.MISSING, detail="bag manifest missing"))
+            continue
+        try:
+            expected.update({nfc(k): v for k, v in parse_manifest(scan.texts[name], name).items()})
+        except StorageError as e:
+            problems.append(FileProblem(name, ProblemKind.MISMATCH, detail=str(e)))
+    return expected, problems
+
+
+def compare(scan: Scan, expected: dict[str, str], allowed_extra: set[str]) -> list[FileProblem]:
+    problems = []
+    for key, digest in sorted(expected.items()):
+        if key not in scan.names:
+            problems.append(FileProblem(key, ProblemKind.MISSING, expected=digest))
+        elif scan.digests.get(key) is None and key in scan.read_errors:
+            problems.append(FileProblem(scan.names[key], ProblemKind.UNREADABLE, expected=digest,
+                                        detail=scan.read_errors[key]))
+        elif key in scan.digests and scan.digests[key] != digest:
+            problems.append(FileProblem(scan.names[key], ProblemKind.MISMATCH, expected=digest,
+                                        actual=scan.digests[key]))
+    for key in sorted(set(scan.names) - set(expected) - allowed_extra):
+        problems.append(FileProblem(scan.names[key], ProblemKind.UNEXPECTED, actual=scan.digests.get(key)))
+    return problems
+
+
+def self_check(scan: Scan) -> list[FileProblem]:
+    expected, problems = self_expected(scan)
+    # The tag manifest cannot list itself; other tag manifests may sit beside it.
+    extra = {k for k in scan.names if k.startswith("tagmanifest-") and "/" not in k}
+    return problems + compare(scan, expected, extra)
+
+
+def verify_copy(storage: Storage, aip_id: str, expected: dict[str, str]) -> list[FileProblem]:
+    """Re-read one stored copy and compare it with known digests (``{nfc(relpath): sha256}``).
+
+    Used after every write (replication) and after repairs.  ``expected`` should list
+    every file of the bag, tag manifest included.
+    """
+    scan = scan_copy(storage, aip_id)
+    if not scan.present:
+        return [FileProblem("", ProblemKind.MISSING, detail=scan.error or f"{aip_id} is not at {storage.url}")]
+    return compare(scan, expected, set())

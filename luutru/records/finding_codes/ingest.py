@@ -1,0 +1,239 @@
+"""Finding codes of the ingest area: severity, meaning and fix of each, in Vietnamese and English."""
+
+from __future__ import annotations
+
+from luutru.records.findings import Severity, define
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+A = 'ingest'
+
+AGENCY_CODE_INVALID = define('AGENCY_CODE_INVALID', E,
+    "…: mã định danh cơ quan '…' sai cấu trúc",
+    "…: agency code '…' has the wrong structure",
+    'dùng dạng 000.00.31.H57 (3 số.2 số.2 số.chữ hoa+2 số)',
+    'use the form 000.00.31.H57', area=A)
+BAG_CHECKSUM_MISMATCH = define('BAG_CHECKSUM_MISMATCH', E,
+    "Tệp '…' không khớp mã băm trong manifest của túi BagIt",
+    "File '…' does not match the bag manifest checksum",
+    'gửi lại tệp gốc hoặc tạo lại túi',
+    'resend the original file or rebuild the bag', area=A)
+BAG_FILE_MISSING = define('BAG_FILE_MISSING', E,
+    "Manifest của túi BagIt liệt kê '…' nhưng tệp không có",
+    "The bag manifest lists '…' but the file is missing",
+    'bổ sung tệp hoặc tạo lại túi',
+    'add the file or rebuild the bag', area=A)
+BAG_INVALID = define('BAG_INVALID', E,
+    'Túi BagIt không hợp lệ: …',
+    'Invalid BagIt bag: …',
+    'tạo lại túi',
+    'rebuild the bag', area=A)
+BAG_UNEXPECTED_FILE = define('BAG_UNEXPECTED_FILE', E,
+    "Tệp '…' có trong túi BagIt nhưng không có trong manifest",
+    "File '…' is in the bag but not in its manifest",
+    'tạo lại túi',
+    'rebuild the bag', area=A)
+CATALOGUE_NO_DOSSIERS = define('CATALOGUE_NO_DOSSIERS', E,
+    'Mục lục không có hồ sơ nào',
+    'The catalogue lists no dossiers',
+    'nhập các hồ sơ vào trang HoSo',
+    'list the dossiers on the HoSo sheet', area=A)
+CHECKSUM_MALFORMED = define('CHECKSUM_MALFORMED', E,
+    "…: mã băm '…' không phải SHA-256 (64 ký tự hex)",
+    "…: checksum '…' is not a SHA-256 (64 hex digits)",
+    'tính lại bằng `sha256sum` hoặc để trống',
+    'recompute with `sha256sum` or leave it empty', area=A)
+CHECKSUM_MISMATCH = define('CHECKSUM_MISMATCH', E,
+    "Văn bản …: mã băm SHA-256 của tệp '…' là …, khác với mục lục (…). Tệp có thể bị hỏng hoặc bị thay",
+    "Document …: SHA-256 of '…' is …, not … as catalogued. The file may be damaged or replaced",
+    'gửi lại đúng tệp hoặc sửa mã băm',
+    'resend the right file or correct the checksum', area=A)
+DATE_IN_FUTURE = define('DATE_IN_FUTURE', E,
+    '…: ngày … ở tương lai',
+    '…: date … is in the future',
+    'nhập đúng ngày',
+    'enter the real date', area=A)
+DATE_RANGE_INVERTED = define('DATE_RANGE_INVERTED', E,
+    '…: thời gian kết thúc (…) trước thời gian bắt đầu (…)',
+    '…: end date (…) is before start date (…)',
+    'kiểm tra lại hai ngày',
+    'check both dates', area=A)
+DISK_FULL = define('DISK_FULL', E,
+    'Hết dung lượng đĩa khi xử lý gói nộp lưu; không có gì được ghi dở',
+    'Disk full while processing the transfer; nothing was left half-written',
+    'giải phóng dung lượng (… và kho lưu trữ) rồi nộp lại',
+    'free space (… and the storage) and submit again', area=A)
+DOCUMENT_COUNT_MISMATCH = define('DOCUMENT_COUNT_MISMATCH', E,
+    "Hồ sơ '…' ghi tổng số … văn bản nhưng mục lục liệt kê …",
+    "Dossier '…' states … documents but the catalogue lists …",
+    'sửa tổng số hoặc bổ sung văn bản',
+    'correct the count or add the documents', area=A)
+DOCUMENT_DATE_OUTSIDE_DOSSIER = define('DOCUMENT_DATE_OUTSIDE_DOSSIER', W,
+    '…: ngày văn bản … nằm ngoài thời gian của hồ sơ (…–…)',
+    "…: document date … is outside the dossier's dates (…–…)",
+    'kiểm tra ngày văn bản hoặc thời gian hồ sơ',
+    'check the document date or the dossier dates', area=A)
+DOCUMENT_DOSSIER_UNKNOWN = define('DOCUMENT_DOSSIER_UNKNOWN', E,
+    "…: văn bản thuộc hồ sơ '…' không có trong trang hồ sơ",
+    "…: the document's dossier '…' is not listed on the dossier sheet",
+    'thêm hồ sơ hoặc sửa mã hồ sơ',
+    'add the dossier or correct the code', area=A)
+DOCUMENT_ID_DUPLICATE = define('DOCUMENT_ID_DUPLICATE', E,
+    "…: mã định danh văn bản '…' xuất hiện … lần",
+    "…: document identifier '…' appears … times",
+    'đánh lại số thứ tự văn bản',
+    'renumber the documents', area=A)
+DOCUMENT_ID_MISMATCH = define('DOCUMENT_ID_MISMATCH', E,
+    "…: mã định danh văn bản '…' không khớp mã hồ sơ + số thứ tự",
+    "…: document identifier '…' does not match dossier code + sequence number",
+    "ghi '…'",
+    "write '…'", area=A)
+DOSSIER_ALREADY_STORED = define('DOSSIER_ALREADY_STORED', I,
+    'Hồ sơ … đã được lưu trữ trước đây với cùng nội dung; không tạo bản trùng',
+    'Dossier … was already preserved with the same content; no duplicate made',
+    '',
+    '', area=A)
+DOSSIER_CODE_DUPLICATE = define('DOSSIER_CODE_DUPLICATE', E,
+    "…: mã hồ sơ '…' xuất hiện … lần",
+    "…: dossier code '…' appears … times",
+    'mỗi hồ sơ một mã riêng',
+    'give each dossier its own code', area=A)
+DOSSIER_CODE_MISMATCH = define('DOSSIER_CODE_MISMATCH', E,
+    "…: mã hồ sơ '…' không khớp mã cơ quan + năm + số ký hiệu",
+    "…: dossier code '…' does not match agency code + year + number",
+    "ghi '…'",
+    "write '…'", area=A)
+DOSSIER_EMPTY = define('DOSSIER_EMPTY', E,
+    "Hồ sơ '…' không có văn bản nào trong trang văn bản",
+    "Dossier '…' has no documents on the document sheet",
+    'liệt kê các văn bản của hồ sơ',
+    'list its documents', area=A)
+DOSSIER_EXISTS_DIFFERENT = define('DOSSIER_EXISTS_DIFFERENT', E,
+    'Hồ sơ … đã được lưu trữ với nội dung khác',
+    'Dossier … is already preserved with different content',
+    'kiểm tra mã hồ sơ; không thể ghi đè hồ sơ đã lưu',
+    'check the dossier code; a preserved dossier cannot be overwritten', area=A)
+DOSSIER_NUMBER_INVALID = define('DOSSIER_NUMBER_INVALID', E,
+    "…: số và ký hiệu hồ sơ '…' chỉ được gồm chữ không dấu, số và dấu '-'",
+    "…: dossier number '…' may hold only ASCII letters, digits and '-'",
+    'ví dụ 05 hoặc 12-TCCB',
+    'e.g. 05 or 12-TCCB', area=A)
+FIELD_BAD_DATE = define('FIELD_BAD_DATE', E,
+    "…: '…' không phải ngày hợp lệ",
+    "… […]: '…' is not a valid date",
+    'nhập ngày có thật dạng dd/mm/yyyy',
+    'enter a real date as dd/mm/yyyy', area=A)
+FIELD_BAD_VALUE = define('FIELD_BAD_VALUE', E,
+    "…: '…' không phải giá trị hợp lệ của '…'",
+    "…: '…' is not an allowed value of '…'",
+    'dùng một trong: …',
+    'use one of: …', area=A)
+FIELD_NOT_NUMBER = define('FIELD_NOT_NUMBER', E,
+    "…: '…' không phải số nguyên",
+    "… […]: '…' is not a whole number",
+    'nhập số (tối đa … chữ số)',
+    'enter a number (at most … digits)', area=A)
+FIELD_REQUIRED = define('FIELD_REQUIRED', E,
+    '…: trường bắt buộc bị bỏ trống',
+    '… […]: required field is empty',
+    'nhập ……',
+    'fill in the …', area=A)
+FIELD_TOO_LONG = define('FIELD_TOO_LONG', E,
+    '…: quá độ dài cho phép … ký tự (…)',
+    '… […]: longer than the allowed … characters (…)',
+    'rút gọn nội dung',
+    'shorten it', area=A)
+FILE_EMPTY = define('FILE_EMPTY', E,
+    "Tệp '…' rỗng (0 byte)",
+    "File '…' is empty (0 bytes)",
+    'gửi lại tệp đúng',
+    'send the right file', area=A)
+FILE_IGNORED = define('FILE_IGNORED', W,
+    "Tệp hệ thống '…' bị bỏ qua",
+    "System file '…' is ignored",
+    '',
+    '', area=A)
+FILE_LISTED_TWICE = define('FILE_LISTED_TWICE', E,
+    "Tệp '…' được gán cho nhiều văn bản (…)",
+    "File '…' is listed for several documents (…)",
+    'mỗi văn bản một tệp riêng',
+    'one file per document', area=A)
+FILE_MISSING = define('FILE_MISSING', E,
+    "Văn bản …: tệp '…' có trong mục lục nhưng không có trong gói",
+    "Document …: file '…' is listed but not in the transfer",
+    'bổ sung tệp hoặc sửa đường dẫn trong mục lục',
+    'add the file or correct its path in the catalogue', area=A)
+FILE_NAME_CONFLICT = define('FILE_NAME_CONFLICT', E,
+    'Các tệp … có cùng tên khi chuẩn hóa Unicode (NFC/NFD)',
+    'Files … have the same name once Unicode-normalised (NFC/NFD)',
+    'giữ lại một tệp, đổi tên hoặc xóa tệp còn lại',
+    'keep one, rename or delete the other', area=A)
+FILE_NAME_NFD = define('FILE_NAME_NFD', I,
+    "Tên tệp '…' trên đĩa ở dạng Unicode NFD; đã khớp với mục lục (NFC) và được lưu với tên NFC",
+    "File name '…' is NFD on disk; matched to the catalogue (NFC) and stored under its NFC name",
+    '',
+    '', area=A)
+FILE_UNLISTED = define('FILE_UNLISTED', E,
+    "Tệp '…' có trong gói nhưng không có trong mục lục",
+    "File '…' is in the transfer but not in the catalogue",
+    'thêm văn bản tương ứng vào mục lục hoặc xóa tệp',
+    'list its document in the catalogue or remove the file', area=A)
+INDEX_QUEUED = define('INDEX_QUEUED', W,
+    'Hồ sơ … đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm (…); sẽ thử lại, hoặc chạy `luutru reindex`',
+    'Dossier … is stored safely but not yet searchable (…); it is queued for retry, or run `luutru reindex`',
+    '',
+    '', area=A)
+INTERNAL_ERROR = define('INTERNAL_ERROR', E,
+    'Lỗi hệ thống: …. Gói có thể nộp lại an toàn',
+    'Internal error: …. The transfer can safely be submitted again',
+    '',
+    '', area=A)
+PATH_ESCAPE = define('PATH_ESCAPE', E,
+    "Đường dẫn '…' trỏ ra ngoài gói nộp lưu (…)",
+    "Path '…' escapes the transfer (…)",
+    "đóng gói lại với đường dẫn tương đối bên trong thư mục gói, không dùng '../' hay đường dẫn tuyệt đối",
+    "repackage with relative paths inside the transfer folder, without '../' or absolute paths", area=A)
+SPECIAL_FILE = define('SPECIAL_FILE', E,
+    "'…' không phải tệp thông thường",
+    "'…' is not a regular file",
+    'xóa khỏi gói nộp lưu',
+    'remove it from the transfer', area=A)
+STATE_SECRET = define('STATE_SECRET', E,
+    "…: tài liệu mang dấu mật ('…'). Tài liệu bí mật nhà nước không được nộp lưu qua hệ thống này",
+    "…: the record carries a state-secret mark ('…'). State-secret records are out of scope",
+    'rút tài liệu này khỏi gói và chuyển theo quy trình tài liệu mật',
+    'remove it from the transfer and hand it over through the classified-records procedure', area=A)
+STORAGE_ERROR = define('STORAGE_ERROR', E,
+    'Lỗi kho lưu trữ: …. Không có gì được ghi dở',
+    'Storage error: …. Nothing was left half-written',
+    'kiểm tra cấu hình kho rồi nộp lại',
+    'check the storage settings and submit again', area=A)
+STORAGE_IO_ERROR = define('STORAGE_IO_ERROR', E,
+    'Lỗi đọc/ghi khi xử lý: …. Không có gì được ghi dở',
+    'I/O error while processing: …. Nothing was left half-written',
+    'kiểm tra ổ đĩa/quyền rồi nộp lại',
+    'check the disk/permissions and submit again', area=A)
+SYMLINK = define('SYMLINK', E,
+    "'…' là liên kết tượng trưng (symlink)",
+    "'…' is a symbolic link",
+    'thay bằng chính tệp đó',
+    'put the real file in its place', area=A)
+TRANSFER_BUSY = define('TRANSFER_BUSY', E,
+    'Gói nộp lưu này đang được xử lý ở tiến trình khác (…)',
+    'This transfer is being processed by another process (…)',
+    'chờ tiến trình đó kết thúc',
+    'wait for it to finish', area=A)
+TRANSFER_NOT_RECOGNISED = define('TRANSFER_NOT_RECOGNISED', E,
+    "'…' không phải thư mục, tệp .zip hay túi BagIt",
+    "'…' is not a folder, .zip or BagIt bag",
+    'nộp một thư mục hoặc tệp .zip chứa mục lục và các tệp',
+    'submit a folder or .zip holding the catalogue and the files', area=A)
+YEAR_INVALID = define('YEAR_INVALID', E,
+    '…: năm hình thành … không hợp lệ',
+    '…: year … is not valid',
+    'nhập năm 4 chữ số',
+    'enter a four-digit year', area=A)
+ZIP_CORRUPT = define('ZIP_CORRUPT', E,
+    'Tệp zip hỏng: …',
+    'Corrupt zip file: …',
+    'nén lại và gửi lại',
+    're-create the zip and resend', area=A)

@@ -1,0 +1,49 @@
+"""Finding codes of the packaging area: severity, meaning and fix of each, in Vietnamese and English."""
+
+from __future__ import annotations
+
+from luutru.records.findings import Severity, define
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+A = 'packaging'
+
+CATALOGUE_DUPLICATE_COLUMN = define('CATALOGUE_DUPLICATE_COLUMN', E,
+    "…: cột '…' xuất hiện hai lần",
+    "…: column '…' appears twice",
+    'xóa cột trùng',
+    'delete the duplicate column', area=A)
+CATALOGUE_EMPTY_SHEET = define('CATALOGUE_EMPTY_SHEET', E,
+    '…: trống, không có dòng tiêu đề',
+    '…: empty, no header row',
+    'dùng mẫu `luutru template`',
+    'use the `luutru template` workbook', area=A)
+CATALOGUE_ENCODING = define('CATALOGUE_ENCODING', E,
+    "'…' không phải UTF-8",
+    "'…' is not UTF-8",
+    'lưu lại dạng CSV UTF-8 (Unicode TCVN 6909:2001)',
+    'save it as CSV UTF-8 (Unicode)', area=A)
+CATALOGUE_MISSING = define('CATALOGUE_MISSING', E,
+    'Không tìm thấy mục lục hồ sơ',
+    'No catalogue found',
+    "đặt tệp '…' (hoặc '…' và '…') ở thư mục gốc của gói nộp lưu; lấy mẫu bằng `luutru template`",
+    "put '…' (or '…' and '…') at the top of the transfer; get the template with `luutru template`", area=A)
+CATALOGUE_MISSING_COLUMN = define('CATALOGUE_MISSING_COLUMN', E,
+    "…: thiếu cột bắt buộc '…' (…)",
+    "…: required column '…' (…) is missing",
+    'thêm cột theo mẫu `luutru template`',
+    'add it as in the `luutru template` workbook', area=A)
+CATALOGUE_MISSING_SHEET = define('CATALOGUE_MISSING_SHEET', E,
+    "Tệp mục lục thiếu trang '…'",
+    "The catalogue workbook has no sheet '…'",
+    'dùng mẫu `luutru template` (trang … và …)',
+    'use the `luutru template` workbook (sheets … and …)', area=A)
+CATALOGUE_UNKNOWN_COLUMN = define('CATALOGUE_UNKNOWN_COLUMN', W,
+    "…: cột '…' không thuộc mẫu mục lục, bị bỏ qua",
+    "…: column '…' is not in the catalogue template and is ignored",
+    'dùng mẫu `luutru template`',
+    'use the `luutru template` workbook', area=A)
+CATALOGUE_UNREADABLE = define('CATALOGUE_UNREADABLE', E,
+    "Không đọc được tệp mục lục '…': …",
+    "Cannot read catalogue '…': …",
+    'lưu lại bằng Excel/LibreOffice dạng .xlsx',
+    'save it again as .xlsx from Excel/LibreOffice', area=A)
