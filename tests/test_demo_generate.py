@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from luutru.demo import bag_transfer, generate_demo, zip_transfer
-from luutru.demo.generate import INVALID_DATE
+from luutru.demo.defects import INVALID_DATE
 from luutru.packaging.catalogue_writer import TEMPLATE_NAME
 from luutru.records.codes import AGENCY_CODE_RE, document_identifier, dossier_code
 from luutru.records.fields import (

@@ -1,7 +1,7 @@
 """Demo transfers: realistic catalogues and documents for trying the service end to end."""
 
+from luutru.demo.defects import Defect
 from luutru.demo.generate import (
-    Defect,
     DemoTransfers,
     bag_transfer,
     generate_demo,

@@ -121,7 +121,15 @@ def layout(c: DocContent, *, one_page: bool = False) -> list[Page]:
     """Place every line of the document; a new page starts when the body overflows."""
     register_fonts()
     pages = [Page()]
-    lines = pages[0].lines
+    y = _layout_header(c, pages[0].lines)
+    y = _layout_heading(c, pages[0].lines, y)
+    y = _layout_body(c, pages, y, one_page)
+    _layout_signature(c, pages, y)
+    return pages
+
+
+def _layout_header(c: DocContent, lines: list[Line]) -> float:
+    """The issuer's block and number on the left, the national motto and date on the right."""
     left_c = LEFT + 100  # centre of the header's left block (about 200 pt wide)
     right_c = LEFT + TEXT_W - 125  # centre of the motto block
     y = TOP + 14
@@ -144,8 +152,11 @@ def layout(c: DocContent, *, one_page: bool = False) -> list[Page]:
     lines.append(Line(MOTTO[0], "bold", 10.5, right_c, ry, "c"))
     lines.append(Line(MOTTO[1], "bold", 12, right_c, ry + 15, "c"))
     lines.append(Line(date_line(c.place, c.issued), "italic", 12, right_c, ry + 44, "c"))
-    y = max(y, ry + 44) + 34
+    return max(y, ry + 44) + 34
 
+
+def _layout_heading(c: DocContent, lines: list[Line], y: float) -> float:
+    """The kind's heading with the abstract, then the recipients ("Kính gửi")."""
     if c.kind.heading:
         lines.append(Line(c.kind.heading, "bold", 14, LEFT + TEXT_W / 2, y, "c"))
         for part in _wrap(c.abstract, "bold", 13, TEXT_W - 60):
@@ -164,30 +175,38 @@ def layout(c: DocContent, *, one_page: bool = False) -> list[Page]:
                 lines.append(Line("- " + r + ";", "regular", 13, indent, y, "l"))
                 y += 17
         y += 8
+    return y
 
+
+def _new_page(pages: list[Page], y_start: float) -> float:
+    pages.append(Page())
+    pages[-1].lines.append(Line(str(len(pages)), "regular", 12, LEFT + TEXT_W / 2, TOP, "c"))
+    return y_start
+
+
+def _layout_body(c: DocContent, pages: list[Page], y: float, one_page: bool) -> float:
+    """The paragraphs, page after page (a one-page scan keeps whole paragraphs only)."""
     limit = PAGE_H - BOTTOM - (170 if one_page else 0)
     for para in c.paragraphs:
         parts = _wrap(para, "regular", 13, TEXT_W - 28)
         if one_page and y + 18 * len(parts) > limit:
-            break  # a one-page scan keeps whole paragraphs only
+            break
         for i, part in enumerate(parts):
             if y + 18 > limit:
                 if one_page:
                     break
-                pages.append(Page())
-                lines = pages[-1].lines
-                lines.append(Line(str(len(pages)), "regular", 12, LEFT + TEXT_W / 2, TOP, "c"))
-                y = TOP + 30
+                y = _new_page(pages, TOP + 30)
             y += 18
-            lines.append(Line(part, "regular", 13, LEFT + (28 if i == 0 else 0), y, "l"))
+            pages[-1].lines.append(Line(part, "regular", 13, LEFT + (28 if i == 0 else 0), y, "l"))
         y += 4
+    return y
 
-    # Signature block and copy list must stay together.
+
+def _layout_signature(c: DocContent, pages: list[Page], y: float) -> None:
+    """Signature block and copy list, kept together on one page."""
     if y + 150 > PAGE_H - BOTTOM:
-        pages.append(Page())
-        lines = pages[-1].lines
-        lines.append(Line(str(len(pages)), "regular", 12, LEFT + TEXT_W / 2, TOP, "c"))
-        y = TOP + 20
+        y = _new_page(pages, TOP + 20)
+    lines = pages[-1].lines
     y += 24
     sign_c = LEFT + TEXT_W - 110
     sy = y
@@ -200,7 +219,6 @@ def layout(c: DocContent, *, one_page: bool = False) -> list[Page]:
     for copy in c.copies:
         y += 14
         lines.append(Line("- " + copy, "regular", 10.5, LEFT, y, "l"))
-    return pages
 
 
 @contextlib.contextmanager

@@ -24,6 +24,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -160,6 +161,54 @@ def _cert(
     return b.sign(issuer_key, hashes.SHA256())
 
 
+def _crl(issuer_name: x509.Name, issuer_key: Any, revoked: TestSigner, now: datetime) -> x509.CertificateRevocationList:
+    """The intermediate CA's CRL, revoking ``revoked`` two days ago (key compromise)."""
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer_name)
+        .last_update(now - timedelta(days=2))
+        .next_update(now + timedelta(days=30))
+        .add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(revoked.cert.serial_number)
+            .revocation_date(now - timedelta(days=2))
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build()
+        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        .add_extension(x509.CRLNumber(1), critical=False)
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def _stranger(not_before: datetime, not_after: datetime) -> tuple[TestSigner, x509.Certificate]:
+    """A signer under a root nobody trusts, and that root."""
+    other_key = _key()
+    other_name = _name(CN="Unknown Root CA", O="Elsewhere", C="VN")
+    other_root = _cert(other_name, other_key, other_name, other_key, ca=True, not_before=not_before,
+                       not_after=not_after)
+    sk = _key()
+    cert = _cert(_name(CN="Phạm Thị Dung", C="VN"), sk, other_name, other_key, ca=False,
+                 not_before=not_before, not_after=not_after)
+    return TestSigner("stranger", cert, sk, (other_root,)), other_root
+
+
+def _write_pki(d: Path, root: x509.Certificate, inter: x509.Certificate, crl: x509.CertificateRevocationList,
+               signers: tuple[TestSigner, ...]) -> None:
+    def pem(c: x509.Certificate) -> bytes:
+        return c.public_bytes(serialization.Encoding.PEM)
+
+    (d / "root.pem").write_bytes(pem(root))
+    (d / "intermediate.pem").write_bytes(pem(inter))
+    (d / "intermediate.crl").write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    for s in signers:
+        (d / f"{s.name}.pem").write_bytes(pem(s.cert))
+        (d / f"{s.name}.key").write_bytes(
+            s.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        )
+
+
 def make_test_pki(dir: Path | str) -> TestPki:
     """Create the test PKI and write ``root.pem`` (the trust bundle) plus each cert/key into ``dir``."""
     d = Path(dir)
@@ -191,45 +240,11 @@ def make_test_pki(dir: Path | str) -> TestPki:
     )
     revoked = signer("revoked", _name(CN="Lê Văn Cường", O="Sở Tư pháp tỉnh Tiền Giang", C="VN"))
 
-    crl = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(inter_name)
-        .last_update(now - timedelta(days=2))
-        .next_update(now + timedelta(days=30))
-        .add_revoked_certificate(
-            x509.RevokedCertificateBuilder()
-            .serial_number(revoked.cert.serial_number)
-            .revocation_date(now - timedelta(days=2))
-            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
-            .build()
-        )
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(inter_key.public_key()), critical=False)
-        .add_extension(x509.CRLNumber(1), critical=False)
-        .sign(inter_key, hashes.SHA256())
-    )
+    crl = _crl(inter_name, inter_key, revoked, now)
 
-    other_key = _key()
-    other_name = _name(CN="Unknown Root CA", O="Elsewhere", C="VN")
-    other_root = _cert(other_name, other_key, other_name, other_key, ca=True, not_before=long_ago, not_after=far)
-    sk = _key()
-    stranger = TestSigner(
-        "stranger",
-        _cert(_name(CN="Phạm Thị Dung", C="VN"), sk, other_name, other_key, ca=False,
-              not_before=long_ago, not_after=far),
-        sk,
-        (other_root,),
-    )
+    stranger, other_root = _stranger(long_ago, far)
 
-    pem = lambda c: c.public_bytes(serialization.Encoding.PEM)  # noqa: E731
-    (d / "root.pem").write_bytes(pem(root))
-    (d / "intermediate.pem").write_bytes(pem(inter))
-    (d / "intermediate.crl").write_bytes(crl.public_bytes(serialization.Encoding.DER))
-    for s in (personal, organisation, expired, revoked, stranger):
-        (d / f"{s.name}.pem").write_bytes(pem(s.cert))
-        (d / f"{s.name}.key").write_bytes(
-            s.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        )
+    _write_pki(d, root, inter, crl, (personal, organisation, expired, revoked, stranger))
     return TestPki(d, root, inter, personal, organisation, expired, revoked, crl, d / "root.pem", other_root, stranger)
 
 
@@ -305,7 +320,6 @@ def sign_pdf(
     signers.sign_pdf(w, meta, signer=signer.pyhanko_signer(), output=out)
     if embed_crl is not None:
         from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.validation import EmbeddedPdfSignature  # noqa: F401
 
         r = PdfFileReader(out)
         sig = r.embedded_signatures[-1]
