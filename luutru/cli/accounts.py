@@ -18,7 +18,7 @@ from rich.table import Table
 import luutru.api.accounts as accounts
 from luutru.api.accounts import AccountError
 from luutru.audit.trail import list_events, verify_chain
-from luutru.cli.support import print_json
+from luutru.cli.support import ExitCode, print_json
 from luutru.config import Settings
 from luutru.services import Services
 
@@ -53,7 +53,7 @@ def _fail(e: Exception) -> None:
 
     if isinstance(e, AccountError):
         err.print(f"[red]{e.message_vi}[/]\n{e.message_en}")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.REFUSED)
     raise e
 
 
@@ -173,7 +173,7 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
     else:
         err.print(f"[red]NHẬT KÝ BỊ SỬA / AUDIT TRAIL BROKEN at entry {res.broken_seq}[/]\n"
                   f"{res.problem_vi}\n{res.problem_en}")
-    raise typer.Exit(0 if res.ok else 1)
+    raise typer.Exit(ExitCode.OK if res.ok else ExitCode.FAILED)
 
 
 @audit_app.command("show")

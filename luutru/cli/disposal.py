@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 import luutru.disposal.procedure as dp
-from luutru.cli.support import print_json, run_step
+from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.config import Settings
 from luutru.disposal.procedure import DisposalError
 from luutru.disposal.retention import due_dossiers, parse_year
@@ -33,7 +33,6 @@ disposal_app.add_typer(hold_app, name="hold")
 
 out = Console()
 err = Console(stderr=True)
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 AS_USER = typer.Option(..., "--as", help="Người thực hiện / who is acting (user name)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
@@ -65,7 +64,7 @@ def retention_due(year: int = typer.Option(..., "--year", help="Hết thời h�
         y = parse_year(year)
     except ValueError as e:
         err.print(f"[red]{e}[/]")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
 
     def run(svc: Services) -> Any:
         with svc.catalog.session() as s:
@@ -194,7 +193,7 @@ def _exec(list_id: str, actor: str, as_json: bool) -> None:
 
     _run(run, as_json, render)
     if not result.get("ok"):
-        raise typer.Exit(EXIT_REFUSED)
+        raise typer.Exit(ExitCode.REFUSED)
 
 
 @disposal_app.command("execute")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from luutru.cli.support import print_json
+from luutru.cli.support import ExitCode, print_json
 from luutru.config import Settings
 from luutru.jobs.queue import JobQueue
 from luutru.jobs.registry import UnknownKind
@@ -29,7 +29,6 @@ app.add_typer(jobs_app, name="jobs")
 
 out = Console()
 err = Console(stderr=True)
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _services() -> Services:
@@ -100,13 +99,13 @@ def jobs_show(job_id: str, as_json: bool = typer.Option(True, "--json/--text")) 
         svc.close()
     if v is None:
         err.print(f"Không có công việc / no such job: {job_id}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
     if as_json:
         _print_json(v.to_dict())
     else:
         for k, val in v.to_dict().items():
             out.print(f"{k}: {val}", markup=False, highlight=False)
-    raise typer.Exit(EXIT_FAILED if v.status == "failed" else EXIT_OK)
+    raise typer.Exit(ExitCode.FAILED if v.status == "failed" else ExitCode.OK)
 
 
 @jobs_app.command("retry")
@@ -119,17 +118,17 @@ def jobs_retry(job_id: str) -> None:
             v = JobQueue(svc.catalog).retry(job_id)
         except KeyError:
             err.print(f"Không có công việc / no such job: {job_id}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(ExitCode.USAGE)
         except ValueError as e:
             err.print(f"Không thể thử lại / cannot retry: {e}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(ExitCode.USAGE)
         if in_process(svc):  # embedded: nobody else will run it, so run it now
             submit(svc, v.kind, v.payload, job_id=v.id, wait=True)
             v = JobQueue(svc.catalog).get(job_id) or v
     finally:
         svc.close()
     out.print(f"{v.id}: {v.status}")
-    raise typer.Exit(EXIT_FAILED if v.status == "failed" else EXIT_OK)
+    raise typer.Exit(ExitCode.FAILED if v.status == "failed" else ExitCode.OK)
 
 
 @jobs_app.command("add")
@@ -145,11 +144,11 @@ def jobs_add(
         assert isinstance(data, dict)
     except (ValueError, AssertionError):
         err.print("--payload phải là một đối tượng JSON / must be a JSON object")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
     if path is not None:
         if not path.exists():
             err.print(f"Không tìm thấy / not found: {path}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(ExitCode.USAGE)
         data["path"] = str(path.resolve())
     svc = _services()
     try:
@@ -157,10 +156,10 @@ def jobs_add(
             job_id = submit(svc, kind, data, wait=wait)
         except UnknownKind as e:
             err.print(str(e))
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(ExitCode.USAGE)
 
         v = JobQueue(svc.catalog).get(job_id)
     finally:
         svc.close()
     out.print(f"{job_id}: {v.status if v else '?'}")
-    raise typer.Exit(EXIT_FAILED if v is not None and v.status == "failed" else EXIT_OK)
+    raise typer.Exit(ExitCode.FAILED if v is not None and v.status == "failed" else ExitCode.OK)

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from luutru.cli.support import print_json, progress_bar, services
+from luutru.cli.support import ExitCode, print_json, progress_bar, services
 from luutru.preservation.fixity_run import report_dict, run_audit
 
 app = typer.Typer()
@@ -47,4 +47,4 @@ def audit_cmd(
                     print(f"  {a.aip_id} @ {c.location}: {c.status.value} {c.error}")
                     for p in c.problems:
                         print(f"      {p.kind.value}: {p.relpath}")
-    raise typer.Exit(0 if rep.ok else 1)
+    raise typer.Exit(ExitCode.OK if rep.ok else ExitCode.FAILED)

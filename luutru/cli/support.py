@@ -1,4 +1,5 @@
-"""Shared pieces of the command-line areas: JSON output and running one refusable step.
+"""Shared pieces of the command-line areas: the exit codes, JSON output, progress bars
+and running one refusable step.
 
 A step either returns a result (printed as JSON or rendered for people), is refused
 with findings (printed with their codes; exit 1), or fails with a known error (its
@@ -7,6 +8,7 @@ message; exit 1) — never a traceback.
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from contextlib import contextmanager
@@ -25,8 +27,22 @@ from rich.progress import (
 from luutru.config import Settings
 from luutru.services import Services
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 err = Console(stderr=True)
+
+
+class ExitCode(enum.IntEnum):
+    """The exit codes of every ``luutru`` command (the one definition; scripts rely on them).
+
+    ``REJECTED`` and ``FAILED`` are other names of ``REFUSED`` (1): the command did what
+    it was asked and the answer is no — a transfer rejected, a step refused, a check that
+    found damage, a job that failed; the report or the findings say why and how to fix it.
+    """
+
+    OK = 0
+    REFUSED = 1
+    REJECTED = 1
+    FAILED = 1
+    USAGE = 2  # bad arguments, a missing path
 
 
 def print_json(obj: Any) -> None:
@@ -46,13 +62,13 @@ def run_step(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any
             for f in e.findings:  # type: ignore[attr-defined]
                 where = f" [{f.dossier}]" if f.dossier and f.dossier not in f.message_vi else ""
                 err.print(f"[red]{f.code}[/]{where} {f.message_vi}\n    {f.message_en}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
+        raise typer.Exit(ExitCode.REFUSED)
     except errors as e:
         if as_json:
             print_json({"error": type(e).__name__, "message": str(e)})
         else:
             err.print(f"[red]Lỗi / error:[/] {e}", highlight=False)
-        raise typer.Exit(EXIT_REFUSED)
+        raise typer.Exit(ExitCode.REFUSED)
     finally:
         svc.close()
     if as_json:

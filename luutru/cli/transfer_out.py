@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional
 import typer
 from rich.console import Console
 
-from luutru.cli.support import print_json, run_step
+from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
 from luutru.records.timeutil import now_vn
@@ -38,7 +38,6 @@ app.add_typer(transfer_app, name="transfer-out")
 
 out = Console()
 err = Console(stderr=True)
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 AS_USER = typer.Option(None, "--as", help="Người thực hiện / who is acting (default: login name)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
@@ -85,7 +84,7 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
 
     if include_fixed_term and not dossier:
         err.print("--include-fixed-term chỉ dùng cùng --dossier / only with an explicit --dossier list")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
 
     def render(r: Any) -> None:
         out.print(f"Gói nộp lưu / package: {r.package_id}", highlight=False)
@@ -111,7 +110,7 @@ def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json c
 
     if not receipt.is_file():
         err.print(f"[red]Không tìm thấy / not found:[/] {receipt}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
 
     def render(r: Any) -> None:
         if r.already:

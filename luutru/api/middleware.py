@@ -1,0 +1,58 @@
+"""The HTTP middleware of the app: cross-site refusal and the audit of unsafe requests.
+
+Unsafe requests (anything but GET, HEAD, OPTIONS) made with the session cookie from
+another origin are refused (CSRF; with SameSite=Lax this protects the web forms).  An
+unsafe request that no route recorded itself gets a generic ``http.<method>`` event, so
+every change is in the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from luutru.audit.trail import REQUEST_SCOPE, record_action
+from luutru.records.status import Outcome
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def cross_site(request: Request) -> bool:
+    """A request carrying the session cookie (not a bearer token) from another origin."""
+    if not request.cookies.get("luutru_session") or request.headers.get("authorization"):
+        return False
+    origin = request.headers.get("origin")
+    return bool(origin) and origin.rstrip("/") != str(request.base_url).rstrip("/")
+
+
+def outcome_of(status: int) -> Outcome:
+    return Outcome.SUCCESS if status < 400 else Outcome.DENIED if status in (401, 403) else Outcome.FAILURE
+
+
+async def audit_and_origin(request: Request, call_next: Any) -> Any:
+    """Unsafe requests: refuse cross-site ones made with the session cookie (CSRF), and write an
+    audit event for any that no route recorded itself (so every change is in the trail)."""
+    unsafe = request.method not in SAFE_METHODS
+    if unsafe and cross_site(request):
+        return JSONResponse({"detail": {"message_vi": "Yêu cầu từ trang khác bị từ chối.",
+                                        "message_en": "Cross-site request refused."}}, status_code=403)
+    if not unsafe:
+        return await call_next(request)
+    scope: dict[str, Any] = {"recorded": False}
+    token = REQUEST_SCOPE.set(scope)
+    try:
+        response = await call_next(request)
+    finally:
+        REQUEST_SCOPE.reset(token)
+    if not scope["recorded"]:
+        who = getattr(request.state, "principal", None)
+        code = response.status_code
+        route = request.scope.get("route")
+        try:
+            record_action(request.app.state.services, who or "anonymous", f"http.{request.method.lower()}",
+                          request.url.path, outcome_of(code), {"status": code, "route": getattr(route, "path", None)})
+        except Exception:  # noqa: BLE001 - never turn a done action into an error
+            pass
+    return response

@@ -1,0 +1,97 @@
+"""``luutru search`` and ``luutru show``: find records and look at one dossier.
+
+``show`` exits 1 when there is no such dossier.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from luutru.catalog.queries import dossier_view
+from luutru.cli.support import ExitCode, print_json, services
+from luutru.search.query import Rights, SearchQuery
+
+app = typer.Typer(add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+
+def snippet_markup(snippet: str) -> str:
+    """The index's HTML snippet (escaped text, matches in <b>) as one line of console markup."""
+    parts = re.split(r"(</?b>)", " ".join(snippet.split()))
+    out_parts = []
+    for part in parts:
+        if part == "<b>":
+            out_parts.append("[bold yellow]")
+        elif part == "</b>":
+            out_parts.append("[/bold yellow]")
+        else:
+            out_parts.append(escape(html.unescape(part)))
+    return "".join(out_parts)
+
+
+@app.command()
+def search(query: str = typer.Argument(""),
+           agency: Optional[str] = typer.Option(None, help="Mã cơ quan / agency code"),
+           year: Optional[int] = typer.Option(None),
+           kind: Optional[str] = typer.Option(None, help="dossier | document"),
+           restricted: bool = typer.Option(False, "--restricted", help="Caller may see restricted records"),
+           size: int = typer.Option(20), page: int = typer.Option(1),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Tìm kiếm hồ sơ và văn bản (có hoặc không dấu) / search, with or without diacritics."""
+
+    svc = services()
+    try:
+        q = SearchQuery(text=query, agencies=[agency] if agency else None, year_from=year, year_to=year, kind=kind,
+                        page=page, size=size)
+        res = svc.index.search(q, Rights(see_restricted=restricted))
+    finally:
+        svc.close()
+    if as_json:
+        print_json(res.to_dict())
+        return
+    out.print(f"{res.total} kết quả / results", highlight=False)
+    for h in res.hits:
+        kind = getattr(h.kind, "value", h.kind)
+        out.print(f"[bold]{escape(h.id)}[/]  ({kind}, {h.date or ''})  {escape(h.title or '')}", highlight=False)
+        if h.snippet:
+            out.print("    " + snippet_markup(h.snippet), highlight=False)
+
+
+def _print_dossier(view: dict[str, Any]) -> None:
+    d = view["dossier"]
+    out.print(f"[bold]{d['code']}[/] — {d['title']}", highlight=False)
+    for k in ("agency_name", "year", "retention", "access", "start_date", "end_date", "status", "stored_at"):
+        out.print(f"  {k}: {d.get(k)}", highlight=False)
+    for doc in view["documents"]:
+        out.print(f"  • {doc['identifier']}  {doc['doc_type']} {doc['number']}/{doc['notation']}  {doc['issued']}  "
+                  f"{doc['abstract'][:70]}", highlight=False, markup=False)
+        for f in doc["files"]:
+            out.print(f"      {f['role']}: {f['path']} ({f['size']} B, {f.get('mime') or '?'}"
+                      f"{', chữ ký: ' + f['signature_status'] if f.get('signature_status') else ''})",
+                      highlight=False, markup=False)
+
+
+@app.command()
+def show(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Xem hồ sơ và các văn bản của nó / show a dossier and its documents."""
+
+    svc = services()
+    try:
+        view = dossier_view(svc.catalog, code)
+    finally:
+        svc.close()
+    if view is None:
+        err.print(f"[red]Không có hồ sơ / no such dossier:[/] {code}")
+        raise typer.Exit(ExitCode.REFUSED)
+    if as_json:
+        print_json(view)
+        return
+    _print_dossier(view)
