@@ -7,6 +7,12 @@ CLI.  Then every catalogue field of every dossier and document, and the SHA-256 
 original file, must be the same in A and B; and the disposal rule must see the receipt.
 Negative cases: a tampered package is rejected at B naming the bad file; a receipt for
 another package is refused; fixed-term dossiers are not selected.
+
+The tests do not depend on their order (``pytest -p randomly``): the module-wide
+instances (A with the transfer ingested, its package, B after ingesting it) are only
+read by the tests that share them, or written where no other test looks (another
+package, refused confirmations); the round trip, which confirms the package and
+rebuilds A's catalog, runs on instances of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 import luutru.catalog.models as m
-import luutru.transfer_out.package as ex
+from luutru.api.app import create_app
 from luutru.catalog.audit_models import AuditEvent
 from luutru.catalog.disposal_models import DossierTransfer
 from luutru.catalog.records import load_aip_metadata
@@ -35,9 +41,24 @@ from luutru.config import Settings
 from luutru.disposal.retention import transfer_confirmed, transfer_required
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.pipeline import ingest
+from luutru.packaging.bag import BAGIT_LOCK
 from luutru.packaging.catalogue_reader import read_catalogue
+from luutru.preservation.reindex import reindex
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 from luutru.services import Services
+from luutru.transfer_out.confirm import confirm_receipt
+from luutru.transfer_out.digests import original_component
+from luutru.transfer_out.errors import ExportError
+from luutru.transfer_out.layout import (
+    CATALOGUE_PDF,
+    HANDOVER_JSON,
+    HANDOVER_PDF,
+    METADATA_DIR,
+)
+from luutru.transfer_out.package import build_package
+from luutru.transfer_out.register import BuildResult, get_package
+from luutru.transfer_out.select import chosen_dossiers, due_dossiers
+from tests.api_helpers import bearer, make_accounts
 from tests.factory import (
     AGENCY,
     TransferSpec,
@@ -91,26 +112,52 @@ def _instance(home: Path) -> Iterator[Services]:
             svc.close()
 
 
-@pytest.fixture(scope="module")
-def inst_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    """Instance A with the transfer ingested (module-wide: one ingest for all tests)."""
-    base = tmp_path_factory.mktemp("instance-a")
+@contextmanager
+def _sender(base: Path) -> Iterator[Services]:
+    """Instance A (the agency archive) with the transfer ingested."""
     with _instance(base / "home") as svc:
         report = ingest(write_transfer(_spec(), base / "transfer", fmt="xlsx"), svc)
         assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
         yield svc
 
 
-@pytest.fixture(scope="module")
-def package(inst_a: Services, tmp_path_factory: pytest.TempPathFactory) -> ex.BuildResult:
-    return ex.build_package(inst_a, agency=AGENCY, as_of=AS_OF, out_dir=tmp_path_factory.mktemp("out"), actor="luu.tru.vien")
+def _build(inst_a: Services, out_dir: Path) -> BuildResult:
+    return build_package(inst_a, agency=AGENCY, as_of=AS_OF, out_dir=out_dir, actor="luu.tru.vien")
 
 
-@pytest.fixture(scope="module")
-def received(package: ex.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, Any]]:
-    """Instance B (another LUUTRU_HOME) after ingesting the package."""
-    with _instance(tmp_path_factory.mktemp("instance-b") / "home") as svc:
+@contextmanager
+def _receiver(package: BuildResult, base: Path) -> Iterator[tuple[Services, Any]]:
+    """Instance B (the historical archive, another LUUTRU_HOME) after ingesting the package."""
+    with _instance(base / "home") as svc:
         yield svc, ingest(Path(package.path), svc)
+
+
+@pytest.fixture(scope="module")
+def inst_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """Instance A, shared by the tests that only read it (one ingest for all of them)."""
+    with _sender(tmp_path_factory.mktemp("instance-a")) as svc:
+        yield svc
+
+
+@pytest.fixture(scope="module")
+def package(inst_a: Services, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return _build(inst_a, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def received(package: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, Any]]:
+    """Instance B after ingesting the shared package."""
+    with _receiver(package, tmp_path_factory.mktemp("instance-b")) as pair:
+        yield pair
+
+
+@pytest.fixture
+def own_transfer(tmp_path: Path) -> Iterator[tuple[Services, BuildResult, Services, Any]]:
+    """A, its package and B, for a test that changes them (confirms the package, rebuilds A)."""
+    with _sender(tmp_path / "a") as a:
+        pkg = _build(a, tmp_path / "out")
+        with _receiver(pkg, tmp_path / "b") as (b, report):
+            yield a, pkg, b, report
 
 
 def _cli(svc: Services, *args: str) -> subprocess.CompletedProcess[str]:
@@ -129,21 +176,21 @@ def _receipt(report: Any) -> Path:
 
 
 def test_due_list_holds_only_permanent_dossiers_whose_deadline_came(inst_a: Services) -> None:
-    assert [c.code for c in ex.due_dossiers(inst_a, AGENCY, AS_OF)] == DUE
-    assert [c.code for c in ex.due_dossiers(inst_a, AGENCY, 2029)] == sorted(DUE + [NOT_DUE])
-    assert [c.code for c in ex.due_dossiers(inst_a, AGENCY, 2019)] == []  # 2015 + 5 = 2020
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, AS_OF)] == DUE
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2029)] == sorted(DUE + [NOT_DUE])
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2019)] == []  # 2015 + 5 = 2020
     # the fixed-term dossier closed in 2012 is never due, whatever the year
-    assert FIXED not in [c.code for c in ex.due_dossiers(inst_a, AGENCY, 2100, include_transferred=True)]
+    assert FIXED not in [c.code for c in due_dossiers(inst_a, AGENCY, 2100, include_transferred=True)]
 
 
 def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, tmp_path: Path) -> None:
-    with pytest.raises(ex.ExportError) as e:
-        ex.chosen_dossiers(inst_a, AGENCY, [FIXED, "000.00.31.H57.1999.99"])
+    with pytest.raises(ExportError) as e:
+        chosen_dossiers(inst_a, AGENCY, [FIXED, "000.00.31.H57.1999.99"])
     codes = {f.code: f for f in e.value.findings}
     assert set(codes) == {"TRANSFER_OUT_NOT_PERMANENT", "TRANSFER_OUT_UNKNOWN_DOSSIER"}
     assert codes["TRANSFER_OUT_NOT_PERMANENT"].dossier == FIXED
     assert "--include-fixed-term" in codes["TRANSFER_OUT_NOT_PERMANENT"].message_en
-    assert [c.code for c in ex.chosen_dossiers(inst_a, AGENCY, [FIXED], include_fixed_term=True)] == [FIXED]
+    assert [c.code for c in chosen_dossiers(inst_a, AGENCY, [FIXED], include_fixed_term=True)] == [FIXED]
     # the same through the command: exit 1, the reason on stderr, no package written
     r = _cli(inst_a, "transfer-out", "build", "--agency", AGENCY, "--dossier", FIXED, "--out", str(tmp_path / "x"))
     assert r.returncode == 1, r.stdout + r.stderr
@@ -154,7 +201,7 @@ def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, t
 # -- the package ---------------------------------------------------------------------------------
 
 
-def test_package_is_a_valid_bag_in_the_ingest_template(package: ex.BuildResult, inst_a: Services) -> None:
+def test_package_is_a_valid_bag_in_the_ingest_template(package: BuildResult, inst_a: Services) -> None:
     root = Path(package.path)
     bag = bagit.Bag(str(root))
     bag.validate()
@@ -178,20 +225,20 @@ def test_package_is_a_valid_bag_in_the_ingest_template(package: ex.BuildResult, 
     # the two same-named files of dossier 1 both travel, under distinct names
     assert len({p for p in listed if p.startswith(f"files/{DUE[0]}/")}) == 3
 
-    handover = json.loads((root / ex.HANDOVER_JSON).read_text(encoding="utf-8"))
+    handover = json.loads((root / HANDOVER_JSON).read_text(encoding="utf-8"))
     assert handover["sender"]["agency_code"] == AGENCY and handover["receiver"]["archive_name"]
     assert handover["totals"] == {"dossiers": 2, "documents": 5, "files": 5, "bytes": package.bytes}
     assert [(d["ma_ho_so"], d["documents"]) for d in handover["dossiers"]] == [(DUE[0], 3), (DUE[1], 2)]
     assert [s["side"] for s in handover["signatures"]] == ["sender", "receiver"]
-    text = extract_pdf_text(root / ex.HANDOVER_PDF).text or ""
+    text = extract_pdf_text(root / HANDOVER_PDF).text or ""
     assert "BIÊN BẢN" in text and "ĐẠI DIỆN BÊN GIAO" in text and DUE[1] in text
-    cat_text = extract_pdf_text(root / ex.CATALOGUE_PDF).text or ""
+    cat_text = extract_pdf_text(root / CATALOGUE_PDF).text or ""
     assert "MỤC LỤC HỒ SƠ" in cat_text and "quy hoạch sử dụng đất" in cat_text
     for code in DUE:
-        premis = json.loads((root / ex.METADATA_DIR / code / "premis.json").read_text(encoding="utf-8"))
+        premis = json.loads((root / METADATA_DIR / code / "premis.json").read_text(encoding="utf-8"))
         assert {e["event_type"] for e in premis} >= {"ingestion", "message digest calculation"}
     # recorded in A: the package, its dossiers, a "packing" event each
-    assert ex.get_package(inst_a, package.package_id)["status"] == "built"
+    assert get_package(inst_a, package.package_id)["status"] == "built"
     with inst_a.catalog.session() as s:
         packed = s.scalars(select(m.Event.dossier_code).where(m.Event.event_type == "packing")).all()
     assert set(DUE) <= set(packed)
@@ -200,9 +247,9 @@ def test_package_is_a_valid_bag_in_the_ingest_template(package: ex.BuildResult, 
 # -- round trip ------------------------------------------------------------------------------------
 
 
-def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Services, package: ex.BuildResult,
-                                                                   received: tuple[Services, Any]) -> None:
-    b, report = received
+def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
+        own_transfer: tuple[Services, BuildResult, Services, Any]) -> None:
+    inst_a, package, b, report = own_transfer
     assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
     assert [(o.code, o.status) for o in report.dossiers] == [(c, "stored") for c in DUE]
     receipt_path = _receipt(report)
@@ -224,7 +271,7 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
         assert set(docs_a) == set(docs_b)
         for ident, da in docs_a.items():
             db = docs_b[ident]
-            orig_a, orig_b = ex.original_component(da), ex.original_component(db)
+            orig_a, orig_b = original_component(da), original_component(db)
             for col in DOCUMENT_COLUMNS:
                 if col.key == "duong_dan_tep":  # packaging column: the path inside the package
                     assert db[col.key].startswith(f"files/{code}/")
@@ -252,16 +299,14 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
         assert all(e.outcome_detail["receipt_id"] == receipt["receipt_id"] for e in moved)
         audit = s.scalars(select(AuditEvent.action)).all()
     assert "export.build" in audit and "export.confirm" in audit
-    assert ex.get_package(inst_a, package.package_id)["status"] == "confirmed"
-    assert ex.due_dossiers(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
+    assert get_package(inst_a, package.package_id)["status"] == "confirmed"
+    assert due_dossiers(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
 
     # the transfer records are not derived from the AIPs: a rebuild of the catalog keeps them
-    from luutru.preservation.reindex import reindex
-
     assert not reindex(inst_a, index=False).failed
     with inst_a.catalog.session() as s:
         assert all(transfer_confirmed(s, c) for c in DUE)
-    assert ex.get_package(inst_a, package.package_id)["status"] == "confirmed"
+    assert get_package(inst_a, package.package_id)["status"] == "confirmed"
 
     again = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["already"] is True
@@ -269,8 +314,8 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(inst_a: Servi
     assert [p["status"] for p in json.loads(listed.stdout) if p["package_id"] == package.package_id] == ["confirmed"]
 
 
-def test_ordinary_transfer_gets_no_receipt(received: tuple[Services, Any], tmp_path: Path) -> None:
-    b, _ = received
+def test_ordinary_transfer_gets_no_receipt(services: Services, tmp_path: Path) -> None:
+    b = services
     spec = TransferSpec()
     d = dossier_row(7, 1, year=2023)
     spec.dossiers.append(d)
@@ -279,17 +324,18 @@ def test_ordinary_transfer_gets_no_receipt(received: tuple[Services, Any], tmp_p
     spec.documents.append(document_row(d, 1, "files/07/0001.pdf", hashlib.sha256(data).hexdigest()))
     root = write_transfer(spec, tmp_path / "ordinary")
     bagit.make_bag(str(root), checksums=["sha256"])  # a plain bag, not a transfer-out package
-    before = sorted((b.settings.home_dir / "receipts").iterdir())
+    receipts = b.settings.home_dir / "receipts"
+    before = sorted(receipts.iterdir()) if receipts.exists() else []
     report = ingest(root, b)
     assert report.status == "accepted"
     assert not [f for f in report.findings if f.code.startswith("TRANSFER_OUT")]
-    assert sorted((b.settings.home_dir / "receipts").iterdir()) == before
+    assert (sorted(receipts.iterdir()) if receipts.exists() else []) == before
 
 
 # -- refusals ----------------------------------------------------------------------------------------
 
 
-def test_tampered_package_is_rejected_naming_the_file(package: ex.BuildResult, services: Services, tmp_path: Path) -> None:
+def test_tampered_package_is_rejected_naming_the_file(package: BuildResult, services: Services, tmp_path: Path) -> None:
     copy = tmp_path / "tampered"
     shutil.copytree(package.path, copy)
     victim = sorted((copy / "data" / "files" / DUE[1]).iterdir())[0]
@@ -307,7 +353,7 @@ def test_tampered_package_is_rejected_naming_the_file(package: ex.BuildResult, s
     assert not (services.settings.home_dir / "receipts").exists()
 
     # re-bagged over the changed file: the bag is consistent, the catalogue's SHA-256 is not
-    with ex.BAGIT_LOCK:
+    with BAGIT_LOCK:
         bag = bagit.Bag(str(copy))
         bag.save(manifests=True)
     report = ingest(copy, services)
@@ -317,11 +363,11 @@ def test_tampered_package_is_rejected_naming_the_file(package: ex.BuildResult, s
     assert not list(services.storage.list_aips())
 
 
-def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.BuildResult,
+def test_receipt_for_another_package_is_refused(inst_a: Services, package: BuildResult,
                                                 received: tuple[Services, Any], tmp_path: Path) -> None:
     _, report = received
     receipt = json.loads(_receipt(report).read_text(encoding="utf-8"))
-    other = ex.build_package(inst_a, agency=AGENCY, dossiers=[NOT_DUE], out_dir=tmp_path, actor="luu.tru.vien")
+    other = build_package(inst_a, agency=AGENCY, dossiers=[NOT_DUE], out_dir=tmp_path, actor="luu.tru.vien")
 
     forged = dict(receipt, package_id=other.package_id)
     path = tmp_path / "forged.json"
@@ -334,16 +380,16 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.Bu
     assert {("RECEIPT_DOSSIER_UNEXPECTED", c) for c in DUE} <= codes
     with inst_a.catalog.session() as s:
         assert not transfer_confirmed(s, NOT_DUE)
-    assert ex.get_package(inst_a, other.package_id)["status"] == "built"
+    assert get_package(inst_a, other.package_id)["status"] == "built"
 
-    with pytest.raises(ex.ExportError) as e:
-        ex.confirm_receipt(inst_a, dict(receipt, package_id="LS-000.00.31.H57-20990101-ffffff"))
+    with pytest.raises(ExportError) as e:
+        confirm_receipt(inst_a, dict(receipt, package_id="LS-000.00.31.H57-20990101-ffffff"))
     assert [f.code for f in e.value.findings] == ["RECEIPT_UNKNOWN_PACKAGE"]
 
     changed = json.loads(json.dumps(receipt))
     changed["dossiers"][1]["content_sha256"] = "0" * 64
-    with pytest.raises(ex.ExportError) as e:
-        ex.confirm_receipt(inst_a, changed)
+    with pytest.raises(ExportError) as e:
+        confirm_receipt(inst_a, changed)
     assert [(f.code, f.dossier) for f in e.value.findings] == [("RECEIPT_HASH_MISMATCH", DUE[1])]
 
     bad = tmp_path / "not-json.json"
@@ -356,9 +402,6 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: ex.Bu
 
 
 def test_api_due_build_and_refusal(services: Services, tmp_path: Path) -> None:
-    from luutru.api.app import create_app
-    from tests.api_helpers import bearer, make_accounts
-
     spec = TransferSpec()
     for n, retention in ((1, "Vĩnh viễn"), (3, "10 năm")):
         d = dossier_row(n, 1, year=2012, retention=retention)

@@ -3,7 +3,8 @@
 Like the disposal tables these are records of their own (what left the archive, when,
 with which hashes, and the receipt that came back): ``luutru reindex`` never touches
 them.  The confirmation that matters for destruction is also written into the disposal
-area's ``dossier_transfers`` table (see :mod:`luutru.transfer_out.package`).
+area's ``dossier_transfers`` table (see :mod:`luutru.transfer_out.confirm`).  Package
+states are :class:`luutru.records.status.ExportStatus`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luutru.catalog.models import Base
-
-# Package states.
-BUILT, CONFIRMED = "built", "confirmed"
+from luutru.records.status import ExportStatus
 
 
 class ExportPackage(Base):
@@ -36,7 +35,7 @@ class ExportPackage(Base):
     dossier_count: Mapped[int] = mapped_column(Integer, default=0)
     document_count: Mapped[int] = mapped_column(Integer, default=0)
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(20), default=BUILT, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ExportStatus.BUILT.value, index=True)
     receipt_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     confirmed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
     confirmed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)

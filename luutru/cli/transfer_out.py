@@ -21,15 +21,14 @@ from rich.console import Console
 from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
+from luutru.records.status import ExportStatus
 from luutru.records.timeutil import now_vn
 from luutru.services import Services
-from luutru.transfer_out.package import (
-    ExportError,
-    build_package,
-    confirm_receipt,
-    due_dossiers,
-    list_packages,
-)
+from luutru.transfer_out.confirm import confirm_receipt
+from luutru.transfer_out.errors import ExportError
+from luutru.transfer_out.package import build_package
+from luutru.transfer_out.register import list_packages
+from luutru.transfer_out.select import due_dossiers
 
 app = typer.Typer(add_completion=False)
 transfer_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -132,7 +131,7 @@ def list_(agency: Optional[str] = typer.Option(None, "--agency"), as_json: bool 
         if not rows:
             out.print("Chưa có gói nào / no package yet.")
         for p in rows:
-            state = f"xác nhận / confirmed {p['confirmed_at']}" if p["status"] == "confirmed" else "chờ xác nhận / awaiting receipt"
+            state = f"xác nhận / confirmed {p['confirmed_at']}" if p["status"] == ExportStatus.CONFIRMED else "chờ xác nhận / awaiting receipt"
             out.print(f"{p['package_id']}  {p['dossiers']} hồ sơ  {p['built_at']}  {state}", highlight=False)
 
     _run(lambda svc: list_packages(svc, agency), as_json, render)

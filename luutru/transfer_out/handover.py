@@ -1,11 +1,12 @@
-"""PDF renderings for a transfer to a historical archive: the catalogue, the draft handover
-record (biên bản giao nhận tài liệu) and the receipt (giấy xác nhận đã nhận tài liệu).
+"""The handover record (biên bản giao nhận tài liệu) of a transfer to a historical archive,
+and the PDF renderings: the catalogue, the draft handover record and the receipt (giấy
+xác nhận đã nhận tài liệu).
 
 Why PDFs: the handover is signed by people on both sides, and the catalogue travels
 with it as an attachment; both must be readable without this software.  The JSON forms
-(built in :mod:`luutru.transfer_out.package` and :mod:`luutru.transfer_out.receipt`) are
-what machines compare; these functions only lay them out.  All text uses the DejaVu
-fonts so Vietnamese prints correctly.
+(:func:`handover_record` here, the receipt in :mod:`luutru.transfer_out.receipt`) are
+what machines compare; the render functions only lay them out.  All text uses the
+DejaVu fonts so Vietnamese prints correctly.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from luutru.transfer_out.register import PackageDossier
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 _fonts_ready = False
@@ -37,6 +40,46 @@ def _fonts() -> None:
             pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     _fonts_ready = True
+
+
+def _signature_blocks() -> list[dict[str, Any]]:
+    return [
+        {"side": "sender", "label_vi": "ĐẠI DIỆN BÊN GIAO", "name": None, "title": None, "signed_at": None},
+        {"side": "receiver", "label_vi": "ĐẠI DIỆN BÊN NHẬN", "name": None, "title": None, "signed_at": None},
+    ]
+
+
+def handover_record(*, package_id: str, created: str, legal_basis: str, agency_code: str, agency_name: str,
+                    archive: Mapping[str, Any], members: Sequence[PackageDossier],
+                    sent_dossiers: Sequence[Mapping[str, Any]], attachments: Sequence[str],
+                    payload_manifest_sha256: str | None) -> dict[str, Any]:
+    """The draft handover record as JSON: both sides, the fonds, the date range, the totals, each
+    dossier with its counts and content hash; blank date, place and signatures for people to fill."""
+    starts = [d.get("thoi_gian_bat_dau") for d in sent_dossiers if d.get("thoi_gian_bat_dau")]
+    ends = [d.get("thoi_gian_ket_thuc") for d in sent_dossiers if d.get("thoi_gian_ket_thuc")]
+    by_code = {d["ma_ho_so"]: d for d in sent_dossiers}
+    n_docs = sum(x.documents for x in members)
+    return {
+        "kind": "bien_ban_giao_nhan_tai_lieu", "draft": True, "package_id": package_id, "created_at": created,
+        "legal_basis": legal_basis,
+        "sender": {"agency_code": agency_code, "agency_name": agency_name, "representative": {"name": None, "title": None}},
+        "receiver": {**archive, "representative": {"name": None, "title": None}},
+        "fonds": {"code": agency_code, "name": agency_name},
+        "period": {"from": min(starts) if starts else None, "to": max(ends) if ends else None},
+        "totals": {"dossiers": len(members), "documents": n_docs, "files": n_docs,
+                   "bytes": sum(x.bytes for x in members)},
+        "dossiers": [{"ma_ho_so": x.code, "tieu_de": x.title,
+                      "thoi_gian_bat_dau": by_code[x.code].get("thoi_gian_bat_dau"),
+                      "thoi_gian_ket_thuc": by_code[x.code].get("thoi_gian_ket_thuc"),
+                      "thoi_han_bao_quan": by_code[x.code].get("thoi_han_bao_quan"),
+                      "che_do_su_dung": by_code[x.code].get("che_do_su_dung"),
+                      "documents": x.documents, "files": x.documents, "bytes": x.bytes,
+                      "content_sha256": x.content_sha256} for x in members],
+        "attachments": list(attachments),
+        "package_payload_manifest_sha256": payload_manifest_sha256,
+        "handover_date": None, "place": None,
+        "signatures": _signature_blocks(),
+    }
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -9,7 +9,7 @@ this hook then writes the receipt the sender needs:
 
 * ``LUUTRU_HOME/receipts/<package id>.json`` — each dossier received with the content
   and metadata hashes recomputed from what *this* archive stored (see
-  :func:`luutru.transfer_out.package.stored_digests`), its AIP manifest hash, and the
+  :func:`luutru.transfer_out.digests.stored_digests`), its AIP manifest hash, and the
   hash of the package's payload manifest;
 * ``LUUTRU_HOME/receipts/<package id>.pdf`` — the same for people to sign;
 * ``LUUTRU_HOME/receipts/<package id>.sender/`` — a copy of the package's
@@ -32,20 +32,17 @@ from typing import Any
 
 import bagit
 
+import luutru.records.finding_codes.transfer_out as fc
 from luutru.audit.trail import record_action
 from luutru.catalog.records import load_aip_metadata
 from luutru.packaging.bag import BAGIT_LOCK
-from luutru.records.findings import Finding, info, warning
+from luutru.records.findings import Finding, finding
+from luutru.records.status import DossierOutcome, Outcome
 from luutru.records.timeutil import iso_vn
 from luutru.services import FaultInjected, Services
+from luutru.transfer_out.digests import stored_digests
 from luutru.transfer_out.handover import render_receipt_pdf
-from luutru.transfer_out.package import (
-    PACKAGE_JSON,
-    PROFILE,
-    RECEIPT_PROFILE,
-    TAG_DIR,
-    stored_digests,
-)
+from luutru.transfer_out.layout import PACKAGE_JSON, PROFILE, RECEIPT_PROFILE, TAG_DIR
 
 
 def package_root(transfer_root: Path) -> Path | None:
@@ -94,7 +91,7 @@ def build_receipt(services: Services, report: Any, bag_dir: Path) -> dict[str, A
         o = outcomes.get(code)
         entry: dict[str, Any] = {"ma_ho_so": code, "tieu_de": o.title if o else sent.get(code, {}).get("title"),
                                  "status": o.status if o else "not_received", "documents": o.documents if o else 0}
-        if o is not None and o.status in ("stored", "already_stored"):
+        if o is not None and o.status in (DossierOutcome.STORED, DossierOutcome.ALREADY_STORED):
             meta = load_aip_metadata(services.storage, o.aip or code, with_text=False)
             content, metadata = stored_digests(meta)
             entry.update(content_sha256=content, metadata_sha256=metadata, aip_id=meta.aip_id,
@@ -138,23 +135,23 @@ def after_accept(services: Services, report: Any, transfer_root: Path) -> list[F
     except FaultInjected:
         raise
     except Exception as e:  # noqa: BLE001 - the records are stored; a failed receipt must not fail the ingest
-        return [warning(
-            "TRANSFER_OUT_RECEIPT_FAILED",
+        return [finding(
+            fc.TRANSFER_OUT_RECEIPT_FAILED,
             f"Đã lưu các hồ sơ của gói nộp lưu nhưng chưa lập được giấy xác nhận ({e}). Sửa: nộp lại cùng gói "
             "(`luutru ingest`): hồ sơ đã lưu không bị trùng và giấy xác nhận được lập lại.",
             f"The package's dossiers are stored but the receipt could not be written ({e}). Fix: ingest the same "
             "package again (`luutru ingest`): nothing is duplicated and the receipt is written again.")]
     bad = [d["ma_ho_so"] for d in receipt["dossiers"] if not d.get("matches_package")]
-    findings = [info(
-        "TRANSFER_OUT_RECEIPT",
+    findings = [finding(
+        fc.TRANSFER_OUT_RECEIPT,
         f"Gói nộp lưu {pid}: đã lập giấy xác nhận {receipt['receipt_id']} tại {jpath} (bản PDF: {ppath}). "
         "Gửi tệp .json cho bên giao để xác nhận (`luutru transfer-out confirm`).",
         f"Transfer package {pid}: receipt {receipt['receipt_id']} written to {jpath} (PDF: {ppath}). "
         "Send the .json file to the sender to confirm (`luutru transfer-out confirm`).",
         details={"receipt": str(jpath), "pdf": str(ppath), "package_id": pid, "receipt_id": receipt["receipt_id"]})]
     if bad:
-        findings.append(warning(
-            "TRANSFER_OUT_RECEIPT_MISMATCH",
+        findings.append(finding(
+            fc.TRANSFER_OUT_RECEIPT_MISMATCH,
             f"Gói {pid}: nội dung đã lưu của {', '.join(bad)} khác mã băm bên giao khai trong gói; bên giao sẽ không "
             "xác nhận được. Sửa: đối chiếu với bên giao.",
             f"Package {pid}: what was stored for {', '.join(bad)} differs from the hashes the sender declared; the "
@@ -164,6 +161,6 @@ def after_accept(services: Services, report: Any, transfer_root: Path) -> list[F
 
 def _audit(services: Services, pid: str, receipt: dict[str, Any]) -> None:
 
-    record_action(services, "system", "export.receipt", f"package:{pid}", "success",
+    record_action(services, "system", "export.receipt", f"package:{pid}", Outcome.SUCCESS,
                   {"receipt_id": receipt["receipt_id"], "dossiers": [d["ma_ho_so"] for d in receipt["dossiers"]],
                    "transfer_id": receipt["transfer_id"]})

@@ -14,13 +14,18 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-import luutru.transfer_out.package as ex
+import luutru.records.finding_codes.transfer_out as fc
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
 from luutru.records.timeutil import now_vn
 from luutru.services import Services
+from luutru.transfer_out.confirm import confirm_receipt
+from luutru.transfer_out.errors import ExportError
+from luutru.transfer_out.package import build_package
+from luutru.transfer_out.register import get_package, list_packages
+from luutru.transfer_out.select import due_dossiers
 
 router = APIRouter(tags=["transfer-out"])
 
@@ -36,8 +41,8 @@ class BuildIn(BaseModel):
 def _call(fn: Any, *args: Any, **kw: Any) -> Any:
     try:
         return fn(*args, **kw)
-    except ex.ExportError as e:
-        status = 404 if any(f.code == "RECEIPT_UNKNOWN_PACKAGE" for f in e.findings) else 409
+    except ExportError as e:
+        status = 404 if any(f.code == fc.RECEIPT_UNKNOWN_PACKAGE for f in e.findings) else 409
         return JSONResponse(e.to_dict(), status_code=status)
     except TransferPolicyError as e:
         raise HTTPException(500, detail={"message_vi": f"Chính sách nộp lưu lỗi: {e}", "message_en": f"Transfer policy error: {e}"})
@@ -50,19 +55,19 @@ def due(agency: str, as_of: int | None = Query(None, ge=1900, le=9999), svc: Ser
         who: Principal = Depends(require(Perm.EXPORT_READ))) -> Any:
     """Permanent dossiers of ``agency`` due for the historical archive (confirmed ones left out)."""
 
-    return _call(lambda: [c.to_dict() for c in ex.due_dossiers(svc, agency, as_of or now_vn().year)])
+    return _call(lambda: [c.to_dict() for c in due_dossiers(svc, agency, as_of or now_vn().year)])
 
 
 @router.get("/api/export/packages")
 def packages(agency: str | None = None, svc: Services = Depends(get_services),
              who: Principal = Depends(require(Perm.EXPORT_READ))) -> Any:
-    return ex.list_packages(svc, agency)
+    return list_packages(svc, agency)
 
 
 @router.get("/api/export/packages/{package_id}")
 def package(package_id: str, svc: Services = Depends(get_services),
             who: Principal = Depends(require(Perm.EXPORT_READ))) -> Any:
-    p = ex.get_package(svc, package_id)
+    p = get_package(svc, package_id)
     if p is None:
         raise HTTPException(404, detail={"message_vi": f"Không có gói '{package_id}'.", "message_en": f"No package '{package_id}'."})
     return p
@@ -72,7 +77,7 @@ def package(package_id: str, svc: Services = Depends(get_services),
 def build(body: BuildIn, svc: Services = Depends(get_services),
           who: Principal = Depends(require(Perm.EXPORT_MANAGE))) -> Any:
     """Build a package under ``LUUTRU_HOME/exports`` (or the policy's output folder)."""
-    res = _call(ex.build_package, svc, agency=body.agency, as_of=body.as_of, dossiers=body.dossiers,
+    res = _call(build_package, svc, agency=body.agency, as_of=body.as_of, dossiers=body.dossiers,
                 include_fixed_term=body.include_fixed_term, archive_name=body.archive, actor=who.username)
     return res if isinstance(res, JSONResponse) else res.to_dict()
 
@@ -80,5 +85,5 @@ def build(body: BuildIn, svc: Services = Depends(get_services),
 @router.post("/api/export/receipts")
 def confirm(receipt: dict[str, Any] = Body(..., description="the receipt JSON returned by the historical archive"),
             svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.EXPORT_MANAGE))) -> Any:
-    res = _call(ex.confirm_receipt, svc, receipt, actor=who.username)
+    res = _call(confirm_receipt, svc, receipt, actor=who.username)
     return res if isinstance(res, JSONResponse) else res.to_dict()
