@@ -19,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from luutru.api.roles import Role, parse_roles
-from luutru.audit.trail import SUCCESS, record_action
+from luutru.audit.trail import record_action
 from luutru.catalog.accounts_models import ApiToken, User, WebSession
 from luutru.records.codes import is_agency_code
+from luutru.records.status import Outcome
 from luutru.records.timeutil import iso_vn, now_vn
 
 _hasher = PasswordHasher()
@@ -99,7 +100,7 @@ def create_user(services: Any, username: str, *, roles: list[str], password: str
         s.add(u)
         s.flush()
         out = u.to_dict()
-        record_action(services, actor, "account.create", f"user:{username}", SUCCESS,
+        record_action(services, actor, "account.create", f"user:{username}", Outcome.SUCCESS,
                       {"roles": roles, "agency_code": agency_code, "restricted_access": bool(restricted_access)}, session=s)
     return out
 
@@ -130,7 +131,7 @@ def update_user(services: Any, username: str, *, actor: Any = "system", roles: l
             u.email = changes["email"] = email
         u.updated_at = iso_vn()
         out = u.to_dict()
-        record_action(services, actor, "account.update", f"user:{username}", SUCCESS, changes, session=s)
+        record_action(services, actor, "account.update", f"user:{username}", Outcome.SUCCESS, changes, session=s)
     return out
 
 
@@ -141,7 +142,7 @@ def set_password(services: Any, username: str, password: str, *, actor: Any = "s
         u = _user_or_error(s, username)
         u.password_hash, u.updated_at = h, iso_vn()
         s.execute(delete(WebSession).where(WebSession.username == username))
-        record_action(services, actor, "account.password", f"user:{username}", SUCCESS, session=s)
+        record_action(services, actor, "account.password", f"user:{username}", Outcome.SUCCESS, session=s)
 
 
 def get_user(services: Any, username: str) -> dict[str, Any] | None:
@@ -184,7 +185,7 @@ def create_token(services: Any, username: str, *, label: str = "", days: int | N
         _user_or_error(s, username)
         s.add(ApiToken(id=tid, username=username, token_hash=_sha(token), label=label, created_at=iso_vn(now),
                        expires_at=expires, revoked=False))
-        record_action(services, actor, "token.create", f"user:{username}", SUCCESS,
+        record_action(services, actor, "token.create", f"user:{username}", Outcome.SUCCESS,
                       {"token_id": tid, "label": label, "expires_at": expires}, session=s)
     return token, {"id": tid, "username": username, "label": label, "created_at": iso_vn(now), "expires_at": expires}
 
@@ -195,7 +196,7 @@ def revoke_token(services: Any, token_id: str, *, actor: Any = "system", owner: 
         if t is None or (owner is not None and t.username != owner):
             raise AccountError(f"Không có mã truy cập '{token_id}'.", f"No token '{token_id}'.", status=404)
         t.revoked = True
-        record_action(services, actor, "token.revoke", f"user:{t.username}", SUCCESS, {"token_id": token_id}, session=s)
+        record_action(services, actor, "token.revoke", f"user:{t.username}", Outcome.SUCCESS, {"token_id": token_id}, session=s)
 
 
 def list_tokens(services: Any, username: str) -> list[dict[str, Any]]:

@@ -25,7 +25,8 @@ from fastapi import Depends, HTTPException, Request
 
 import luutru.api.accounts as accounts
 from luutru.api.roles import Perm, Role, permissions_for, rights_for
-from luutru.audit.trail import DENIED, record_action
+from luutru.audit.trail import record_action
+from luutru.records.status import Outcome
 from luutru.search.query import Rights
 
 SESSION_COOKIE = "luutru_session"
@@ -135,7 +136,7 @@ def require(permission: Perm | str) -> Callable[..., Principal]:
 
         route = request.scope.get("route")
         record_action(request.app.state.services, principal, "access.denied",
-                      f"{request.method} {request.url.path}", DENIED,
+                      f"{request.method} {request.url.path}", Outcome.DENIED,
                       {"permission": perm.value, "route": getattr(route, "path", None)})
         if principal.anonymous:
             raise _unauthorized("Cần đăng nhập để dùng chức năng này.", "Log in to use this function.")

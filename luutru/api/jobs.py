@@ -23,12 +23,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import luutru.catalog.models as m
+import luutru.records.finding_codes.api as api_codes
 from luutru.audit.trail import record_action
 from luutru.ingest.report import DossierOutcome, IngestReport
 from luutru.jobs import JobQueue, JobSettings, submit
 from luutru.packaging.catalogue_reader import read_catalogue
 from luutru.records.fields import CATALOGUE_XLSX_NAMES, DOCUMENT_CSV, DOSSIER_CSV
-from luutru.records.findings import error
+from luutru.records.findings import finding
 from luutru.records.timeutil import iso_vn
 from luutru.services import Services
 
@@ -127,8 +128,8 @@ class IngestJobs:
         report = IngestReport(st.id, st.source, "zip", "rejected", st.started_at, finished_at=iso_vn())
         for code, owner in foreign:
             report.dossiers.append(DossierOutcome(code, "", "rejected", 0, errors=1))
-            report.findings.append(error(
-                "AGENCY_NOT_PERMITTED",
+            report.findings.append(finding(
+                api_codes.AGENCY_NOT_PERMITTED,
                 f"Hồ sơ {code} thuộc cơ quan '{owner}', nhưng tài khoản của bạn chỉ được nộp lưu cho cơ quan {agency}. "
                 "Sửa: bỏ hồ sơ này khỏi gói, hoặc để cơ quan đó tự nộp lưu.",
                 f"Dossier {code} belongs to agency '{owner}', but your account may only transfer records of {agency}. "

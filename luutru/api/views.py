@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from luutru.api.auth import Principal
-from luutru.audit.trail import SUCCESS, record_action
+from luutru.audit.trail import record_action
 from luutru.records.model import AccessRegime
+from luutru.records.status import Outcome
 from luutru.search.query import SearchQuery
 from luutru.services import Services
 
@@ -37,5 +38,5 @@ def audit_restricted_view(svc: Services, who: Principal, view: dict[str, Any]) -
     d = view["dossier"]
     restricted_docs = [x["identifier"] for x in view["documents"] if restricted(x["access"])]
     if restricted(d["access"]) or restricted_docs:
-        record_action(svc, who, "record.view_restricted", f"dossier:{d['code']}", SUCCESS,
+        record_action(svc, who, "record.view_restricted", f"dossier:{d['code']}", Outcome.SUCCESS,
                       {"restricted_documents": restricted_docs} if restricted_docs else None)

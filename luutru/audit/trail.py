@@ -10,6 +10,9 @@ concurrent appends from threads or processes on SQLite and PostgreSQL are serial
 and the chain never forks.
 
 Other areas call :func:`record_action` (disposal decisions, destruction, exports …).
+How an action ended is an :class:`luutru.records.status.Outcome` (success, failure,
+denied); an area with outcomes of its own (an ingest: accepted, rejected …) may pass
+that word instead.
 """
 
 from __future__ import annotations
@@ -25,10 +28,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from luutru.catalog.audit_models import GENESIS_HASH, AuditEvent, AuditHead
+from luutru.records.status import Outcome
 from luutru.records.timeutil import iso_vn
-
-# Outcomes used by the service (free text is allowed, these are the common ones).
-SUCCESS, FAILURE, DENIED = "success", "failure", "denied"
 
 # Set by the API per request (a mutable dict): record_action marks it, so the generic
 # "http.<method>" event is written only for requests no route recorded itself.
@@ -62,13 +63,13 @@ def actor_name(actor: Any) -> str:
     return name[:100]
 
 
-def _append(s: Session, actor: str, action: str, obj: str, outcome: str, detail: Any) -> dict[str, Any]:
+def _append(s: Session, actor: str, action: str, obj: str, outcome: Outcome | str, detail: Any) -> dict[str, Any]:
     # Lock the head row FIRST (a write), so concurrent writers queue here instead of
     # reading a stale head: SQLite takes its write lock, PostgreSQL a row lock.
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
     seq, prev = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
     fields = {"seq": seq, "at": iso_vn(), "actor": actor, "action": action[:80], "object": obj[:500],
-              "outcome": outcome[:30], "detail": _plain(detail) if detail is not None else None, "prev_hash": prev}
+              "outcome": str(getattr(outcome, "value", outcome))[:30], "detail": _plain(detail) if detail is not None else None, "prev_hash": prev}
     fields["hash"] = event_hash(fields)
     s.add(AuditEvent(**fields))
     s.flush()
@@ -76,14 +77,14 @@ def _append(s: Session, actor: str, action: str, obj: str, outcome: str, detail:
     return fields
 
 
-def record_action(services: Any, actor: Any, action: str, object: str, outcome: str,  # noqa: A002 - public name
+def record_action(services: Any, actor: Any, action: str, object: str, outcome: Outcome | str,  # noqa: A002 - public name
                   detail: dict[str, Any] | None = None, *, session: Session | None = None) -> dict[str, Any]:
     """Append one event to the audit trail and return it (with its ``seq`` and ``hash``).
 
     ``actor``: a username, a principal (anything with ``.username``), or ``"system"``;
     ``action``: a dotted verb such as ``disposal.approve``; ``object``: what it acted on,
-    e.g. ``dossier:000.00.31.H57.2021.01``; ``outcome``: ``success``, ``failure``,
-    ``denied`` or another short word.  Pass ``session`` to commit the event in the same
+    e.g. ``dossier:000.00.31.H57.2021.01``; ``outcome``: an :class:`Outcome`, or another
+    short word of the area's own vocabulary (stored as its plain value).  Pass ``session`` to commit the event in the same
     transaction as the action itself; otherwise it is committed on its own at once (do
     not hold another write transaction open in the same thread then, on SQLite it would
     wait for itself).

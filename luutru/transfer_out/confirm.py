@@ -57,7 +57,10 @@ def read_receipt(path: Path) -> dict[str, Any]:
                      f"Cannot read the receipt '{path}': {e}. Fix: use the .json file the historical archive returned.",
                      file=str(path)) from e
     if not isinstance(obj, dict):
-        raise refuse(fc.RECEIPT_INVALID, "Giấy xác nhận không đúng định dạng.", "The receipt is not a JSON object.",
+        raise refuse(fc.RECEIPT_INVALID,
+                     "Giấy xác nhận không đúng định dạng (không phải đối tượng JSON). Sửa: dùng đúng tệp .json do Lưu "
+                     "trữ lịch sử trả về.",
+                     "The receipt is not a JSON object. Fix: use the .json file the historical archive returned.",
                      file=str(path))
     return obj
 
@@ -89,8 +92,11 @@ def _package_problems(pkg: ExportPackage, receipt: Mapping[str, Any]) -> list[Fi
     sender = (receipt.get("sender") or {}).get("agency_code")
     if sender != pkg.agency_code:
         out.append(finding(fc.RECEIPT_SENDER_MISMATCH,
-                           f"Giấy xác nhận ghi bên giao {sender}, gói {pid} do {pkg.agency_code} giao.",
-                           f"The receipt names sender {sender}; package {pid} was sent for {pkg.agency_code}."))
+                           f"Giấy xác nhận ghi bên giao {sender}, gói {pid} do {pkg.agency_code} giao. Sửa: kiểm tra "
+                           "đây đúng là giấy xác nhận của gói đã gửi; nếu đúng, yêu cầu bên nhận lập lại giấy xác nhận.",
+                           f"The receipt names sender {sender}; package {pid} was sent for {pkg.agency_code}. Fix: check "
+                           "it is the receipt for the package sent; if it is, ask the receiving archive for a corrected "
+                           "receipt."))
     got_manifest = receipt.get("package_payload_manifest_sha256")
     if got_manifest != pkg.payload_manifest_sha256:
         out.append(finding(
@@ -128,8 +134,11 @@ def _dossier_problems(pid: str, members: list[ExportPackageDossier], received: M
                     details={"field": key, "expected": want, "found": got.get(key)}, **where))
     for code in sorted(set(received) - {x.dossier_code for x in members}):
         out.append(finding(fc.RECEIPT_DOSSIER_UNEXPECTED,
-                           f"Giấy xác nhận có hồ sơ {code} không thuộc gói {pid}.",
-                           f"The receipt lists dossier {code}, which is not in package {pid}.", dossier=code))
+                           f"Giấy xác nhận có hồ sơ {code} không thuộc gói {pid}. Sửa: kiểm tra đây đúng là giấy xác "
+                           "nhận của gói này (`luutru transfer-out list`); nếu đúng, đối chiếu với bên nhận.",
+                           f"The receipt lists dossier {code}, which is not in package {pid}. Fix: check it is the "
+                           "receipt for this package (`luutru transfer-out list`); if it is, check with the receiving "
+                           "archive.", dossier=code))
     return out
 
 
@@ -184,8 +193,12 @@ def confirm_receipt(services: Services, receipt: Mapping[str, Any] | Path, *, ac
                 if pkg.receipt_id == rid:
                     return ConfirmResult(pkg.id, rid, codes, pkg.confirmed_at or "", already=True)
                 raise refuse(fc.RECEIPT_ALREADY_CONFIRMED,
-                             f"Gói {pkg.id} đã được xác nhận bằng giấy {pkg.receipt_id} lúc {pkg.confirmed_at}.",
-                             f"Package {pkg.id} was already confirmed by receipt {pkg.receipt_id} at {pkg.confirmed_at}.")
+                             f"Gói {pkg.id} đã được xác nhận bằng giấy {pkg.receipt_id} lúc {pkg.confirmed_at}. "
+                             "Sửa: không cần làm gì nếu đó là cùng một lần giao nhận; nếu không, đối chiếu hai giấy "
+                             "xác nhận với bên nhận.",
+                             f"Package {pkg.id} was already confirmed by receipt {pkg.receipt_id} at {pkg.confirmed_at}. "
+                             "Fix: nothing to do if it is the same handover; otherwise compare the two receipts with "
+                             "the receiving archive.")
             now = iso_vn()
             archive = _mark_transferred(s, pkg, members, receipt, actor, now)
             record_action(services, actor, "export.confirm", f"package:{pkg.id}", Outcome.SUCCESS,

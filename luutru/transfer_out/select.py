@@ -136,7 +136,11 @@ def chosen_dossiers(services: Services, agency: str, codes: Sequence[str], *, in
     if findings:
         raise ExportError(findings)
     if not out:
-        raise refuse(fc.TRANSFER_OUT_NOTHING, "Không có hồ sơ nào được chọn.", "No dossier was given.")
+        raise refuse(fc.TRANSFER_OUT_NOTHING,
+                     "Không có hồ sơ nào được chọn. Sửa: ghi mã hồ sơ sau --dossier, hoặc bỏ --dossier để lấy các hồ "
+                     "sơ đến hạn.",
+                     "No dossier was given. Fix: give dossier codes after --dossier, or leave --dossier out to take "
+                     "the dossiers due.")
     return out
 
 

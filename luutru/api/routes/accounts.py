@@ -16,7 +16,8 @@ from luutru.api.accounts import AccountError
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.oidc import oauth_client, user_from_claims
-from luutru.audit.trail import DENIED, SUCCESS, record_action
+from luutru.audit.trail import record_action
+from luutru.records.status import Outcome
 from luutru.services import Services
 
 router = APIRouter()
@@ -71,13 +72,13 @@ def password_login(request: Request, response: Response, username: str, password
     svc: Services = request.app.state.services
     user = accounts.authenticate(svc, username, password)
     if user is None:
-        record_action(svc, (username or "?").strip().lower()[:64], "auth.login", f"user:{username}", DENIED,
+        record_action(svc, (username or "?").strip().lower()[:64], "auth.login", f"user:{username}", Outcome.DENIED,
                       {"via": "password", "client": request.client.host if request.client else None})
         raise HTTPException(401, detail={"message_vi": "Sai tên đăng nhập hoặc mật khẩu.",
                                          "message_en": "Wrong username or password."})
     value = accounts.create_session(svc, user["username"], hours=request.app.state.auth.session_hours)
     set_session_cookie(request, response, value)
-    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", SUCCESS, {"via": "password"})
+    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "password"})
     return Principal.from_user(user, "session").to_dict()
 
 
@@ -93,7 +94,7 @@ def api_logout(request: Request, response: Response, _p: Principal = Depends(req
     cookie = request.cookies.get(SESSION_COOKIE)
     who = accounts.end_session(request.app.state.services, cookie) if cookie else None
     if who:
-        record_action(request.app.state.services, who, "auth.logout", f"user:{who}", SUCCESS)
+        record_action(request.app.state.services, who, "auth.logout", f"user:{who}", Outcome.SUCCESS)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"logged_out": bool(who)}
 
@@ -108,7 +109,7 @@ def api_me(who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
 def api_my_password(body: PasswordBody, svc: Services = Depends(get_services),
                     who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
     if accounts.authenticate(svc, who.username, body.current_password or "") is None:
-        record_action(svc, who, "account.password", f"user:{who.username}", DENIED)
+        record_action(svc, who, "account.password", f"user:{who.username}", Outcome.DENIED)
         raise HTTPException(403, detail={"message_vi": "Mật khẩu hiện tại không đúng.",
                                          "message_en": "The current password is wrong."})
     try:
@@ -255,7 +256,7 @@ async def oidc_callback(request: Request, _p: Principal = Depends(require(Perm.P
         token = await client.authorize_access_token(request)
         claims = dict(token.get("userinfo") or await client.userinfo(token=token))
     except OAuthError as e:
-        record_action(svc, "anonymous", "auth.login", "oidc", DENIED, {"error": str(e)[:300]})
+        record_action(svc, "anonymous", "auth.login", "oidc", Outcome.DENIED, {"error": str(e)[:300]})
         raise HTTPException(401, detail={"message_vi": f"Đăng nhập một lần thất bại: {e}",
                                          "message_en": f"Single sign-on failed: {e}"}) from None
     try:
@@ -263,7 +264,7 @@ async def oidc_callback(request: Request, _p: Principal = Depends(require(Perm.P
     except AccountError as e:
         raise _account_error(e) from None
     value = accounts.create_session(svc, user["username"], hours=auth.session_hours, via="oidc")
-    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", SUCCESS, {"via": "oidc"})
+    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "oidc"})
     resp = RedirectResponse(request.session.pop("luutru_next", "/"), status_code=303)
     set_session_cookie(request, resp, value)
     return resp

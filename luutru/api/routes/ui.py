@@ -27,9 +27,10 @@ from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
 from luutru.api.roles import ROLE_LABELS, Role
 from luutru.api.routes.accounts import fixity_status, password_login
 from luutru.api.views import audit_restricted_view, search_query
-from luutru.audit.trail import SUCCESS, record_action
+from luutru.audit.trail import record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
 from luutru.disposal.retention import due_dossiers
+from luutru.records.status import Outcome
 from luutru.records.timeutil import now_vn
 from luutru.search.base import QueryError
 from luutru.search.query import FACETS
@@ -117,7 +118,7 @@ def logout_submit(request: Request, _p: Principal = Depends(require(Perm.PUBLIC)
     cookie = request.cookies.get(SESSION_COOKIE)
     who = accounts.end_session(request.app.state.services, cookie) if cookie else None
     if who:
-        record_action(request.app.state.services, who, "auth.logout", f"user:{who}", SUCCESS)
+        record_action(request.app.state.services, who, "auth.logout", f"user:{who}", Outcome.SUCCESS)
     resp = RedirectResponse("/", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
@@ -199,7 +200,7 @@ def document_page(identifier: str, request: Request, svc: Services = Depends(get
         raise HTTPException(404, {"message_vi": "Không có văn bản này.", "message_en": "No such document."})
     doc, dossier = found
     if "han_che" in (doc["access"], dossier["access"]):
-        record_action(svc, who, "record.view_restricted", f"document:{identifier}", SUCCESS)
+        record_action(svc, who, "record.view_restricted", f"document:{identifier}", Outcome.SUCCESS)
     files = [f for f in doc["files"] if f["role"] != "text"]
     pdfs = [f for f in files if (f["mime"] or "").endswith("pdf")]
     shown = next((f for f in pdfs if f["role"] == "original"), pdfs[0] if pdfs else None)

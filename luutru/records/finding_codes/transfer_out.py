@@ -8,10 +8,10 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 A = 'transfer_out'
 
 RECEIPT_ALREADY_CONFIRMED = define('RECEIPT_ALREADY_CONFIRMED', E,
-    'Gói … đã được xác nhận bằng giấy … lúc …',
-    'Package … was already confirmed by receipt … at …',
-    '',
-    '', area=A)
+    'Gói … đã được xác nhận bằng giấy … lúc …; một gói chỉ được xác nhận bằng một giấy',
+    'Package … was already confirmed by receipt … at …; a package is confirmed by one receipt only',
+    'không cần làm gì nếu đó là cùng một lần giao nhận; nếu không, đối chiếu hai giấy xác nhận với bên nhận',
+    'nothing to do if it is the same handover; otherwise compare the two receipts with the receiving archive', area=A)
 RECEIPT_DOSSIER_MISSING = define('RECEIPT_DOSSIER_MISSING', E,
     'Giấy xác nhận không xác nhận đã lưu hồ sơ … của gói …',
     'The receipt does not confirm that dossier … of package … was stored',
@@ -20,18 +20,18 @@ RECEIPT_DOSSIER_MISSING = define('RECEIPT_DOSSIER_MISSING', E,
 RECEIPT_DOSSIER_UNEXPECTED = define('RECEIPT_DOSSIER_UNEXPECTED', E,
     'Giấy xác nhận có hồ sơ … không thuộc gói …',
     'The receipt lists dossier …, which is not in package …',
-    '',
-    '', area=A)
+    'kiểm tra đây đúng là giấy xác nhận của gói này (`luutru transfer-out list`); nếu đúng, đối chiếu với bên nhận',
+    'check it is the receipt for this package (`luutru transfer-out list`); if it is, check with the receiving archive', area=A)
 RECEIPT_HASH_MISMATCH = define('RECEIPT_HASH_MISMATCH', E,
     'Hồ sơ …: … trong giấy xác nhận (…) khác với khi gửi (…); nội dung bên nhận lưu không giống nội dung đã gửi',
     'Dossier …: … in the receipt (…) differs from what was sent (…); the receiving archive did not store what was sent',
     'đối chiếu với bên nhận, gửi lại hồ sơ',
     'check with them and resend', area=A)
 RECEIPT_INVALID = define('RECEIPT_INVALID', E,
-    'Giấy xác nhận không đúng định dạng',
-    'The receipt is not a JSON object',
-    '',
-    '', area=A)
+    'Giấy xác nhận không đúng định dạng (cần đối tượng JSON có profile luutru-transfer-out-receipt/1, package_id, receipt_id, dossiers)',
+    'The receipt is not in the expected form (a JSON object with profile luutru-transfer-out-receipt/1, package_id, receipt_id, dossiers)',
+    'dùng đúng tệp .json do Lưu trữ lịch sử trả về',
+    'use the .json file the historical archive returned', area=A)
 RECEIPT_PACKAGE_HASH_MISMATCH = define('RECEIPT_PACKAGE_HASH_MISMATCH', E,
     'Mã băm manifest của gói trong giấy xác nhận (…) khác với gói đã lập (…): bên nhận đã nhận một gói khác',
     'The package manifest hash in the receipt (…) is not that of the package built (…): a different package was received',
@@ -40,8 +40,8 @@ RECEIPT_PACKAGE_HASH_MISMATCH = define('RECEIPT_PACKAGE_HASH_MISMATCH', E,
 RECEIPT_SENDER_MISMATCH = define('RECEIPT_SENDER_MISMATCH', E,
     'Giấy xác nhận ghi bên giao …, gói … do … giao',
     'The receipt names sender …; package … was sent for …',
-    '',
-    '', area=A)
+    'kiểm tra đây đúng là giấy xác nhận của gói đã gửi; nếu đúng, yêu cầu bên nhận lập lại giấy xác nhận',
+    'check it is the receipt for the package sent; if it is, ask the receiving archive for a corrected receipt', area=A)
 RECEIPT_UNKNOWN_PACKAGE = define('RECEIPT_UNKNOWN_PACKAGE', E,
     "Giấy xác nhận nói về gói '…', nhưng kho này chưa lập gói nào như vậy",
     "The receipt is for package '…', which this archive never built",
@@ -65,8 +65,8 @@ TRANSFER_OUT_FIXITY = define('TRANSFER_OUT_FIXITY', E,
 TRANSFER_OUT_NOTHING = define('TRANSFER_OUT_NOTHING', E,
     'Không có hồ sơ nào được chọn',
     'No dossier was given',
-    '',
-    '', area=A)
+    'ghi mã hồ sơ sau --dossier, hoặc bỏ --dossier để lấy các hồ sơ đến hạn',
+    'give dossier codes after --dossier, or leave --dossier out to take the dossiers due', area=A)
 TRANSFER_OUT_NOTHING_DUE = define('TRANSFER_OUT_NOTHING_DUE', E,
     'Cơ quan … không có hồ sơ vĩnh viễn nào đến hạn nộp lưu vào Lưu trữ lịch sử tính đến năm … (năm bắt đầu tính + … ≤ …; hồ sơ đã có xác nhận giao nhận không tính)',
     'Agency … has no permanent dossier due for the historical archive as of … (start year + … ≤ …; dossiers with a confirmed receipt are left out)',
@@ -88,10 +88,10 @@ TRANSFER_OUT_OTHER_AGENCY = define('TRANSFER_OUT_OTHER_AGENCY', E,
     'lập gói riêng cho từng cơ quan',
     'build one package per agency', area=A)
 TRANSFER_OUT_RECEIPT = define('TRANSFER_OUT_RECEIPT', I,
-    'Gói nộp lưu …: đã lập giấy xác nhận … tại … (bản PDF: …). Gửi tệp .json cho bên giao để xác nhận (`luutru transfer-out confirm`)',
-    'Transfer package …: receipt … written to … (PDF: …). Send the .json file to the sender to confirm (`luutru transfer-out confirm`)',
-    '',
-    '', area=A)
+    'Gói nộp lưu …: đã lập giấy xác nhận … tại … (bản PDF: …)',
+    'Transfer package …: receipt … written to … (PDF: …)',
+    'gửi tệp .json cho bên giao để xác nhận (`luutru transfer-out confirm`)',
+    'send the .json file to the sender to confirm (`luutru transfer-out confirm`)', area=A)
 TRANSFER_OUT_RECEIPT_FAILED = define('TRANSFER_OUT_RECEIPT_FAILED', W,
     'Đã lưu các hồ sơ của gói nộp lưu nhưng chưa lập được giấy xác nhận (…)',
     "The package's dossiers are stored but the receipt could not be written (…)",
