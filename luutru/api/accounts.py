@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -207,8 +207,6 @@ def list_tokens(services: Any, username: str) -> list[dict[str, Any]]:
 
 
 def _expired(at: str | None) -> bool:
-    from datetime import datetime
-
     return at is not None and datetime.fromisoformat(at) <= now_vn()
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
 
 import luutru.api.accounts as accounts
 from luutru.api.roles import Perm, Role, permissions_for, rights_for
@@ -166,8 +167,6 @@ def route_permissions(route: Any) -> set[Perm]:
 def iter_api_routes(app: Any) -> list[tuple[str, Any, set[Perm]]]:
     """Every API route of the app as (full path, route, declared permissions), included routers
     flattened (their prefix and include-level dependencies applied)."""
-    from fastapi.routing import APIRoute
-
     out: list[tuple[str, Any, set[Perm]]] = []
 
     def walk(routes: list[Any], prefix: str, inherited: set[Perm]) -> None:
@@ -186,6 +185,4 @@ def iter_api_routes(app: Any) -> list[tuple[str, Any, set[Perm]]]:
 
 def other_routes(app: Any) -> list[str]:
     """Paths of non-API routes (the OpenAPI docs pages)."""
-    from fastapi.routing import APIRoute
-
     return [r.path for r in app.routes if not isinstance(r, APIRoute) and hasattr(r, "path")]

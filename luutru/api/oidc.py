@@ -17,6 +17,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 import luutru.api.accounts as accounts
 from luutru.api.auth_settings import AuthSettings
 from luutru.catalog.accounts_models import User
@@ -65,9 +67,6 @@ def username_from_claims(claims: dict[str, Any]) -> str:
 
 def user_from_claims(services: Any, auth: AuthSettings, claims: dict[str, Any]) -> dict[str, Any]:
     """The local account for an identity: found by issuer|subject, else created; roles follow the claim."""
-    from sqlalchemy import select
-
-
     subject = f"{claims.get('iss') or auth.oidc_issuer}|{claims['sub']}"[:255]
     roles = _claim_list(claims.get(auth.oidc_roles_claim))
     agency = claims.get(auth.oidc_agency_claim)

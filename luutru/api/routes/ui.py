@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 import luutru.api.accounts as accounts
@@ -298,6 +298,4 @@ def disposal_list_page(list_id: str, request: Request, svc: Services = Depends(g
 
 @router.get("/ui/disposal.js")
 def disposal_js(_p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
-    from fastapi.responses import FileResponse
-
     return FileResponse(Path(__file__).resolve().parent.parent / "templates" / "disposal.js", media_type="text/javascript")
