@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import luutru.packaging.zipsafe as zipsafe
 from luutru.records.findings import Finding, error, info, warning
 from luutru.records.model import DocumentRecord
 
@@ -39,13 +40,8 @@ def nfc(s: str) -> str:
 
 
 def unsafe_listed_path(path: str) -> str | None:
-    """Why a catalogue path is unsafe, or None."""
-    if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
-        return "absolute"
-    parts = PurePosixPath(path.replace("\\", "/")).parts
-    if ".." in parts:
-        return "parent"
-    return None
+    """Why a catalogue path is unsafe, or None (the same rule as for zip members)."""
+    return zipsafe.unsafe_path(path)
 
 
 def scan_files(root: Path) -> list[str]:

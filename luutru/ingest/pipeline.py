@@ -47,6 +47,7 @@ from luutru.ingest.steps import (
     read_and_validate,
     stage,
 )
+from luutru.packaging.atomic import write_atomic
 from luutru.preservation.commit import retry_index_queue
 from luutru.preservation.storage import StorageError
 from luutru.records.findings import Finding, Severity, finding, has_errors
@@ -195,7 +196,7 @@ def _finish(services: Services, report: IngestReport, status: TransferStatus) ->
     try:  # a copy beside the catalog row, for people; the row is the record
         reports = services.settings.home_dir / "reports"
         reports.mkdir(exist_ok=True)
-        (reports / f"{report.transfer_id}.json").write_text(report.to_json(), encoding="utf-8")
+        write_atomic(reports / f"{report.transfer_id}.json", report.to_json())
     except OSError as e:
         log.warning("could not write the report file of %s: %s", report.transfer_id, e)
     return report

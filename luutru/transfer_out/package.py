@@ -48,7 +48,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import bagit
 import rfc8785
 from sqlalchemy import select
 
@@ -65,10 +64,12 @@ from luutru.catalog.export_models import (
 )
 from luutru.catalog.records import AipMetadata, add_events, load_aip_metadata
 from luutru.packaging.bag import (
-    BAGIT_LOCK,
     copy_file_hashing,
+    seal_bag,
     sha256_file,
     validate_bag,
+    write_declaration,
+    write_manifest,
 )
 from luutru.packaging.catalogue_writer import write_xlsx_template
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
@@ -460,14 +461,10 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
     write_xlsx_template(catalogue, rows=(dossier_rows, document_rows))
     hashes[f"data/{CATALOGUE_NAME}"] = (sha256_file(catalogue), catalogue.stat().st_size)
 
-    with open(root / "bagit.txt", "w", encoding="utf-8") as fh:
-        fh.write("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
-    with open(root / "manifest-sha256.txt", "w", encoding="utf-8") as fh:
-        for rel in sorted(hashes):
-            fh.write(f"{hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
-    payload_manifest = sha256_file(root / "manifest-sha256.txt")
-
     created = iso_vn()
+    write_declaration(root, created[:10])
+    payload_manifest = sha256_file(write_manifest(root, hashes))
+
     archive = {"archive_code": archive_code if archive_code is not None else policy.archive_code,
                "archive_name": archive_name or policy.archive_name}
     n_docs = sum(x.documents for x in members)
@@ -518,24 +515,17 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(blob)
 
-    with open(root / "bag-info.txt", "w", encoding="utf-8") as fh:
-        fh.write(f"Bagging-Date: {created[:10]}\n")
-    total = sum(sz for _h, sz in hashes.values())
-    with BAGIT_LOCK:
-        bag = bagit.Bag(str(root))
-        bag.info.update({
-            "BagIt-Profile-Identifier": PROFILE,
-            "External-Identifier": package_id,
-            "Source-Organization": agency_name,
-            "Organization-Address": agency_code,
-            "Bag-Group-Identifier": agency_code,
-            "Internal-Sender-Identifier": agency_code,
-            "External-Description": f"Nộp lưu {len(members)} hồ sơ vĩnh viễn vào {archive['archive_name']}",
-            "Bagging-Date": created[:10],
-            "Bag-Software-Agent": f"luutru {__version__}",
-            "Payload-Oxum": f"{total}.{len(hashes)}",
-        })
-        bag.save(manifests=False)
+    seal_bag(root, hashes, {
+        "BagIt-Profile-Identifier": PROFILE,
+        "External-Identifier": package_id,
+        "Source-Organization": agency_name,
+        "Organization-Address": agency_code,
+        "Bag-Group-Identifier": agency_code,
+        "Internal-Sender-Identifier": agency_code,
+        "External-Description": f"Nộp lưu {len(members)} hồ sơ vĩnh viễn vào {archive['archive_name']}",
+        "Bagging-Date": created[:10],
+        "Bag-Software-Agent": f"luutru {__version__}",
+    })
     problems = validate_bag(root)
     if problems:
         raise _refuse("TRANSFER_OUT_BAG_INVALID",
