@@ -265,12 +265,7 @@ def _migrate(item: FileCheckItem, cfg: CheckConfig, time_left: float | None
         dest = dest.with_name(dest.stem + ".copy.pdf")
     r = ghostscript.convert_to_pdfa(item.path, dest, gs=cfg.ghostscript, part=2, timeout=time_left)
     if r.status is ghostscript.ConversionStatus.NOT_INSTALLED:
-        return None, [warning(
-            "GHOSTSCRIPT_NOT_INSTALLED",
-            f"Không tạo được bản bảo quản PDF/A-2b vì chưa có Ghostscript. {ghostscript.INSTALL_HINT_VI}",
-            f"No PDF/A-2b preservation copy: Ghostscript is not installed. {ghostscript.INSTALL_HINT_EN}",
-            **where,
-        )], None
+        return None, [ghostscript.missing_finding(**where)], None
     detail = {"source": item.relpath, "target_format": "PDF/A-2b", "tool": f"Ghostscript {r.version or ''}".strip(),
               "exit_code": r.exit_code, "message": r.message[-500:]}
     if not r.ok:
