@@ -20,6 +20,7 @@ import luutru.records.events as ev
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.disposal.retention import lock_arguments
+from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
 from luutru.ingest.files import FileMatch, check_files
 from luutru.ingest.report import IngestReport
 from luutru.ingest.sources import OpenedTransfer, open_transfer
@@ -160,7 +161,7 @@ def stage(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     return findings
 
 
-def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: per_file.FileCheckResult) -> None:
+def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: FileCheckResult) -> None:
     """What a file check learnt goes into the AIP: format, signatures, PDF/A, text, preservation copy."""
     sd.builder.events.extend(res.events)
     if res.format is not None:
@@ -191,12 +192,12 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     settings = ctx.services.settings
     try:
         batch = per_file.check_files(
-            [per_file.FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
+            [FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
                                     reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
              for sd, doc, comp in items],
             settings,
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
-            config=replace(per_file.CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings)),
+            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings)),
         )
         findings = list(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):
