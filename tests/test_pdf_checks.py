@@ -23,7 +23,8 @@ import luutru.tools.ghostscript as ghostscript
 from luutru.config import Settings
 from luutru.ingest.checks.isolation import TimeLimitedWorker
 from luutru.ingest.checks.pdf import check_pdf
-from luutru.ingest.checks.per_file import CheckConfig, FileItem, check_file, check_files
+from luutru.ingest.checks.per_file import check_file, check_files
+from luutru.ingest.checks.results import CheckConfig, FileItem
 from luutru.records.model import Reliability
 from luutru.tools.verapdf import parse_report
 from tests.pki import make_pdf_bytes, make_test_pki, sign_pdf

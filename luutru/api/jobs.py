@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import luutru.catalog.models as m
+import luutru.packaging.zipsafe as zipsafe
 import luutru.records.finding_codes.api as api_codes
 from luutru.audit.trail import record_action
 from luutru.ingest.report import DossierOutcome, IngestReport
@@ -78,8 +78,8 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
         with zipfile.ZipFile(zip_path) as z:
             by_dir: dict[str, list[zipfile.ZipInfo]] = {}
             for info in z.infolist():
-                p = PurePosixPath(unicodedata.normalize("NFC", info.filename.replace("\\", "/")))
-                if info.is_dir() or len(p.parts) > 3 or p.name.lower() not in wanted or ".." in p.parts:
+                p = zipsafe.member_path(info)
+                if info.is_dir() or len(p.parts) > 3 or p.name.lower() not in wanted or zipsafe.member_problem(info):
                     continue
                 if info.file_size > MAX_CATALOGUE_BYTES:
                     continue
@@ -89,9 +89,7 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
             top = min(by_dir, key=lambda d: (len(PurePosixPath(d).parts), d))
             tmp.mkdir(parents=True)
             for info in by_dir[top]:
-                name = PurePosixPath(unicodedata.normalize("NFC", info.filename.replace("\\", "/"))).name
-                with z.open(info) as src, open(tmp / name, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                zipsafe.copy_member(z, info, tmp / zipsafe.member_path(info).name)
         raw = read_catalogue(tmp)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return None  # ingest itself reports a corrupt or unreadable transfer

@@ -26,9 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 import luutru.records.events as ev
-from luutru.catalog.records import load_aip_metadata, upsert_dossier
-from luutru.ingest.pipeline import index_dossier
 from luutru.preservation.aip import AipBuilder
+from luutru.preservation.commit import commit
 from luutru.records.model import (
     AccessRegime,
     DocumentRecord,
@@ -150,42 +149,43 @@ def store_minutes(services: Services, listing: dict[str, Any], minutes_id: str) 
     """Write the minutes of an executed list (``listing``: the list as ``procedure.show`` gives
     it) as a permanent AIP, record and index it (idempotent)."""
 
-    list_id = listing["id"]
-    if not services.storage.has_aip(minutes_id):
-        rec = minutes_record(listing, minutes_id)
-        work = Path(tempfile.mkdtemp(prefix="minutes-", dir=services.settings.work_dir))
-        try:
-            pdf = work / "bien_ban_huy.pdf"
-            pdf.write_bytes(render_pdf(rec))
-            stored_pdf, pdf_form = _pdfa(services, pdf, work)
-            rec["pdf_form"] = pdf_form
-            js = work / "bien_ban_huy.json"
-            js.write_text(json.dumps(rec, ensure_ascii=False, indent=2), "utf-8")
-            today = now_vn().date()
-            restricted = any(it.get("access") == AccessRegime.RESTRICTED.value for it in listing["items"])
-            access = AccessRegime.RESTRICTED if restricted else AccessRegime.PUBLIC
-            d = _dossier_record(rec, minutes_id, today, access)
-            builder = AipBuilder(work / "bag", d, f"disposal:{list_id}")
-            docs = [_doc(d, 1, "Biên bản", "Biên bản hủy tài liệu hết giá trị", stored_pdf.name, today, access),
-                    _doc(d, 2, "Danh mục", "Danh mục hồ sơ đã hủy và chuỗi phê duyệt (JSON)", js.name, today, access)]
-            builder.documents = docs
-            c1 = builder.add_original(docs[0], stored_pdf)
-            c1.mime, c1.format_name = "application/pdf", pdf_form
-            c2 = builder.add_original(docs[1], js)
-            c2.mime, c2.format_name = "application/json", "JSON"
-            builder.add_text(docs[0].identifier, _text(rec))
-
-            builder.events.append(ev.Event(ev.INGESTION, minutes_id, "success",
-                                           f"destruction minutes of list {list_id}", {"list_id": list_id}))
-            bag = builder.seal()
-            services.storage.put_aip(minutes_id, bag, legal_hold=True)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    meta = load_aip_metadata(services.storage, minutes_id)
-    with services.catalog.session() as s:
-        upsert_dossier(s, meta)
-    index_dossier(services, minutes_id, meta)
+    if services.storage.has_aip(minutes_id):  # written before: catalog and index again
+        commit(services, minutes_id, None)
+        return minutes_id
+    work = Path(tempfile.mkdtemp(prefix="minutes-", dir=services.settings.work_dir))
+    try:
+        commit(services, minutes_id, _build(services, listing, minutes_id, work), lock={"legal_hold": True})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return minutes_id
+
+
+def _build(services: Services, listing: dict[str, Any], minutes_id: str, work: Path) -> Path:
+    """The sealed bag of the minutes: the PDF (PDF/A-2b when possible) and the JSON record."""
+    list_id = listing["id"]
+    rec = minutes_record(listing, minutes_id)
+    pdf = work / "bien_ban_huy.pdf"
+    pdf.write_bytes(render_pdf(rec))
+    stored_pdf, pdf_form = _pdfa(services, pdf, work)
+    rec["pdf_form"] = pdf_form
+    js = work / "bien_ban_huy.json"
+    js.write_text(json.dumps(rec, ensure_ascii=False, indent=2), "utf-8")
+    today = now_vn().date()
+    restricted = any(it.get("access") == AccessRegime.RESTRICTED.value for it in listing["items"])
+    access = AccessRegime.RESTRICTED if restricted else AccessRegime.PUBLIC
+    d = _dossier_record(rec, minutes_id, today, access)
+    builder = AipBuilder(work / "bag", d, f"disposal:{list_id}")
+    docs = [_doc(d, 1, "Biên bản", "Biên bản hủy tài liệu hết giá trị", stored_pdf.name, today, access),
+            _doc(d, 2, "Danh mục", "Danh mục hồ sơ đã hủy và chuỗi phê duyệt (JSON)", js.name, today, access)]
+    builder.documents = docs
+    c1 = builder.add_original(docs[0], stored_pdf)
+    c1.mime, c1.format_name = "application/pdf", pdf_form
+    c2 = builder.add_original(docs[1], js)
+    c2.mime, c2.format_name = "application/json", "JSON"
+    builder.add_text(docs[0].identifier, _text(rec))
+    builder.events.append(ev.Event(ev.INGESTION, minutes_id, "success",
+                                   f"destruction minutes of list {list_id}", {"list_id": list_id}))
+    return builder.seal()
 
 
 def _dossier_record(rec: dict[str, Any], minutes_id: str, today: date, access: AccessRegime) -> DossierRecord:

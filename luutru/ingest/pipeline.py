@@ -1,15 +1,19 @@
 """The ingest pipeline: transfer → findings → one AIP per dossier → catalog → index.
 
-Steps are plain functions returning findings; this module decides what they mean:
+The steps are plain functions in :mod:`luutru.ingest.steps` (``step(item, ctx) ->
+findings``); this module runs them in order and decides what their findings mean:
 
-1. open the transfer (folder / zip / bag) safely;
-2. read and validate the catalogue (Circular 02/2019 fields);
-3. match catalogue ↔ files (NFC/NFD, missing, unlisted, paths);
-4. stage each dossier: copy + hash every file once, compare declared checksums, run the
-   per-file checks (format, PDF/A, signatures, text);
-5. decide: any ERROR rejects the whole transfer and nothing is stored.  Otherwise each
-   dossier's bag is sealed and stored atomically, then recorded in the catalog, then
-   indexed.  A failed index step is queued, never fatal: the AIP is the truth.
+1. ``open_source``: open the transfer (folder / zip / bag) safely — an unreadable
+   transfer stops here;
+2. ``read_and_validate``: read and validate the catalogue;
+3. ``match_files``: catalogue ↔ files (NFC/NFD, missing, unlisted, paths);
+4. ``stage``: copy + hash every file once into its dossier's bag, compare declared checksums;
+5. ``file_checks``: format, PDF/A, signatures, text, preservation copy (isolated worker);
+6. ``compare_stored``: a dossier already in storage must hold the same content;
+7. decide (here): any ERROR rejects the whole transfer and nothing is stored;
+8. ``commit_dossiers``: each bag is sealed and goes through the one commit path
+   (:mod:`luutru.preservation.commit`: store → catalog → index; a failed index step is
+   queued, never fatal: the AIP is the truth).
 
 Re-running the same transfer is safe: a dossier whose AIP already holds the same
 metadata and bytes is reported ``already_stored`` (and its catalog/index rows are
@@ -21,347 +25,140 @@ from __future__ import annotations
 
 import errno
 import logging
-import shutil
 import traceback
 import uuid
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
 
 import luutru.catalog.models as m
-import luutru.ingest.checks.per_file as per_file
-import luutru.records.events as ev
+import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
-from luutru.catalog.records import load_aip_metadata, upsert_dossier
-from luutru.disposal.retention import lock_arguments
-from luutru.ingest.files import FileMatch, check_files
-from luutru.ingest.report import DossierOutcome, IngestReport
-from luutru.ingest.sources import open_transfer
+from luutru.ingest.report import DossierOutcome as Outcome
+from luutru.ingest.report import IngestReport
 from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
-from luutru.ingest.validate import validate_catalogue
-from luutru.packaging.catalogue_reader import read_catalogue
-from luutru.preservation.aip import AipBuilder, Component
+from luutru.ingest.steps import (
+    IngestContext,
+    Progress,
+    TransferItem,
+    commit_dossiers,
+    compare_stored,
+    file_checks,
+    match_files,
+    open_source,
+    read_and_validate,
+    stage,
+)
+from luutru.packaging.atomic import write_atomic
+from luutru.preservation.commit import retry_index_queue
 from luutru.preservation.storage import StorageError
-from luutru.records.findings import Finding, Severity, error, has_errors, info
-from luutru.records.model import DocumentRecord, DossierRecord
+from luutru.records.findings import Finding, Severity, finding, has_errors
+from luutru.records.status import DossierOutcome, TransferStatus
 from luutru.records.timeutil import iso_vn
 from luutru.services import FaultInjected, Services
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
+__all__ = ["ingest", "retry_index_queue"]
 
-
-@dataclass
-class StagedDossier:
-    record: DossierRecord
-    documents: list[DocumentRecord]
-    builder: AipBuilder
-    originals: dict[str, Component]
+#: Findings of the open step after which there is nothing to read.
+UNREADABLE = (fc.TRANSFER_NOT_RECOGNISED, fc.ZIP_CORRUPT)
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
     pass
 
 
-def _stage_dossier(services: Services, d: DossierRecord, docs: list[DocumentRecord], matches: dict[str, FileMatch],
-                   staging_root: Path, transfer_id: str, findings: list[Finding], bump: Callable[[int], None]) -> StagedDossier:
-    b = AipBuilder(staging_root / d.code, d, transfer_id)
-    b.documents = docs
-    originals: dict[str, Component] = {}
-    for doc in docs:
-        match = matches.get(doc.identifier)
-        if match is None:
-            continue
-        comp = b.add_original(doc, match.disk_path, bump)
-        originals[doc.identifier] = comp
-        where = {"dossier": d.code, "document": doc.identifier, "file": doc.path}
-        b.events.append(ev.Event(ev.MESSAGE_DIGEST, comp.path, "success", "SHA-256 computed while copying",
-                                 {"sha256": comp.sha256, "size": comp.size}))
-        if doc.sha256:
-            if doc.sha256 != comp.sha256:
-                findings.append(error(
-                    "CHECKSUM_MISMATCH",
-                    f"Văn bản {doc.identifier}: mã băm SHA-256 của tệp '{doc.path}' là {comp.sha256}, khác với mục lục "
-                    f"({doc.sha256}). Tệp có thể bị hỏng hoặc bị thay. Sửa: gửi lại đúng tệp hoặc sửa mã băm.",
-                    f"Document {doc.identifier}: SHA-256 of '{doc.path}' is {comp.sha256}, not {doc.sha256} as catalogued. "
-                    "The file may be damaged or replaced. Fix: resend the right file or correct the checksum.",
-                    details={"expected": doc.sha256, "found": comp.sha256}, **where))
-                b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "failure", "declared checksum differs",
-                                         {"expected": doc.sha256, "found": comp.sha256}))
-            else:
-                b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "success", "declared checksum matches",
-                                         {"sha256": comp.sha256}))
-    return StagedDossier(d, docs, b, originals)
-
-
-def _run_file_checks(services: Services, staged: list[StagedDossier], findings: list[Finding],
-                     progress: Progress, staging_root: Path) -> None:
-    items = []
-    for sd in staged:
-        for doc in sd.documents:
-            comp = sd.originals.get(doc.identifier)
-            if comp is not None:
-                items.append((sd, doc, comp))
-    out_dir = staging_root / f"derived-{uuid.uuid4().hex}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        batch = per_file.check_files(
-            [per_file.FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
-                              reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
-             for sd, doc, comp in items],
-            services.settings,
-            progress=lambda done, total, _rel=None: progress("checks", done, total),
-            # a transfer that already has errors will store nothing: no preservation copies
-            config=replace(per_file.CheckConfig.from_settings(services.settings), migrate=not has_errors(findings)),
-        )
-        findings.extend(batch.findings)
-        for (sd, doc, comp), res in zip(items, batch.results):
-            findings.extend(res.findings)
-            sd.builder.events.extend(res.events)
-            if res.format is not None:
-                comp.mime, comp.puid, comp.format_name = res.format.mime, res.format.puid, res.format.name
-                comp.extra["format"] = res.format.to_dict()
-            if res.signature_status is not None:
-                comp.signature_status = getattr(res.signature_status, "value", str(res.signature_status))
-                comp.extra["signatures"] = [s.to_dict() for s in res.signatures]
-            if res.pdfa is not None:
-                comp.extra["pdfa"] = res.pdfa.to_dict()
-            if res.text:
-                sd.builder.add_text(doc.identifier, res.text)
-            if res.preservation_copy is not None:
-                sd.builder.add_derivative(doc.identifier, res.preservation_copy, "preservation",
-                                          mime="application/pdf", format_name="PDF/A-2b")
-    finally:
-        shutil.rmtree(out_dir, ignore_errors=True)
-
-
-def _same_content(existing: Any, sd: StagedDossier) -> bool:
-    want = {k: v for k, v in sd.record.fields.items()}
-    have = {k: v for k, v in existing.dossier.items() if k != "_service"}
-    if want != have:
-        return False
-    have_docs = {d["ma_dinh_danh_van_ban"]: d for d in existing.documents}
-    if set(have_docs) != {d.identifier for d in sd.documents}:
-        return False
-    for doc in sd.documents:
-        h = have_docs[doc.identifier]
-        if {k: v for k, v in h.items() if k != "_service"} != doc.fields:
-            return False
-        orig = [c for c in h["_service"]["components"] if c["role"] == "original"]
-        comp = sd.originals.get(doc.identifier)
-        if comp is None or not orig or orig[0]["sha256"] != comp.sha256:
-            return False
-    return True
-
-
-def index_dossier(services: Services, code: str, meta: Any | None = None) -> Finding | None:
-    """Index one stored dossier; on failure queue it and return a warning (never raise)."""
-    try:
-        meta = meta or load_aip_metadata(services.storage, code)
-        services.index.index_dossier(meta.dossier, meta.documents, meta.texts)
-        with services.catalog.session() as s:
-            q = s.get(m.IndexQueue, code)
-            if q is not None:
-                s.delete(q)
-        return None
-    except FaultInjected:
-        raise
-    except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
-        log.warning("indexing %s failed: %s", code, e)
-        with services.catalog.session() as s:
-            q = s.get(m.IndexQueue, code)
-            if q is None:
-                s.add(m.IndexQueue(dossier_code=code, attempts=1, last_error=str(e)[:2000], queued_at=iso_vn()))
-            else:
-                q.attempts += 1
-                q.last_error = str(e)[:2000]
-        return Finding(Severity.WARNING, "INDEX_QUEUED",
-                       f"Hồ sơ {code} đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm ({e}); sẽ thử lại, hoặc chạy `luutru reindex`.",
-                       f"Dossier {code} is stored safely but not yet searchable ({e}); it is queued for retry, or run `luutru reindex`.",
-                       dossier=code)
-
-
-def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int]:
-    """Index again the dossiers whose indexing failed earlier; returns (done, still queued)."""
-    with services.catalog.session() as s:
-        codes = [q.dossier_code for q in s.query(m.IndexQueue).order_by(m.IndexQueue.queued_at).limit(limit)]
-    done = 0
-    for code in codes:
-        if not services.storage.has_aip(code):  # destroyed meanwhile: nothing to index
-            with services.catalog.session() as s:
-                q = s.get(m.IndexQueue, code)
-                if q is not None:
-                    s.delete(q)
-            continue
-        if index_dossier(services, code) is None:
-            done += 1
-    with services.catalog.session() as s:
-        left = s.query(m.IndexQueue).count()
-    return done, left
-
-
-def _record(services: Services, code: str) -> Any:
-    meta = load_aip_metadata(services.storage, code)
-    with services.catalog.session() as s:
-        upsert_dossier(s, meta)
-    services.checkpoint("after_catalog")
-    return meta
-
-
 def ingest(path: Path, services: Services, *, progress: Progress | None = None, transfer_id: str | None = None) -> IngestReport:
     """Ingest one transfer; always returns a report (never raises for bad input)."""
-    progress = progress or _noop
     path = Path(path)
-    report = IngestReport(transfer_id or str(uuid.uuid4()), path.name, "?", "running", iso_vn())
-    with services.catalog.session() as s:
-        row = s.get(m.Transfer, report.transfer_id)
-        if row is None:
-            s.add(m.Transfer(id=report.transfer_id, source_name=path.name, kind="?", received_at=report.started_at,
-                             status="running"))
+    report = IngestReport(transfer_id or str(uuid.uuid4()), path.name, "?", TransferStatus.RUNNING.value, iso_vn())
+    _start(services, report)
     sweep_abandoned(services.settings.work_dir)
     staging = StagingArea(services.settings.work_dir, report.transfer_id)
     try:
         staging.acquire()
     except StagingBusy as e:
-        report.findings.append(error(
-            "TRANSFER_BUSY", f"Gói nộp lưu này đang được xử lý ở tiến trình khác ({e}). Sửa: chờ tiến trình đó kết thúc.",
+        report.findings.append(finding(
+            fc.TRANSFER_BUSY, f"Gói nộp lưu này đang được xử lý ở tiến trình khác ({e}). Sửa: chờ tiến trình đó kết thúc.",
             f"This transfer is being processed by another process ({e}). Fix: wait for it to finish."))
-        return _finish(services, report, "failed")
-    staging_root = staging.root
-    opened = None
+        return _finish(services, report, TransferStatus.FAILED)
+    item = TransferItem(path, report)
+    ctx = IngestContext(services, report.transfer_id, staging.root, progress or _noop)
     try:
-        opened = open_transfer(path, staging_root)
-        report.kind = opened.kind
-        report.findings.extend(opened.findings)
-        if any(f.code in ("TRANSFER_NOT_RECOGNISED", "ZIP_CORRUPT") for f in opened.findings):
-            return _finish(services, report, "rejected")
-        raw = read_catalogue(opened.root)
-        cat = validate_catalogue(raw)
-        report.findings.extend(cat.findings)
-        all_docs = [d for code in cat.dossiers for d in cat.documents_of(code)]
-        listed_paths = [str(r.values["duong_dan_tep"]) for r in raw.documents if r.values.get("duong_dan_tep")]
-        fc = check_files(opened.root, all_docs, raw.catalogue_files, listed_paths)
-        report.findings.extend(fc.findings)
-        report.files = len(fc.matches)
-        report.bytes = total = sum(x.size for x in fc.matches.values())
-        services.checkpoint("after_validation")
-
-        done = 0
-
-        def bump(n: int) -> None:
-            nonlocal done
-            done += n
-            progress("copy", done, total)
-
-        staged: list[StagedDossier] = []
-        for code, d in cat.dossiers.items():
-            staged.append(_stage_dossier(services, d, cat.documents_of(code), fc.matches, staging_root,
-                                         report.transfer_id, report.findings, bump))
-        services.checkpoint("after_staging")
-        _run_file_checks(services, staged, report.findings, progress, staging_root)
-
-        existing: dict[str, bool] = {}
-        for sd in staged:
-            if services.storage.has_aip(sd.record.code):
-                same = _same_content(load_aip_metadata(services.storage, sd.record.code, with_text=False), sd)
-                existing[sd.record.code] = same
-                if not same:
-                    report.findings.append(error(
-                        "DOSSIER_EXISTS_DIFFERENT",
-                        f"Hồ sơ {sd.record.code} đã được lưu trữ với nội dung khác. Sửa: kiểm tra mã hồ sơ; "
-                        "không thể ghi đè hồ sơ đã lưu.",
-                        f"Dossier {sd.record.code} is already preserved with different content. Fix: check the dossier "
-                        "code; a preserved dossier cannot be overwritten.", dossier=sd.record.code))
-
-        for code in cat.dossiers:
-            errs = sum(1 for f in report.findings if f.dossier == code and f.is_error)
-            warns = sum(1 for f in report.findings if f.dossier == code and f.severity is Severity.WARNING)
-            report.dossiers.append(DossierOutcome(code, cat.dossiers[code].title, "pending", len(cat.documents_of(code)),
-                                                  errors=errs, warnings=warns))
-        if any(f.is_error for f in report.findings):
-            for o in report.dossiers:
-                o.status = "rejected" if o.errors else "not_stored"
-            return _finish(services, report, "rejected")
-
-        outcomes = {o.code: o for o in report.dossiers}
-        for i, sd in enumerate(staged):
-            code = sd.record.code
-            progress("store", i, len(staged))
-            if existing.get(code):
-                outcomes[code].status = "already_stored"
-                report.findings.append(info(
-                    "DOSSIER_ALREADY_STORED",
-                    f"Hồ sơ {code} đã được lưu trữ trước đây với cùng nội dung; không tạo bản trùng.",
-                    f"Dossier {code} was already preserved with the same content; no duplicate made.", dossier=code))
-            else:
-                sd.builder.events.append(ev.Event(ev.VALIDATION, code, "success",
-                                                  "catalogue, Circular 02/2019 fields and files validated",
-                                                  {"transfer_id": report.transfer_id,
-                                                   "warnings": outcomes[code].warnings}))
-                sd.builder.events.append(ev.Event(ev.INGESTION, code, "success", "accepted into preservation",
-                                                  {"transfer_id": report.transfer_id}))
-                bag = sd.builder.seal()
-                services.checkpoint("after_seal")
-                try:
-                    services.storage.put_aip(code, bag, **_lock_args(sd.record))
-                except StorageError:
-                    if not services.storage.has_aip(code):
-                        raise
-                    # stored meanwhile by a concurrent run: fine if it is the same content
-                    if not _same_content(load_aip_metadata(services.storage, code, with_text=False), sd):
-                        raise
-                outcomes[code].status = "stored"
-                services.checkpoint("after_store")
-            outcomes[code].aip = code
-            meta = _record(services, code)
-            warn = index_dossier(services, code, meta)
-            if warn:
-                report.findings.append(warn)
-            shutil.rmtree(staging_root / code, ignore_errors=True)
-        progress("store", len(staged), len(staged))
-        if not any(f.code == "INDEX_QUEUED" for f in report.findings):
-            retry_index_queue(services)  # the index answers again: catch up on earlier failures
-        _post_ingest_hooks(services, report, opened.root)
-        return _finish(services, report, "accepted")
+        return _run(item, ctx)
     except FaultInjected:
         raise
     except (OSError, StorageError) as e:
         staging.clear()  # free the space before writing anything
-        if _disk_full(e):
-            report.findings.append(error(
-                "DISK_FULL",
-                "Hết dung lượng đĩa khi xử lý gói nộp lưu; không có gì được ghi dở. Sửa: giải phóng dung lượng "
-                f"({services.settings.home_dir} và kho lưu trữ) rồi nộp lại.",
-                "Disk full while processing the transfer; nothing was left half-written. Fix: free space "
-                f"({services.settings.home_dir} and the storage) and submit again.",
-                details={"error": str(e)}))
-        elif isinstance(e, StorageError):
-            report.findings.append(error(
-                "STORAGE_ERROR", f"Lỗi kho lưu trữ: {e}. Không có gì được ghi dở. Sửa: kiểm tra cấu hình kho rồi nộp lại.",
-                f"Storage error: {e}. Nothing was left half-written. Fix: check the storage settings and submit again."))
-        else:
-            report.findings.append(error(
-                "STORAGE_IO_ERROR",
-                f"Lỗi đọc/ghi khi xử lý: {e}. Không có gì được ghi dở. Sửa: kiểm tra ổ đĩa/quyền rồi nộp lại.",
-                f"I/O error while processing: {e}. Nothing was left half-written. Fix: check the disk/permissions "
-                "and submit again."))
-        return _finish(services, report, "failed")
+        report.findings.append(_io_failure(services, e))
+        return _finish(services, report, TransferStatus.FAILED)
     except Exception as e:  # noqa: BLE001 - last resort: a report, never a traceback for the user
         log.error("ingest failed: %s", traceback.format_exc())
-        report.findings.append(error("INTERNAL_ERROR", f"Lỗi hệ thống: {e!r}. Gói có thể nộp lại an toàn.",
-                                     f"Internal error: {e!r}. The transfer can safely be submitted again.",
-                                     details={"traceback": traceback.format_exc()[-4000:]}))
-        return _finish(services, report, "failed")
+        report.findings.append(finding(fc.INTERNAL_ERROR, f"Lỗi hệ thống: {e!r}. Gói có thể nộp lại an toàn.",
+                                       f"Internal error: {e!r}. The transfer can safely be submitted again.",
+                                       details={"traceback": traceback.format_exc()[-4000:]}))
+        return _finish(services, report, TransferStatus.FAILED)
     finally:
-        if opened is not None:
-            opened.cleanup()
+        if item.opened is not None:
+            item.opened.cleanup()
         staging.release()
 
 
-def _post_ingest_hooks(services: Services, report: IngestReport, root: Path) -> None:
-    """Run what follows an accepted transfer (a receipt for a package from another archive)."""
-    report.findings.extend(receipt.after_accept(services, report, root) or [])
+def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
+    """The steps in order, and what their findings mean."""
+    services, report = ctx.services, item.report
+    report.findings += open_source(item, ctx)
+    if any(f.code in UNREADABLE for f in report.findings):
+        return _finish(services, report, TransferStatus.REJECTED)
+    report.findings += read_and_validate(item, ctx)
+    report.findings += match_files(item, ctx)
+    services.checkpoint("after_validation")
+    report.findings += stage(item, ctx)
+    services.checkpoint("after_staging")
+    report.findings += file_checks(item, ctx)
+    report.findings += compare_stored(item, ctx)
+    report.dossiers = _outcomes(item)
+    if has_errors(report.findings):
+        for o in report.dossiers:
+            o.status = (DossierOutcome.REJECTED if o.errors else DossierOutcome.NOT_STORED).value
+        return _finish(services, report, TransferStatus.REJECTED)
+    report.findings += commit_dossiers(item, ctx)
+    if not any(f.code == fc.INDEX_QUEUED for f in report.findings):
+        retry_index_queue(services)  # the index answers again: catch up on earlier failures
+    # after an accepted transfer: a receipt for a package from another archive
+    report.findings += receipt.after_accept(services, report, item.root) or []
+    return _finish(services, report, TransferStatus.ACCEPTED)
+
+
+def _outcomes(item: TransferItem) -> list[Outcome]:
+    """One line per dossier of the catalogue, with its error and warning counts."""
+    out = []
+    for code, d in item.cat.dossiers.items():
+        mine = [f for f in item.report.findings if f.dossier == code]
+        out.append(Outcome(code, d.title, DossierOutcome.PENDING.value, len(item.cat.documents_of(code)),
+                           errors=sum(1 for f in mine if f.is_error),
+                           warnings=sum(1 for f in mine if f.severity is Severity.WARNING)))
+    return out
+
+
+def _io_failure(services: Services, e: OSError | StorageError) -> Finding:
+    """The finding for a full disk, a storage error or another I/O error."""
+    if _disk_full(e):
+        return finding(
+            fc.DISK_FULL,
+            "Hết dung lượng đĩa khi xử lý gói nộp lưu; không có gì được ghi dở. Sửa: giải phóng dung lượng "
+            f"({services.settings.home_dir} và kho lưu trữ) rồi nộp lại.",
+            "Disk full while processing the transfer; nothing was left half-written. Fix: free space "
+            f"({services.settings.home_dir} and the storage) and submit again.",
+            details={"error": str(e)})
+    if isinstance(e, StorageError):
+        return finding(
+            fc.STORAGE_ERROR, f"Lỗi kho lưu trữ: {e}. Không có gì được ghi dở. Sửa: kiểm tra cấu hình kho rồi nộp lại.",
+            f"Storage error: {e}. Nothing was left half-written. Fix: check the storage settings and submit again.")
+    return finding(
+        fc.STORAGE_IO_ERROR,
+        f"Lỗi đọc/ghi khi xử lý: {e}. Không có gì được ghi dở. Sửa: kiểm tra ổ đĩa/quyền rồi nộp lại.",
+        f"I/O error while processing: {e}. Nothing was left half-written. Fix: check the disk/permissions "
+        "and submit again.")
 
 
 def _disk_full(e: BaseException) -> bool:
@@ -376,19 +173,22 @@ def _disk_full(e: BaseException) -> bool:
     return False
 
 
-def _lock_args(d: DossierRecord) -> dict[str, Any]:
-    """Retention lock for the storage backend, where it supports one."""
-    return lock_arguments(d)
+def _start(services: Services, report: IngestReport) -> None:
+    """The transfer's catalog row, ``running`` until :func:`_finish`."""
+    with services.catalog.session() as s:
+        if s.get(m.Transfer, report.transfer_id) is None:
+            s.add(m.Transfer(id=report.transfer_id, source_name=report.source, kind="?",
+                             received_at=report.started_at, status=TransferStatus.RUNNING.value))
 
 
-def _finish(services: Services, report: IngestReport, status: str) -> IngestReport:
-    report.status = status
+def _finish(services: Services, report: IngestReport, status: TransferStatus) -> IngestReport:
+    report.status = status.value
     report.finished_at = iso_vn()
     with services.catalog.session() as s:
         row = s.get(m.Transfer, report.transfer_id)
         if row is not None:
             row.kind = report.kind
-            row.status = status
+            row.status = status.value
             row.finished_at = report.finished_at
             row.dossier_count = len(report.dossiers)
             row.document_count = sum(d.documents for d in report.dossiers)
@@ -396,7 +196,7 @@ def _finish(services: Services, report: IngestReport, status: str) -> IngestRepo
     try:  # a copy beside the catalog row, for people; the row is the record
         reports = services.settings.home_dir / "reports"
         reports.mkdir(exist_ok=True)
-        (reports / f"{report.transfer_id}.json").write_text(report.to_json(), encoding="utf-8")
+        write_atomic(reports / f"{report.transfer_id}.json", report.to_json())
     except OSError as e:
         log.warning("could not write the report file of %s: %s", report.transfer_id, e)
     return report

@@ -7,13 +7,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from luutru.records.findings import Finding, Severity
+from luutru.records.status import TransferStatus
 
 
 @dataclass
 class DossierOutcome:
     code: str
     title: str
-    status: str  # stored | already_stored | rejected | not_stored
+    status: str  # a records.status.DossierOutcome value
     documents: int
     aip: str | None = None
     errors: int = 0
@@ -25,7 +26,7 @@ class IngestReport:
     transfer_id: str
     source: str
     kind: str
-    status: str  # accepted | rejected | failed
+    status: str  # a records.status.TransferStatus value
     started_at: str
     finished_at: str | None = None
     dossiers: list[DossierOutcome] = field(default_factory=list)
@@ -35,7 +36,7 @@ class IngestReport:
 
     @property
     def accepted(self) -> bool:
-        return self.status == "accepted"
+        return self.status == TransferStatus.ACCEPTED
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}
@@ -72,7 +73,8 @@ class IngestReport:
         )
 
 
-STATUS_VI = {"accepted": "CHẤP NHẬN", "rejected": "TỪ CHỐI", "failed": "LỖI HỆ THỐNG", "running": "ĐANG XỬ LÝ"}
+STATUS_VI = {TransferStatus.ACCEPTED: "CHẤP NHẬN", TransferStatus.REJECTED: "TỪ CHỐI",
+             TransferStatus.FAILED: "LỖI HỆ THỐNG", TransferStatus.RUNNING: "ĐANG XỬ LÝ"}
 SEV_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "THÔNG TIN"}
 
 

@@ -14,13 +14,12 @@ import shutil
 import stat
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import bagit
 
+import luutru.packaging.zipsafe as zipsafe
 from luutru.records.findings import Finding, error
-
-ZIP_SYMLINK_MODE = 0o120000
 
 
 @dataclass
@@ -36,16 +35,6 @@ class OpenedTransfer:
     def cleanup(self) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _unsafe_member(name: str) -> str | None:
-    """Why a zip member name is unsafe, or None."""
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return "absolute"
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if ".." in parts:
-        return "parent"
-    return None
 
 
 def _path_escape(name: str, why: str) -> Finding:
@@ -69,28 +58,9 @@ def _symlink(name: str) -> Finding:
 
 
 def extract_zip(zip_path: Path, dest: Path) -> list[Finding]:
-    """Extract safely: unsafe members are reported and skipped, never written."""
-    findings: list[Finding] = []
-    dest.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path) as zf:
-        for info in zf.infolist():
-            name = info.filename
-            why = _unsafe_member(name)
-            if why:
-                findings.append(_path_escape(name, why))
-                continue
-            mode = (info.external_attr >> 16) & 0o170000
-            if mode == ZIP_SYMLINK_MODE:
-                findings.append(_symlink(name))
-                continue
-            target = dest / name
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out, 1024 * 1024)
-    return findings
+    """Extract safely (:mod:`luutru.packaging.zipsafe`): unsafe members are reported, never written."""
+    return [_symlink(u.name) if u.why == zipsafe.SYMLINK else _path_escape(u.name, u.why)
+            for u in zipsafe.extract(zip_path, dest)]
 
 
 def _single_top_dir(root: Path) -> Path:

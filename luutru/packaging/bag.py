@@ -1,9 +1,13 @@
-"""Reading bag manifests and hashing bytes while they stream.
+"""BagIt, in one place: every manifest read and written, and hashing bytes while they stream.
 
 Checksums are computed in the same pass that copies or uploads the bytes (a
 :class:`HashingReader` around the source, a :class:`HashingWriter` around the
-destination), never in a second read.  Local bags are opened with ``bagit``; for
-manifests read from a remote store :func:`parse_manifest` reads the same format.
+destination), never in a second read.  A bag is therefore written from hashes already
+known: :func:`write_declaration` then :func:`seal_bag` write the payload manifest from
+them and let bagit-python (its public ``Bag`` API only) write ``bag-info.txt`` and the
+tag manifest.  Local bags are read with ``bagit`` (:func:`expected_digests`,
+:func:`validate_bag`); manifests read from a remote store go through
+:func:`parse_manifest`, which reads the same format.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import os
 import threading
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Mapping
 
 import bagit
 
@@ -104,6 +108,11 @@ def copy_hashing(src: BinaryIO, dst: BinaryIO, chunk: int = CHUNK) -> tuple[str,
         dst.write(data)
         n += len(data)
     return h.hexdigest(), n
+
+
+def encode_path(rel: str) -> str:
+    """A path as a manifest line writes it: CR and LF percent-encoded, as bagit-python reads it."""
+    return rel.replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _decode_path(p: str) -> str:
@@ -225,3 +234,34 @@ def validate_bag(path: Path, fast: bool = False) -> list[str]:
         except bagit.BagError as e:
             return [str(e)]
     return []
+
+
+def write_declaration(root: Path, bagging_date: str) -> None:
+    """``bagit.txt`` and a first ``bag-info.txt``: what bagit-python needs to open the bag."""
+    (root / "bagit.txt").write_text("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    (root / "bag-info.txt").write_text(f"Bagging-Date: {bagging_date}\n", encoding="utf-8")
+
+
+def write_manifest(root: Path, hashes: Mapping[str, tuple[str, int]]) -> Path:
+    """``manifest-sha256.txt`` from ``{bag path: (sha256, size)}``, sorted by path."""
+    path = root / MANIFEST
+    with open(path, "w", encoding="utf-8") as fh:
+        for rel in sorted(hashes):
+            fh.write(f"{hashes[rel][0]}  {encode_path(rel)}\n")
+    return path
+
+
+def seal_bag(root: Path, hashes: Mapping[str, tuple[str, int]], info: Mapping[str, str]) -> None:
+    """Finish a bag whose payload hashes are known: payload manifest, then bag-info
+    (``info`` plus ``Payload-Oxum``) and the tag manifest, written by bagit-python.
+
+    ``root`` must already hold ``bagit.txt`` and ``bag-info.txt`` (:func:`write_declaration`,
+    or copies of another bag's).
+    """
+    write_manifest(root, hashes)
+    total = sum(size for _sha, size in hashes.values())
+    with BAGIT_LOCK:
+        bag = bagit.Bag(str(root))
+        bag.info.update(info)
+        bag.info["Payload-Oxum"] = f"{total}.{len(hashes)}"
+        bag.save(manifests=False)  # bag-info and the tag manifest; the payload manifest is ours

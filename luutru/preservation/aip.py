@@ -10,10 +10,9 @@ Layout of a bag (see docs/architecture.md)::
     data/objects/<document id>/<original file name>
     data/objects/<document id>/preservation/<name>   preservation copy (e.g. PDF/A-2b)
 
-Payload files are copied and hashed in one pass; the payload manifest is written from
-those hashes and bagit-python writes bag-info (with Payload-Oxum) and the tag manifest,
-so a bag is read once, not twice.  bagit-python changes the working directory while it
-saves, so every call into it holds :data:`BAGIT_LOCK`.
+Payload files are copied and hashed in one pass; :mod:`luutru.packaging.bag` writes the
+payload manifest from those hashes and has bagit-python write bag-info (with
+Payload-Oxum) and the tag manifest, so a bag is read once, not twice.
 """
 
 from __future__ import annotations
@@ -27,13 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-import bagit
-
 from luutru import __version__
-from luutru.packaging.bag import (
-    BAGIT_LOCK,
-    copy_file_hashing,
-)
+from luutru.packaging.bag import copy_file_hashing, seal_bag, write_declaration
 from luutru.records.events import Event
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.timeutil import iso_vn
@@ -161,28 +155,15 @@ class AipBuilder:
         return self.root
 
     def _write_bag(self, d: DossierRecord, ingested_at: str) -> None:
-        with open(self.root / "bagit.txt", "w", encoding="utf-8") as fh:
-            fh.write("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
-        with open(self.root / "manifest-sha256.txt", "w", encoding="utf-8") as fh:
-            for rel in sorted(self._hashes):
-                fh.write(f"{self._hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
-        total = sum(s for _h, s in self._hashes.values())
-        with open(self.root / "bag-info.txt", "w", encoding="utf-8") as fh:
-            fh.write(f"Bagging-Date: {ingested_at[:10]}\n")
-        with BAGIT_LOCK:
-            bag = bagit.Bag(str(self.root))
-            bag.info.update({
-                "Source-Organization": d.agency_name,
-                "Organization-Address": d.agency_code,
-                "External-Identifier": d.code,
-                "External-Description": d.title[:1000],
-                "Bag-Group-Identifier": d.agency_code,
-                "Internal-Sender-Identifier": self.transfer_id,
-                "Bagging-Date": ingested_at[:10],
-                "Bag-Software-Agent": f"luutru {__version__}",
-                "BagIt-Profile-Identifier": PROFILE,
-                "Payload-Oxum": f"{total}.{len(self._hashes)}",
-            })
-            bag.save(manifests=False)
-
-
+        write_declaration(self.root, ingested_at[:10])
+        seal_bag(self.root, self._hashes, {
+            "Source-Organization": d.agency_name,
+            "Organization-Address": d.agency_code,
+            "External-Identifier": d.code,
+            "External-Description": d.title[:1000],
+            "Bag-Group-Identifier": d.agency_code,
+            "Internal-Sender-Identifier": self.transfer_id,
+            "Bagging-Date": ingested_at[:10],
+            "Bag-Software-Agent": f"luutru {__version__}",
+            "BagIt-Profile-Identifier": PROFILE,
+        })

@@ -8,7 +8,9 @@ from typing import Callable
 from sqlalchemy import delete
 
 import luutru.catalog.models as m
-from luutru.catalog.records import load_aip_metadata, upsert_dossier
+from luutru.catalog.records import load_aip_metadata
+from luutru.preservation.commit import index as index_aip
+from luutru.preservation.commit import record
 from luutru.services import Services
 
 
@@ -24,7 +26,9 @@ def reindex(services: Services, *, progress: Callable[[str, int, int], None] | N
             catalog: bool = True, index: bool = True) -> ReindexReport:
     """Derived rows are dropped and rebuilt; tombstones and transfer reports are kept.
 
-    An AIP that cannot be read is reported (and left out), never silently skipped.
+    An AIP that cannot be read is reported (and left out), never silently skipped.  The
+    catalog rows and the index entry of each AIP are written by the one commit path
+    (:mod:`luutru.preservation.commit`), the same as after ingest.
     """
     rep = ReindexReport()
     ids = list(services.storage.list_aips())
@@ -45,13 +49,11 @@ def reindex(services: Services, *, progress: Callable[[str, int, int], None] | N
             rep.failed.append((aip_id, str(e)))
             continue
         if catalog:
-            with services.catalog.session() as s:
-                upsert_dossier(s, meta)
+            record(services, aip_id, meta)
         if idx is not None:
-            try:
-                idx.index_dossier(meta.dossier, meta.documents, meta.texts)
-            except Exception as e:  # noqa: BLE001
-                rep.index_failed.append((aip_id, str(e)))
+            warn = index_aip(services, aip_id, meta)  # a failure is queued for retry, as after ingest
+            if warn is not None:
+                rep.index_failed.append((aip_id, str(warn.details.get("error", warn.message_en))))
         rep.aips += 1
         rep.documents += len(meta.documents)
     if idx is not None:

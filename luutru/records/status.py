@@ -19,8 +19,9 @@ class TransferStatus(str, enum.Enum):
 
 
 class DossierOutcome(str, enum.Enum):
-    """What ingest did with one dossier of a transfer."""
+    """What ingest did with one dossier of a transfer (``pending`` until the transfer is decided)."""
 
+    PENDING = "pending"
     STORED = "stored"
     ALREADY_STORED = "already_stored"
     REJECTED = "rejected"

@@ -1,5 +1,10 @@
 """Thin wrapper around Ghostscript for PDF/A-2b preservation copies.
 
+One function runs the program (:func:`run_ghostscript`); its exit codes are
+:class:`GhostscriptExit`; a missing Ghostscript is ``ConversionStatus.NOT_INSTALLED``
+with the install hint, which the caller reports as ``GHOSTSCRIPT_NOT_INSTALLED``
+(:func:`missing_finding`), never as a silent skip.
+
 Why Ghostscript: it is the maintained, widely packaged tool that rewrites any PDF as
 PDF/A (fonts embedded, output intent, no active content).  One process per conversion
 is unavoidable here (Ghostscript writes one output per run), but only PDFs that are not
@@ -11,15 +16,22 @@ from __future__ import annotations
 
 import enum
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Sequence
+
+import pikepdf
+
+import luutru.records.finding_codes.tools as fc
+from luutru.records.findings import Finding, finding
+from luutru.tools.base import ToolMissing, run, which
 
 INSTALL_HINT_VI = "Cài Ghostscript (Debian/Ubuntu: apt-get install ghostscript) hoặc đặt LUUTRU_GHOSTSCRIPT."
 INSTALL_HINT_EN = "Install Ghostscript (Debian/Ubuntu: apt-get install ghostscript) or set LUUTRU_GHOSTSCRIPT."
+PROGRAM = "Ghostscript"
 
 
 # Ghostscript messages that mean the input was not converted even when it exits 0.
@@ -56,22 +68,36 @@ class ConversionResult:
 
 def find_ghostscript(configured: str | None = "gs") -> str | None:
     """Absolute path of the Ghostscript executable, or None if it is not installed."""
-    return shutil.which(configured or "gs")
+    return which(None, configured or "gs")
+
+
+def run_ghostscript(exe: str, args: Sequence[str], *, timeout: float | None = None
+                    ) -> subprocess.CompletedProcess:
+    """Run Ghostscript once: the one place the program is started.
+
+    Raises :class:`~luutru.tools.base.ToolMissing` (with the install hint) when it cannot
+    start, ``subprocess.TimeoutExpired`` past ``timeout``.
+    """
+    return run(PROGRAM, [exe, *args], hint=(INSTALL_HINT_VI, INSTALL_HINT_EN), timeout=timeout, text=True)
 
 
 @lru_cache(maxsize=4)
 def ghostscript_version(exe: str) -> str | None:
     try:
-        r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
-        return r.stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
+        return run_ghostscript(exe, ["--version"], timeout=20).stdout.strip() or None
+    except (ToolMissing, subprocess.SubprocessError):
         return None
+
+
+def missing_finding(**where: Any) -> Finding:
+    """The finding for a preservation copy not made because Ghostscript is absent."""
+    return finding(fc.GHOSTSCRIPT_NOT_INSTALLED,
+                   f"Không tạo được bản bảo quản PDF/A-2b vì chưa có Ghostscript. {INSTALL_HINT_VI}",
+                   f"No PDF/A-2b preservation copy: Ghostscript is not installed. {INSTALL_HINT_EN}", **where)
 
 
 def _icc_profile() -> Path | None:
     """An sRGB ICC profile for the output intent (pikepdf ships one; else Ghostscript's)."""
-    import pikepdf
-
     cand = [Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"]
     cand += sorted(Path("/usr/share").glob("ghostscript/*/iccprofiles/srgb.icc"))
     cand += [Path("/usr/share/color/icc/ghostscript/srgb.icc")]
@@ -105,7 +131,7 @@ def convert_to_pdfa(
     """Write a PDF/A-``part``b copy of ``src`` to ``dest`` (RGB output intent)."""
     exe = find_ghostscript(gs)
     if exe is None:
-        return ConversionResult(ConversionStatus.NOT_INSTALLED, message=f"{gs!r} not found")
+        return ConversionResult(ConversionStatus.NOT_INSTALLED, message=f"{gs!r} not found. {INSTALL_HINT_EN}")
     icc = _icc_profile()
     if icc is None:
         return ConversionResult(ConversionStatus.FAILED, message="no sRGB ICC profile found for the output intent")
@@ -114,19 +140,19 @@ def convert_to_pdfa(
         defs = Path(td) / "PDFA_def.ps"
         defs.write_text(_pdfa_def(icc, part), encoding="ascii", errors="replace")
         tmp_out = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-        cmd = [
-            exe, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE",
+        args = [
+            "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE",
             f"--permit-file-read={icc}", f"--permit-file-read={defs}",
             "-sDEVICE=pdfwrite", f"-dPDFA={part}", "-dPDFACompatibilityPolicy=1",
             "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true",
             f"-sOutputFile={tmp_out}", str(defs), str(src),
         ]
         try:
-            r = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout)
+            r = run_ghostscript(exe, args, timeout=timeout)
         except subprocess.TimeoutExpired:
             tmp_out.unlink(missing_ok=True)
             return ConversionResult(ConversionStatus.TIMEOUT, message=f"Ghostscript exceeded {timeout} s")
-        except OSError as e:
+        except ToolMissing as e:
             return ConversionResult(ConversionStatus.NOT_INSTALLED, message=str(e))
     tail = "\n".join((r.stderr or r.stdout or "").strip().splitlines()[-5:])
     version = ghostscript_version(exe)
@@ -146,8 +172,6 @@ def convert_to_pdfa(
 def _verify_output(path: Path, part: int) -> str | None:
     """Ghostscript exits 0 on some inputs it could not read (e.g. password-protected):
     accept the output only if it opens, has pages and claims the requested PDF/A part."""
-    import pikepdf
-
     try:
         with pikepdf.open(path) as pdf:
             if len(pdf.pages) == 0:

@@ -3,27 +3,34 @@
 Why one batch: veraPDF is a Java program and its start-up costs seconds; starting it
 once per file is the known failure of other archives.  :func:`validate_batch` runs one
 process over many files (chunked only to stay under the OS argument limit) and parses
-the machine-readable XML report.  When veraPDF is not installed the caller says so once
-per transfer and relies on the in-process checks of ``pdf_checks.py``.
+the machine-readable XML report.  :func:`run_verapdf` is the one place the program is
+started; :class:`VeraPdfExit` names its exit codes.  When veraPDF is not installed the
+caller reports ``VERAPDF_NOT_INSTALLED`` once per transfer (:func:`verapdf_missing_finding`,
+with the install hint) and relies on the in-process checks of ``ingest/checks/pdf.py``.
 """
 
 from __future__ import annotations
 
 import enum
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from luutru.records.findings import Finding, info
+import luutru.records.finding_codes.tools as fc
+from luutru.records.findings import Finding, finding
+from luutru.tools.base import ToolMissing, run, which
 
 CHUNK = 500  # files per veraPDF process (argument-length limit, not a per-file start)
+PROGRAM = "veraPDF"
+INSTALL_HINT_VI = "Cài veraPDF (https://verapdf.org; scripts/setup cài sẵn) hoặc đặt LUUTRU_VERAPDF."
+INSTALL_HINT_EN = "Install veraPDF (https://verapdf.org; scripts/setup does) or set LUUTRU_VERAPDF."
 
 
 class VeraPdfExit(enum.IntEnum):
-    """veraPDF CLI exit codes that mean a report was written."""
+    """veraPDF CLI exit codes that mean a report was written; any other code means the
+    run itself failed, and files missing from the report get an error outcome."""
 
     ALL_COMPLIANT = 0
     SOME_NOT_COMPLIANT = 1
@@ -42,9 +49,12 @@ class VeraPdfOutcome:
 
 def find_verapdf(configured: str | None = None) -> str | None:
     """The veraPDF executable from settings or PATH, or None."""
-    if configured:
-        return shutil.which(configured) or (configured if Path(configured).is_file() else None)
-    return shutil.which("verapdf")
+    return which(configured, "verapdf")
+
+
+def run_verapdf(exe: str, args: Sequence[str], *, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run veraPDF once (bytes out): raises ``ToolMissing`` or ``subprocess.TimeoutExpired``."""
+    return run(PROGRAM, [exe, *args], hint=(INSTALL_HINT_VI, INSTALL_HINT_EN), timeout=timeout)
 
 
 def parse_report(xml_text: str | bytes) -> dict[str, VeraPdfOutcome]:
@@ -91,13 +101,12 @@ def validate_batch(
     results: dict[str, VeraPdfOutcome] = {}
     for i in range(0, len(paths), CHUNK):
         chunk = [str(p) for p in paths[i : i + CHUNK]]
-        cmd = [exe, "--format", "mrr", "--flavour", flavour, *chunk]
         try:
-            r = subprocess.run(cmd, capture_output=True, timeout=timeout)
+            r = run_verapdf(exe, ["--format", "mrr", "--flavour", flavour, *chunk], timeout=timeout)
         except subprocess.TimeoutExpired:
             results.update({p: VeraPdfOutcome(p, None, error=f"veraPDF exceeded {timeout} s") for p in chunk})
             continue
-        except OSError as e:
+        except ToolMissing as e:
             results.update({p: VeraPdfOutcome(p, None, error=f"veraPDF did not start: {e}") for p in chunk})
             continue
         try:
@@ -118,12 +127,12 @@ def validate_batch(
 
 def verapdf_missing_finding(**where: object) -> Finding:
     """The one notice per transfer that veraPDF is absent."""
-    return info(
-        "VERAPDF_NOT_INSTALLED",
+    return finding(
+        fc.VERAPDF_NOT_INSTALLED,
         "Chưa cài veraPDF: việc kiểm tra PDF/A chỉ dựa trên kiểm tra nội bộ (phông chữ, mã hóa, "
-        "mã lệnh, output intent). Cài veraPDF hoặc đặt LUUTRU_VERAPDF để kiểm tra đầy đủ.",
+        f"mã lệnh, output intent). {INSTALL_HINT_VI}",
         "veraPDF is not installed: PDF/A conformance relies on the in-process checks only (fonts, "
-        "encryption, active content, output intent). Install veraPDF or set LUUTRU_VERAPDF for full validation.",
+        f"encryption, active content, output intent). {INSTALL_HINT_EN}",
         **where,  # type: ignore[arg-type]
     )
 

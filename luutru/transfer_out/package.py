@@ -35,17 +35,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
-import bagit
-
 import luutru.catalog.models as m
 import luutru.records.finding_codes.transfer_out as fc
 from luutru import __version__
 from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.packaging.bag import (
-    BAGIT_LOCK,
     copy_file_hashing,
+    seal_bag,
     sha256_file,
     validate_bag,
+    write_declaration,
+    write_manifest,
 )
 from luutru.packaging.catalogue_writer import write_xlsx_template
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
@@ -260,15 +260,11 @@ def _write_payload(services: Services, data: Path, chosen: list[Candidate]) -> _
 # -- the bag: manifest, tag files, bag-info --------------------------------------------------------
 
 
-def _write_payload_manifest(root: Path, hashes: Mapping[str, tuple[str, int]]) -> str:
+def _write_payload_manifest(root: Path, hashes: Mapping[str, tuple[str, int]], bagging_date: str) -> str:
     """``bagit.txt`` and ``manifest-sha256.txt`` from the hashes taken while copying (no second
     read of the payload); returns the SHA-256 of the manifest, which names the package."""
-    with open(root / "bagit.txt", "w", encoding="utf-8") as fh:
-        fh.write("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
-    with open(root / "manifest-sha256.txt", "w", encoding="utf-8") as fh:
-        for rel in sorted(hashes):
-            fh.write(f"{hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
-    return sha256_file(root / "manifest-sha256.txt")
+    write_declaration(root, bagging_date)
+    return sha256_file(write_manifest(root, hashes))
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -289,17 +285,6 @@ def _write_tag_files(root: Path, package: dict[str, Any], handover: dict[str, An
             p = root / METADATA_DIR / code / f"{name}.json"
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(blob)
-
-
-def _seal(root: Path, hashes: Mapping[str, tuple[str, int]], info: dict[str, str]) -> None:
-    """``bag-info.txt`` (``info`` + Payload-Oxum) and the tag manifest, written by bagit-python."""
-    with open(root / "bag-info.txt", "w", encoding="utf-8") as fh:
-        fh.write(f"Bagging-Date: {info['Bagging-Date']}\n")
-    total = sum(sz for _h, sz in hashes.values())
-    with BAGIT_LOCK:
-        bag = bagit.Bag(str(root))
-        bag.info.update({**info, "Payload-Oxum": f"{total}.{len(hashes)}"})
-        bag.save(manifests=False)
 
 
 def _bag_info(package: dict[str, Any], n_dossiers: int) -> dict[str, str]:
@@ -333,8 +318,8 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
     data = root / "data"
     data.mkdir(parents=True)
     payload = _write_payload(services, data, chosen)
-    payload_manifest = _write_payload_manifest(root, payload.hashes)
     created = iso_vn()
+    payload_manifest = _write_payload_manifest(root, payload.hashes, created[:10])
     agency_code, members = chosen[0].agency_code, payload.members
     archive = {"archive_code": archive_code if archive_code is not None else policy.archive_code,
                "archive_name": archive_name or policy.archive_name}
@@ -352,7 +337,7 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
         "dossiers": [asdict(x) for x in members],
     }
     _write_tag_files(root, package, handover, payload)
-    _seal(root, payload.hashes, _bag_info(package, len(members)))
+    seal_bag(root, payload.hashes, _bag_info(package, len(members)))
     _check_bag(root)
     n_docs = sum(x.documents for x in members)
     n_bytes = sum(x.bytes for x in members)

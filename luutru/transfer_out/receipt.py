@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -35,6 +34,7 @@ import bagit
 import luutru.records.finding_codes.transfer_out as fc
 from luutru.audit.trail import record_action
 from luutru.catalog.records import load_aip_metadata
+from luutru.packaging import atomic
 from luutru.packaging.bag import BAGIT_LOCK
 from luutru.records.findings import Finding, finding
 from luutru.records.status import DossierOutcome, Outcome
@@ -67,15 +67,6 @@ def receipts_dir(services: Services) -> Path:
     d = services.settings.home_dir / "receipts"
     d.mkdir(parents=True, exist_ok=True)
     return d
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def build_receipt(services: Services, report: Any, bag_dir: Path) -> dict[str, Any]:
@@ -126,8 +117,8 @@ def after_accept(services: Services, report: Any, transfer_root: Path) -> list[F
 
         tmp_pdf = out / f".{pid}.{uuid.uuid4().hex[:6]}.pdf"
         render_receipt_pdf(tmp_pdf, receipt)
-        os.replace(tmp_pdf, ppath)
-        _write_atomic(jpath, json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+        atomic.replace(tmp_pdf, ppath)
+        atomic.write_atomic(jpath, json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
         sender_copy = out / f"{pid}.sender"
         shutil.rmtree(sender_copy, ignore_errors=True)
         shutil.copytree(bag_dir / TAG_DIR, sender_copy)

@@ -84,20 +84,11 @@ def _looks_text(head: bytes) -> bool:
         return len(head) == _HEAD and e.start >= len(head) - 3
 
 
-def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> FormatInfo:
-    """Identify ``path`` by content; judge it with the format policy. Never raises for bad input."""
+def _recognise(path: Path, head: bytes, ext: str) -> tuple[str | None, str, FormatInfo | None]:
+    """The policy key of the content, how it was told, or a REJECTED result when the
+    content is recognised but is no format of the policy."""
     import puremagic
 
-    policy = policy or load_format_policy()
-    ext = path.suffix.lower().lstrip(".")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD)
-    except OSError as e:
-        return FormatInfo(None, "unreadable", None, None, ext, FormatVerdict.REJECTED, basis=f"unreadable: {e}")
-
-    key: str | None = None
-    basis = ""
     try:
         matches = puremagic.magic_file(str(path)) if head else []
     except Exception:  # noqa: BLE001 - puremagic raises on files it has no rule for
@@ -111,14 +102,28 @@ def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> Format
         chosen = ext if ext in exts else exts[0]
         if chosen in _OLE_FAMILY and ext in ("doc", "xls"):
             chosen = ext  # OLE2 compound files are told apart by extension only
-        key = _MAGIC_KEYS.get(chosen)
-        basis = f"magic:{chosen}"
+        key, basis = _MAGIC_KEYS.get(chosen), f"magic:{chosen}"
         if key is None:
-            return FormatInfo(None, best[0].name or chosen, best[0].mime_type or None, None, ext,
-                              FormatVerdict.REJECTED, basis=basis)
-    elif _looks_text(head):
-        key = "csv" if ext == "csv" else "txt"
-        basis = "utf-8 text"
+            return None, basis, FormatInfo(None, best[0].name or chosen, best[0].mime_type or None, None, ext,
+                                           FormatVerdict.REJECTED, basis=basis)
+        return key, basis, None
+    if _looks_text(head):
+        return ("csv" if ext == "csv" else "txt"), "utf-8 text", None
+    return None, "", None
+
+
+def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> FormatInfo:
+    """Identify ``path`` by content; judge it with the format policy. Never raises for bad input."""
+    policy = policy or load_format_policy()
+    ext = path.suffix.lower().lstrip(".")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD)
+    except OSError as e:
+        return FormatInfo(None, "unreadable", None, None, ext, FormatVerdict.REJECTED, basis=f"unreadable: {e}")
+    key, basis, rejected = _recognise(path, head, ext)
+    if rejected is not None:
+        return rejected
     if key is None:
         if ext in ("txt", "csv", "rtf"):
             return FormatInfo(None, "text not in Unicode (UTF-8)", None, None, ext, FormatVerdict.REJECTED,

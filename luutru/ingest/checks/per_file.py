@@ -15,7 +15,7 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
@@ -31,102 +31,27 @@ from luutru.ingest.checks.formats import (
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.checks.isolation import TimeLimitedWorker
-from luutru.ingest.checks.pdf import (
-    PdfaResult,
-    check_pdf,
-    digitised_findings,
-    pdf_findings,
+from luutru.ingest.checks.pdf import check_pdf
+from luutru.ingest.checks.pdf_findings import digitised_findings, pdf_findings
+from luutru.ingest.checks.results import (
+    CheckConfig,
+    FileCheckItem,
+    FileCheckResult,
+    Inspection,
 )
+from luutru.ingest.checks.signature_findings import signature_event, signature_findings
 from luutru.ingest.checks.signatures import (
-    SignatureReport,
-    SignatureResult,
-    SignatureStatus,
     TrustRootError,
     check_signatures,
     load_trust_roots,
-    signature_event,
-    signature_findings,
 )
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
 from luutru.policies.signatures import SignaturePolicy, load_signature_policy
-from luutru.records.findings import Finding, error, has_errors, warning
+from luutru.records.findings import Finding, error, warning
 from luutru.records.model import Reliability
 
 TEXT_LIMIT = 20_000_000
 
-
-@dataclass(frozen=True)
-class CheckConfig:
-    """The settings the checks need, small and picklable for the worker process."""
-
-    trust_roots: Path | None = None
-    ghostscript: str = "gs"
-    verapdf: str | None = None
-    pdf_timeout_s: float = 60.0
-    signature_policy: Path | None = None
-    format_policy: Path | None = None
-    migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
-
-    @classmethod
-    def from_settings(cls, s: Settings) -> "CheckConfig":
-        return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s)
-
-
-@dataclass(frozen=True)
-class FileCheckItem:
-    """One file to check. ``relpath`` is its path in the transfer (used in findings)."""
-
-    path: Path
-    relpath: str
-    document: str | None = None
-    dossier: str | None = None
-    reliability: Reliability = Reliability.BORN_DIGITAL
-    out_dir: Path | None = None  # where the preservation copy goes; check_files(out_dir=) if None
-
-    @property
-    def where(self) -> dict[str, Any]:
-        return {"file": self.relpath, "document": self.document, "dossier": self.dossier}
-
-    @property
-    def object_id(self) -> str:
-        return self.document or self.relpath
-
-
-@dataclass(frozen=True)
-class FileCheckResult:
-    relpath: str
-    format: FormatInfo
-    findings: list[Finding] = field(default_factory=list)
-    events: list[ev.Event] = field(default_factory=list)
-    signatures: list[SignatureResult] = field(default_factory=list)
-    signature_status: SignatureStatus | None = None  # None: not a PDF / not checked
-    pdfa: PdfaResult | None = None
-    text: str | None = None
-    preservation_copy: Path | None = None
-
-    @property
-    def rejected(self) -> bool:
-        return has_errors(self.findings)
-
-    @property
-    def bottom_line_signature(self) -> str | None:
-        """The file's signature status as a string (``"valid"``, ``"modified"``…), None if not checked."""
-        return self.signature_status.value if self.signature_status is not None else None
-
-
-FileItem = FileCheckItem  # short alias used by the pipeline
-
-
-@dataclass(frozen=True)
-class _Inspection:
-    """What phase 1 found, before veraPDF and migration."""
-
-    format: FormatInfo
-    findings: tuple[Finding, ...]
-    events: tuple[ev.Event, ...]
-    sig: SignatureReport | None
-    pdfa: PdfaResult | None
-    text: str | None
 
 
 # ---------------------------------------------------------------------------------------
@@ -137,7 +62,7 @@ def _policies(cfg: CheckConfig) -> tuple[FormatPolicy, SignaturePolicy]:
     return load_format_policy(cfg.format_policy), load_signature_policy(cfg.signature_policy)
 
 
-def _inspect(item: FileCheckItem, cfg: CheckConfig) -> _Inspection:
+def _inspect(item: FileCheckItem, cfg: CheckConfig) -> Inspection:
     fpol, spol = _policies(cfg)
     where = item.where
     fmt = identify_format(item.path, policy=fpol)
@@ -150,9 +75,9 @@ def _inspect(item: FileCheckItem, cfg: CheckConfig) -> _Inspection:
     )]
     if fmt.key in ("txt", "csv"):
         text = _read_text(item.path)
-        return _Inspection(fmt, tuple(findings), tuple(events), None, None, text)
+        return Inspection(fmt, tuple(findings), tuple(events), None, None, text)
     if fmt.key != "pdf":
-        return _Inspection(fmt, tuple(findings), tuple(events), None, None, None)
+        return Inspection(fmt, tuple(findings), tuple(events), None, None, None)
 
     pdfa = check_pdf(item.path, analyse_images=item.reliability is not Reliability.BORN_DIGITAL)
     try:
@@ -182,7 +107,7 @@ def _inspect(item: FileCheckItem, cfg: CheckConfig) -> _Inspection:
         ))
     if item.reliability is Reliability.DIGITISED:
         findings += digitised_findings(pdfa, fpol.digitised, **where)
-    return _Inspection(fmt, tuple(findings), tuple(events), sig, pdfa, text)
+    return Inspection(fmt, tuple(findings), tuple(events), sig, pdfa, text)
 
 
 def _read_text(path: Path) -> str | None:
@@ -207,7 +132,7 @@ def _copy_path(item: FileCheckItem) -> Path:
     return base.joinpath(*parts, rel.stem + ".pdfa.pdf")
 
 
-def _finish(item: FileCheckItem, insp: _Inspection, cfg: CheckConfig,
+def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             vera: verapdf.VeraPdfOutcome | None, time_left: float | None = None) -> FileCheckResult:
     fpol, _ = _policies(cfg)
     where = item.where
@@ -265,12 +190,7 @@ def _migrate(item: FileCheckItem, cfg: CheckConfig, time_left: float | None
         dest = dest.with_name(dest.stem + ".copy.pdf")
     r = ghostscript.convert_to_pdfa(item.path, dest, gs=cfg.ghostscript, part=2, timeout=time_left)
     if r.status is ghostscript.ConversionStatus.NOT_INSTALLED:
-        return None, [warning(
-            "GHOSTSCRIPT_NOT_INSTALLED",
-            f"Không tạo được bản bảo quản PDF/A-2b vì chưa có Ghostscript. {ghostscript.INSTALL_HINT_VI}",
-            f"No PDF/A-2b preservation copy: Ghostscript is not installed. {ghostscript.INSTALL_HINT_EN}",
-            **where,
-        )], None
+        return None, [ghostscript.missing_finding(**where)], None
     detail = {"source": item.relpath, "target_format": "PDF/A-2b", "tool": f"Ghostscript {r.version or ''}".strip(),
               "exit_code": r.exit_code, "message": r.message[-500:]}
     if not r.ok:
@@ -396,7 +316,7 @@ def check_files(
     total = len(items)
     timeout = max(cfg.pdf_timeout_s, 0.1)
     batch_findings: list[Finding] = []
-    inspections: list[_Inspection | FileCheckResult] = []
+    inspections: list[Inspection | FileCheckResult] = []
 
     with TimeLimitedWorker(_worker_task) as worker:
         for n, item in enumerate(items, 1):
@@ -406,10 +326,10 @@ def check_files(
                 progress(n, total * 2)
 
         candidates = [it.path for it, insp in zip(items, inspections)
-                      if isinstance(insp, _Inspection) and insp.pdfa is not None
+                      if isinstance(insp, Inspection) and insp.pdfa is not None
                       and insp.pdfa.claims_pdfa and insp.pdfa.error is None]
         outcomes: dict[str, verapdf.VeraPdfOutcome] = {}
-        if any(isinstance(i, _Inspection) and i.pdfa is not None for i in inspections):
+        if any(isinstance(i, Inspection) and i.pdfa is not None for i in inspections):
             outcomes, installed = verapdf.outcomes_for(candidates, cfg.verapdf,
                                                        timeout=timeout * max(len(candidates), 1))
             if not installed:

@@ -4,7 +4,8 @@ Why this shape: the receiving archive must check authenticity and integrity of e
 signed document and may refuse one that fails.  pyHanko does the cryptography, the
 byte-range coverage and the modification analysis of incremental updates; this module
 turns its status objects into one bottom-line :class:`SignatureStatus` per signature,
-then into findings (per the signature policy) and a PREMIS event.
+then into findings (per the signature policy) and a PREMIS event.  The verdict types
+are in ``signature_model.py``, the findings and the event in ``signature_findings.py``.
 
 Offline by design: the validation context never fetches CRLs/OCSP over the network.
 Revocation is decided only from what the PDF carries (document security store and the
@@ -15,102 +16,29 @@ archived signatures outlive their certificates.
 
 from __future__ import annotations
 
-import enum
 import io
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import luutru.records.events as ev
+from luutru.ingest.checks.signature_model import (
+    SEVERITY_ORDER,
+    SignatureReport,
+    SignatureResult,
+    SignatureStatus,
+    SignerKind,
+)
 from luutru.policies.signatures import (
     SignaturePolicy,
     SignerKindRule,
     load_signature_policy,
 )
-from luutru.records.findings import Finding
-import luutru.records.finding_codes.checks as fc
-from luutru.records.model import Reliability, fold
+from luutru.records.model import fold
 from luutru.records.timeutil import iso_vn
 
 log = logging.getLogger(__name__)
-
-
-class SignatureStatus(str, enum.Enum):
-    """Bottom line for one signature (and, as the worst of them, for a file)."""
-
-    VALID = "valid"
-    VALID_UNTRUSTED = "valid_untrusted"
-    MODIFIED = "modified"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    INVALID = "invalid"
-    UNSIGNED = "unsigned"
-
-
-# Worst first: a file's status is the worst of its signatures.
-_SEVERITY_ORDER = [
-    SignatureStatus.INVALID,
-    SignatureStatus.MODIFIED,
-    SignatureStatus.REVOKED,
-    SignatureStatus.EXPIRED,
-    SignatureStatus.VALID_UNTRUSTED,
-    SignatureStatus.VALID,
-    SignatureStatus.UNSIGNED,
-]
-
-
-class SignerKind(str, enum.Enum):
-    PERSONAL = "personal"
-    ORGANISATION = "organisation"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class SignatureResult:
-    """One embedded signature, as judged at ingest."""
-
-    field_name: str
-    status: SignatureStatus
-    kind: SignerKind
-    signer_name: str | None
-    signer_organisation: str | None
-    signer_subject: str | None
-    issuer: str | None
-    serial: str | None
-    signing_time: str | None  # ISO 8601 +07:00
-    signing_time_source: str | None  # "timestamp" | "signer" | None
-    cert_not_before: str | None = None
-    cert_not_after: str | None = None
-    intact: bool = False
-    trusted: bool = False
-    coverage: str | None = None  # pyHanko SignatureCoverageLevel name
-    modification_level: str | None = None  # pyHanko ModificationLevel name
-    revoked_at: str | None = None
-    problem: str | None = None  # short machine-readable reason, e.g. "OUT_OF_BOUNDS_NO_POE"
-    detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in self.__dict__.items()}
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    """All signatures of one file and the file's bottom line (worst signature or UNSIGNED)."""
-
-    status: SignatureStatus
-    signatures: tuple[SignatureResult, ...] = ()
-    error: str | None = None  # the file could not be read for signatures at all
-
-    @property
-    def signed(self) -> bool:
-        return bool(self.signatures)
-
-
-# ---------------------------------------------------------------------------------------
-# Trust roots
 
 
 class TrustRootError(ValueError):
@@ -261,19 +189,15 @@ _EXPIRY_INDICS = {"OUT_OF_BOUNDS_NO_POE", "EXPIRED", "NOT_YET_VALID", "OUT_OF_BO
 _REVOKED_INDICS = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"}
 
 
-def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKindRule) -> SignatureResult:
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
+def _signer(sig: Any, rule: SignerKindRule) -> dict[str, Any]:
+    """Who signed, from the signer's certificate (fields of :class:`SignatureResult`)."""
     name = str(sig.field_name or "?")  # plain str: pyHanko's string objects keep the reader alive
     try:
         cert = sig.signer_cert
     except Exception:  # noqa: BLE001
         cert = None
     a = _attrs(cert.subject) if cert is not None else {}
-    base: dict[str, Any] = dict(
+    return dict(
         field_name=name,
         kind=classify_signer(cert, rule) if cert is not None else SignerKind.UNKNOWN,
         signer_name=_first(a, "common_name"),
@@ -284,65 +208,76 @@ def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKin
         cert_not_before=_dt(cert.not_valid_before) if cert is not None else None,
         cert_not_after=_dt(cert.not_valid_after) if cert is not None else None,
     )
+
+
+def _validate_at_signing_time(reader: Any, sig: Any, roots: tuple[Any, ...], claimed: datetime | None
+                              ) -> tuple[Any, datetime | None, str | None]:
+    """pyHanko's status judged at the signing time: the trusted timestamp's if there is
+    one, else the time the signer claims.  Returns (status, signing time, its source)."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    crls, ocsps, certs = _revinfo_from_pdf(reader, sig)
+
+    def run(moment: datetime | None) -> Any:
+        vc = ValidationContext(trust_roots=list(roots), other_certs=certs, crls=crls, ocsps=ocsps,
+                               allow_fetching=False, revocation_mode="soft-fail", moment=moment,
+                               retroactive_revinfo=True)
+        return validate_pdf_signature(sig, vc)
+
+    st = run(claimed)
+    ts = st.timestamp_validity
+    signing_time, source = (claimed, "signer") if claimed else (None, None)
+    if ts is not None and ts.intact and ts.valid and ts.trusted:
+        signing_time, source = ts.timestamp, "timestamp"
+        if claimed is None or abs((ts.timestamp - claimed).total_seconds()) > 1:
+            st = run(ts.timestamp)
+    return st, signing_time, source
+
+
+def _verdict(st: Any) -> tuple[SignatureStatus, str | None]:
+    """The bottom line of one pyHanko status, and the problem behind it."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    indic = st.trust_problem_indic.name if st.trust_problem_indic is not None else None
+    level, coverage = st.modification_level, st.coverage
+    if not st.valid:
+        return SignatureStatus.INVALID, "SIG_CRYPTO_FAILURE"
+    if not st.intact:
+        return SignatureStatus.MODIFIED, "HASH_FAILURE"
+    if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        return SignatureStatus.MODIFIED, "NONSTANDARD_COVERAGE"
+    if level is not None and level > ModificationLevel.FORM_FILLING or st.docmdp_ok is False:
+        return SignatureStatus.MODIFIED, "MODIFIED_AFTER_SIGNING"
+    if st.revoked or indic in _REVOKED_INDICS:
+        return SignatureStatus.REVOKED, indic or "REVOKED"
+    if indic in _EXPIRY_INDICS:
+        return SignatureStatus.EXPIRED, indic
+    if not st.trusted:
+        return SignatureStatus.VALID_UNTRUSTED, indic
+    return SignatureStatus.VALID, None
+
+
+def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKindRule) -> SignatureResult:
+    from pyhanko.sign.diff_analysis import SuspiciousModification
+
+    base = _signer(sig, rule)
     try:
         claimed = sig.self_reported_timestamp
     except Exception:  # noqa: BLE001
         claimed = None
-    crls, ocsps, certs = _revinfo_from_pdf(reader, sig)
-
-    def run(moment: datetime | None):
-        vc = ValidationContext(
-            trust_roots=list(roots),
-            other_certs=certs,
-            crls=crls,
-            ocsps=ocsps,
-            allow_fetching=False,
-            revocation_mode="soft-fail",
-            moment=moment,
-            retroactive_revinfo=True,
-        )
-        return validate_pdf_signature(sig, vc)
-
     try:
-        st = run(claimed)
-        ts = st.timestamp_validity
-        signing_time, source = (claimed, "signer") if claimed else (None, None)
-        if ts is not None and ts.intact and ts.valid and ts.trusted:
-            signing_time, source = ts.timestamp, "timestamp"
-            if claimed is None or abs((ts.timestamp - claimed).total_seconds()) > 1:
-                st = run(ts.timestamp)
+        st, signing_time, source = _validate_at_signing_time(reader, sig, roots, claimed)
     except Exception as e:  # noqa: BLE001 - malformed signatures must become a verdict
         return SignatureResult(
             status=SignatureStatus.INVALID, signing_time=_dt(claimed),
             signing_time_source="signer" if claimed else None,
             problem=type(e).__name__, detail=str(e)[:500], **base,
         )
-
-    indic = st.trust_problem_indic.name if st.trust_problem_indic is not None else None
-    level = st.modification_level
-    coverage = st.coverage
-    if not st.valid:
-        status, problem = SignatureStatus.INVALID, "SIG_CRYPTO_FAILURE"
-    elif not st.intact:
-        status, problem = SignatureStatus.MODIFIED, "HASH_FAILURE"
-    elif coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
-        status, problem = SignatureStatus.MODIFIED, "NONSTANDARD_COVERAGE"
-    elif level is not None and level > ModificationLevel.FORM_FILLING or st.docmdp_ok is False:
-        status, problem = SignatureStatus.MODIFIED, "MODIFIED_AFTER_SIGNING"
-    elif st.revoked or indic in _REVOKED_INDICS:
-        status, problem = SignatureStatus.REVOKED, indic or "REVOKED"
-    elif indic in _EXPIRY_INDICS:
-        status, problem = SignatureStatus.EXPIRED, indic
-    elif not st.trusted:
-        status, problem = SignatureStatus.VALID_UNTRUSTED, indic
-    else:
-        status, problem = SignatureStatus.VALID, None
-    detail = ""
-    from pyhanko.sign.diff_analysis import SuspiciousModification
-
-    if isinstance(st.diff_result, SuspiciousModification):
-        detail = str(st.diff_result)[:500]
-    rev = st.revocation_details
+    status, problem = _verdict(st)
+    detail = str(st.diff_result)[:500] if isinstance(st.diff_result, SuspiciousModification) else ""
+    rev, level, coverage = st.revocation_details, st.modification_level, st.coverage
     return SignatureResult(
         status=status,
         signing_time=_dt(signing_time),
@@ -356,6 +291,7 @@ def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKin
         detail=detail,
         **base,
     )
+
 
 
 def check_signatures(
@@ -387,121 +323,8 @@ def check_signatures(
         return SignatureReport(SignatureStatus.INVALID, (), error=f"{type(e).__name__}: {e}"[:500])
     if not results:
         return SignatureReport(SignatureStatus.UNSIGNED)
-    worst = min(results, key=lambda r: _SEVERITY_ORDER.index(r.status)).status
+    worst = min(results, key=lambda r: SEVERITY_ORDER.index(r.status)).status
     return SignatureReport(worst, results)
 
 
 # ---------------------------------------------------------------------------------------
-# Findings and events
-
-_STATUS_TEXT = {
-    SignatureStatus.VALID_UNTRUSTED: (
-        "Chữ ký số hợp lệ nhưng chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy",
-        "Signature is intact but the certificate does not chain to a configured trust root",
-        "Kiểm tra cấu hình chứng thư gốc (LUUTRU_TRUST_ROOTS) hoặc yêu cầu cơ quan nộp ký lại bằng chứng thư hợp lệ.",
-        "Check the configured trust roots (LUUTRU_TRUST_ROOTS) or ask the agency to re-sign with a recognised certificate.",
-    ),
-    SignatureStatus.MODIFIED: (
-        "Tài liệu đã bị thay đổi sau khi ký số",
-        "The document was changed after it was signed",
-        "Yêu cầu cơ quan nộp gửi lại bản gốc đã ký, không chỉnh sửa sau khi ký.",
-        "Ask the agency for the signed original, unchanged after signing.",
-    ),
-    SignatureStatus.EXPIRED: (
-        "Chứng thư số không còn (hoặc chưa có) hiệu lực tại thời điểm ký",
-        "The certificate was not valid at the signing time",
-        "Yêu cầu cơ quan nộp ký lại bằng chứng thư số còn hiệu lực.",
-        "Ask the agency to re-sign with a certificate valid at signing time.",
-    ),
-    SignatureStatus.REVOKED: (
-        "Chứng thư số đã bị thu hồi trước thời điểm ký",
-        "The certificate was revoked before the signing time",
-        "Không tiếp nhận; yêu cầu cơ quan nộp ký lại bằng chứng thư số hợp lệ.",
-        "Refuse it; ask the agency to re-sign with a valid certificate.",
-    ),
-    SignatureStatus.INVALID: (
-        "Chữ ký số không hợp lệ hoặc không đọc được",
-        "The signature is invalid or unreadable",
-        "Yêu cầu cơ quan nộp gửi lại tệp đã ký đúng chuẩn PAdES.",
-        "Ask the agency to resend the file with a proper PAdES signature.",
-    ),
-    SignatureStatus.UNSIGNED: (
-        "Tài liệu không có chữ ký số",
-        "The document carries no digital signature",
-        "Văn bản điện tử phải được ký số; yêu cầu cơ quan nộp ký số trước khi nộp lưu.",
-        "Electronic documents must be signed; ask the agency to sign it before transfer.",
-    ),
-}
-
-
-#: The registered finding code of each reported status.
-SIGNATURE_CODES = {SignatureStatus.VALID_UNTRUSTED: fc.SIGNATURE_VALID_UNTRUSTED, SignatureStatus.MODIFIED: fc.SIGNATURE_MODIFIED,
-                   SignatureStatus.EXPIRED: fc.SIGNATURE_EXPIRED, SignatureStatus.REVOKED: fc.SIGNATURE_REVOKED,
-                   SignatureStatus.INVALID: fc.SIGNATURE_INVALID, SignatureStatus.UNSIGNED: fc.SIGNATURE_UNSIGNED}
-
-
-def signature_findings(
-    report: SignatureReport,
-    reliability: Reliability,
-    *,
-    policy: SignaturePolicy | None = None,
-    **where: Any,
-) -> list[Finding]:
-    """Findings for one file per the policy: SIGNATURE_<STATUS> and SIGNATURE_KIND_MISSING."""
-    policy = policy or load_signature_policy()
-    rule = policy.for_kind(reliability)
-    out: list[Finding] = []
-    items: list[tuple[SignatureStatus, SignatureResult | None]] = (
-        [(s.status, s) for s in report.signatures] or [(report.status, None)]
-    )
-    for status, sig in items:
-        sev = rule.severity_for(status.value)
-        if sev is None or status not in _STATUS_TEXT:
-            continue
-        vi, en, fix_vi, fix_en = _STATUS_TEXT[status]
-        who_vi = who_en = ""
-        details: dict[str, Any] = {"status": status.value}
-        if sig is not None:
-            who_vi = f" (trường {sig.field_name}, người ký: {sig.signer_name or '?'})"
-            who_en = f" (field {sig.field_name}, signer: {sig.signer_name or '?'})"
-            details.update(sig.to_dict())
-        elif report.error:
-            details["error"] = report.error
-        out.append(Finding(sev, SIGNATURE_CODES[status], f"{vi}{who_vi}. {fix_vi}",
-                           f"{en}{who_en}. {fix_en}", details=details, **where))
-    if rule.expect_kind:
-        ok = {SignatureStatus.VALID, SignatureStatus.VALID_UNTRUSTED}
-        if not any(s.kind.value == rule.expect_kind and s.status in ok for s in report.signatures):
-            kind_vi = "của cơ quan, tổ chức" if rule.expect_kind == "organisation" else "cá nhân"
-            out.append(Finding(
-                rule.expect_severity, "SIGNATURE_KIND_MISSING",
-                f"Thiếu chữ ký số {kind_vi} hợp lệ ({reliability.label_vi()}). "
-                "Bản số hóa phải có chữ ký số của cơ quan, tổ chức ở góc trên bên phải trang đầu.",
-                f"No valid {rule.expect_kind} signature on this {reliability.name.lower()} document. "
-                "A digitised copy must carry the organisation's signature (top right of page 1).",
-                details={"expected_kind": rule.expect_kind,
-                         "kinds_found": sorted({s.kind.value for s in report.signatures})},
-                **where,
-            ))
-    return out
-
-
-def signature_event(report: SignatureReport, object_id: str) -> ev.Event:
-    """PREMIS 'digital signature validation' event for one file."""
-    outcome = {
-        SignatureStatus.VALID: "success",
-        SignatureStatus.UNSIGNED: "warning",
-        SignatureStatus.VALID_UNTRUSTED: "warning",
-        SignatureStatus.EXPIRED: "warning",
-    }.get(report.status, "failure")
-    return ev.Event(
-        event_type=ev.SIGNATURE_VALIDATION,
-        object=object_id,
-        outcome=outcome,
-        detail=f"{len(report.signatures)} signature(s); bottom line {report.status.value}",
-        outcome_detail={
-            "status": report.status.value,
-            "signatures": [s.to_dict() for s in report.signatures],
-            **({"error": report.error} if report.error else {}),
-        },
-    )

@@ -33,15 +33,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-import bagit
-
 from luutru.packaging.bag import (
-    BAGIT_LOCK,
     MANIFEST,
     bag_files,
     expected_digests,
     nfc,
     read_manifest,
+    seal_bag,
     sha256_stream,
 )
 from luutru.preservation.storage.base import (
@@ -177,15 +175,7 @@ class EncryptedStorage:
         (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
         shutil.copyfile(bag_dir / "bagit.txt", enc / "bagit.txt")
         shutil.copyfile(bag_dir / "bag-info.txt", enc / "bag-info.txt")
-        with open(enc / MANIFEST, "w", encoding="utf-8") as fh:
-            for rel in sorted(cipher_hashes):
-                fh.write(f"{cipher_hashes[rel][0]}  {bagit._encode_filename(rel)}\n")
-        total = sum(n for _h, n in cipher_hashes.values())
-        with BAGIT_LOCK:
-            bag = bagit.Bag(str(enc))
-            bag.info["Payload-Oxum"] = f"{total}.{len(cipher_hashes)}"
-            bag.info["Luutru-Encryption"] = SCHEME
-            bag.save(manifests=False)  # rewrites bag-info and the tag manifest
+        seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME})  # manifests over the ciphertext
 
     # -- reading -------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.keywrap import (
     aes_key_wrap,
 )
 
+from luutru.packaging.atomic import fsync_dir, write_atomic
 from luutru.preservation.storage.base import StorageError
 from luutru.records.timeutil import iso_vn
 
@@ -97,12 +98,6 @@ def _write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class FileKeyStore:
@@ -127,7 +122,7 @@ class FileKeyStore:
         if not path.exists():
             try:
                 _write_new(path, os.urandom(KEY_BYTES))
-                _fsync_dir(self.root)
+                fsync_dir(self.root)
             except FileExistsError:
                 pass  # created concurrently
         mode = path.stat().st_mode & 0o777
@@ -170,7 +165,7 @@ class FileKeyStore:
         key = os.urandom(KEY_BYTES)
         try:
             _write_new(path, aes_key_wrap(self._master_key(), key))
-            _fsync_dir(self.keys)
+            fsync_dir(self.keys)
         except FileExistsError:
             return self.get_key(key_id)
         return key
@@ -197,9 +192,7 @@ class FileKeyStore:
         tomb = self._tomb_path(key_id)
         if not tomb.exists():
             doc = {"key_id": key_id, "destroyed_at": iso_vn(), "reason": reason, "actor": actor}
-            tmp = tomb.with_suffix(".tmp")
-            tmp.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-            os.replace(tmp, tomb)
+            write_atomic(tomb, json.dumps(doc, ensure_ascii=False))
         if path.exists():
             # Overwrite in place before unlinking, so the wrapped key is not left in the
             # freed blocks of a plain file system.  (On copy-on-write or flash storage
@@ -215,8 +208,8 @@ class FileKeyStore:
                 f.flush()
                 os.fsync(f.fileno())
             path.unlink()
-        _fsync_dir(self.keys)
-        _fsync_dir(self.destroyed)
+        fsync_dir(self.keys)
+        fsync_dir(self.destroyed)
 
 
 def keystore_dir(settings: Any) -> Path:

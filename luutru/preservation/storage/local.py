@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlparse
 
+from luutru.packaging.atomic import fsync_dir, write_atomic
 from luutru.packaging.bag import (
     bag_files,
     check_digest,
@@ -54,14 +55,6 @@ def _make_read_only(path: Path) -> None:
     for dirpath, dirs, files in os.walk(path):
         for name in files:
             os.chmod(os.path.join(dirpath, name), _READ_ONLY)
-
-
-def _fsync_dir(path: Path) -> None:
-    dfd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -140,7 +133,7 @@ class LocalStorage:
             # The lock is in place before the AIP becomes visible.
             self._write_lock(aip_id, LockState(retain_until, legal_hold), event="stored")
             os.rename(tmp, final)  # atomic on one file system; fails if final appeared meanwhile
-            _fsync_dir(self.aips)
+            fsync_dir(self.aips)
         except (OSError, StorageError) as e:
             shutil.rmtree(tmp, ignore_errors=True)
             if not final.exists():
@@ -212,13 +205,7 @@ class LocalStorage:
             "legal_hold": state.legal_hold,
             "history": history,
         }
-        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(self.locks)
+        write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1))
 
     def lock_state(self, aip_id: str) -> LockState:
         if not self.has_aip(aip_id):
@@ -281,7 +268,7 @@ class LocalStorage:
             os.chmod(tmp, _READ_ONLY)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         finally:
             tmp.unlink(missing_ok=True)
 

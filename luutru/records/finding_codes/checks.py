@@ -27,11 +27,6 @@ FORMAT_REJECTED = define('FORMAT_REJECTED', E,
     'File format not accepted (…, .…). Accepted: …. Convert the file to an accepted format and resubmit',
     '',
     '', area=A)
-GHOSTSCRIPT_NOT_INSTALLED = define('GHOSTSCRIPT_NOT_INSTALLED', W,
-    'Không tạo được bản bảo quản PDF/A-2b vì chưa có Ghostscript. …',
-    'No PDF/A-2b preservation copy: Ghostscript is not installed. …',
-    '',
-    '', area=A)
 PDFA_CLAIM_INVALID = define('PDFA_CLAIM_INVALID', W,
     'Tệp khai báo … nhưng không đạt chuẩn (…); hệ thống tạo bản bảo quản PDF/A-2b',
     'The file claims … but does not conform (…); a PDF/A-2b preservation copy is made',

@@ -1,0 +1,295 @@
+"""The steps of an ingest, each a plain function ``step(item, ctx) -> findings``.
+
+``item`` (:class:`TransferItem`) is the transfer in flight: each step reads what earlier
+steps left on it and adds its own part.  ``ctx`` (:class:`IngestContext`) is what does
+not change during a run (services, scratch space, progress).  A step only *reports*:
+it returns findings and never decides whether the transfer goes on — that is
+:mod:`luutru.ingest.pipeline`'s job.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+import luutru.ingest.checks.per_file as per_file
+import luutru.records.events as ev
+import luutru.records.finding_codes.ingest as fc
+from luutru.catalog.records import AipMetadata, load_aip_metadata
+from luutru.disposal.retention import lock_arguments
+from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
+from luutru.ingest.files import FileMatch, check_files
+from luutru.ingest.report import IngestReport
+from luutru.ingest.sources import OpenedTransfer, open_transfer
+from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
+from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
+from luutru.preservation.aip import AipBuilder, Component
+from luutru.preservation.commit import commit
+from luutru.records.findings import Finding, finding, has_errors
+from luutru.records.model import DocumentRecord, DossierRecord
+from luutru.records.status import DossierOutcome
+from luutru.services import Services
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestContext:
+    """What a step may use and that stays the same for the whole run."""
+
+    services: Services
+    transfer_id: str
+    staging_root: Path
+    progress: Progress
+
+
+@dataclass
+class StagedDossier:
+    """One dossier assembled in the scratch space, not yet sealed."""
+
+    record: DossierRecord
+    documents: list[DocumentRecord]
+    builder: AipBuilder
+    originals: dict[str, Component]
+
+
+@dataclass
+class TransferItem:
+    """The transfer in flight: what each step found, for the next ones."""
+
+    path: Path
+    report: IngestReport
+    opened: OpenedTransfer | None = None
+    raw: RawCatalogue | None = None
+    catalogue: ValidatedCatalogue | None = None
+    matches: dict[str, FileMatch] = field(default_factory=dict)
+    staged: list[StagedDossier] = field(default_factory=list)
+    existing: dict[str, bool] = field(default_factory=dict)  # dossier code → stored AIP has the same content
+
+    @property
+    def root(self) -> Path:
+        assert self.opened is not None
+        return self.opened.root
+
+    @property
+    def cat(self) -> ValidatedCatalogue:
+        assert self.catalogue is not None
+        return self.catalogue
+
+
+def open_source(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 1: open the folder, zip or bag safely (see :mod:`luutru.ingest.sources`)."""
+    item.opened = open_transfer(item.path, ctx.staging_root)
+    item.report.kind = item.opened.kind
+    return item.opened.findings
+
+
+def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 2: read the catalogue (XLSX or CSV pair) and check every row against the rules."""
+    item.raw = read_catalogue(item.root)
+    item.catalogue = validate_catalogue(item.raw)
+    return item.catalogue.findings
+
+
+def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 3: catalogue ↔ files (NFC names, missing, unlisted, escaping paths, empty files)."""
+    assert item.raw is not None
+    cat = item.cat
+    docs = [d for code in cat.dossiers for d in cat.documents_of(code)]
+    listed = [str(r.values["duong_dan_tep"]) for r in item.raw.documents if r.values.get("duong_dan_tep")]
+    checked = check_files(item.root, docs, item.raw.catalogue_files, listed)
+    item.matches = checked.matches
+    item.report.files = len(checked.matches)
+    item.report.bytes = sum(x.size for x in checked.matches.values())
+    return checked.findings
+
+
+def _checksum_events(b: AipBuilder, doc: DocumentRecord, comp: Component, where: dict[str, Any]) -> list[Finding]:
+    """PREMIS events of the copy, and the declared checksum compared with the one computed."""
+    b.events.append(ev.Event(ev.MESSAGE_DIGEST, comp.path, "success", "SHA-256 computed while copying",
+                             {"sha256": comp.sha256, "size": comp.size}))
+    if not doc.sha256:
+        return []
+    if doc.sha256 == comp.sha256:
+        b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "success", "declared checksum matches",
+                                 {"sha256": comp.sha256}))
+        return []
+    b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "failure", "declared checksum differs",
+                             {"expected": doc.sha256, "found": comp.sha256}))
+    return [finding(
+        fc.CHECKSUM_MISMATCH,
+        f"Văn bản {doc.identifier}: mã băm SHA-256 của tệp '{doc.path}' là {comp.sha256}, khác với mục lục "
+        f"({doc.sha256}). Tệp có thể bị hỏng hoặc bị thay. Sửa: gửi lại đúng tệp hoặc sửa mã băm.",
+        f"Document {doc.identifier}: SHA-256 of '{doc.path}' is {comp.sha256}, not {doc.sha256} as catalogued. "
+        "The file may be damaged or replaced. Fix: resend the right file or correct the checksum.",
+        details={"expected": doc.sha256, "found": comp.sha256}, **where)]
+
+
+def _stage_dossier(ctx: IngestContext, d: DossierRecord, docs: list[DocumentRecord],
+                   matches: dict[str, FileMatch], bump: Callable[[int], None]) -> tuple[StagedDossier, list[Finding]]:
+    b = AipBuilder(ctx.staging_root / d.code, d, ctx.transfer_id)
+    b.documents = docs
+    originals: dict[str, Component] = {}
+    findings: list[Finding] = []
+    for doc in docs:
+        match = matches.get(doc.identifier)
+        if match is None:
+            continue
+        comp = b.add_original(doc, match.disk_path, bump)
+        originals[doc.identifier] = comp
+        findings += _checksum_events(b, doc, comp, {"dossier": d.code, "document": doc.identifier, "file": doc.path})
+    return StagedDossier(d, docs, b, originals), findings
+
+
+def stage(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 4: copy every file into its dossier's bag, hashing in the same pass."""
+    done, total = 0, item.report.bytes
+
+    def bump(n: int) -> None:
+        nonlocal done
+        done += n
+        ctx.progress("copy", done, total)
+
+    findings: list[Finding] = []
+    for code, d in item.cat.dossiers.items():
+        staged, found = _stage_dossier(ctx, d, item.cat.documents_of(code), item.matches, bump)
+        item.staged.append(staged)
+        findings += found
+    return findings
+
+
+def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: FileCheckResult) -> None:
+    """What a file check learnt goes into the AIP: format, signatures, PDF/A, text, preservation copy."""
+    sd.builder.events.extend(res.events)
+    if res.format is not None:
+        comp.mime, comp.puid, comp.format_name = res.format.mime, res.format.puid, res.format.name
+        comp.extra["format"] = res.format.to_dict()
+    if res.signature_status is not None:
+        comp.signature_status = getattr(res.signature_status, "value", str(res.signature_status))
+        comp.extra["signatures"] = [s.to_dict() for s in res.signatures]
+    if res.pdfa is not None:
+        comp.extra["pdfa"] = res.pdfa.to_dict()
+    if res.text:
+        sd.builder.add_text(doc.identifier, res.text)
+    if res.preservation_copy is not None:
+        sd.builder.add_derivative(doc.identifier, res.preservation_copy, "preservation",
+                                  mime="application/pdf", format_name="PDF/A-2b")
+
+
+def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 5: format, PDF/A, signatures, text and preservation copy of every staged file.
+
+    They run in the isolated worker (a time limit per file).  A transfer that already
+    has errors will store nothing, so no preservation copies are made for it.
+    """
+    items = [(sd, doc, sd.originals[doc.identifier]) for sd in item.staged for doc in sd.documents
+             if doc.identifier in sd.originals]
+    out_dir = ctx.staging_root / f"derived-{uuid.uuid4().hex}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = ctx.services.settings
+    try:
+        batch = per_file.check_files(
+            [FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
+                                    reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
+             for sd, doc, comp in items],
+            settings,
+            progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
+            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings)),
+        )
+        findings = list(batch.findings)
+        for (sd, doc, comp), res in zip(items, batch.results):
+            findings += res.findings
+            _apply_result(sd, doc, comp, res)
+        return findings
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def same_content(existing: AipMetadata, sd: StagedDossier) -> bool:
+    """Whether a stored AIP holds exactly this dossier: same fields, documents and original bytes."""
+    have = {k: v for k, v in existing.dossier.items() if k != "_service"}
+    if dict(sd.record.fields) != have:
+        return False
+    have_docs = {d["ma_dinh_danh_van_ban"]: d for d in existing.documents}
+    if set(have_docs) != {d.identifier for d in sd.documents}:
+        return False
+    for doc in sd.documents:
+        h = have_docs[doc.identifier]
+        if {k: v for k, v in h.items() if k != "_service"} != doc.fields:
+            return False
+        orig = [c for c in h["_service"]["components"] if c["role"] == "original"]
+        comp = sd.originals.get(doc.identifier)
+        if comp is None or not orig or orig[0]["sha256"] != comp.sha256:
+            return False
+    return True
+
+
+def compare_stored(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 6: a dossier already in storage is either the same (a re-run) or an error."""
+    storage = ctx.services.storage
+    findings: list[Finding] = []
+    for sd in item.staged:
+        code = sd.record.code
+        if not storage.has_aip(code):
+            continue
+        item.existing[code] = same = same_content(load_aip_metadata(storage, code, with_text=False), sd)
+        if not same:
+            findings.append(finding(
+                fc.DOSSIER_EXISTS_DIFFERENT,
+                f"Hồ sơ {code} đã được lưu trữ với nội dung khác. Sửa: kiểm tra mã hồ sơ; "
+                "không thể ghi đè hồ sơ đã lưu.",
+                f"Dossier {code} is already preserved with different content. Fix: check the dossier "
+                "code; a preserved dossier cannot be overwritten.", dossier=code))
+    return findings
+
+
+def _already_stored(code: str) -> Finding:
+    return finding(fc.DOSSIER_ALREADY_STORED,
+                   f"Hồ sơ {code} đã được lưu trữ trước đây với cùng nội dung; không tạo bản trùng.",
+                   f"Dossier {code} was already preserved with the same content; no duplicate made.", dossier=code)
+
+
+def _seal(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
+    """Last PREMIS events, metadata and manifests: the bag is ready to store."""
+    code, tid = sd.record.code, ctx.transfer_id
+    sd.builder.events.append(ev.Event(ev.VALIDATION, code, "success",
+                                      "catalogue, Circular 02/2019 fields and files validated",
+                                      {"transfer_id": tid, "warnings": warnings}))
+    sd.builder.events.append(ev.Event(ev.INGESTION, code, "success", "accepted into preservation",
+                                      {"transfer_id": tid}))
+    bag = sd.builder.seal()
+    ctx.services.checkpoint("after_seal")
+    return bag
+
+
+def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """Step 8: seal each dossier and send it through the one commit path (store → catalog → index).
+
+    A dossier already stored with the same content is not stored again, but its catalog
+    rows and index entry are written again (a crash may have cut the first run short).
+    """
+    findings: list[Finding] = []
+    outcomes = {o.code: o for o in item.report.dossiers}
+    services = ctx.services
+    for i, sd in enumerate(item.staged):
+        code = sd.record.code
+        ctx.progress("store", i, len(item.staged))
+        bag = None
+        if item.existing.get(code):
+            outcomes[code].status = DossierOutcome.ALREADY_STORED.value
+            findings.append(_already_stored(code))
+        else:
+            bag = _seal(ctx, sd, outcomes[code].warnings)
+        done = commit(services, code, bag, lock=lock_arguments(sd.record),
+                      same_content=lambda meta, sd=sd: same_content(meta, sd), checkpoint=services.checkpoint)
+        if done.stored:
+            outcomes[code].status = DossierOutcome.STORED.value
+        outcomes[code].aip = code
+        if done.index_warning:
+            findings.append(done.index_warning)
+        shutil.rmtree(ctx.staging_root / code, ignore_errors=True)
+    ctx.progress("store", len(item.staged), len(item.staged))
+    return findings

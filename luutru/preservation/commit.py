@@ -1,0 +1,138 @@
+"""The one commit path of an AIP: store → catalog rows → search index.
+
+Ingest, the destruction minutes and ``reindex`` all go through here, so the order and
+the failure rules live in one place:
+
+1. **store** the sealed bag (:func:`store`): atomically, with the retention lock or legal
+   hold the caller asks for.  A concurrent run that stored the same dossier first is
+   fine when ``same_content`` says the stored AIP is ours; anything else re-raises.
+2. **catalog** (:func:`record`): the rows are written in one transaction from the
+   *stored* AIP's own JSON (the AIP is the truth, never the in-memory record).
+3. **index** (:func:`index`): a failure is queued in ``index_queue`` and returned as an
+   ``INDEX_QUEUED`` warning; it never fails the stored AIP.
+
+``checkpoint`` names the points between steps where tests crash the process
+(``after_store``, ``after_catalog``); callers that are not ingest pass none.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import luutru.catalog.models as m
+import luutru.records.finding_codes.ingest as fc
+from luutru.catalog.records import AipMetadata, load_aip_metadata, upsert_dossier
+from luutru.preservation.storage import StorageError
+from luutru.records.findings import Finding, finding
+from luutru.records.timeutil import iso_vn
+from luutru.services import FaultInjected, Services
+
+log = logging.getLogger(__name__)
+
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(_name: str) -> None:
+    pass
+
+
+@dataclass
+class Committed:
+    """What the commit path did with one AIP."""
+
+    code: str
+    stored: bool  # False: the AIP was already in storage (a re-run, or catalog/index repair)
+    meta: AipMetadata
+    index_warning: Finding | None = None
+
+
+def store(services: Services, code: str, bag: Path, *, lock: dict[str, Any] | None = None,
+          same_content: Callable[[AipMetadata], bool] | None = None) -> None:
+    """Put a sealed bag into storage; a concurrent identical store is not an error."""
+    try:
+        services.storage.put_aip(code, bag, **(lock or {}))
+    except StorageError:
+        if same_content is None or not services.storage.has_aip(code):
+            raise
+        # stored meanwhile by a concurrent run: fine if it is the same content
+        if not same_content(load_aip_metadata(services.storage, code, with_text=False)):
+            raise
+
+
+def record(services: Services, code: str, meta: AipMetadata | None = None) -> AipMetadata:
+    """Write the catalog rows of a stored AIP, from the AIP itself, in one transaction."""
+    meta = meta or load_aip_metadata(services.storage, code)
+    with services.catalog.session() as s:
+        upsert_dossier(s, meta)
+    return meta
+
+
+def _unqueue(services: Services, code: str) -> None:
+    with services.catalog.session() as s:
+        q = s.get(m.IndexQueue, code)
+        if q is not None:
+            s.delete(q)
+
+
+def _queue(services: Services, code: str, err: str) -> None:
+    with services.catalog.session() as s:
+        q = s.get(m.IndexQueue, code)
+        if q is None:
+            s.add(m.IndexQueue(dossier_code=code, attempts=1, last_error=err[:2000], queued_at=iso_vn()))
+        else:
+            q.attempts += 1
+            q.last_error = err[:2000]
+
+
+def index(services: Services, code: str, meta: AipMetadata | None = None) -> Finding | None:
+    """Index one stored dossier; on failure queue it and return a warning (never raise)."""
+    try:
+        meta = meta or load_aip_metadata(services.storage, code)
+        services.index.index_dossier(meta.dossier, meta.documents, meta.texts)
+        _unqueue(services, code)
+        return None
+    except FaultInjected:
+        raise
+    except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
+        log.warning("indexing %s failed: %s", code, e)
+        _queue(services, code, str(e))
+        return finding(
+            fc.INDEX_QUEUED,
+            f"Hồ sơ {code} đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm ({e}); sẽ thử lại, hoặc chạy `luutru reindex`.",
+            f"Dossier {code} is stored safely but not yet searchable ({e}); it is queued for retry, or run "
+            "`luutru reindex`.", dossier=code, details={"error": str(e)[:2000]})
+
+
+def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, Any] | None = None,
+           same_content: Callable[[AipMetadata], bool] | None = None,
+           checkpoint: Checkpoint = _no_checkpoint) -> Committed:
+    """Store (when ``bag`` is given), then catalog, then index one AIP.
+
+    ``bag=None`` commits an AIP already in storage: its catalog rows and index entry are
+    written again (a re-run after a crash, or a dossier found ``already_stored``).
+    """
+    if bag is not None:
+        store(services, code, bag, lock=lock, same_content=same_content)
+        checkpoint("after_store")
+    meta = record(services, code)
+    checkpoint("after_catalog")
+    return Committed(code, bag is not None, meta, index(services, code, meta))
+
+
+def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int]:
+    """Index again the dossiers whose indexing failed earlier; returns (done, still queued)."""
+    with services.catalog.session() as s:
+        codes = [q.dossier_code for q in s.query(m.IndexQueue).order_by(m.IndexQueue.queued_at).limit(limit)]
+    done = 0
+    for code in codes:
+        if not services.storage.has_aip(code):  # destroyed meanwhile: nothing to index
+            _unqueue(services, code)
+            continue
+        if index(services, code) is None:
+            done += 1
+    with services.catalog.session() as s:
+        left = s.query(m.IndexQueue).count()
+    return done, left
