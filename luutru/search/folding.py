@@ -18,7 +18,6 @@ from luutru.records.model import fold as _fold_controlled
 
 __all__ = ["nfc", "fold", "code_key", "looks_like_code", "squash_spaces"]
 
-_SPACES = re.compile(r"\s+")
 # One token made of word characters joined by code separators: 000.00.31.H57.2021.05,
 # 31/2021/QĐ-UBND, 12-TCCB.  Word characters include Vietnamese letters (after NFC).
 _CODE = re.compile(r"\w+(?:[./\-_]\w+)+")
@@ -31,7 +30,7 @@ def nfc(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     """Collapse runs of white space (including line breaks) into one space and trim."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and re's \s agree on what white space is
 
 
 def fold(text: str) -> str:
@@ -51,7 +50,7 @@ def code_key(code: str) -> str:
     Case, diacritics and white space do not count, so ``31/2021/qd-ubnd`` and
     ``31/2021/QĐ-UBND`` are the same key; the separators do count.
     """
-    return _SPACES.sub("", fold(nfc(code)))
+    return "".join(fold(nfc(code)).split())
 
 
 def looks_like_code(token: str) -> bool:

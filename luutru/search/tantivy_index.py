@@ -38,7 +38,7 @@ from luutru.search.ranking import (  # noqa: F401
     W_TITLE_EXACT,
     W_TITLE_FOLD,
 )
-from luutru.search.tantivy_query import QueryBuilder
+from luutru.search.tantivy_query import Plan, QueryBuilder
 from luutru.search.tantivy_schema import SCHEMA_VERSION, analyzers, schema, to_doc
 
 MARKER = "luutru-index.json"
@@ -209,6 +209,10 @@ class TantivyIndex(BulkWrites):
     def count(self) -> int:
         return self._searcher().num_docs
 
+    def plan(self, query: SearchQuery, rights: Rights) -> Plan:
+        """The tantivy queries :meth:`search` runs (the benchmark runs them on plain tantivy)."""
+        return self._queries.plan(query, rights)
+
     def search(self, query: SearchQuery, rights: Rights) -> SearchResult:
         if not isinstance(query, SearchQuery) or not isinstance(rights, Rights):
             raise QueryError("Truy vấn hoặc quyền không hợp lệ.",
@@ -222,7 +226,7 @@ class TantivyIndex(BulkWrites):
                                     f"The search index could not answer: {e}") from e
 
     def _search(self, q: SearchQuery, rights: Rights) -> SearchResult:
-        plan = self._queries.plan(q, rights)
+        plan = self.plan(q, rights)
         searcher = self._searcher()
         sort = q.effective_sort
         kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": not q.facets}
