@@ -223,8 +223,10 @@ def plain_search(searcher: tantivy.Searcher, idx: TantivyIndex, q: SearchQuery, 
     if q.effective_sort.value != "relevance":
         kwargs.update(order_by_field="date", order=tantivy.Order.Desc)
     t = time.perf_counter()
-    res = searcher.search(plan.ranked, **kwargs)
-    for _, addr in res.hits:
+    hits = searcher.search(plan.ranked, **kwargs).hits
+    if plan.rest is not None and len(hits) < q.size:  # the phrase matches did not fill the page
+        hits += searcher.search(plan.rest, limit=q.size - len(hits), count=False).hits
+    for _, addr in hits:
         searcher.doc(addr)
     return time.perf_counter() - t
 

@@ -138,3 +138,15 @@ def test_date_sort_ignores_relevance_tiers(idx: Index) -> None:
     hits = idx.search(SearchQuery(text="quyet dinh", kind="document", sort="date", size=100), PUBLIC).hits
     dates = [h.date for h in hits]
     assert dates == sorted(dates, reverse=True) and all(h.score is None for h in hits)
+
+
+def test_pages_run_from_the_phrase_matches_into_the_rest(idx: Index) -> None:
+    whole = ranks(idx, "quyet dinh")
+    paged: list[str] = []
+    for page in (1, 2, 3):
+        res = idx.search(SearchQuery(text="quyet dinh", kind="document", page=page, size=3), PUBLIC)
+        assert (res.total, res.phrase_total) == (8, 4)
+        paged += res.ids()
+    assert paged == whole
+    scores = [h.score for h in idx.search(SearchQuery(text="quyet dinh", kind="document", size=100), PUBLIC).hits]
+    assert scores == sorted(scores, reverse=True)  # one scale across the phrase matches and the rest

@@ -229,28 +229,45 @@ class TantivyIndex(BulkWrites):
         plan = self.plan(q, rights)
         searcher = self._searcher()
         sort = q.effective_sort
-        kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": not q.facets}
-        if sort is not Sort.RELEVANCE:
-            kwargs["order_by_field"] = "date"
-            kwargs["order"] = tantivy.Order.Desc if sort is Sort.DATE else tantivy.Order.Asc
-        res = searcher.search(plan.ranked, **kwargs)
+        if plan.rest is not None:
+            found, phrase_total = self._tiered(searcher, plan, q)
+            total = None
+        else:
+            kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": not q.facets}
+            if sort is not Sort.RELEVANCE:
+                kwargs["order_by_field"] = "date"
+                kwargs["order"] = tantivy.Order.Desc if sort is Sort.DATE else tantivy.Order.Asc
+            res = searcher.search(plan.ranked, **kwargs)
+            found, total = res.hits, res.count
+            phrase_total = None if plan.phrase is None else searcher.search(plan.phrase, 1, count=True).count
         snippets = self._snippets(searcher, plan.text)
-        hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in res.hits]
-        total, facets = self._summary(searcher, plan.match) if q.facets else (res.count or 0, {})
-        phrase_total = None
-        if plan.phrase is not None:
-            phrase_total = searcher.search(plan.phrase, limit=1, count=True).count or 0
-        return SearchResult(total=total, hits=hits, facets=facets, page=q.page, size=q.size,
-                            phrase_total=phrase_total)
+        hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in found]
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if q.facets or total is None:
+            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else ("kind",))
+        return SearchResult(total=total or 0, hits=hits, facets=facets if q.facets else {}, page=q.page,
+                            size=q.size, phrase_total=phrase_total)
 
     @staticmethod
-    def _summary(searcher: tantivy.Searcher, match: tantivy.Query) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    def _tiered(searcher: tantivy.Searcher, plan: Plan, q: SearchQuery) -> tuple[list[Any], int]:
+        """The page from the phrase matches, then from the rest (see :mod:`.tantivy_query`)."""
+        assert plan.phrase is not None and plan.rest is not None
+        first = searcher.search(plan.phrase, limit=q.size, offset=q.offset, count=True)
+        hits, phrase_total = list(first.hits), first.count or 0
+        if len(hits) < q.size:
+            rest = searcher.search(plan.rest, limit=q.size - len(hits), offset=max(0, q.offset - phrase_total),
+                                   count=False)
+            hits += rest.hits
+        return hits, phrase_total
+
+    @staticmethod
+    def _summary(searcher: tantivy.Searcher, match: tantivy.Query,
+                 names: tuple[str, ...]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """Total and facets from one aggregation pass (every entry has a ``kind``, so the
         ``kind`` buckets add up to the total)."""
-        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
-        out = searcher.aggregate(match, aggs)
+        out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
         facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
-                  for name in FACETS}
+                  for name in names}
         return sum(n for _, n in facets["kind"]), facets
 
     def _snippets(self, searcher: tantivy.Searcher, text: tantivy.Query | None) -> dict[str, Any]:

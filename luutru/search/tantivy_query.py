@@ -8,11 +8,19 @@ A search plan has four parts:
 
 * ``match``: every required clause and every filter (the rights first).  The total
   and the facets are computed on it in one aggregation pass.
-* ``ranked``: ``match`` plus the optional tier clauses, for the top hits.
+* ``ranked``: the query for the top hits: ``match`` plus the optional tier clauses.
 * ``text``: the text clauses alone, for the snippets.
-* ``phrase``: ``match`` with the unquoted words also required as a phrase, to count
-  the exact-phrase matches (tantivy's ``filter`` aggregation would do it in the
-  aggregation pass, but its query parser does not know the index's own analysers).
+* ``phrase`` and ``rest``, when there are two or more unquoted words: ``match`` with
+  the words required as a phrase (the phrase implies each word, so it replaces them;
+  it scores BM25 of the phrase in title and body, plus the ``PHRASE`` + ``NEAR``
+  tiers as a constant), and ``match`` without the phrase (with the ``NEAR`` tier).  Every phrase
+  match outranks every other match, so a page is the top of ``phrase`` followed by
+  the top of ``rest``: the same order as one query with all tiers, but the costly
+  phrase and proximity checks run on the phrase matches only, and ``rest`` only runs
+  when a page reaches past them.  Counting ``phrase`` gives the exact-phrase count.
+  (tantivy's ``filter`` aggregation cannot count it in the aggregation pass: its
+  query parser does not know the index's own analysers.)  Sorted by date, ``ranked``
+  is ``match`` and ``phrase`` only counts.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ class Plan:
     ranked: tantivy.Query
     text: tantivy.Query | None
     phrase: tantivy.Query | None
+    rest: tantivy.Query | None
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query | None:
@@ -110,32 +119,54 @@ class QueryBuilder:
             f.append(Q.range_query(s, "year", tantivy.FieldType.Integer, q.year_from, q.year_to))
         return f
 
-    def tiers(self, q: SearchQuery) -> list[tantivy.Query]:
-        """The optional clauses that rank phrase, proximity and exact diacritics first."""
-        out: list[tuple[tantivy.Query | None, float]] = []
+    def _words(self, q: SearchQuery) -> str:
+        """The unquoted words when they make a phrase of two or more tokens, else ''."""
         words = " ".join(q.phrase_words())
-        if len(self.tokens("vi_fold", words)) < 2:
-            words = ""
-        if words:
-            out += [(self._in("fold", words), rk.PHRASE), (self._in("fold", words, rk.NEAR_SLOP), rk.NEAR)]
+        return words if len(self.tokens("vi_fold", words)) > 1 else ""
+
+    def exact_tiers(self, q: SearchQuery, words: str, *, with_phrase: bool) -> list[tantivy.Query]:
+        """``PHRASE_EXACT`` and ``ALL_EXACT`` clauses, when the query text has diacritics."""
         texts = [c.text for c in q.clauses() if c.kind is not ClauseKind.CODE]
-        if any(rk.has_marks(t) for t in texts):
+        if not any(rk.has_marks(t) for t in texts):
+            return []
+        out: list[tuple[tantivy.Query | None, float]] = []
+        if with_phrase:
             quoted = [c.text for c in q.clauses() if c.kind is ClauseKind.PHRASE]
             out += [(self._in("exact", t), rk.PHRASE_EXACT) for t in ([words] if words else []) + quoted]
-            exact = [self._in("exact", t) for t in texts]
-            if all(e is not None for e in exact):
-                out.append((_all([e for e in exact if e is not None]), rk.ALL_EXACT))
+        exact = [self._in("exact", t) for t in texts]
+        if all(e is not None for e in exact):
+            out.append((_all([e for e in exact if e is not None]), rk.ALL_EXACT))
         return [Q.const_score_query(t, score) for t, score in out if t is not None]
 
     def plan(self, q: SearchQuery, rights: Rights) -> Plan:
-        clauses = [c for c in (self.clause(c) for c in q.clauses()) if c is not None]
+        """The queries of one search; see the module docstring for the phrase tier."""
+        built = [(c, self.clause(c)) for c in q.clauses()]
+        clauses = [query for _, query in built if query is not None]
         text = _all(clauses) if clauses else None
-        must = [(Occur.Must, text if text is not None else Q.all_query())]
-        must += [(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
+        filters = [(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
+        must = [(Occur.Must, text if text is not None else Q.all_query())] + filters
         match = Q.boolean_query(must)
-        tiers = self.tiers(q) if text is not None and q.effective_sort is Sort.RELEVANCE else []
-        ranked = Q.boolean_query(must + [(Occur.Should, t) for t in tiers]) if tiers else match
-        words = " ".join(q.phrase_words())
-        phrase = self._in("fold", words) if text is not None and len(self.tokens("vi_fold", words)) > 1 else None
-        return Plan(match=match, ranked=ranked, text=text,
-                    phrase=Q.boolean_query(must + [(Occur.Must, phrase)]) if phrase is not None else None)
+        relevance = text is not None and q.effective_sort is Sort.RELEVANCE
+        words = self._words(q) if text is not None else ""
+        if not words:
+            tiers = self.exact_tiers(q, words, with_phrase=True) if relevance else []
+            return Plan(match, _should(must, tiers), text, None, None)
+        # The phrase implies every unquoted word, so its tier needs only the other clauses.
+        others = [(Occur.Must, query) for c, query in built if query is not None and c.kind is not ClauseKind.WORD]
+        phrase = _any([Q.boost_query(query, w) for query, w in (
+            (self._text("title_fold", "vi_fold", words), rk.W_TITLE_EXACT),
+            (self._text("body_fold", "vi_fold", words), rk.W_BODY_EXACT)) if query is not None])
+        assert phrase is not None  # words has two tokens or more
+        first = _should([(Occur.Must, phrase)] + others + filters,
+                        [Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR)]
+                        + (self.exact_tiers(q, words, with_phrase=True) if relevance else []))
+        if not relevance:
+            return Plan(match, match, text, first, None)
+        near = self._in("fold", words, rk.NEAR_SLOP)
+        rest = _should(must + [(Occur.MustNot, phrase)], ([Q.const_score_query(near, rk.NEAR)] if near else [])
+                       + self.exact_tiers(q, words, with_phrase=False))
+        return Plan(match, first, text, first, rest)
+
+
+def _should(must: list[tuple[Any, tantivy.Query]], tiers: list[tantivy.Query]) -> tantivy.Query:
+    return Q.boolean_query(must + [(Occur.Should, t) for t in tiers])
