@@ -205,8 +205,7 @@ def build_luutru(path: str, corpus: Corpus, n_docs: int, progress: bool = False)
 
 def build_plain(path: str, corpus: Corpus, n_docs: int) -> float:
     """Plain tantivy: the same entries, flattened before the clock starts, same schema and writer."""
-    sch = schema()
-    docs = [to_doc(e, sch) for d, documents, texts in corpus.rows(n_docs) for e in build_entries(d, documents, texts)]
+    docs = [to_doc(e) for d, documents, texts in corpus.rows(n_docs) for e in build_entries(d, documents, texts)]
     writer = plain_index(path).writer(heap_size=256_000_000, num_threads=0)
     t0 = time.perf_counter()
     for doc in docs:

@@ -33,15 +33,32 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())  # str.split() and re's \s agree on what white space is
 
 
+def _letters() -> dict[int, str]:
+    """Each precomposed Latin letter (Vietnamese included) → its folded ASCII form."""
+    table = {}
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        for code in block:
+            folded = _fold_controlled(chr(code))
+            if folded.isascii() and len(folded) == 1:
+                table[code] = folded
+    return table
+
+
+_LETTERS = _letters()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip every diacritic and map đ→d: ``Đắk Lắk`` → ``dak lak``.
 
-    Also NFC-safe: NFD input gives the same result as NFC input.  ASCII text (most
-    codes) takes a short cut: indexing folds every identifier of every document.
+    Also NFC-safe: NFD input gives the same result as NFC input.  Indexing folds every
+    identifier of every document, so ASCII text takes a short cut and Vietnamese
+    letters are looked up in a table; anything else (other scripts, marks that do not
+    compose) goes through :func:`luutru.records.model.fold`.
     """
     if text.isascii():
         return text.strip().lower()
-    return _fold_controlled(text)
+    quick = nfc(text).strip().lower().translate(_LETTERS)
+    return quick if quick.isascii() else _fold_controlled(text)
 
 
 def code_key(code: str) -> str:

@@ -135,7 +135,7 @@ class TantivyIndex(BulkWrites):
                       texts: dict[str, str] | None = None) -> None:
         """Replace the dossier's entries.  Commits itself outside ``bulk()``/rebuild."""
         entries = build_entries(dossier, documents, texts)
-        docs = [to_doc(e, self._schema) for e in entries]
+        docs = [to_doc(e) for e in entries]
         code = entries[0].dossier_code
 
         def run(w: tantivy.IndexWriter) -> None:
