@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from luutru.records.model import fold as catalogue_fold
 from luutru.search.folding import code_key, fold, looks_like_code, nfc, squash_spaces
 
 
@@ -48,3 +49,12 @@ def test_words_are_not_codes(token: str) -> None:
 
 def test_squash_spaces() -> None:
     assert squash_spaces("  Hồ sơ\n\t tuyển   dụng ") == "Hồ sơ tuyển dụng"
+
+
+def test_quick_fold_agrees_with_the_catalogue_fold_on_every_vietnamese_letter() -> None:
+    vowels = "aăâeêioôơuưy"
+    letters = [unicodedata.normalize("NFC", v + mark) for v in vowels for mark in ("", "\u0300", "\u0301", "\u0303",
+                                                                                   "\u0309", "\u0323")] + ["đ"]
+    text = " ".join(letters + [w.upper() for w in letters] + ["İstanbul", "x\u0301\u0323", "Ωmega", "ﬁ"])
+    assert fold(text) == catalogue_fold(text)
+    assert fold(unicodedata.normalize("NFD", text)) == catalogue_fold(text)

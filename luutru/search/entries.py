@@ -143,66 +143,78 @@ def build_entries(dossier: dict[str, Any], documents: list[dict[str, Any]],
     if not isinstance(dossier, dict):
         raise IndexingError("Hồ sơ phải là một dict các trường mục lục.",
                             "The dossier must be a dict of catalogue fields.")
+    head = _dossier_entry(dossier)
+    code = head.dossier_code
+    texts = {nfc(str(k)): v for k, v in (texts or {}).items()}
+    entries = [head]
+    seen: set[str] = set()
+    for i, doc in enumerate(documents or []):
+        ident = _document_id(doc, i, code, seen)
+        entries.append(_document_entry(doc, ident, head, nfc(texts.get(ident) or "")))
+    return entries
+
+
+def _dossier_entry(dossier: dict[str, Any]) -> Entry:
     code = text_of(dossier.get("ma_ho_so"))
     if not code:
         raise IndexingError("Hồ sơ thiếu mã hồ sơ (ma_ho_so); không thể lập chỉ mục.",
                             "The dossier has no code (ma_ho_so); it cannot be indexed.",
                             field="ma_ho_so")
-    texts = {nfc(str(k)): v for k, v in (texts or {}).items()}
     fonds = text_of(dossier.get("ma_co_quan"))
     fonds_name = text_of(dossier.get("ten_co_quan"))
     start = parse_date(dossier.get("thoi_gian_bat_dau"))
-    d_year = _year(dossier.get("nam_hinh_thanh")) or (start.year if start else None)
-    retention = _retention(dossier.get("thoi_han_bao_quan"))
-    d_access = _access(dossier.get("che_do_su_dung"))
-    d_number = text_of(dossier.get("so_ky_hieu_ho_so"))
-    entries = [Entry(
+    number = text_of(dossier.get("so_ky_hieu_ho_so"))
+    return Entry(
         kind=Kind.DOSSIER, id=code, dossier_code=code, fonds=fonds, fonds_name=fonds_name,
-        agency=fonds_name, year=d_year, date=start, doc_type="", retention=retention,
-        access=d_access, title=text_of(dossier.get("tieu_de")) or code,
+        agency=fonds_name, year=_year(dossier.get("nam_hinh_thanh")) or (start.year if start else None),
+        date=start, doc_type="", retention=_retention(dossier.get("thoi_han_bao_quan")),
+        access=_access(dossier.get("che_do_su_dung")), title=text_of(dossier.get("tieu_de")) or code,
         body=_join(text_of(dossier.get(k)) for k in
                    ("ten_co_quan", "so_ky_hieu_ho_so", "tu_khoa", "chu_giai", "nguoi_lap", "ngon_ngu")),
-        number_notation=d_number,
-        codes=_keys([code, d_number if "-" in d_number or "/" in d_number else ""]),
+        number_notation=number,
+        codes=_keys([code, number if "-" in number or "/" in number else ""]),
         related_codes=_keys([fonds]),
-    )]
-    seen: set[str] = set()
-    for i, doc in enumerate(documents or []):
-        if not isinstance(doc, dict):
-            raise IndexingError(f"Văn bản thứ {i + 1} của hồ sơ {code} không phải dict.",
-                                f"Document {i + 1} of dossier {code} is not a dict.", field="documents")
-        ident = text_of(doc.get("ma_dinh_danh_van_ban"))
-        if not ident:
-            raise IndexingError(
-                f"Văn bản thứ {i + 1} của hồ sơ {code} thiếu mã định danh (ma_dinh_danh_van_ban).",
-                f"Document {i + 1} of dossier {code} has no identifier (ma_dinh_danh_van_ban).",
-                field="ma_dinh_danh_van_ban")
-        own = text_of(doc.get("ma_ho_so"))
-        if own and own != code:
-            raise IndexingError(
-                f"Văn bản {ident} thuộc hồ sơ {own}, không phải {code}.",
-                f"Document {ident} belongs to dossier {own}, not {code}.", field="ma_ho_so")
-        if ident in seen:
-            raise IndexingError(f"Mã định danh văn bản {ident} lặp lại trong hồ sơ {code}.",
-                                f"Document identifier {ident} appears twice in dossier {code}.",
-                                field="ma_dinh_danh_van_ban")
-        seen.add(ident)
-        issued = parse_date(doc.get("ngay_van_ban"))
-        year = issued.year if issued else d_year
-        notation = text_of(doc.get("ky_hieu_van_ban"))
-        forms = number_notation(text_of(doc.get("so_van_ban")), notation, year)
-        doc_type = text_of(doc.get("ten_loai_van_ban"))
-        access = "han_che" if d_access == "han_che" else _access(doc.get("che_do_su_dung"))
-        full_text = nfc(texts.get(ident) or "")
-        entries.append(Entry(
-            kind=Kind.DOCUMENT, id=ident, dossier_code=code, fonds=fonds, fonds_name=fonds_name,
-            agency=text_of(doc.get("co_quan_ban_hanh")), year=year, date=issued, doc_type=doc_type,
-            retention=retention, access=access,
-            title=text_of(doc.get("trich_yeu")) or _join([doc_type, forms[0] if forms else ""]) or ident,
-            body=_join([doc_type, " ".join(forms)] + [text_of(doc.get(k)) for k in
-                       ("co_quan_ban_hanh", "nguoi_ky", "tu_khoa", "ghi_chu", "but_tich")] + [full_text]),
-            number_notation=forms[0] if forms else "",
-            codes=_keys([ident, *forms]),
-            related_codes=_keys([code, fonds, notation]),
-        ))
-    return entries
+    )
+
+
+def _document_id(doc: Any, i: int, code: str, seen: set[str]) -> str:
+    """The document's identifier, checked: present, of this dossier, not seen before."""
+    if not isinstance(doc, dict):
+        raise IndexingError(f"Văn bản thứ {i + 1} của hồ sơ {code} không phải dict.",
+                            f"Document {i + 1} of dossier {code} is not a dict.", field="documents")
+    ident = text_of(doc.get("ma_dinh_danh_van_ban"))
+    if not ident:
+        raise IndexingError(
+            f"Văn bản thứ {i + 1} của hồ sơ {code} thiếu mã định danh (ma_dinh_danh_van_ban).",
+            f"Document {i + 1} of dossier {code} has no identifier (ma_dinh_danh_van_ban).",
+            field="ma_dinh_danh_van_ban")
+    own = text_of(doc.get("ma_ho_so"))
+    if own and own != code:
+        raise IndexingError(f"Văn bản {ident} thuộc hồ sơ {own}, không phải {code}.",
+                            f"Document {ident} belongs to dossier {own}, not {code}.", field="ma_ho_so")
+    if ident in seen:
+        raise IndexingError(f"Mã định danh văn bản {ident} lặp lại trong hồ sơ {code}.",
+                            f"Document identifier {ident} appears twice in dossier {code}.",
+                            field="ma_dinh_danh_van_ban")
+    seen.add(ident)
+    return ident
+
+
+def _document_entry(doc: dict[str, Any], ident: str, dossier: Entry, full_text: str) -> Entry:
+    issued = parse_date(doc.get("ngay_van_ban"))
+    year = issued.year if issued else dossier.year
+    notation = text_of(doc.get("ky_hieu_van_ban"))
+    forms = number_notation(text_of(doc.get("so_van_ban")), notation, year)
+    doc_type = text_of(doc.get("ten_loai_van_ban"))
+    access = "han_che" if dossier.access == "han_che" else _access(doc.get("che_do_su_dung"))
+    return Entry(
+        kind=Kind.DOCUMENT, id=ident, dossier_code=dossier.dossier_code, fonds=dossier.fonds,
+        fonds_name=dossier.fonds_name, agency=text_of(doc.get("co_quan_ban_hanh")), year=year, date=issued,
+        doc_type=doc_type, retention=dossier.retention, access=access,
+        title=text_of(doc.get("trich_yeu")) or _join([doc_type, forms[0] if forms else ""]) or ident,
+        body=_join([doc_type, " ".join(forms)] + [text_of(doc.get(k)) for k in
+                   ("co_quan_ban_hanh", "nguoi_ky", "tu_khoa", "ghi_chu", "but_tich")] + [full_text]),
+        number_notation=forms[0] if forms else "",
+        codes=_keys([ident, *forms]),
+        related_codes=_keys([dossier.dossier_code, dossier.fonds, notation]),
+    )

@@ -18,7 +18,6 @@ from luutru.records.model import fold as _fold_controlled
 
 __all__ = ["nfc", "fold", "code_key", "looks_like_code", "squash_spaces"]
 
-_SPACES = re.compile(r"\s+")
 # One token made of word characters joined by code separators: 000.00.31.H57.2021.05,
 # 31/2021/QĐ-UBND, 12-TCCB.  Word characters include Vietnamese letters (after NFC).
 _CODE = re.compile(r"\w+(?:[./\-_]\w+)+")
@@ -31,18 +30,35 @@ def nfc(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     """Collapse runs of white space (including line breaks) into one space and trim."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and re's \s agree on what white space is
+
+
+def _letters() -> dict[int, str]:
+    """Each precomposed Latin letter (Vietnamese included) → its folded ASCII form."""
+    table = {}
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        for code in block:
+            folded = _fold_controlled(chr(code))
+            if folded.isascii() and len(folded) == 1:
+                table[code] = folded
+    return table
+
+
+_LETTERS = _letters()
 
 
 def fold(text: str) -> str:
     """Lower-case, strip every diacritic and map đ→d: ``Đắk Lắk`` → ``dak lak``.
 
-    Also NFC-safe: NFD input gives the same result as NFC input.  ASCII text (most
-    codes) takes a short cut: indexing folds every identifier of every document.
+    Also NFC-safe: NFD input gives the same result as NFC input.  Indexing folds every
+    identifier of every document, so ASCII text takes a short cut and Vietnamese
+    letters are looked up in a table; anything else (other scripts, marks that do not
+    compose) goes through :func:`luutru.records.model.fold`.
     """
     if text.isascii():
         return text.strip().lower()
-    return _fold_controlled(text)
+    quick = nfc(text).strip().lower().translate(_LETTERS)
+    return quick if quick.isascii() else _fold_controlled(text)
 
 
 def code_key(code: str) -> str:
@@ -51,7 +67,7 @@ def code_key(code: str) -> str:
     Case, diacritics and white space do not count, so ``31/2021/qd-ubnd`` and
     ``31/2021/QĐ-UBND`` are the same key; the separators do count.
     """
-    return _SPACES.sub("", fold(nfc(code)))
+    return "".join(fold(nfc(code)).split())
 
 
 def looks_like_code(token: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from luutru.records.model import AccessRegime, Retention
 from luutru.search.errors import QueryError
@@ -91,6 +91,86 @@ def _int(value: Any, name: str) -> int | None:
     return n
 
 
+def _text(value: Any) -> str:
+    text = squash_spaces(nfc(value or ""))
+    if len(text) > MAX_TEXT:
+        raise QueryError(
+            f"Câu truy vấn quá dài ({len(text)} ký tự, tối đa {MAX_TEXT}).",
+            f"The query is too long ({len(text)} characters, at most {MAX_TEXT}).",
+            field="text",
+        )
+    return text
+
+
+def _keys(values: Any, name: str, key: Callable[[Any], str], vi: str, en: str) -> tuple[str, ...]:
+    strings = _strings(values, name)
+    try:
+        return tuple(dict.fromkeys(key(v) for v in strings))
+    except ValueError as e:
+        raise QueryError(vi.format(e), en.format(e), field=name) from None
+
+
+def _filters(q: "SearchQuery") -> dict[str, Any]:
+    """Filter values as stored keys; ``agencies`` is merged into ``fonds``."""
+    out: dict[str, Any] = {name: _strings(getattr(q, name), name) for name in ("fonds", "agencies", "agency", "doc_type")}
+    out["fonds"] = tuple(dict.fromkeys(out["fonds"] + out.pop("agencies")))
+    out["agencies"] = ()
+    out["retention"] = _keys(q.retention, "retention", retention_key,
+                             "Thời hạn bảo quản không hợp lệ: '{}'. Dùng 'Vĩnh viễn' hoặc số năm.",
+                             "Unknown retention period '{}'. Use 'Vĩnh viễn' (permanent) or a number of years.")
+    out["access"] = _keys(q.access, "access", access_key,
+                          "Chế độ sử dụng không hợp lệ: '{}'. Dùng 'Công khai' hoặc 'Hạn chế'.",
+                          "Unknown access regime '{}'. Use 'Công khai' (public) or 'Hạn chế' (restricted).")
+    return out
+
+
+def _years(year_from: Any, year_to: Any) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for name, value in (("year_from", year_from), ("year_to", year_to)):
+        y = _int(value, name)
+        if y is not None and not 1000 <= y <= 9999:
+            raise QueryError(f"Năm '{y}' không hợp lệ (cần 4 chữ số).",
+                             f"Year '{y}' is out of range (four digits expected).", field=name)
+        out[name] = y
+    if out["year_from"] is not None and out["year_to"] is not None and out["year_from"] > out["year_to"]:
+        raise QueryError(f"Khoảng năm ngược: từ {out['year_from']} đến {out['year_to']}.",
+                         f"Year range is reversed: from {out['year_from']} to {out['year_to']}.", field="year_from")
+    return out
+
+
+def _choices(kind: Any, sort: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": kind, "sort": sort}
+    if kind is not None and not isinstance(kind, Kind):
+        try:
+            out["kind"] = Kind(str(kind).strip().lower())
+        except ValueError:
+            raise QueryError(f"Loại kết quả '{kind}' không hợp lệ; dùng 'dossier' hoặc 'document'.",
+                             f"Unknown kind '{kind}'; use 'dossier' or 'document'.", field="kind") from None
+    if not isinstance(sort, Sort):
+        try:
+            out["sort"] = Sort(str(sort).strip().lower())
+        except ValueError:
+            raise QueryError(f"Kiểu sắp xếp '{sort}' không hợp lệ; dùng relevance, date hoặc date_asc.",
+                             f"Unknown sort '{sort}'; use relevance, date or date_asc.", field="sort") from None
+    return out
+
+
+def _paging(page: Any, size: Any) -> dict[str, int]:
+    page, size = _int(page, "page"), _int(size, "size")
+    if page is None or page < 1:
+        raise QueryError("Số trang phải từ 1 trở lên.", "The page number must be 1 or more.", field="page")
+    if size is None or not 1 <= size <= MAX_SIZE:
+        raise QueryError(f"Số kết quả mỗi trang phải từ 1 đến {MAX_SIZE}.",
+                         f"The page size must be between 1 and {MAX_SIZE}.", field="size")
+    if page * size > MAX_WINDOW:
+        raise QueryError(
+            f"Chỉ xem được {MAX_WINDOW} kết quả đầu tiên; hãy thu hẹp tìm kiếm bằng bộ lọc.",
+            f"Only the first {MAX_WINDOW} results can be paged through; narrow the search with filters.",
+            field="page",
+        )
+    return {"page": page, "size": size}
+
+
 @dataclass(frozen=True)
 class Rights:
     """What a caller may see.
@@ -148,87 +228,15 @@ class SearchQuery:
     facets: bool = True
 
     def __post_init__(self) -> None:
-        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
-        text = squash_spaces(nfc(self.text or ""))
-        if len(text) > MAX_TEXT:
-            raise QueryError(
-                f"Câu truy vấn quá dài ({len(text)} ký tự, tối đa {MAX_TEXT}).",
-                f"The query is too long ({len(text)} characters, at most {MAX_TEXT}).",
-                field="text",
-            )
-        put("text", text)
-        for name in ("fonds", "agencies", "agency", "doc_type"):
-            put(name, _strings(getattr(self, name), name))
-        put("fonds", tuple(dict.fromkeys(self.fonds + self.agencies)))
-        put("agencies", ())
-        try:
-            put("retention", tuple(dict.fromkeys(retention_key(v) for v in _strings(self.retention, "retention"))))
-        except ValueError as e:
-            raise QueryError(
-                f"Thời hạn bảo quản không hợp lệ: '{e}'. Dùng 'Vĩnh viễn' hoặc số năm.",
-                f"Unknown retention period '{e}'. Use 'Vĩnh viễn' (permanent) or a number of years.",
-                field="retention",
-            ) from None
-        try:
-            put("access", tuple(dict.fromkeys(access_key(v) for v in _strings(self.access, "access"))))
-        except ValueError as e:
-            raise QueryError(
-                f"Chế độ sử dụng không hợp lệ: '{e}'. Dùng 'Công khai' hoặc 'Hạn chế'.",
-                f"Unknown access regime '{e}'. Use 'Công khai' (public) or 'Hạn chế' (restricted).",
-                field="access",
-            ) from None
-        for name in ("year_from", "year_to"):
-            y = _int(getattr(self, name), name)
-            if y is not None and not 1000 <= y <= 9999:
-                raise QueryError(
-                    f"Năm '{y}' không hợp lệ (cần 4 chữ số).",
-                    f"Year '{y}' is out of range (four digits expected).",
-                    field=name,
-                )
-            put(name, y)
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise QueryError(
-                f"Khoảng năm ngược: từ {self.year_from} đến {self.year_to}.",
-                f"Year range is reversed: from {self.year_from} to {self.year_to}.",
-                field="year_from",
-            )
-        if self.kind is not None and not isinstance(self.kind, Kind):
-            try:
-                put("kind", Kind(str(self.kind).strip().lower()))
-            except ValueError:
-                raise QueryError(
-                    f"Loại kết quả '{self.kind}' không hợp lệ; dùng 'dossier' hoặc 'document'.",
-                    f"Unknown kind '{self.kind}'; use 'dossier' or 'document'.",
-                    field="kind",
-                ) from None
-        if not isinstance(self.sort, Sort):
-            try:
-                put("sort", Sort(str(self.sort).strip().lower()))
-            except ValueError:
-                raise QueryError(
-                    f"Kiểu sắp xếp '{self.sort}' không hợp lệ; dùng relevance, date hoặc date_asc.",
-                    f"Unknown sort '{self.sort}'; use relevance, date or date_asc.",
-                    field="sort",
-                ) from None
-        if self.dossier_code is not None:
-            put("dossier_code", squash_spaces(nfc(str(self.dossier_code))) or None)
-        page, size = _int(self.page, "page"), _int(self.size, "size")
-        if page is None or page < 1:
-            raise QueryError("Số trang phải từ 1 trở lên.", "The page number must be 1 or more.", field="page")
-        if size is None or not 1 <= size <= MAX_SIZE:
-            raise QueryError(
-                f"Số kết quả mỗi trang phải từ 1 đến {MAX_SIZE}.",
-                f"The page size must be between 1 and {MAX_SIZE}.",
-                field="size",
-            )
-        if page * size > MAX_WINDOW:
-            raise QueryError(
-                f"Chỉ xem được {MAX_WINDOW} kết quả đầu tiên; hãy thu hẹp tìm kiếm bằng bộ lọc.",
-                f"Only the first {MAX_WINDOW} results can be paged through; narrow the search with filters.",
-                field="page",
-            )
-        put("page", page)
-        put("size", size)
+        values = {"text": _text(self.text)}
+        values.update(_filters(self))
+        values.update(_years(self.year_from, self.year_to))
+        values.update(_choices(self.kind, self.sort))
+        values["dossier_code"] = (squash_spaces(nfc(str(self.dossier_code))) or None
+                                  if self.dossier_code is not None else None)
+        values.update(_paging(self.page, self.size))
+        for name, value in values.items():
+            object.__setattr__(self, name, value)  # frozen dataclass
 
     @property
     def offset(self) -> int:
@@ -243,6 +251,15 @@ class SearchQuery:
 
     def clauses(self) -> list["Clause"]:
         return parse_text(self.text)
+
+    def phrase_words(self) -> list[str]:
+        """The unquoted words in the order typed, when there are two or more (else []).
+
+        Ranking puts entries holding them as one phrase first, and the result counts
+        those entries (:attr:`SearchResult.phrase_total`): what quoting them would find.
+        """
+        words = [c.text for c in self.clauses() if c.kind is ClauseKind.WORD]
+        return words if len(words) > 1 else []
 
 
 class ClauseKind(str, enum.Enum):
@@ -319,11 +336,20 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One page of results.
+
+    ``phrase_total``: how many of the ``total`` entries hold the query's unquoted words
+    as one phrase (diacritics aside), i.e. what putting them in quotes would find; the
+    page shows it next to the total.  ``None`` when the query has fewer than two
+    unquoted words, or when the backend did not count it.
+    """
+
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     page: int = 1
     size: int = 20
+    phrase_total: int | None = None
 
     @property
     def pages(self) -> int:
@@ -335,7 +361,8 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (for the web API and ``luutru search --json``)."""
         return {
-            "total": self.total, "page": self.page, "size": self.size, "pages": self.pages,
+            "total": self.total, "phrase_total": self.phrase_total, "page": self.page, "size": self.size,
+            "pages": self.pages,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [[v, n] for v, n in vals] for k, vals in self.facets.items()},
         }

@@ -1,11 +1,12 @@
 """Embedded search: a tantivy index in a directory (the default, no server).
 
-Fields.  Title and body text are indexed twice: ``*_exact`` (lower-cased words) and
-``*_fold`` (lower-cased, diacritics folded by tantivy's ASCII folding, which maps đ→d).
-A query word is looked up in both; the exact field weighs twice as much, so a match
-with the same diacritics ranks above a folded one.  ``codes``/``related_codes`` are
-untokenised keys (:func:`luutru.search.folding.code_key`) for identifiers and
-numbers/notations.  Facet and filter fields are raw fast fields.
+Fields and analysers: :mod:`luutru.search.tantivy_schema`; queries and ranking:
+:mod:`luutru.search.tantivy_query` with the tiers of :mod:`luutru.search.ranking`.
+
+A search makes one scored pass for the top hits and, when facets are asked, one
+unscored aggregation pass over the match that yields the total and all seven facets
+together (no facet re-runs the match).  Without facets the total comes with the top
+hits.  Two or more unquoted words add one count of the exact-phrase matches.
 
 Concurrency.  One process writes (tantivy holds a lock file while an ``IndexWriter``
 is open; this class opens it on the first write and keeps it until ``close()``); any
@@ -20,38 +21,28 @@ from __future__ import annotations
 import html
 import json
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
-from luutru.search.entries import Entry, build_entries
-from luutru.search.folding import code_key
-from luutru.search.query import (
-    FACET_SIZE,
-    FACETS,
-    Clause,
-    ClauseKind,
-    Hit,
-    Kind,
-    Rights,
-    SearchQuery,
-    SearchResult,
-    Sort,
-    facet_list,
+from luutru.search.entries import build_entries
+from luutru.search.query import FACET_SIZE, FACETS, Hit, Kind, Rights, SearchQuery, SearchResult, Sort, facet_list
+# The weights are re-exported here for the cluster backends, which read them from this module.
+from luutru.search.ranking import (  # noqa: F401
+    W_BODY_EXACT,
+    W_BODY_FOLD,
+    W_CODE,
+    W_RELATED_CODE,
+    W_TITLE_EXACT,
+    W_TITLE_FOLD,
 )
+from luutru.search.tantivy_query import Plan, QueryBuilder
+from luutru.search.tantivy_schema import SCHEMA_VERSION, analyzers, schema, to_doc
 
-SCHEMA_VERSION = 1
 MARKER = "luutru-index.json"
 SNIPPET_CHARS = 240
-
-# Relative weights; the same numbers are used by the Elasticsearch backend.
-W_TITLE_EXACT, W_TITLE_FOLD, W_BODY_EXACT, W_BODY_FOLD = 4.0, 2.0, 2.0, 1.0
-W_CODE, W_RELATED_CODE = 50.0, 10.0
-
-_RAW = ("uid", "kind", "id", "dossier_code", "fonds", "agency", "doc_type", "retention", "access")
 
 
 def pick_snippet(title: str, title_marks: int, body: str, body_marks: int) -> str:
@@ -59,57 +50,6 @@ def pick_snippet(title: str, title_marks: int, body: str, body_marks: int) -> st
     if body_marks > title_marks:
         return body
     return title if title_marks else ""
-
-
-def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
-    def base() -> tantivy.TextAnalyzerBuilder:
-        return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
-            tantivy.Filter.remove_long(100)).filter(tantivy.Filter.lowercase())
-    return {"vi_exact": base().build(), "vi_fold": base().filter(tantivy.Filter.ascii_fold()).build()}
-
-
-def _schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    for name in _RAW:
-        sb.add_text_field(name, stored=True, fast=name not in ("uid", "id"), tokenizer_name="raw")
-    sb.add_text_field("fonds_name", stored=True, tokenizer_name="raw")
-    sb.add_text_field("number_notation", stored=True, tokenizer_name="raw")
-    sb.add_text_field("codes", tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("related_codes", tokenizer_name="raw", index_option="basic")
-    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
-    sb.add_date_field("date", stored=True, indexed=True, fast=True)
-    # Exact fields are not stored: the folded twin stores the original text once.
-    sb.add_text_field("title_exact", tokenizer_name="vi_exact")
-    sb.add_text_field("title_fold", stored=True, tokenizer_name="vi_fold")
-    sb.add_text_field("body_exact", tokenizer_name="vi_exact")
-    sb.add_text_field("body_fold", stored=True, tokenizer_name="vi_fold")
-    return sb.build()
-
-
-def _to_doc(e: Entry) -> tantivy.Document:
-    doc = tantivy.Document()
-    for name in _RAW:
-        value = e.uid if name == "uid" else getattr(e, name)
-        value = value.value if isinstance(value, Kind) else value
-        if value:
-            doc.add_text(name, value)
-    for name in ("fonds_name", "number_notation"):
-        if getattr(e, name):
-            doc.add_text(name, getattr(e, name))
-    for c in e.codes:
-        doc.add_text("codes", c)
-    for c in e.related_codes:
-        doc.add_text("related_codes", c)
-    if e.year is not None:
-        doc.add_integer("year", e.year)
-    if e.date is not None:
-        doc.add_date("date", datetime(e.date.year, e.date.month, e.date.day, tzinfo=timezone.utc))
-    doc.add_text("title_exact", e.title)
-    doc.add_text("title_fold", e.title)
-    if e.body:
-        doc.add_text("body_exact", e.body)
-        doc.add_text("body_fold", e.body)
-    return doc
 
 
 class TantivyIndex(BulkWrites):
@@ -125,8 +65,9 @@ class TantivyIndex(BulkWrites):
         self._rebuilding = False
         self._dirty = False
         self._seen_meta: tuple[int, int] | None = None
-        self._analyzers = _analyzers()
-        self._schema = _schema()
+        self._analyzers = analyzers()
+        self._schema = schema()
+        self._queries = QueryBuilder(self._schema, self._analyzers)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             marker = self.path / MARKER
@@ -194,7 +135,7 @@ class TantivyIndex(BulkWrites):
                       texts: dict[str, str] | None = None) -> None:
         """Replace the dossier's entries.  Commits itself outside ``bulk()``/rebuild."""
         entries = build_entries(dossier, documents, texts)
-        docs = [_to_doc(e) for e in entries]
+        docs = [to_doc(e) for e in entries]
         code = entries[0].dossier_code
 
         def run(w: tantivy.IndexWriter) -> None:
@@ -268,65 +209,9 @@ class TantivyIndex(BulkWrites):
     def count(self) -> int:
         return self._searcher().num_docs
 
-    def _term(self, field: str, value: Any) -> tantivy.Query:
-        return tantivy.Query.term_query(self._schema, field, value)
-
-    def _text_query(self, field: str, analyzer: str, text: str) -> tantivy.Query | None:
-        tokens = self._analyzers[analyzer].analyze(text)
-        if not tokens:
-            return None
-        if len(tokens) == 1:
-            return self._term(field, tokens[0])
-        return tantivy.Query.phrase_query(self._schema, field, tokens)
-
-    def _clause(self, c: Clause) -> tantivy.Query | None:
-        parts: list[tuple[tantivy.Query | None, float]] = [
-            (self._text_query("title_exact", "vi_exact", c.text), W_TITLE_EXACT),
-            (self._text_query("title_fold", "vi_fold", c.text), W_TITLE_FOLD),
-            (self._text_query("body_exact", "vi_exact", c.text), W_BODY_EXACT),
-            (self._text_query("body_fold", "vi_fold", c.text), W_BODY_FOLD),
-        ]
-        if c.kind is ClauseKind.CODE:
-            key = code_key(c.text)
-            parts += [(self._term("codes", key), W_CODE), (self._term("related_codes", key), W_RELATED_CODE)]
-        should = [(tantivy.Occur.Should, tantivy.Query.boost_query(q, w)) for q, w in parts if q is not None]
-        return tantivy.Query.boolean_query(should) if should else None
-
-    def _filters(self, q: SearchQuery, rights: Rights) -> list[tantivy.Query]:
-        s = self._schema
-        f: list[tantivy.Query] = []
-        if not rights.see_restricted:
-            f.append(self._term("access", "cong_khai"))  # only what is known to be public
-        if rights.agencies is not None:
-            f.append(tantivy.Query.term_set_query(s, "fonds", sorted(rights.agencies))
-                     if rights.agencies else tantivy.Query.empty_query())
-        for name in ("fonds", "agency", "doc_type", "retention", "access"):
-            values = getattr(q, name)
-            if values:
-                f.append(tantivy.Query.term_set_query(s, name, list(values)))
-        if q.kind is not None:
-            f.append(self._term("kind", q.kind.value))
-        if q.dossier_code:
-            f.append(self._term("dossier_code", q.dossier_code))
-        if q.year_from is not None or q.year_to is not None:
-            f.append(tantivy.Query.range_query(s, "year", tantivy.FieldType.Integer, q.year_from, q.year_to))
-        return f
-
-    def _query(self, q: SearchQuery, rights: Rights) -> tuple[tantivy.Query, tantivy.Query | None]:
-        must: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        text: tantivy.Query | None = None
-        clauses = [self._clause(c) for c in q.clauses()]
-        if any(c is None for c in clauses):  # a clause with no searchable characters
-            clauses = [c for c in clauses if c is not None]
-        if clauses:
-            text = clauses[0] if len(clauses) == 1 else tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, c) for c in clauses])
-            must.append((tantivy.Occur.Must, text))
-        else:
-            must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        for f in self._filters(q, rights):
-            must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)))
-        return tantivy.Query.boolean_query(must), text
+    def plan(self, query: SearchQuery, rights: Rights) -> Plan:
+        """The tantivy queries :meth:`search` runs (the benchmark runs them on plain tantivy)."""
+        return self._queries.plan(query, rights)
 
     def search(self, query: SearchQuery, rights: Rights) -> SearchResult:
         if not isinstance(query, SearchQuery) or not isinstance(rights, Rights):
@@ -341,29 +226,59 @@ class TantivyIndex(BulkWrites):
                                     f"The search index could not answer: {e}") from e
 
     def _search(self, q: SearchQuery, rights: Rights) -> SearchResult:
-        full, text = self._query(q, rights)
+        plan = self.plan(q, rights)
         searcher = self._searcher()
         sort = q.effective_sort
-        kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": True}
-        if sort is not Sort.RELEVANCE:
-            kwargs["order_by_field"] = "date"
-            kwargs["order"] = tantivy.Order.Desc if sort is Sort.DATE else tantivy.Order.Asc
-        res = searcher.search(full, **kwargs)
-        snippets = {}
-        if text is not None:
-            for field in ("body_fold", "title_fold"):
-                gen = tantivy.SnippetGenerator.create(searcher, text, self._schema, field)
-                gen.set_max_num_chars(SNIPPET_CHARS)
-                snippets[field] = gen
-        hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in res.hits]
+        if plan.rest is not None:
+            found, phrase_total = self._tiered(searcher, plan, q)
+            total = None
+        else:
+            kwargs: dict[str, Any] = {"limit": q.size, "offset": q.offset, "count": not q.facets}
+            if sort is not Sort.RELEVANCE:
+                kwargs["order_by_field"] = "date"
+                kwargs["order"] = tantivy.Order.Desc if sort is Sort.DATE else tantivy.Order.Asc
+            res = searcher.search(plan.ranked, **kwargs)
+            found, total = res.hits, res.count
+            phrase_total = None if plan.phrase is None else searcher.search(plan.phrase, 1, count=True).count
+        snippets = self._snippets(searcher, plan.text)
+        hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in found]
         facets: dict[str, list[tuple[str, int]]] = {}
-        if q.facets:
-            aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
-            out = searcher.aggregate(full, aggs)
-            for name in FACETS:
-                buckets = out.get(name, {}).get("buckets", [])
-                facets[name] = facet_list((b["key"], b["doc_count"]) for b in buckets)
-        return SearchResult(total=res.count or 0, hits=hits, facets=facets, page=q.page, size=q.size)
+        if q.facets or total is None:
+            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else ("kind",))
+        return SearchResult(total=total or 0, hits=hits, facets=facets if q.facets else {}, page=q.page,
+                            size=q.size, phrase_total=phrase_total)
+
+    @staticmethod
+    def _tiered(searcher: tantivy.Searcher, plan: Plan, q: SearchQuery) -> tuple[list[Any], int]:
+        """The page from the phrase matches, then from the rest (see :mod:`.tantivy_query`)."""
+        assert plan.phrase is not None and plan.rest is not None
+        first = searcher.search(plan.phrase, limit=q.size, offset=q.offset, count=True)
+        hits, phrase_total = list(first.hits), first.count or 0
+        if len(hits) < q.size:
+            rest = searcher.search(plan.rest, limit=q.size - len(hits), offset=max(0, q.offset - phrase_total),
+                                   count=False)
+            hits += rest.hits
+        return hits, phrase_total
+
+    @staticmethod
+    def _summary(searcher: tantivy.Searcher, match: tantivy.Query,
+                 names: tuple[str, ...]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """Total and facets from one aggregation pass (every entry has a ``kind``, so the
+        ``kind`` buckets add up to the total)."""
+        out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
+        facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
+                  for name in names}
+        return sum(n for _, n in facets["kind"]), facets
+
+    def _snippets(self, searcher: tantivy.Searcher, text: tantivy.Query | None) -> dict[str, Any]:
+        if text is None:
+            return {}
+        snippets = {}
+        for field in ("body_fold", "title_fold"):
+            gen = tantivy.SnippetGenerator.create(searcher, text, self._schema, field)
+            gen.set_max_num_chars(SNIPPET_CHARS)
+            snippets[field] = gen
+        return snippets
 
     @staticmethod
     def _hit(doc: tantivy.Document, score: Any, snippets: dict[str, Any], sort: Sort) -> Hit:

@@ -1,0 +1,172 @@
+"""A :class:`SearchQuery` as tantivy queries: what must match, and how it ranks.
+
+Only tantivy's query API is used (term, phrase with slop, boolean should-clauses,
+boosts, constant scores), so the engine does all scoring; the tiers and weights are
+those of :mod:`luutru.search.ranking`.
+
+A search plan has four parts:
+
+* ``match``: every required clause and every filter (the rights first).  The total
+  and the facets are computed on it in one aggregation pass.
+* ``ranked``: the query for the top hits: ``match`` plus the optional tier clauses.
+* ``text``: the text clauses alone, for the snippets.
+* ``phrase`` and ``rest``, when there are two or more unquoted words: ``match`` with
+  the words required as a phrase (the phrase implies each word, so it replaces them;
+  it scores BM25 of the phrase in title and body, plus the ``PHRASE`` + ``NEAR``
+  tiers as a constant), and ``match`` without the phrase (with the ``NEAR`` tier).  Every phrase
+  match outranks every other match, so a page is the top of ``phrase`` followed by
+  the top of ``rest``: the same order as one query with all tiers, but the costly
+  phrase and proximity checks run on the phrase matches only, and ``rest`` only runs
+  when a page reaches past them.  Counting ``phrase`` gives the exact-phrase count.
+  (tantivy's ``filter`` aggregation cannot count it in the aggregation pass: its
+  query parser does not know the index's own analysers.)  Sorted by date, ``ranked``
+  is ``match`` and ``phrase`` only counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+
+from luutru.search import ranking as rk
+from luutru.search.folding import code_key
+from luutru.search.query import Clause, ClauseKind, Rights, SearchQuery, Sort
+
+Occur = tantivy.Occur
+Q = tantivy.Query
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The queries one search runs (see module docstring)."""
+
+    match: tantivy.Query
+    ranked: tantivy.Query
+    text: tantivy.Query | None
+    phrase: tantivy.Query | None
+    rest: tantivy.Query | None
+
+
+def _any(queries: list[tantivy.Query]) -> tantivy.Query | None:
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(Occur.Must, q) for q in queries])
+
+
+class QueryBuilder:
+    """Builds plans for one schema and its analysers."""
+
+    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
+        self._schema = schema
+        self._analyzers = analyzers
+
+    def term(self, field: str, value: Any) -> tantivy.Query:
+        return Q.term_query(self._schema, field, value)
+
+    def tokens(self, analyzer: str, text: str) -> list[str]:
+        return self._analyzers[analyzer].analyze(text)
+
+    def _text(self, field: str, analyzer: str, text: str, slop: int = 0) -> tantivy.Query | None:
+        tokens = self.tokens(analyzer, text)
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return self.term(field, tokens[0])
+        return Q.phrase_query(self._schema, field, tokens, slop)
+
+    def _in(self, fields: str, text: str, slop: int = 0) -> tantivy.Query | None:
+        """The text in the title or the body, ``fields`` being ``exact`` or ``fold``."""
+        analyzer = "vi_exact" if fields == "exact" else "vi_fold"
+        return _any([q for q in (self._text(f"title_{fields}", analyzer, text, slop),
+                                 self._text(f"body_{fields}", analyzer, text, slop)) if q is not None])
+
+    def clause(self, c: Clause) -> tantivy.Query | None:
+        """One required clause: the words in any of the four text fields (weighted), or the code."""
+        parts: list[tuple[tantivy.Query | None, float]] = [
+            (self._text("title_exact", "vi_exact", c.text), rk.W_TITLE_EXACT),
+            (self._text("title_fold", "vi_fold", c.text), rk.W_TITLE_FOLD),
+            (self._text("body_exact", "vi_exact", c.text), rk.W_BODY_EXACT),
+            (self._text("body_fold", "vi_fold", c.text), rk.W_BODY_FOLD),
+        ]
+        if c.kind is ClauseKind.CODE:
+            key = code_key(c.text)
+            parts += [(self.term("codes", key), rk.W_CODE), (self.term("related_codes", key), rk.W_RELATED_CODE)]
+        return _any([Q.boost_query(q, w) for q, w in parts if q is not None])
+
+    def filters(self, q: SearchQuery, rights: Rights) -> list[tantivy.Query]:
+        """The rights, then the caller's filters; each must match."""
+        s = self._schema
+        f: list[tantivy.Query] = []
+        if not rights.see_restricted:
+            f.append(self.term("access", "cong_khai"))  # only what is known to be public
+        if rights.agencies is not None:
+            f.append(Q.term_set_query(s, "fonds", sorted(rights.agencies)) if rights.agencies else Q.empty_query())
+        for name in ("fonds", "agency", "doc_type", "retention", "access"):
+            values = getattr(q, name)
+            if values:
+                f.append(Q.term_set_query(s, name, list(values)))
+        if q.kind is not None:
+            f.append(self.term("kind", q.kind.value))
+        if q.dossier_code:
+            f.append(self.term("dossier_code", q.dossier_code))
+        if q.year_from is not None or q.year_to is not None:
+            f.append(Q.range_query(s, "year", tantivy.FieldType.Integer, q.year_from, q.year_to))
+        return f
+
+    def _words(self, q: SearchQuery) -> str:
+        """The unquoted words when they make a phrase of two or more tokens, else ''."""
+        words = " ".join(q.phrase_words())
+        return words if len(self.tokens("vi_fold", words)) > 1 else ""
+
+    def exact_tiers(self, q: SearchQuery, words: str, *, with_phrase: bool) -> list[tantivy.Query]:
+        """``PHRASE_EXACT`` and ``ALL_EXACT`` clauses, when the query text has diacritics."""
+        texts = [c.text for c in q.clauses() if c.kind is not ClauseKind.CODE]
+        if not any(rk.has_marks(t) for t in texts):
+            return []
+        out: list[tuple[tantivy.Query | None, float]] = []
+        if with_phrase:
+            quoted = [c.text for c in q.clauses() if c.kind is ClauseKind.PHRASE]
+            out += [(self._in("exact", t), rk.PHRASE_EXACT) for t in ([words] if words else []) + quoted]
+        exact = [self._in("exact", t) for t in texts]
+        if all(e is not None for e in exact):
+            out.append((_all([e for e in exact if e is not None]), rk.ALL_EXACT))
+        return [Q.const_score_query(t, score) for t, score in out if t is not None]
+
+    def plan(self, q: SearchQuery, rights: Rights) -> Plan:
+        """The queries of one search; see the module docstring for the phrase tier."""
+        built = [(c, self.clause(c)) for c in q.clauses()]
+        clauses = [query for _, query in built if query is not None]
+        text = _all(clauses) if clauses else None
+        filters = [(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
+        must = [(Occur.Must, text if text is not None else Q.all_query())] + filters
+        match = Q.boolean_query(must)
+        relevance = text is not None and q.effective_sort is Sort.RELEVANCE
+        words = self._words(q) if text is not None else ""
+        if not words:
+            tiers = self.exact_tiers(q, words, with_phrase=True) if relevance else []
+            return Plan(match, _should(must, tiers), text, None, None)
+        # The phrase implies every unquoted word, so its tier needs only the other clauses.
+        others = [(Occur.Must, query) for c, query in built if query is not None and c.kind is not ClauseKind.WORD]
+        phrase = _any([Q.boost_query(query, w) for query, w in (
+            (self._text("title_fold", "vi_fold", words), rk.W_TITLE_EXACT),
+            (self._text("body_fold", "vi_fold", words), rk.W_BODY_EXACT)) if query is not None])
+        assert phrase is not None  # words has two tokens or more
+        first = _should([(Occur.Must, phrase)] + others + filters,
+                        [Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR)]
+                        + (self.exact_tiers(q, words, with_phrase=True) if relevance else []))
+        if not relevance:
+            return Plan(match, match, text, first, None)
+        near = self._in("fold", words, rk.NEAR_SLOP)
+        rest = _should(must + [(Occur.MustNot, phrase)], ([Q.const_score_query(near, rk.NEAR)] if near else [])
+                       + self.exact_tiers(q, words, with_phrase=False))
+        return Plan(match, first, text, first, rest)
+
+
+def _should(must: list[tuple[Any, tantivy.Query]], tiers: list[tantivy.Query]) -> tantivy.Query:
+    return Q.boolean_query(must + [(Occur.Should, t) for t in tiers])
