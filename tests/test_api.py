@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from luutru.api.app import create_app
-from luutru.api.auth_settings import AuthSettings
+from luutru.config import AuthSettings
 from luutru.audit.trail import list_events
 from tests.api_helpers import (
     OTHER_AGENCY,

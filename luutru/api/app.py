@@ -33,7 +33,7 @@ from luutru.api.access import (
     transfer_ids_of,
 )
 from luutru.api.auth import Perm, Principal, get_principal, require
-from luutru.api.auth_settings import AuthSettings
+from luutru.config import AuthSettings
 from luutru.api.deps import get_services
 from luutru.api.jobs import IngestJobs
 from luutru.api.oidc import session_secret
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                               "Authenticate with `Authorization: Bearer <token>` (`luutru user token`) or a web "
                               "login; each route names its permission.")
     app.state.services = services
-    app.state.auth = auth or AuthSettings()
+    app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
 
     @app.post("/api/transfers", status_code=202, tags=["transfers"])

@@ -188,8 +188,7 @@ def _check_dossier(services: Services, s: Session, code: str, *, list_id: str | 
 
 
 def _locations(services: Services) -> list[Any]:
-    st = services.storage
-    return list(getattr(st, "locations", None) or [st])
+    return services.storage.locations
 
 
 # -- drafting, opinions, decisions ------------------------------------------------------
@@ -580,10 +579,8 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             d = s.get(m.Dossier, code)
             assert d is not None
             snap.update(_snapshot(d))
-            stored = getattr(services.storage, "stored_manifest_sha256", None)
-            snap["stored_manifest_sha256"] = stored(d.aip_id) if stored else {}
-            is_enc = getattr(services.storage, "is_encrypted", None)
-            snap["encrypted"] = bool(is_enc(d.aip_id)) if is_enc else False
+            snap["stored_manifest_sha256"] = services.storage.stored_manifest_sha256(d.aip_id)
+            snap["encrypted"] = services.storage.is_encrypted(d.aip_id)
             it.snapshot = snap
             it.state = DESTROYING
             _event(s, "destruction_started", actor, list_id=list_id, dossier=code)
@@ -592,8 +589,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
     # 1. The data key: from here on no copy anywhere can be read.
     if "key_destroyed" not in steps:
         if snap.get("encrypted"):
-            keystore = getattr(services.storage, "keystore")
-            keystore.destroy_key(aip_id, reason=f"tiêu hủy theo danh mục {list_id}", actor=actor)
+            services.storage.destroy_key(aip_id, reason=f"tiêu hủy theo danh mục {list_id}", actor=actor)
             value: Any = iso_vn()
         else:
             value = "not encrypted: deletion only"
@@ -609,9 +605,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             loc.delete_aip(aip_id, all_versions=True)
         done[loc.url] = iso_vn()
         _step(services, item_id, "storage", dict(done), actor, list_id, code)
-    forget = getattr(services.storage, "_forget", None)
-    if forget:
-        forget(aip_id)
+    services.storage.forget_cached(aip_id)
     services.checkpoint("destroy_after_storage")
 
     # 3. The search index (entries; residue in segments goes with the rebuild at the end).

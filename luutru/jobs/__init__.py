@@ -7,7 +7,7 @@ Public API: :func:`submit`, :class:`JobQueue`, :class:`Worker`, :func:`register`
 
 from luutru.jobs.queue import ClaimedJob, JobQueue, JobView
 from luutru.jobs.registry import JobFailed, UnknownKind, known_kinds, register
-from luutru.jobs.settings import JobSettings
+from luutru.config import JobSettings
 from luutru.jobs.worker import Worker, in_process, submit
 
 __all__ = ["ClaimedJob", "JobQueue", "JobView", "JobFailed", "UnknownKind", "known_kinds", "register",

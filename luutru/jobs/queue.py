@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from luutru.catalog.jobs_models import Job
 from luutru.jobs.registry import UnknownKind, known_kinds
-from luutru.jobs.settings import JobSettings
+from luutru.config import JobSettings
 from luutru.records.timeutil import iso_vn
 
 log = logging.getLogger(__name__)

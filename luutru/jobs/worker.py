@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from luutru.jobs.queue import ClaimedJob, JobQueue, default_worker_name
 from luutru.jobs.registry import JobFailed, UnknownKind, resolve
-from luutru.jobs.settings import JobSettings
+from luutru.config import JobSettings
 from luutru.services import Services
 
 log = logging.getLogger(__name__)

@@ -291,11 +291,8 @@ class AuditState:
 
 
 def _locations(locations: Sequence[Storage] | Storage) -> list[Storage]:
-    inner = getattr(locations, "locations", None)
-    if inner is not None:  # a ReplicatedStorage
-        return list(inner)
-    if isinstance(locations, Storage):
-        return [locations]
+    if isinstance(locations, Storage):  # a backend, or a wrapper over several locations
+        return list(locations.locations)
     return list(locations)
 
 
