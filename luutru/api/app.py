@@ -33,7 +33,6 @@ from luutru.api.access import (
     transfer_ids_of,
 )
 from luutru.api.auth import Perm, Principal, get_principal, require
-from luutru.config import AuthSettings
 from luutru.api.deps import get_services
 from luutru.api.jobs import IngestJobs
 from luutru.api.oidc import session_secret
@@ -41,7 +40,8 @@ from luutru.api.routes.ui import error_page
 from luutru.api.views import audit_restricted_view, restricted, search_query
 from luutru.audit.trail import DENIED, FAILURE, REQUEST_SCOPE, SUCCESS, record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
-from luutru.config import Settings
+from luutru.config import AuthSettings, Settings
+from luutru.jobs import resume as resume_jobs
 from luutru.search.base import QueryError, SearchUnavailable
 from luutru.search.query import SearchQuery
 from luutru.services import Services
@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
+    # Jobs a killed server left running are taken again at once (luutru.jobs.resume).
+    app.add_event_handler("startup", lambda: resume_jobs(services))
 
     @app.post("/api/transfers", status_code=202, tags=["transfers"])
     async def post_transfer(request: Request, file: UploadFile = File(...),

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import luutru.api.accounts as accounts
-from luutru.config import AuthSettings
 from luutru.catalog.accounts_models import User
-from luutru.config import Settings
+from luutru.config import AuthSettings, Settings
 
 
 def session_secret(auth: AuthSettings, settings: Settings) -> str:

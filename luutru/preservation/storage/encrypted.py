@@ -36,7 +36,6 @@ from typing import Any, BinaryIO, Iterator
 import bagit
 
 from luutru.config import Settings
-
 from luutru.packaging.bag import (
     BAGIT_LOCK,
     MANIFEST,
