@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -161,8 +162,6 @@ def test_last_progress_is_written_before_the_job_function_returns(services):
 
 def test_a_job_of_a_dead_local_process_is_taken_again_at_start_up(services):
     """kill -9 of a single server: on restart its running job is runnable at once."""
-    import socket
-
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(gone.stdout)
     q = JobQueue(services.catalog, fast())
@@ -174,6 +173,38 @@ def test_a_job_of_a_dead_local_process_is_taken_again_at_start_up(services):
     assert q.expire_dead_local_leases() == [jid]  # the live process keeps its job
     again = q.claim("new-server")
     assert again is not None and again.id == jid and again.attempt == 2
+
+
+def test_a_failed_index_update_is_an_index_job_that_a_worker_retries(services, tmp_path):
+    """One retry queue: an index failure at ingest is an ``index`` job, retried with back-off."""
+    from luutru.search.base import IndexingError
+    from luutru.search.query import Rights, SearchQuery
+
+    spec = base_spec(1, 1)
+    code = spec.dossiers[0]["ma_ho_so"]
+    idx = services.index
+    real = idx.index_dossier
+
+    def broken(*a, **k):
+        raise IndexingError("chỉ mục hỏng", "index broken")
+
+    idx.index_dossier = broken
+    from luutru.ingest.pipeline import ingest
+
+    assert ingest(write_transfer(spec, tmp_path / "t"), services).status == "accepted"
+    q = JobQueue(services.catalog, fast())
+    v = q.get(f"index:{code}")
+    assert v is not None and v.kind == "index" and v.status == "queued" and "index broken" in v.error
+    clock, st = ManualClock(), fast(retry_backoff_seconds=60)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 0  # not due yet (back-off)
+    clock.advance(3600)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 1
+    assert q.get(f"index:{code}").status == "queued"  # still broken: queued again with back-off
+    idx.index_dossier = real
+    clock.advance(3600)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 1
+    assert q.get(f"index:{code}").status == "done"
+    assert idx.search(SearchQuery(text=spec.dossiers[0]["tieu_de"]), Rights.everything()).total >= 1
 
 
 def test_ingest_job_in_embedded_mode(services, tmp_path):

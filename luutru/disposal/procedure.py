@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
 from luutru.audit.trail import record_action
 from luutru.catalog.disposal_models import (
@@ -623,7 +624,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             assert it is not None
             delete_dossier_rows(s, code)
             s.execute(delete(m.Event).where(m.Event.dossier_code == code))
-            s.execute(delete(m.IndexQueue).where(m.IndexQueue.dossier_code == code))
+            index_retries.drop(s, code)
             now = iso_vn()
             if s.get(Tombstone, code) is None:
                 s.add(Tombstone(
@@ -730,7 +731,7 @@ def compact_catalog(services: Services) -> str:
         return iso_vn() + ("" if not busy else " (WAL busy: checkpoint incomplete, run again when idle)")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            for table in ("files", "documents", "events", "dossiers", "index_queue"):
+            for table in ("files", "documents", "events", "dossiers", "jobs"):
                 c.exec_driver_sql(f"VACUUM FULL {table}")
         return iso_vn()
     return f"{iso_vn()} (no compaction for {engine.dialect.name})"

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
+import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
 import luutru.ingest.checks.per_file as per_file
 import luutru.records.events as ev
@@ -161,21 +162,16 @@ def index_dossier(services: Services, code: str, meta: Any | None = None) -> Fin
         meta = meta or load_aip_metadata(services.storage, code)
         services.index.index_dossier(meta.dossier, meta.documents, meta.texts)
         with services.catalog.session() as s:
-            q = s.get(m.IndexQueue, code)
-            if q is not None:
-                s.delete(q)
+            index_retries.drop(s, code)
         return None
     except FaultInjected:
         raise
     except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
         log.warning("indexing %s failed: %s", code, e)
-        with services.catalog.session() as s:
-            q = s.get(m.IndexQueue, code)
-            if q is None:
-                s.add(m.IndexQueue(dossier_code=code, attempts=1, last_error=str(e)[:2000], queued_at=iso_vn()))
-            else:
-                q.attempts += 1
-                q.last_error = str(e)[:2000]
+        js = services.settings.jobs
+        with services.catalog.session() as s:  # an `index` job in the one job queue
+            index_retries.queue_retry(s, code, str(e), max_attempts=js.index_max_attempts,
+                                      delay=js.retry_backoff_seconds)
         return Finding(Severity.WARNING, "INDEX_QUEUED",
                        f"Hồ sơ {code} đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm ({e}); sẽ thử lại, hoặc chạy `luutru reindex`.",
                        f"Dossier {code} is stored safely but not yet searchable ({e}); it is queued for retry, or run `luutru reindex`.",
@@ -185,19 +181,17 @@ def index_dossier(services: Services, code: str, meta: Any | None = None) -> Fin
 def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int]:
     """Index again the dossiers whose indexing failed earlier; returns (done, still queued)."""
     with services.catalog.session() as s:
-        codes = [q.dossier_code for q in s.query(m.IndexQueue).order_by(m.IndexQueue.queued_at).limit(limit)]
+        codes = index_retries.pending(s, limit)
     done = 0
     for code in codes:
         if not services.storage.has_aip(code):  # destroyed meanwhile: nothing to index
             with services.catalog.session() as s:
-                q = s.get(m.IndexQueue, code)
-                if q is not None:
-                    s.delete(q)
+                index_retries.drop(s, code)
             continue
         if index_dossier(services, code) is None:
             done += 1
     with services.catalog.session() as s:
-        left = s.query(m.IndexQueue).count()
+        left = index_retries.count_pending(s)
     return done, left
 
 
