@@ -37,7 +37,7 @@ def snapshot(services: Services) -> dict:
 
 def assert_storage_consistent(services: Services) -> None:
     for aip in services.storage.list_aips():
-        path = services.storage.aips / aip  # local backend
+        path = services.storage.locations[0].aips / aip  # local backend
         bagit.Bag(str(path)).validate()
 
 
@@ -79,7 +79,7 @@ def test_killed_process_leaves_no_partial_aip(settings, tmp_path):
     try:
         stored = list(svc.storage.list_aips())
         assert len(stored) == 1  # the first dossier was stored, then the process died
-        bagit.Bag(str(svc.storage.aips / stored[0])).validate()
+        bagit.Bag(str(svc.storage.locations[0].aips / stored[0])).validate()
         rep = ingest(root, svc)
         assert rep.status == "accepted"
         assert sorted(d.status for d in rep.dossiers) == ["already_stored", "stored"]
