@@ -1,35 +1,139 @@
-"""Settings from the environment (``LUUTRU_*``) or a ``.env`` file.
+"""The one ``Settings`` of the program, from the environment (``LUUTRU_*``) or a ``.env`` file.
 
 The embedded defaults need no server: a SQLite catalog, a local object store and a
 tantivy index, all under ``LUUTRU_HOME``.  Scale-out swaps each by URL.
+
+Sections are nested models (``settings.storage``, ``settings.jobs``, ``settings.auth``)
+that keep the environment names the program always had (``LUUTRU_STORAGE_URL``,
+``LUUTRU_JOBS_MODE``, ``LUUTRU_SESSION_HOURS`` …).  Every ``LUUTRU_*`` variable is read
+here and nowhere else; the rest of the program gets a ``Settings`` (usually through
+:class:`luutru.services.Services`).  Flat keyword arguments of the first version
+(``Settings(storage_url=…, replica_urls=[…])``) still work: they are moved into their
+section.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ENV = dict(env_file=".env", extra="ignore")
+
+
+def _alias(name: str, env: str) -> AliasChoices:
+    """Accept the field name as a keyword and the historical variable in the environment."""
+    return AliasChoices(name, env)
+
+
+class StorageSettings(BaseSettings):
+    """Where AIPs live (``LUUTRU_STORAGE_URL``, ``LUUTRU_REPLICA_URLS``, ``LUUTRU_S3_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", populate_by_name=True, **_ENV)  # type: ignore[typeddict-item]
+
+    url: str | None = Field(default=None, validation_alias=_alias("url", "LUUTRU_STORAGE_URL"),
+                            description="file:///path or s3://bucket/prefix; default <home>/storage")
+    replica_urls: list[str] = Field(default_factory=list, description="Extra storage locations")
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    keystore_dir: Path | None = Field(default=None, description="File key store; default <home>/keys")
+
+
+class JobSettings(BaseSettings):
+    """The job queue and workers (``LUUTRU_JOBS_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_JOBS_", **_ENV)  # type: ignore[typeddict-item]
+
+    mode: Literal["auto", "in_process", "workers"] = Field(
+        default="auto",
+        description="auto: in-process on SQLite, worker processes on PostgreSQL")
+    lease_seconds: float = Field(default=60.0, description="A job whose worker is silent this long is taken again")
+    heartbeat_seconds: float = Field(default=10.0, description="How often a running job renews its lease")
+    progress_seconds: float = Field(default=1.0, description="Progress is written at most this often "
+                                    "(and always at the end of a stage)")
+    poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for work")
+    max_attempts: int = Field(default=3, description="Tries before a job is marked failed")
+    retry_backoff_seconds: float = Field(default=30.0, description="Delay before a failed try is run again")
+    index_max_attempts: int = Field(default=100, description="Tries of a queued index update before it is "
+                                    "left for `luutru reindex --pending`")
+    kinds: str = Field(default="", description="Extra job kinds: 'kind=module:function,…'")
+
+
+class AuthSettings(BaseSettings):
+    """Logins, sessions and OpenID Connect (``LUUTRU_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
+
+    session_hours: float = Field(default=12, description="How long a web login lasts")
+    secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only (set behind TLS)")
+    session_secret: str | None = Field(default=None, description="Signs the short-lived OIDC login state; "
+                                       "default: a random key kept in LUUTRU_HOME/secrets/session.key")
+    api_token: str | None = Field(default=None, description="Legacy shared bearer token: read-only, restricted "
+                                  "records included (prefer per-user tokens: `luutru user token`)")
+    oidc_issuer: str | None = Field(default=None, description="OpenID Connect issuer URL (discovery at "
+                                    "<issuer>/.well-known/openid-configuration); unset = no OIDC login")
+    oidc_metadata_url: str | None = Field(default=None, description="Discovery document URL if not under the issuer")
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid email profile"
+    oidc_roles_claim: str = Field(default="luutru_roles", description="Claim with role names; absent = default role")
+    oidc_agency_claim: str = Field(default="luutru_agency", description="Claim with a submitter's agency code")
+    oidc_default_role: str = "researcher"
+    oidc_label: str = Field(default="Đăng nhập một lần (SSO)", description="Text of the login button")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool((self.oidc_issuer or self.oidc_metadata_url) and self.oidc_client_id)
+
+    @property
+    def oidc_discovery_url(self) -> str | None:
+        if self.oidc_metadata_url:
+            return self.oidc_metadata_url
+        if self.oidc_issuer:
+            return self.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+        return None
+
+
+#: Flat keywords of the first version and the section they belong to now.
+_STORAGE_KEYS = {"storage_url": "url", "replica_urls": "replica_urls", "s3_endpoint_url": "s3_endpoint_url",
+                 "s3_region": "s3_region", "keystore_dir": "keystore_dir"}
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LUUTRU_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
 
     home: Path = Field(default=Path("./luutru-data"), description="Where embedded data lives")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
-    storage_url: str | None = Field(default=None, description="file:///path or s3://bucket/prefix")
-    replica_urls: list[str] = Field(default_factory=list, description="Extra storage locations")
     search_url: str | None = Field(default=None, description="tantivy:///path or http(s)://elasticsearch")
-    s3_endpoint_url: str | None = None
-    s3_region: str = "us-east-1"
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")
     verapdf: str | None = Field(default=None, description="Path to the veraPDF CLI; found on PATH if unset")
     retention_schedule: Path | None = Field(default=None, description="An agency's own retention schedule (YAML)")
-    keystore_dir: Path | None = Field(default=None, description="File key store; default <home>/keys")
+    transfer_policy: Path | None = Field(default=None, description="An agency's own transfer-out policy (YAML)")
     ghostscript: str = "gs"
     pdf_timeout_s: float = 60.0
     max_upload_bytes: int = 50 * 1024**3
+    fault_at: str | None = Field(default=None, description="Test hook: crash (exit 137) at this named "
+                                 "checkpoint, as kill -9 would (tests/test_faults.py)")
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_storage_keys(cls, data: Any) -> Any:
+        """``Settings(storage_url=…, replica_urls=[…])`` as in the first version."""
+        if not isinstance(data, dict) or not (set(data) & set(_STORAGE_KEYS)):
+            return data
+        data = dict(data)
+        given = {new: data.pop(old) for old, new in _STORAGE_KEYS.items() if old in data}
+        section = data.get("storage")
+        if isinstance(section, StorageSettings):
+            section = section.model_dump()
+        data["storage"] = StorageSettings(**{**dict(section or {}), **given})
+        return data
 
     @cached_property
     def home_dir(self) -> Path:
@@ -42,8 +146,14 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.home_dir / 'catalog.sqlite'}"
 
     @property
-    def storage(self) -> str:
-        return self.storage_url or (self.home_dir / "storage").as_uri()
+    def storage_location(self) -> str:
+        """URL of the primary storage location."""
+        return self.storage.url or (self.home_dir / "storage").as_uri()
+
+    @property
+    def keystore_path(self) -> Path:
+        """Directory of the file key store (per-AIP keys of encrypted storage)."""
+        return Path(self.storage.keystore_dir or self.home_dir / "keys").expanduser()
 
     @property
     def search(self) -> str:

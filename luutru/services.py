@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import Any, Callable
+from typing import Callable
 
 from luutru.catalog.db import Catalog
 from luutru.config import Settings
-from luutru.preservation.storage import open_storage
-from luutru.preservation.storage.encrypted import wrap_storage
-from luutru.preservation.storage.replicated import ReplicatedStorage
+from luutru.preservation.storage import Storage, open_stack
 from luutru.search import open_index
 
 
@@ -29,43 +27,35 @@ class Services:
         self.fault_hook: Callable[[str], None] | None = None
 
     @cached_property
-    def catalog(self):  # type: ignore[no-untyped-def]
-
+    def catalog(self) -> Catalog:
         return Catalog(self.settings.db_url)
 
     @cached_property
-    def storage(self):  # type: ignore[no-untyped-def]
-
-
-        primary = open_storage(self.settings.storage, self.settings)
-        if not self.settings.replica_urls:
-            # Fixed-term AIPs are stored encrypted under per-AIP keys (irreversible destruction).
-            return wrap_storage(primary, self.settings)
-
-        replicated = ReplicatedStorage(primary, [open_storage(u, self.settings) for u in self.settings.replica_urls])
-        return wrap_storage(replicated, self.settings)
+    def storage(self) -> Storage:
+        """Primary location (+ replicas) behind encryption of fixed-term AIPs."""
+        return open_stack(self.settings)
 
     @cached_property
     def index(self):  # type: ignore[no-untyped-def]
-
         return open_index(self.settings.search)
 
     def checkpoint(self, name: str) -> None:
         """A named point between steps where a crash can be injected.
 
-        ``LUUTRU_FAULT_AT=<name>`` kills the process on the spot (as ``kill -9`` would);
-        ``fault_hook`` lets in-process tests raise instead.
+        ``LUUTRU_FAULT_AT=<name>`` (``settings.fault_at``, a test hook) kills the process
+        on the spot (as ``kill -9`` would); ``fault_hook`` lets in-process tests raise instead.
         """
-        if os.environ.get("LUUTRU_FAULT_AT") == name:
+        if self.settings.fault_at == name:
             os._exit(137)
         if self.fault_hook is not None:
             self.fault_hook(name)
 
     def close(self) -> None:
-        for name in ("index", "catalog", "storage"):
-            obj: Any = self.__dict__.pop(name, None)
-            if obj is None:
-                continue
-            closer = getattr(obj, "close", None) or getattr(obj, "dispose", None)
-            if closer:
-                closer()
+        """Close what was opened (storage holds no connection that needs closing)."""
+        index = self.__dict__.pop("index", None)
+        if index is not None:
+            index.close()
+        catalog = self.__dict__.pop("catalog", None)
+        if catalog is not None:
+            catalog.dispose()
+        self.__dict__.pop("storage", None)

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 import luutru.api.accounts as accounts
 from luutru.api.accounts import AccountError
 from luutru.api.app import create_app
-from luutru.api.auth_settings import AuthSettings
 from luutru.audit.trail import list_events
 from luutru.catalog.accounts_models import ApiToken, User
+from luutru.config import AuthSettings
 from tests.api_helpers import PASSWORD, bearer, make_accounts
 from tests.factory import AGENCY
 

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from luutru.api.app import create_app
-from luutru.api.auth_settings import AuthSettings
 from luutru.audit.trail import list_events
+from luutru.config import AuthSettings
 from tests.api_helpers import (
     OTHER_AGENCY,
     _add_dossier,

@@ -13,8 +13,8 @@ from luutru.jobs import JobQueue, Worker
 from tests.api_helpers import bearer, make_accounts, upload_zip
 
 
-def test_upload_is_taken_by_a_worker_when_the_deployment_runs_workers(services, tmp_path, monkeypatch):
-    monkeypatch.setenv("LUUTRU_JOBS_MODE", "workers")
+def test_upload_is_taken_by_a_worker_when_the_deployment_runs_workers(services, tmp_path):
+    services.settings.jobs.mode = "workers"  # as LUUTRU_JOBS_MODE=workers sets it
     tokens = make_accounts(services)
     client = TestClient(create_app(services=services))
     h = bearer(tokens["submitter"])

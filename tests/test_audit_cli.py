@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ import luutru.catalog.models as m
 from luutru.config import Settings
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity_run import run_audit
+from luutru.records.timeutil import iso_vn
 from luutru.services import Services
 from tests.factory import base_spec, write_transfer
 
@@ -38,5 +40,27 @@ def test_bit_rot_in_primary_repaired_from_replica(tmp_path, database_url):
         assert ("recovery", "success") in kinds
         assert ("fixity check", "failure") in kinds
         assert run_audit(svc, aip_ids=[code]).damaged == ()
+    finally:
+        svc.close()
+
+
+def test_last_checks_of_the_old_state_file_are_carried_into_the_catalog(tmp_path, database_url):
+    """The first version kept audit state in LUUTRU_HOME/fixity-state.sqlite; its last
+    checks move into the catalog on the first audit, so not_checked_since_days remembers."""
+    home = tmp_path / "home"
+    svc = Services(Settings(home=home, database_url=database_url))
+    try:
+        spec = base_spec(2, 1)
+        assert ingest(write_transfer(spec, tmp_path / "t"), svc).status == "accepted"
+        checked = spec.dossiers[0]["ma_ho_so"]
+        old = sqlite3.connect(home / "fixity-state.sqlite")
+        old.execute("CREATE TABLE checks (aip_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL, ok INTEGER NOT NULL)")
+        old.execute("INSERT INTO checks VALUES (?, ?, 1)", (checked, iso_vn()))
+        old.commit()
+        old.close()
+        rep = run_audit(svc, not_checked_since_days=30)
+        assert [a.aip_id for a in rep.aips] == [spec.dossiers[1]["ma_ho_so"]]
+        assert not (home / "fixity-state.sqlite").exists() and (home / "fixity-state.sqlite.imported").exists()
+        assert run_audit(svc, not_checked_since_days=30).aips == ()  # both checked now, in the catalog
     finally:
         svc.close()

@@ -78,7 +78,7 @@ def check_no_partial(home: Path, db: str, *, mid_destruction: frozenset[str] = f
     try:
         stored = sorted(svc.storage.list_aips())
         for aip in stored:
-            problems = validate_bag(svc.storage.aips / aip)
+            problems = validate_bag(svc.storage.locations[0].aips / aip)
             assert problems == [], f"AIP {aip} is visible but not a valid bag: {problems}"
         with svc.catalog.session() as s:
             dossiers = {d.code: d for d in s.scalars(select(m.Dossier))}
@@ -407,9 +407,7 @@ def _simulate_enospc(monkeypatch: pytest.MonkeyPatch, after_bytes: int) -> None:
 def _assert_nothing_half_written(svc: Services, report: Any) -> None:
     assert report.status == "failed"
     assert list(svc.storage.list_aips()) == []
-    incoming = getattr(svc.storage, "incoming", None)
-    if incoming is not None:
-        assert list(Path(incoming).iterdir()) == []  # no half-copied bag left in storage
+    assert svc.storage.sweep_incoming() == 0  # no half-copied bag left in storage
     assert [p.name for p in svc.settings.work_dir.iterdir() if p.name.startswith("ingest-")] == []  # staging cleaned
     with svc.catalog.session() as s:
         assert s.scalars(select(m.Dossier)).all() == []

@@ -9,6 +9,8 @@ from typing import Iterator
 
 import pytest
 
+from luutru.catalog.db import Catalog
+from luutru.catalog.fixity_models import FixityState
 from luutru.preservation.fixity import CopyStatus, audit
 from luutru.preservation.storage.local import LocalStorage
 from luutru.preservation.storage.replicated import ReplicatedStorage
@@ -110,7 +112,7 @@ def test_no_healthy_copy_is_reported_not_repaired(tmp_path: Path) -> None:
 
 
 def test_audit_resumes_where_it_stopped(two: ReplicatedStorage, tmp_path: Path) -> None:
-    state = tmp_path / "fixity.sqlite"
+    state = FixityState(Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite'}"))  # runs and checks in the catalog
     seen: list[str] = []
 
     def stop_after_two(done: int, total: int, aip_id: str) -> None:
@@ -119,19 +121,19 @@ def test_audit_resumes_where_it_stopped(two: ReplicatedStorage, tmp_path: Path) 
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        audit(two, state_path=state, progress=stop_after_two)
-    report = audit(two, state_path=state, progress=lambda d, t, a: seen.append(a))
+        audit(two, state=state, progress=stop_after_two)
+    report = audit(two, state=state, progress=lambda d, t, a: seen.append(a))
     assert report.resumed and len(report.skipped) == 2 and len(report.aips) == 1
     assert sorted(seen) == sorted(two.list_aips())
     # A finished run is not resumed: the next run checks everything again...
-    assert len(audit(two, state_path=state).aips) == 3
+    assert len(audit(two, state=state).aips) == 3
     # ...unless asked only for AIPs not checked recently.
-    assert audit(two, state_path=state, not_checked_since_days=1).aips == ()
+    assert audit(two, state=state, not_checked_since_days=1).aips == ()
 
 
 def test_sample_and_selection_errors(two: ReplicatedStorage) -> None:
     assert len(audit(two, sample=2, seed=1).aips) == 2
-    with pytest.raises(Exception, match="state_path"):
+    with pytest.raises(Exception, match="needs a state"):
         audit(two, not_checked_since_days=30)
 
 

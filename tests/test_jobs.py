@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from luutru.jobs import (
     register,
     submit,
 )
+from luutru.jobs.clock import ManualClock
 from luutru.services import Services
 from tests.factory import base_spec, write_transfer
 from tests.jobs_helpers import REPO, TEST_KINDS, pg_database, start_worker, worker_env
@@ -66,12 +68,14 @@ def test_unknown_kind_is_refused_with_the_known_ones(services):
 
 
 def test_expired_lease_is_taken_again_and_the_old_owner_is_fenced(services):
-    q = JobQueue(services.catalog, fast())
+    clock = ManualClock()
+    q = JobQueue(services.catalog, fast(), clock=clock)
     jid = q.enqueue("record", {"log": "x"})
-    first = q.claim("dead-worker", lease_seconds=0.3)
+    first = q.claim("dead-worker", lease_seconds=30)
     assert first.attempt == 1
-    assert q.claim("w2", lease_seconds=0.3) is None  # still leased
-    time.sleep(0.5)
+    clock.advance(29)
+    assert q.claim("w2", lease_seconds=30) is None  # still leased
+    clock.advance(2)
     second = q.claim("w2", lease_seconds=30)
     assert second is not None and second.id == jid and second.attempt == 2 and second.token != first.token
     # The dead worker wakes up: it can neither renew nor finish the job any more.
@@ -84,11 +88,12 @@ def test_expired_lease_is_taken_again_and_the_old_owner_is_fenced(services):
 
 
 def test_a_job_that_kills_every_worker_stops_after_max_attempts(services):
-    q = JobQueue(services.catalog, fast(max_attempts=2))
+    clock = ManualClock()
+    q = JobQueue(services.catalog, fast(max_attempts=2), clock=clock)
     jid = q.enqueue("record", {"log": "x"})
     for _ in range(2):
-        assert q.claim("w", lease_seconds=0.1) is not None
-        time.sleep(0.2)
+        assert q.claim("w", lease_seconds=30) is not None
+        clock.advance(31)
     assert q.claim("w") is None
     v = q.get(jid)
     assert v.status == "failed" and "worker lost 2 times" in v.error
@@ -130,6 +135,76 @@ def test_heartbeat_records_progress_and_renews_the_lease(services, tmp_path):
     assert w.run_one()  # runs 1.5 s with a 0.6 s lease: only heartbeats keep it
     v = q.get(jid)
     assert v.status == "done" and v.attempts == 1 and v.stage == "sleep" and v.total > 0
+
+
+def test_last_progress_is_written_before_the_job_function_returns(services):
+    """What a job records before returning (ingest: the transfer row 'accepted') is never
+    newer than its progress; the outcome carries the last progress in the same write."""
+    seen = {}
+
+    def work(svc, payload, ctx):
+        ctx.progress("store", 0, 3)
+        ctx.progress("store", 1, 3)
+        ctx.progress("store", 3, 3)  # the end of a stage is written at once
+        v = JobQueue(svc.catalog).get(ctx.job_id)
+        seen.update(stage=v.stage, done=v.done, total=v.total, status=v.status)
+        return {"ok": True}
+
+    register("progress_test", work)
+    st = fast(heartbeat_seconds=3600, progress_seconds=3600)  # no heartbeat, no timed write
+    q = JobQueue(services.catalog, st)
+    jid = q.enqueue("progress_test")
+    assert Worker(services, settings=st).run_one()
+    assert seen == {"stage": "store", "done": 3, "total": 3, "status": "running"}
+    v = q.get(jid).to_dict()
+    assert v["status"] == "done" and v["percent"] == 100.0
+
+
+def test_a_job_of_a_dead_local_process_is_taken_again_at_start_up(services):
+    """kill -9 of a single server: on restart its running job is runnable at once."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    q = JobQueue(services.catalog, fast())
+    jid = q.enqueue("record", {"log": "x"})
+    alive = q.enqueue("record", {"log": "y"})
+    assert q.claim(f"{socket.gethostname()}:{dead_pid}:abc123", lease_seconds=3600).id == jid
+    assert q.claim(f"{socket.gethostname()}:{os.getppid()}:def456", lease_seconds=3600).id == alive
+    assert q.claim("other-host:1:x", lease_seconds=3600) is None
+    assert q.expire_dead_local_leases() == [jid]  # the live process keeps its job
+    again = q.claim("new-server")
+    assert again is not None and again.id == jid and again.attempt == 2
+
+
+def test_a_failed_index_update_is_an_index_job_that_a_worker_retries(services, tmp_path):
+    """One retry queue: an index failure at ingest is an ``index`` job, retried with back-off."""
+    from luutru.search.base import IndexingError
+    from luutru.search.query import Rights, SearchQuery
+
+    spec = base_spec(1, 1)
+    code = spec.dossiers[0]["ma_ho_so"]
+    idx = services.index
+    real = idx.index_dossier
+
+    def broken(*a, **k):
+        raise IndexingError("chỉ mục hỏng", "index broken")
+
+    idx.index_dossier = broken
+    from luutru.ingest.pipeline import ingest
+
+    assert ingest(write_transfer(spec, tmp_path / "t"), services).status == "accepted"
+    q = JobQueue(services.catalog, fast())
+    v = q.get(f"index:{code}")
+    assert v is not None and v.kind == "index" and v.status == "queued" and "index broken" in v.error
+    clock, st = ManualClock(), fast(retry_backoff_seconds=60)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 0  # not due yet (back-off)
+    clock.advance(3600)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 1
+    assert q.get(f"index:{code}").status == "queued"  # still broken: queued again with back-off
+    idx.index_dossier = real
+    clock.advance(3600)
+    assert Worker(services, settings=st, clock=clock).run(until_empty=True) == 1
+    assert q.get(f"index:{code}").status == "done"
+    assert idx.search(SearchQuery(text=spec.dossiers[0]["tieu_de"]), Rights.everything()).total >= 1
 
 
 def test_ingest_job_in_embedded_mode(services, tmp_path):

@@ -10,7 +10,11 @@ from cryptography.hazmat.primitives.serialization import Encoding
 import luutru.records.events as ev
 from luutru.ingest.checks.signature_findings import signature_event, signature_findings
 from luutru.ingest.checks.signature_model import SignatureStatus, SignerKind
-from luutru.ingest.checks.signatures import TrustRootError, check_signatures, load_trust_roots
+from luutru.ingest.checks.signatures import (
+    TrustRootError,
+    check_signatures,
+    load_trust_roots,
+)
 from luutru.policies.signatures import PolicyError, parse_policy
 from luutru.records.findings import Severity
 from luutru.records.model import Reliability

@@ -20,12 +20,12 @@ import luutru.api.routes.transfer_out as routes_transfer_out
 import luutru.api.routes.transfers as routes_transfers
 import luutru.api.routes.ui as routes_ui
 from luutru import __version__
-from luutru.api.auth_settings import AuthSettings
 from luutru.api.errors import install_handlers
 from luutru.api.jobs import IngestJobs
 from luutru.api.middleware import audit_and_origin
 from luutru.api.oidc import session_secret
-from luutru.config import Settings
+from luutru.config import AuthSettings, Settings
+from luutru.jobs import resume as resume_jobs
 from luutru.services import Services
 
 DESCRIPTION = ("Tiếp nhận, bảo quản và khai thác tài liệu lưu trữ điện tử / "
@@ -45,8 +45,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     services = services or Services(settings or Settings())
     app = FastAPI(title="Lưu trữ API", version=__version__, description=DESCRIPTION)
     app.state.services = services
-    app.state.auth = auth or AuthSettings()
+    app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
+    # Jobs a killed server left running are taken again at once (luutru.jobs.resume).
+    app.add_event_handler("startup", lambda: resume_jobs(services))
     for mod in ROUTERS:
         app.include_router(mod.router)
     install_handlers(app)

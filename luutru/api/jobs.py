@@ -36,13 +36,12 @@ from luutru.services import Services
 MAX_CATALOGUE_BYTES = 512 * 1024 * 1024
 
 
-def _upload_job_settings() -> "Any":
+def _upload_job_settings(services: Services) -> JobSettings:
     """Uploads go to worker processes only when the deployment says it runs them
     (``LUUTRU_JOBS_MODE=workers``, as the scale-out compose file does); otherwise the
     server runs them itself, whatever the database — an upload must never wait for a
     worker that does not exist."""
-
-    js = JobSettings()
+    js = services.settings.jobs
     return js if js.mode == "workers" else js.model_copy(update={"mode": "in_process"})
 
 
@@ -155,7 +154,7 @@ class IngestJobs:
 
                     submit(self.services, "ingest", {"path": str(path), "transfer_id": st.id,
                                                      "cleanup": str(cleanup) if cleanup else None},
-                           job_id=st.id, wait=True, settings=_upload_job_settings())
+                           job_id=st.id, wait=True, settings=_upload_job_settings(self.services))
                     cleanup = None  # the job removes the upload once it is decided
                     view = JobQueue(self.services.catalog).get(st.id)
                     result = (view.result if view else None) or {}

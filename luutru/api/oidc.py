@@ -2,7 +2,7 @@
 
 Configured by ``LUUTRU_OIDC_ISSUER`` (or ``LUUTRU_OIDC_METADATA_URL``),
 ``LUUTRU_OIDC_CLIENT_ID``, ``LUUTRU_OIDC_CLIENT_SECRET``; see
-:class:`luutru.api.auth_settings.AuthSettings`.  The authorization-code flow with PKCE
+:class:`luutru.config.AuthSettings`.  The authorization-code flow with PKCE
 and a nonce runs through authlib; the login state lives in a short-lived signed cookie
 (Starlette ``SessionMiddleware``).  On return the user is found by issuer + subject, or
 created with the roles from the ``LUUTRU_OIDC_ROLES_CLAIM`` claim (default role
@@ -20,9 +20,8 @@ from typing import Any
 from sqlalchemy import select
 
 import luutru.api.accounts as accounts
-from luutru.api.auth_settings import AuthSettings
 from luutru.catalog.accounts_models import User
-from luutru.config import Settings
+from luutru.config import AuthSettings, Settings
 
 
 def session_secret(auth: AuthSettings, settings: Settings) -> str:

@@ -118,15 +118,4 @@ class Event(Base):
     event_datetime: Mapped[str] = mapped_column(String(40), index=True)
 
 
-class IndexQueue(Base):
-    """Dossiers whose indexing failed; retried later and by reindex.  A failed index
-    step never fails or rolls back a stored AIP."""
-
-    __tablename__ = "index_queue"
-    dossier_code: Mapped[str] = mapped_column(String(30), primary_key=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    queued_at: Mapped[str] = mapped_column(String(40))
-
-
 Index("ix_documents_issued", Document.issued)

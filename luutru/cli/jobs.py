@@ -51,6 +51,8 @@ def worker_run(
     svc = _services()
     try:
         w = Worker(svc, name=name, kinds=kinds.split(",") if kinds else None)
+        for job_id in w.queue.expire_dead_local_leases():
+            err.print(f"worker {w.name}: job {job_id} lost its process on this host; taking it again")
 
         def _stop(signum: int, _frame: Any) -> None:
             err.print(f"worker {w.name}: signal {signum}, finishing the current job then stopping")

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
 from luutru.audit.trail import record_action
 from luutru.catalog.disposal_models import (
@@ -188,8 +189,7 @@ def _check_dossier(services: Services, s: Session, code: str, *, list_id: str | 
 
 
 def _locations(services: Services) -> list[Any]:
-    st = services.storage
-    return list(getattr(st, "locations", None) or [st])
+    return services.storage.locations
 
 
 # -- drafting, opinions, decisions ------------------------------------------------------
@@ -580,10 +580,8 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             d = s.get(m.Dossier, code)
             assert d is not None
             snap.update(_snapshot(d))
-            stored = getattr(services.storage, "stored_manifest_sha256", None)
-            snap["stored_manifest_sha256"] = stored(d.aip_id) if stored else {}
-            is_enc = getattr(services.storage, "is_encrypted", None)
-            snap["encrypted"] = bool(is_enc(d.aip_id)) if is_enc else False
+            snap["stored_manifest_sha256"] = services.storage.stored_manifest_sha256(d.aip_id)
+            snap["encrypted"] = services.storage.is_encrypted(d.aip_id)
             it.snapshot = snap
             it.state = DESTROYING
             _event(s, "destruction_started", actor, list_id=list_id, dossier=code)
@@ -592,8 +590,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
     # 1. The data key: from here on no copy anywhere can be read.
     if "key_destroyed" not in steps:
         if snap.get("encrypted"):
-            keystore = getattr(services.storage, "keystore")
-            keystore.destroy_key(aip_id, reason=f"tiêu hủy theo danh mục {list_id}", actor=actor)
+            services.storage.destroy_key(aip_id, reason=f"tiêu hủy theo danh mục {list_id}", actor=actor)
             value: Any = iso_vn()
         else:
             value = "not encrypted: deletion only"
@@ -609,9 +606,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             loc.delete_aip(aip_id, all_versions=True)
         done[loc.url] = iso_vn()
         _step(services, item_id, "storage", dict(done), actor, list_id, code)
-    forget = getattr(services.storage, "_forget", None)
-    if forget:
-        forget(aip_id)
+    services.storage.forget_cached(aip_id)
     services.checkpoint("destroy_after_storage")
 
     # 3. The search index (entries; residue in segments goes with the rebuild at the end).
@@ -629,7 +624,7 @@ def _destroy_item(services: Services, list_id: str, item_id: int, actor: str) ->
             assert it is not None
             delete_dossier_rows(s, code)
             s.execute(delete(m.Event).where(m.Event.dossier_code == code))
-            s.execute(delete(m.IndexQueue).where(m.IndexQueue.dossier_code == code))
+            index_retries.drop(s, code)
             now = iso_vn()
             if s.get(Tombstone, code) is None:
                 s.add(Tombstone(
@@ -736,7 +731,7 @@ def compact_catalog(services: Services) -> str:
         return iso_vn() + ("" if not busy else " (WAL busy: checkpoint incomplete, run again when idle)")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            for table in ("files", "documents", "events", "dossiers", "index_queue"):
+            for table in ("files", "documents", "events", "dossiers", "jobs"):
                 c.exec_driver_sql(f"VACUUM FULL {table}")
         return iso_vn()
     return f"{iso_vn()} (no compaction for {engine.dialect.name})"

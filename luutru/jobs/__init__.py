@@ -5,10 +5,10 @@ Public API: :func:`submit`, :class:`JobQueue`, :class:`Worker`, :func:`register`
 :class:`JobFailed`.  See ``docs/operations.md``.
 """
 
+from luutru.config import JobSettings
 from luutru.jobs.queue import ClaimedJob, JobQueue, JobView
 from luutru.jobs.registry import JobFailed, UnknownKind, known_kinds, register
-from luutru.jobs.settings import JobSettings
-from luutru.jobs.worker import Worker, in_process, submit
+from luutru.jobs.worker import Worker, in_process, resume, submit
 
 __all__ = ["ClaimedJob", "JobQueue", "JobView", "JobFailed", "UnknownKind", "known_kinds", "register",
-           "JobSettings", "Worker", "in_process", "submit"]
+           "JobSettings", "Worker", "in_process", "resume", "submit"]

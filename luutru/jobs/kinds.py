@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.jobs.registry import JobContext, JobFailed
 from luutru.preservation.reindex import reindex
@@ -42,6 +43,19 @@ def _remove(p: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
     else:
         p.unlink(missing_ok=True)
+
+
+def index_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """payload: ``dossier``.  Index one stored dossier again after an index failure; a
+    failure raises, so the queue retries it with back-off (``luutru reindex --pending``
+    runs what is left at once).  A dossier destroyed meanwhile has nothing to index."""
+    code = str(payload["dossier"])
+    if not services.storage.has_aip(code):
+        return {"dossier": code, "indexed": False, "reason": "not stored (destroyed meanwhile)"}
+    meta = load_aip_metadata(services.storage, code)
+    services.index.index_dossier(meta.dossier, meta.documents, meta.texts)
+    ctx.progress("index", 1, 1)
+    return {"dossier": code, "indexed": True}
 
 
 def reindex_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:

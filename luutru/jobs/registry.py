@@ -19,14 +19,14 @@ retried up to ``max_attempts`` times.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any, Callable, Protocol
 
-from luutru.jobs.settings import JobSettings
+from luutru.config import JobSettings
 
 KINDS: dict[str, str] = {
     "ingest": "luutru.jobs.kinds:ingest_job",
     "reindex": "luutru.jobs.kinds:reindex_job",
+    "index": "luutru.jobs.kinds:index_job",  # a failed index update, queued by ingest (catalog.index_retries)
     # Areas add one line each, e.g.:
     # "audit": "luutru.preservation.fixity:audit_job",
     # "destruction": "luutru.disposal.procedure:destruction_job",
@@ -68,8 +68,9 @@ def register(kind: str, func: Callable[..., Any] | str) -> None:
 
 
 def _env_kinds() -> dict[str, str]:
-
-    raw = os.environ.get("LUUTRU_JOBS_KINDS") or JobSettings().kinds
+    """Kinds named in ``LUUTRU_JOBS_KINDS`` (read when asked, so a test or an operator can
+    set it for one process)."""
+    raw = JobSettings().kinds
     out: dict[str, str] = {}
     for item in filter(None, (x.strip() for x in raw.split(","))):
         kind, _, target = item.partition("=")

@@ -8,6 +8,11 @@ A running job's lease is renewed by a heartbeat thread every ``heartbeat_seconds
 if the process dies (``kill -9``, power loss, OOM) the heartbeat stops, the lease
 expires after ``lease_seconds`` and another worker takes the job again from the
 start, which is safe because job functions are idempotent.
+
+Progress (``ctx.progress``) is written to the job row when a stage starts or ends and
+at most every ``progress_seconds`` in between, and the last progress is written in the
+same transaction as the outcome: what a job function records before it returns (for
+ingest, the transfer row saying "accepted") is never newer than the job's progress.
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ import time
 import traceback
 from typing import Any, Iterable
 
-from luutru.jobs.queue import ClaimedJob, JobQueue, default_worker_name
+from sqlalchemy.exc import OperationalError
+
+from luutru.config import JobSettings
+from luutru.jobs.clock import Clock
+from luutru.jobs.queue import ClaimedJob, JobQueue, Progress, default_worker_name
 from luutru.jobs.registry import JobFailed, UnknownKind, resolve
-from luutru.jobs.settings import JobSettings
 from luutru.services import Services
 
 log = logging.getLogger(__name__)
@@ -29,15 +37,35 @@ log = logging.getLogger(__name__)
 class _Context:
     """What a job function sees of its job: id, attempt, progress, lease state."""
 
-    def __init__(self, claim: ClaimedJob):
+    def __init__(self, claim: ClaimedJob, queue: JobQueue, every: float):
         self.job_id = claim.id
         self.attempt = claim.attempt
         self.payload = claim.payload
-        self._progress: tuple[str, int, int] | None = None
+        self._claim = claim
+        self._queue = queue
+        self._every = every
+        self._progress: Progress | None = None
+        self._written: Progress | None = None
+        self._written_at = float("-inf")
         self._lost = threading.Event()
 
     def progress(self, stage: str, done: int, total: int) -> None:
+        """Record progress; written now at a stage's start or end, else at most every
+        ``progress_seconds`` (the heartbeat writes the rest)."""
         self._progress = (stage, done, total)
+        edge = self._written is None or self._written[0] != stage or done >= total
+        if edge or time.monotonic() - self._written_at >= self._every:
+            self._write(self._progress)
+
+    def _write(self, progress: Progress) -> None:
+        try:
+            if not self._queue.heartbeat(self._claim, progress=progress):
+                self._lost.set()
+                return
+        except OperationalError as e:  # busy database: the next heartbeat carries it
+            log.debug("job %s: progress not written now: %s", self.job_id, e)
+            return
+        self._written, self._written_at = progress, time.monotonic()
 
     @property
     def lease_lost(self) -> bool:
@@ -46,12 +74,12 @@ class _Context:
 
 class Worker:
     def __init__(self, services: Services, *, name: str | None = None, kinds: Iterable[str] | None = None,
-                 settings: JobSettings | None = None):
+                 settings: JobSettings | None = None, clock: Clock | None = None):
         self.services = services
-        self.settings = settings or JobSettings()
+        self.settings = settings or services.settings.jobs
         self.name = name or default_worker_name()
         self.kinds = list(kinds) if kinds else None
-        self.queue = JobQueue(services.catalog, self.settings)
+        self.queue = JobQueue(services.catalog, self.settings, clock=clock)
         self.stop = threading.Event()
         self.processed = 0
 
@@ -80,7 +108,7 @@ class Worker:
         return self.processed - start
 
     def execute(self, claim: ClaimedJob) -> None:
-        ctx = _Context(claim)
+        ctx = _Context(claim, self.queue, self.settings.progress_seconds)
         beat_stop = threading.Event()
 
         def beat() -> None:
@@ -118,14 +146,13 @@ class Worker:
             return
         beat_stop.set()
         hb.join()
-        if ctx._progress is not None:
-            self.queue.heartbeat(claim, progress=ctx._progress)
-        self.queue.complete(claim, result if isinstance(result, dict) or result is None else {"value": result})
+        self.queue.complete(claim, result if isinstance(result, dict) or result is None else {"value": result},
+                            progress=ctx._progress)
 
 
 def in_process(services: Services, settings: JobSettings | None = None) -> bool:
     """Whether jobs of this deployment run inside the submitting process."""
-    st = settings or JobSettings()
+    st = settings or services.settings.jobs
     if st.mode == "in_process":
         return True
     if st.mode == "workers":
@@ -133,19 +160,17 @@ def in_process(services: Services, settings: JobSettings | None = None) -> bool:
     return services.catalog.engine.dialect.name == "sqlite"
 
 
-_runners: dict[int, threading.Thread] = {}
+_runners: dict[int, tuple[threading.Thread, threading.Event]] = {}
 _runners_lock = threading.Lock()
 
 
 def _ensure_runner(services: Services, settings: JobSettings) -> None:
     """One background worker thread per Services, started on demand, ending when idle."""
     with _runners_lock:
-        t = _runners.get(id(services))
-        if t is not None and t.is_alive():
-            t_wake = getattr(t, "_again", None)
-            if t_wake is not None:
-                t_wake.set()
-                return
+        running = _runners.get(id(services))
+        if running is not None and running[0].is_alive():
+            running[1].set()  # look again before ending
+            return
         again = threading.Event()
 
         def loop() -> None:
@@ -159,9 +184,21 @@ def _ensure_runner(services: Services, settings: JobSettings) -> None:
                         return
 
         t = threading.Thread(target=loop, daemon=True, name="luutru-jobs")
-        t._again = again  # type: ignore[attr-defined]
-        _runners[id(services)] = t
+        _runners[id(services)] = (t, again)
         t.start()
+
+
+def resume(services: Services, settings: JobSettings | None = None) -> list[str]:
+    """At start-up: jobs left running by a process of this host that died (``kill -9`` of
+    a single server during an upload) are taken again now, not when their lease ends,
+    and in the embedded mode this process starts running what is queued.  Returns the
+    ids of the recovered jobs."""
+    st = settings or services.settings.jobs
+    queue = JobQueue(services.catalog, st)
+    recovered = queue.expire_dead_local_leases()
+    if in_process(services, st) and queue.unfinished():
+        _ensure_runner(services, st)
+    return recovered
 
 
 def submit(services: Services, kind: str, payload: dict[str, Any] | None = None, *, job_id: str | None = None,
@@ -172,7 +209,7 @@ def submit(services: Services, kind: str, payload: dict[str, Any] | None = None,
     ``wait=True`` returns only when the job is done or failed (in the embedded mode it
     runs in the calling thread).
     """
-    st = settings or JobSettings()
+    st = settings or services.settings.jobs
     q = JobQueue(services.catalog, st)
     job_id = q.enqueue(kind, payload, job_id=job_id, priority=priority)
     local = in_process(services, st)

@@ -10,7 +10,6 @@ make a period longer than the circular's, never shorter: such entries are refuse
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 
 import yaml
 
+from luutru.config import Settings
 from luutru.records.model import Retention
 
 DEFAULT_PATH = Path(__file__).with_name("retention_schedule.yaml")
-ENV_AGENCY_SCHEDULE = "LUUTRU_RETENTION_SCHEDULE"
 
 
 class ScheduleError(ValueError):
@@ -94,10 +93,9 @@ def _items(path: Path, doc: dict[str, Any]) -> list[ScheduleItem]:
     return out
 
 
-def agency_schedule_path(settings: Any | None = None) -> Path | None:
-    """The agency schedule file, from settings (``retention_schedule``) or the environment."""
-    value = getattr(settings, "retention_schedule", None) if settings is not None else None
-    value = value or os.environ.get(ENV_AGENCY_SCHEDULE)
+def agency_schedule_path(settings: Settings | None = None) -> Path | None:
+    """The agency schedule file, from settings (``retention_schedule``, ``LUUTRU_RETENTION_SCHEDULE``)."""
+    value = (settings or Settings()).retention_schedule
     return Path(value) if value else None
 
 
@@ -126,7 +124,7 @@ def _shorter(a: Retention, b: Retention) -> bool:
     return b.permanent or (a.years or 0) < (b.years or 0)
 
 
-def load_schedule(settings: Any | None = None, *, base: Path | None = None,
+def load_schedule(settings: Settings | None = None, *, base: Path | None = None,
                   agency: Path | None = None) -> Schedule:
     """The common schedule merged with the agency's own (if one is configured)."""
     agency = agency if agency is not None else agency_schedule_path(settings)

@@ -4,12 +4,11 @@ Why data, not code: the deadline changed with the Law on Archives 2024 (5 years 
 from the deposit in the agency archive, where the 2011 law had 10 years after the year
 the matter closed) and may change again; an archivist must be able to correct it
 without a release.  ``transfer.yaml`` beside this module holds the default; the
-``LUUTRU_TRANSFER_POLICY`` environment variable points at an agency's own copy.
+``LUUTRU_TRANSFER_POLICY`` setting (``Settings.transfer_policy``) points at an agency's own copy.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,8 +16,9 @@ from typing import Any
 
 import yaml
 
+from luutru.config import Settings
+
 DEFAULT_PATH = Path(__file__).with_name("transfer.yaml")
-ENV_POLICY = "LUUTRU_TRANSFER_POLICY"
 COUNT_FROM = ("closing_year", "agency_deposit_year")
 
 
@@ -59,7 +59,7 @@ class TransferPolicy:
 
 def load_transfer_policy(path: Path | str | None = None) -> TransferPolicy:
     """Read the policy (``path``, else ``$LUUTRU_TRANSFER_POLICY``, else the bundled default)."""
-    p = Path(path or os.environ.get(ENV_POLICY) or DEFAULT_PATH)
+    p = Path(path or Settings().transfer_policy or DEFAULT_PATH)
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except OSError as e:

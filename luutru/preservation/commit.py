@@ -8,7 +8,7 @@ the failure rules live in one place:
    fine when ``same_content`` says the stored AIP is ours; anything else re-raises.
 2. **catalog** (:func:`record`): the rows are written in one transaction from the
    *stored* AIP's own JSON (the AIP is the truth, never the in-memory record).
-3. **index** (:func:`index`): a failure is queued in ``index_queue`` and returned as an
+3. **index** (:func:`index`): a failure is queued as an ``index`` job (:mod:`luutru.catalog.index_retries`) and returned as an
    ``INDEX_QUEUED`` warning; it never fails the stored AIP.
 
 ``checkpoint`` names the points between steps where tests crash the process
@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import luutru.catalog.models as m
+import luutru.catalog.index_retries as index_retries
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata, upsert_dossier
 from luutru.preservation.storage import StorageError
 from luutru.records.findings import Finding, finding
-from luutru.records.timeutil import iso_vn
 from luutru.services import FaultInjected, Services
 
 log = logging.getLogger(__name__)
@@ -72,19 +71,14 @@ def record(services: Services, code: str, meta: AipMetadata | None = None) -> Ai
 
 def _unqueue(services: Services, code: str) -> None:
     with services.catalog.session() as s:
-        q = s.get(m.IndexQueue, code)
-        if q is not None:
-            s.delete(q)
+        index_retries.drop(s, code)
 
 
 def _queue(services: Services, code: str, err: str) -> None:
+    """An ``index`` job in the one job queue, retried with the queue's back-off."""
+    js = services.settings.jobs
     with services.catalog.session() as s:
-        q = s.get(m.IndexQueue, code)
-        if q is None:
-            s.add(m.IndexQueue(dossier_code=code, attempts=1, last_error=err[:2000], queued_at=iso_vn()))
-        else:
-            q.attempts += 1
-            q.last_error = err[:2000]
+        index_retries.queue_retry(s, code, err, max_attempts=js.index_max_attempts, delay=js.retry_backoff_seconds)
 
 
 def index(services: Services, code: str, meta: AipMetadata | None = None) -> Finding | None:
@@ -125,7 +119,7 @@ def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, A
 def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int]:
     """Index again the dossiers whose indexing failed earlier; returns (done, still queued)."""
     with services.catalog.session() as s:
-        codes = [q.dossier_code for q in s.query(m.IndexQueue).order_by(m.IndexQueue.queued_at).limit(limit)]
+        codes = index_retries.pending(s, limit)
     done = 0
     for code in codes:
         if not services.storage.has_aip(code):  # destroyed meanwhile: nothing to index
@@ -134,5 +128,5 @@ def retry_index_queue(services: Services, *, limit: int = 200) -> tuple[int, int
         if index(services, code) is None:
             done += 1
     with services.catalog.session() as s:
-        left = s.query(m.IndexQueue).count()
+        left = index_retries.count_pending(s)
     return done, left

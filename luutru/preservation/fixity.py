@@ -2,7 +2,7 @@
 
 Call::
 
-    report = audit([primary, replica], sample=100, state_path=home / "fixity.sqlite",
+    report = audit([primary, replica], sample=100, state=FixityState(catalog),
                    on_event=catalog.add_event)
 
 For each AIP every location is read once, streaming, and each file hashed.  A copy is
@@ -17,9 +17,9 @@ recorded SHA-256 are ever written.
 Each AIP × location gets one PREMIS ``fixity check`` event, and each repair a
 ``recovery`` event; they go to ``on_event`` and into the report.
 
-With ``state_path`` the run is resumable (a SQLite file records what the current run
-has done; running the same selection again continues where it stopped), and the last
-check of every AIP is kept for ``not_checked_since_days``.
+With a ``state`` (:class:`luutru.catalog.fixity_models.FixityState`: tables in the
+catalog) the run is resumable — running the same selection again continues where it
+stopped — and the last check of every AIP is kept for ``not_checked_since_days``.
 """
 
 from __future__ import annotations
@@ -27,14 +27,11 @@ from __future__ import annotations
 import enum
 import json
 import random
-import sqlite3
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 from luutru.packaging.bag import (
     TAGMANIFEST,
@@ -51,7 +48,7 @@ from luutru.preservation.storage.verify import (
     verify_copy,
 )
 from luutru.records.events import FIXITY_CHECK, REPAIR, Event
-from luutru.records.timeutil import iso_vn, now_vn
+from luutru.records.timeutil import iso_vn
 
 
 class CopyStatus(str, enum.Enum):
@@ -227,76 +224,46 @@ def audit_aip(
     return AipAudit(aip_id, tuple(copies), ref[0].url if ref else None), events, read
 
 
-# -- state store (resumability, last checks) -------------------------------------------------
+# -- state (resumability, last checks) -------------------------------------------------------
 
 
-class AuditState:
-    """SQLite file: the last check of every AIP and the progress of the current run."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS checks (aip_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL, ok INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, selection TEXT NOT NULL, plan TEXT NOT NULL,
-                                             started_at TEXT NOT NULL, finished_at TEXT);
-            CREATE TABLE IF NOT EXISTS run_done (run_id TEXT NOT NULL, aip_id TEXT NOT NULL,
-                                                 PRIMARY KEY (run_id, aip_id));
-            """
-        )
-
-    def close(self) -> None:
-        self.db.close()
+class AuditState(Protocol):
+    """Where runs and last checks are kept (the catalog: ``FixityState``)."""
 
     def open_run(self, selection: str, plan: Callable[[], list[str]]) -> tuple[str, list[str], set[str], bool]:
-        """Resume the unfinished run with the same selection, or start a new one."""
-        row = self.db.execute(
-            "SELECT run_id, plan FROM runs WHERE finished_at IS NULL AND selection = ? ORDER BY started_at DESC",
-            (selection,),
-        ).fetchone()
-        if row:
-            done = {r[0] for r in self.db.execute("SELECT aip_id FROM run_done WHERE run_id = ?", (row[0],))}
-            return row[0], json.loads(row[1]), done, True
-        run_id = uuid.uuid4().hex
-        ids = plan()
-        self.db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, NULL)", (run_id, selection, json.dumps(ids), iso_vn()))
-        return run_id, ids, set(), False
+        """(run id, planned ids, ids already done, resumed?) for this selection."""
 
-    def mark_done(self, run_id: str, aip_id: str, ok: bool) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute("INSERT OR IGNORE INTO run_done VALUES (?, ?)", (run_id, aip_id))
-            self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?)", (aip_id, iso_vn(), int(ok)))
+    def mark_done(self, run_id: str, aip_id: str, ok: bool) -> None: ...
 
-    def finish(self, run_id: str) -> None:
-        self.db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (iso_vn(), run_id))
+    def finish(self, run_id: str) -> None: ...
 
-    def last_checked(self, aip_id: str) -> datetime | None:
-        row = self.db.execute("SELECT checked_at FROM checks WHERE aip_id = ?", (aip_id,)).fetchone()
-        return datetime.fromisoformat(row[0]) if row else None
-
-    def not_checked_since(self, ids: Iterable[str], days: int) -> list[str]:
-        cutoff = now_vn() - timedelta(days=days)
-        out = []
-        for i in ids:
-            last = self.last_checked(i)
-            if last is None or last < cutoff:
-                out.append(i)
-        return out
+    def not_checked_since(self, ids: Iterable[str], days: int) -> list[str]: ...
 
 
 # -- the audit -----------------------------------------------------------------------------
 
 
 def _locations(locations: Sequence[Storage] | Storage) -> list[Storage]:
-    inner = getattr(locations, "locations", None)
-    if inner is not None:  # a ReplicatedStorage
-        return list(inner)
-    if isinstance(locations, Storage):
-        return [locations]
+    if isinstance(locations, Storage):  # a backend, or a wrapper over several locations
+        return list(locations.locations)
     return list(locations)
+
+
+def _plan(locs: list[Storage], explicit: list[str] | None, days: int | None, sample: int | None,
+          seed: int | None, state: AuditState | None) -> list[str]:
+    """The AIP ids a new run checks, in order."""
+    if explicit is not None:
+        ids = explicit
+    else:
+        found: set[str] = set()
+        for s in locs:
+            found.update(s.list_aips())
+        ids = sorted(found)
+    if days is not None and state is not None:
+        ids = state.not_checked_since(ids, days)
+    if sample is not None and sample < len(ids):
+        ids = sorted(random.Random(seed).sample(ids, sample))
+    return ids
 
 
 def audit(
@@ -307,7 +274,7 @@ def audit(
     not_checked_since_days: int | None = None,
     on_event: Callable[[Event], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    state_path: Path | None = None,
+    state: AuditState | None = None,
     repair: bool = True,
     work_dir: Path | None = None,
     seed: int | None = None,
@@ -315,73 +282,43 @@ def audit(
     """Audit stored AIPs at every location; repair damaged copies from a healthy one.
 
     Selection: ``aip_ids`` (explicit), else every AIP found at any location, narrowed
-    to those not checked for ``not_checked_since_days`` (needs ``state_path``) and/or
+    to those not checked for ``not_checked_since_days`` (needs ``state``) and/or
     to a random ``sample`` of that many.  ``progress(done, total, aip_id)`` is called
     after each AIP; ``on_event`` receives every PREMIS event as it happens.
     """
     locs = _locations(locations)
     if not locs:
         raise StorageError("audit needs at least one storage location")
-    if not_checked_since_days is not None and state_path is None:
-        raise StorageError("not_checked_since_days needs state_path (where the last checks are kept)")
+    if not_checked_since_days is not None and state is None:
+        raise StorageError("not_checked_since_days needs a state (the catalog, where the last checks are kept)")
     if sample is not None and sample < 0:
         raise StorageError(f"sample must be a positive number of AIPs, not {sample}")
-    started = iso_vn()
-    t0 = time.monotonic()
-    state = AuditState(state_path) if state_path is not None else None
+    started, t0 = iso_vn(), time.monotonic()
     explicit = sorted(set(aip_ids)) if aip_ids is not None else None
 
     def plan() -> list[str]:
-        if explicit is not None:
-            ids = explicit
-        else:
-            found: set[str] = set()
-            for s in locs:
-                found.update(s.list_aips())
-            ids = sorted(found)
-        if not_checked_since_days is not None and state is not None:
-            ids = state.not_checked_since(ids, not_checked_since_days)
-        if sample is not None and sample < len(ids):
-            ids = sorted(random.Random(seed).sample(ids, sample))
-        return ids
+        return _plan(locs, explicit, not_checked_since_days, sample, seed, state)
 
     selection = json.dumps({"ids": explicit, "sample": sample, "days": not_checked_since_days,
                             "locations": [s.url for s in locs]}, sort_keys=True)
-    if state is not None:
-        run_id, ids, done, resumed = state.open_run(selection, plan)
-    else:
-        run_id, ids, done, resumed = "", plan(), set(), False
-
+    run_id, ids, done, resumed = state.open_run(selection, plan) if state is not None else ("", plan(), set(), False)
     results: list[AipAudit] = []
     events: list[Event] = []
     read = 0
-    todo = [i for i in ids if i not in done]
-    try:
-        for n, aip_id in enumerate(todo, 1):
-            result, evs, nbytes = audit_aip(locs, aip_id, repair=repair, work_dir=work_dir)
-            for ev in evs:
-                events.append(ev)
-                if on_event is not None:
-                    on_event(ev)
-            results.append(result)
-            read += nbytes
-            if state is not None:
-                state.mark_done(run_id, aip_id, result.ok)
-            if progress is not None:
-                progress(len(done) + n, len(ids), aip_id)
+    for n, aip_id in enumerate([i for i in ids if i not in done], 1):
+        result, evs, nbytes = audit_aip(locs, aip_id, repair=repair, work_dir=work_dir)
+        for ev in evs:
+            events.append(ev)
+            if on_event is not None:
+                on_event(ev)
+        results.append(result)
+        read += nbytes
         if state is not None:
-            state.finish(run_id)
-    finally:
-        if state is not None:
-            state.close()
-    return AuditReport(
-        started=started,
-        finished=iso_vn(),
-        locations=tuple(s.url for s in locs),
-        aips=tuple(results),
-        events=tuple(events),
-        skipped=tuple(i for i in ids if i in done),
-        resumed=resumed,
-        bytes_read=read,
-        seconds=time.monotonic() - t0,
-    )
+            state.mark_done(run_id, aip_id, result.ok)
+        if progress is not None:
+            progress(len(done) + n, len(ids), aip_id)
+    if state is not None:
+        state.finish(run_id)
+    return AuditReport(started=started, finished=iso_vn(), locations=tuple(s.url for s in locs),
+                       aips=tuple(results), events=tuple(events), skipped=tuple(i for i in ids if i in done),
+                       resumed=resumed, bytes_read=read, seconds=time.monotonic() - t0)

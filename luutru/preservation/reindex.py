@@ -7,6 +7,7 @@ from typing import Callable
 
 from sqlalchemy import delete
 
+import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
 from luutru.catalog.records import load_aip_metadata
 from luutru.preservation.commit import index as index_aip
@@ -34,8 +35,9 @@ def reindex(services: Services, *, progress: Callable[[str, int, int], None] | N
     ids = list(services.storage.list_aips())
     if catalog:
         with services.catalog.session() as s:
-            for model in (m.File, m.Document, m.Event, m.Dossier, m.IndexQueue):
+            for model in (m.File, m.Document, m.Event, m.Dossier):
                 s.execute(delete(model))
+            index_retries.drop_all(s)
     idx = services.index if index else None
     if idx is not None:
         begin = getattr(idx, "begin_rebuild", None)

@@ -28,7 +28,18 @@ import tantivy
 
 from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
 from luutru.search.entries import build_entries
-from luutru.search.query import FACET_SIZE, FACETS, Hit, Kind, Rights, SearchQuery, SearchResult, Sort, facet_list
+from luutru.search.query import (
+    FACET_SIZE,
+    FACETS,
+    Hit,
+    Kind,
+    Rights,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    facet_list,
+)
+
 # The weights are re-exported here for the cluster backends, which read them from this module.
 from luutru.search.ranking import (  # noqa: F401
     W_BODY_EXACT,

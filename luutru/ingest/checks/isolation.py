@@ -4,6 +4,12 @@ Why: a hostile PDF can make a parser spin or recurse for ever, and a crash in na
 code (qpdf) must not take the ingest down.  Starting a process per file is too slow, so
 one worker serves the whole batch; when a call overruns its limit the worker is killed
 and a fresh one is started for the next call.
+
+The time limit counts the call only.  Starting a worker (a new interpreter importing
+the PDF and signature libraries) can take seconds on a loaded machine; the worker says
+when it is ready and the limit starts after that, so a slow start never makes a
+harmless file time out (it did: the file after a killed one shared its limit with the
+restart).  The start itself has its own, generous limit (``start_timeout``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ class WorkerOutcome:
     error: str | None = None
 
 
+_READY = "ready"
+
+
 def _serve(conn: Any, fn: Callable[..., Any], memory_limit: int | None) -> None:
     if memory_limit:
         try:
@@ -31,6 +40,7 @@ def _serve(conn: Any, fn: Callable[..., Any], memory_limit: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         except (ImportError, ValueError, OSError):
             pass
+    conn.send(_READY)  # ``fn``'s module is imported: calls are timed from here
     while True:
         try:
             msg = conn.recv()
@@ -57,8 +67,10 @@ class TimeLimitedWorker:
     ``if __name__ == "__main__":``.
     """
 
-    def __init__(self, fn: Callable[..., Any], *, memory_limit: int | None = None, start_method: str = "spawn"):
+    def __init__(self, fn: Callable[..., Any], *, memory_limit: int | None = None, start_method: str = "spawn",
+                 start_timeout: float = 300.0):
         self._fn = fn
+        self._start_timeout = start_timeout
         self._memory_limit = memory_limit
         self._ctx = mp.get_context(start_method)
         self._proc: Any = None
@@ -71,6 +83,8 @@ class TimeLimitedWorker:
         self._proc.start()
         child.close()
         self._conn = parent
+        if not parent.poll(self._start_timeout) or parent.recv() != _READY:
+            raise EOFError(f"the check worker did not start within {self._start_timeout:g} s")
 
     def _kill(self) -> None:
         if self._proc is not None:
@@ -83,12 +97,12 @@ class TimeLimitedWorker:
             self._conn = None
 
     def run(self, *args: Any, timeout: float, **kwargs: Any) -> WorkerOutcome:
-        if self._proc is None or not self._proc.is_alive():
-            if self._proc is not None:
-                self._kill()
-                self.restarts += 1
-            self._start()
         try:
+            if self._proc is None or not self._proc.is_alive():
+                if self._proc is not None:
+                    self._kill()
+                    self.restarts += 1
+                self._start()
             self._conn.send((args, kwargs))
             if not self._conn.poll(timeout):
                 self._kill()

@@ -3,7 +3,13 @@
 An AIP is a BagIt bag stored under its id (the dossier code).  ``put_aip`` must be
 atomic from a reader's point of view: ``has_aip``/``list_aips`` never show a partial
 AIP, whatever crashes half-way.  Backends: ``local`` (directory, rename-based) and
-``s3`` (objects + a completion marker written last).
+``s3`` (objects + a completion marker written last); wrappers: ``replicated`` (every
+AIP at every location) and ``encrypted`` (fixed-term AIPs under a per-AIP key).
+
+Backends and wrappers implement the whole protocol, so callers never probe for a
+method (no ``getattr``/``hasattr``): what only a wrapper really does has a plain
+answer in a backend (:class:`PlainBackend`: one location, nothing encrypted, no key
+to destroy — that one raises :class:`StorageError` saying so).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol, runtime_checkable
 
+from luutru.packaging.bag import MANIFEST, sha256_stream
 from luutru.preservation.storage.locks import LockState
 from luutru.records.errors import (
     AipNotFound,
@@ -21,7 +28,8 @@ from luutru.records.errors import (
     StorageError,
 )
 
-__all__ = ["AipNotFound", "ChecksumMismatch", "LockedError", "Storage", "StorageError", "StoredAip"]
+__all__ = ["AipNotFound", "ChecksumMismatch", "LockedError", "PlainBackend", "Storage", "StorageError", "StoredAip",
+           "stored_manifest_sha256"]
 
 
 @dataclass(frozen=True)
@@ -89,3 +97,64 @@ class Storage(Protocol):
 
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         """Hide/remove a file that is not part of the bag (found by a fixity audit)."""
+
+    # -- what wrappers add; a backend answers for itself (see PlainBackend) ----------------
+
+    @property
+    def locations(self) -> "list[Storage]":
+        """The physical locations holding the stored bytes (fixity audits and destruction
+        work on each); a backend is its own one location."""
+
+    def list_all_aips(self) -> Iterator[str]:
+        """AIPs held at any location (``list_aips`` lists those complete everywhere)."""
+
+    def is_encrypted(self, aip_id: str) -> bool:
+        """Whether the stored AIP is encrypted under a key of its own."""
+
+    def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
+        """Destroy the AIP's data key (irreversible destruction); StorageError without one."""
+
+    def stored_manifest_sha256(self, aip_id: str) -> dict[str, str]:
+        """SHA-256 of the stored ``manifest-sha256.txt`` at every location holding the AIP."""
+
+    def forget_cached(self, aip_id: str) -> None:
+        """Drop whatever is cached about the AIP (after it was deleted location by location)."""
+
+    def sweep_incoming(self) -> int:
+        """Remove leftovers of interrupted writes (only when no ingest runs); how many."""
+
+
+def stored_manifest_sha256(locations: "list[Storage]", aip_id: str) -> dict[str, str]:
+    """SHA-256 of the stored manifest at each of ``locations`` that holds the AIP."""
+    out = {}
+    for loc in locations:
+        if loc.has_aip(aip_id):
+            with loc.open_file(aip_id, MANIFEST) as f:
+                out[loc.url] = sha256_stream(f)[0]
+    return out
+
+
+class PlainBackend:
+    """The wrapper-level answers of one plain location (mixed into ``local`` and ``s3``)."""
+
+    url: str
+
+    @property
+    def locations(self) -> list[Storage]:
+        return [self]  # type: ignore[list-item]
+
+    def list_all_aips(self) -> Iterator[str]:
+        return self.list_aips()  # type: ignore[attr-defined,no-any-return]
+
+    def is_encrypted(self, aip_id: str) -> bool:
+        return False
+
+    def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
+        raise StorageError(f"AIP {aip_id} at {self.url} is stored unencrypted: it has no key to destroy; "
+                           "delete every copy instead (delete_aip with all_versions=True)")
+
+    def stored_manifest_sha256(self, aip_id: str) -> dict[str, str]:
+        return stored_manifest_sha256(self.locations, aip_id)
+
+    def forget_cached(self, aip_id: str) -> None:
+        return None  # nothing is cached

@@ -33,14 +33,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
+from luutru.config import Settings
 from luutru.packaging.bag import (
-    MANIFEST,
     bag_files,
     expected_digests,
     nfc,
     read_manifest,
     seal_bag,
-    sha256_stream,
 )
 from luutru.preservation.storage.base import (
     AipNotFound,
@@ -48,6 +47,7 @@ from luutru.preservation.storage.base import (
     Storage,
     StorageError,
     StoredAip,
+    stored_manifest_sha256,
 )
 from luutru.preservation.storage.crypto import (
     SEGMENT,
@@ -57,7 +57,7 @@ from luutru.preservation.storage.crypto import (
     encrypt_stream,
     open_decrypting,
 )
-from luutru.preservation.storage.keystore import KeyStore, open_keystore
+from luutru.preservation.storage.keystore import FileKeyStore, KeyStore
 from luutru.preservation.storage.locks import LockState
 
 ENC_INFO = "luutru-encryption.json"
@@ -80,7 +80,13 @@ class EncryptedStorage:
     # The stored locations, for fixity audits of the stored (encrypted) bytes.
     @property
     def locations(self) -> list[Storage]:
-        return list(getattr(self.inner, "locations", None) or [self.inner])
+        return self.inner.locations
+
+    def list_all_aips(self) -> Iterator[str]:
+        return self.inner.list_all_aips()
+
+    def sweep_incoming(self) -> int:
+        return self.inner.sweep_incoming()
 
     # -- what is encrypted ---------------------------------------------------------------
 
@@ -103,9 +109,17 @@ class EncryptedStorage:
     def is_encrypted(self, aip_id: str) -> bool:
         return self.encryption_info(aip_id) is not None
 
-    def _forget(self, aip_id: str) -> None:
+    def forget_cached(self, aip_id: str) -> None:
         with self._lock:
             self._info.pop(aip_id, None)
+
+    def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
+        """Destroy the AIP's data key: every copy of it, anywhere, becomes unreadable."""
+        info = self.encryption_info(aip_id)
+        if info is None:
+            raise StorageError(f"AIP {aip_id} is stored unencrypted: it has no key to destroy")
+        self.keystore.destroy_key(info.get("key_id", aip_id), reason=reason, actor=actor)
+        self.forget_cached(aip_id)
 
     def _key(self, aip_id: str) -> bytes:
         info = self.encryption_info(aip_id)
@@ -135,7 +149,7 @@ class EncryptedStorage:
     def put_aip(self, aip_id: str, bag_dir: Path, *, retain_until: date | None = None,
                 legal_hold: bool = False) -> StoredAip:
         bag_dir = Path(bag_dir)
-        self._forget(aip_id)
+        self.forget_cached(aip_id)
         if not self._fixed_term(bag_dir):
             return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
         key = self.keystore.create_key(aip_id)
@@ -147,7 +161,7 @@ class EncryptedStorage:
             return self.inner.put_aip(aip_id, enc, retain_until=retain_until, legal_hold=legal_hold)
         finally:
             shutil.rmtree(enc, ignore_errors=True)
-            self._forget(aip_id)
+            self.forget_cached(aip_id)
 
     def _encrypt_bag(self, aip_id: str, bag_dir: Path, enc: Path, key: bytes) -> None:
         """Write the encrypted bag: payload encrypted file by file, manifests over ciphertext."""
@@ -240,12 +254,7 @@ class EncryptedStorage:
 
     def stored_manifest_sha256(self, aip_id: str) -> dict[str, str]:
         """SHA-256 of the stored manifest at every location holding the AIP (for tombstones)."""
-        out = {}
-        for loc in self.locations:
-            if loc.has_aip(aip_id):
-                with loc.open_file(aip_id, MANIFEST) as f:
-                    out[loc.url] = sha256_stream(f)[0]
-        return out
+        return stored_manifest_sha256(self.locations, aip_id)
 
     # -- locks and deletion: the stored AIP's own ------------------------------------------
 
@@ -262,7 +271,7 @@ class EncryptedStorage:
         try:
             self.inner.delete_aip(aip_id, all_versions=all_versions)
         finally:
-            self._forget(aip_id)
+            self.forget_cached(aip_id)
 
     def repair_file(self, aip_id: str, relpath: str, src: BinaryIO, *, sha256: str) -> None:
         """Repairs restore stored bytes: they go to the inner storage (ciphertext, stored manifest)."""
@@ -271,13 +280,7 @@ class EncryptedStorage:
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         self.inner.remove_stray_file(aip_id, relpath)
 
-    def __getattr__(self, name: str) -> Any:
-        # Backend extras (e.g. LocalStorage.sweep_incoming) pass through.
-        if name.startswith("_") or name in ("inner",):
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
-
-def wrap_storage(storage: Storage, settings: Any) -> EncryptedStorage:
+def wrap_storage(storage: Storage, settings: Settings) -> EncryptedStorage:
     """What ``Services.storage`` returns: the configured storage behind encryption."""
-    return EncryptedStorage(storage, open_keystore(settings), work_dir=Path(settings.work_dir))
+    return EncryptedStorage(storage, FileKeyStore(settings.keystore_path), work_dir=settings.work_dir)

@@ -26,7 +26,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from cryptography.hazmat.primitives.keywrap import (
     InvalidUnwrap,
@@ -39,7 +39,6 @@ from luutru.preservation.storage.base import StorageError
 from luutru.records.timeutil import iso_vn
 
 KEY_BYTES = 32
-ENV_KEYSTORE_DIR = "LUUTRU_KEYSTORE_DIR"
 _SAFE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,127}$")
 
 
@@ -210,13 +209,3 @@ class FileKeyStore:
             path.unlink()
         fsync_dir(self.keys)
         fsync_dir(self.destroyed)
-
-
-def keystore_dir(settings: Any) -> Path:
-    value = getattr(settings, "keystore_dir", None) or os.environ.get(ENV_KEYSTORE_DIR)
-    return Path(value) if value else Path(settings.home_dir) / "keys"
-
-
-def open_keystore(settings: Any) -> KeyStore:
-    """The key store the settings name (file-based under LUUTRU_HOME by default)."""
-    return FileKeyStore(keystore_dir(settings))

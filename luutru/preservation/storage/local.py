@@ -35,6 +35,7 @@ from luutru.preservation.storage.base import (
     AipNotFound,
     ChecksumMismatch,
     LockedError,
+    PlainBackend,
     StorageError,
     StoredAip,
 )
@@ -72,7 +73,7 @@ def _fsync_tree(root: Path) -> None:
             os.close(dfd)
 
 
-class LocalStorage:
+class LocalStorage(PlainBackend):
     """AIPs as directories under ``root``."""
 
     def __init__(self, root: Path):

@@ -21,6 +21,7 @@ from luutru.preservation.storage.base import (
     Storage,
     StorageError,
     StoredAip,
+    stored_manifest_sha256,
 )
 from luutru.preservation.storage.locks import LockState
 from luutru.preservation.storage.verify import verify_copy
@@ -42,11 +43,16 @@ class ReplicatedStorage:
     def __init__(self, primary: Storage, replicas: Sequence[Storage]):
         self.primary = primary
         self.replicas = list(replicas)
-        self.locations: list[Storage] = [primary, *self.replicas]
-        urls = [s.url for s in self.locations]
+        self._locations: list[Storage] = [primary, *self.replicas]
+        urls = [s.url for s in self._locations]
         if len(set(urls)) != len(urls):
             raise StorageError(f"the same storage location is listed twice: {urls}")
         self.url = primary.url
+
+    @property
+    def locations(self) -> list[Storage]:
+        """The primary, then the replicas."""
+        return list(self._locations)
 
     # -- writing -----------------------------------------------------------------------
 
@@ -114,7 +120,7 @@ class ReplicatedStorage:
         """AIPs held at any location (what an audit should look at)."""
         found: set[str] = set()
         for s in self.locations:
-            found.update(s.list_aips())
+            found.update(s.list_all_aips())
         yield from sorted(found)
 
     def list_files(self, aip_id: str) -> Iterator[str]:
@@ -163,3 +169,22 @@ class ReplicatedStorage:
 
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         raise StorageError("repair one location at a time: pass ReplicatedStorage to fixity.audit")
+
+    # -- the rest of the protocol ------------------------------------------------------
+
+    def is_encrypted(self, aip_id: str) -> bool:
+        return False  # copies are stored as given; encryption wraps the replicated set
+
+    def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
+        raise StorageError(f"AIP {aip_id} is replicated unencrypted: it has no key to destroy; "
+                           "delete every copy instead (delete_aip with all_versions=True)")
+
+    def stored_manifest_sha256(self, aip_id: str) -> dict[str, str]:
+        return stored_manifest_sha256(self.locations, aip_id)
+
+    def forget_cached(self, aip_id: str) -> None:
+        for s in self.locations:
+            s.forget_cached(aip_id)
+
+    def sweep_incoming(self) -> int:
+        return sum(s.sweep_incoming() for s in self.locations)
