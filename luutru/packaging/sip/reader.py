@@ -1,0 +1,343 @@
+"""Read a 05/2025 SIP (zip or folder): verify it, and map it back to a :class:`SipPackage`.
+
+What is checked, each problem one finding naming the file (and the field) concerned:
+
+* the ZIP is safe to unpack (no absolute paths, no ``..``, no links) and holds one package;
+* every METS, EAD and PREMIS document is well-formed and valid against the shipped schemas;
+* every file a METS document declares exists, with the declared ``SIZE`` and SHA-256 ``CHECKSUM``
+  (root METS → metadata, schemas, documentation and representation METS; representation METS →
+  content files and their metadata), and no file in the package is undeclared;
+* PREMIS fixity agrees with METS; every content file belongs to a described document and every
+  document has an original;
+* when the package carries the sender's catalogue fields, the 05/2025 elements written in EAD
+  still say what those fields say (an edited EAD element is named with both values).
+
+The reader never raises for bad input: it returns the findings, and the package as far as it
+could be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from lxml import etree
+
+from ...records.findings import Finding, error, has_errors, warning
+from . import ead, mapping, premis
+from .mets import FileRef, MetsInfo, read_mets
+from .model import (
+    ORIGINAL, REPRESENTATIONS, SipDocument, SipDossier, SipFile, SipPackage,
+)
+from .xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
+
+CHUNK = 1024 * 1024
+ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
+ROLE_OF_REP = {rep: role for role, rep in REPRESENTATIONS.items()}
+KIND_OF_ROOT = {f"{{{METS_NS}}}mets": "mets", f"{{{EAD_NS}}}ead": "ead", f"{{{PREMIS_NS}}}premis": "premis"}
+
+
+@dataclass
+class SipReadResult:
+    package: SipPackage | None
+    findings: list[Finding] = field(default_factory=list)
+    root: Path | None = None  # the package folder (unpacked)
+
+    @property
+    def ok(self) -> bool:
+        return self.package is not None and not has_errors(self.findings)
+
+
+def _f(code: str, vi: str, en: str, **where: Any) -> Finding:
+    return error(code, vi, en, **where)
+
+
+# -- unpacking ---------------------------------------------------------------------------------------
+
+
+def unpack(zip_path: Path, dest: Path) -> tuple[Path | None, list[Finding]]:
+    """Unpack a package ZIP into ``dest`` after checking every member name; nothing is written if one is unsafe."""
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as e:
+        return None, [_f("SIP_ZIP_BAD", f"{zip_path.name} không phải tệp ZIP đọc được ({e}). Sửa: gửi lại gói.",
+                         f"{zip_path.name} is not a readable ZIP ({e}). Fix: send the package again.", file=zip_path.name)]
+    with zf:
+        bad = []
+        for info in zf.infolist():
+            p = PurePosixPath(info.filename)
+            is_link = stat.S_ISLNK(info.external_attr >> 16)
+            if p.is_absolute() or ".." in p.parts or "\\" in info.filename or is_link:
+                bad.append(_f("SIP_ZIP_UNSAFE_MEMBER",
+                              f"Gói chứa mục không an toàn '{info.filename}' (đường dẫn tuyệt đối, '..' hoặc liên kết). "
+                              "Sửa: đóng gói lại chỉ với tệp thường, đường dẫn tương đối.",
+                              f"The package holds an unsafe member '{info.filename}' (absolute path, '..' or a link). "
+                              "Fix: repackage with plain files and relative paths only.", file=info.filename))
+        if bad:
+            return None, bad
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        zf.extractall(dest)
+    return dest, []
+
+
+def find_root(folder: Path) -> Path | None:
+    """The package folder: ``folder`` itself or its only sub-folder holding ``METS.xml``."""
+    if (folder / "METS.xml").is_file():
+        return folder
+    subs = [p for p in folder.iterdir() if p.is_dir() and (p / "METS.xml").is_file()]
+    return subs[0] if len(subs) == 1 else None
+
+
+# -- checks ------------------------------------------------------------------------------------------
+
+
+def _hash(path: Path, algorithm: str) -> tuple[str, int]:
+    h = hashlib.new(algorithm)
+    n = 0
+    with open(path, "rb") as fh:
+        while buf := fh.read(CHUNK):
+            h.update(buf)
+            n += len(buf)
+    return h.hexdigest(), n
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.findings: list[Finding] = []
+        self.declared: set[str] = {"METS.xml"}
+
+    def err(self, code: str, vi: str, en: str, **where: Any) -> None:
+        self.findings.append(error(code, vi, en, **where))
+
+    def rel(self, base: str, path: str) -> str | None:
+        """Package-relative path of ``path`` (relative to folder ``base``), or None if it leaves the package."""
+        p = PurePosixPath(base) / path if base else PurePosixPath(path)
+        if p.is_absolute() or ".." in p.parts or not path:
+            self.err("SIP_PATH_OUTSIDE", f"METS trỏ tới '{path}' nằm ngoài gói. Sửa: chỉ dùng đường dẫn tương đối trong gói.",
+                     f"METS points to '{path}', outside the package. Fix: use relative paths inside the package only.",
+                     file=path)
+            return None
+        return p.as_posix()
+
+    def xml(self, rel: str, expect: str) -> etree._Element | None:
+        try:
+            root = parse_bytes((self.root / rel).read_bytes())
+        except etree.XMLSyntaxError as e:
+            self.err("SIP_XML_MALFORMED", f"{rel} không phải XML hợp lệ ({e}). Sửa: lập lại gói.",
+                     f"{rel} is not well-formed XML ({e}). Fix: rebuild the package.", file=rel)
+            return None
+        except OSError as e:
+            self.err("SIP_FILE_MISSING", f"Không đọc được {rel} ({e}).", f"Cannot read {rel} ({e}).", file=rel)
+            return None
+        kind = KIND_OF_ROOT.get(root.tag)
+        if kind != expect:
+            self.err("SIP_XML_WRONG_KIND", f"{rel} không phải tài liệu {expect.upper()} (gốc {root.tag}).",
+                     f"{rel} is not a {expect.upper()} document (root {root.tag}).", file=rel)
+            return None
+        problems = schema_errors(root, kind)
+        if problems:
+            self.err("SIP_XML_INVALID",
+                     f"{rel} không hợp lệ theo lược đồ {kind.upper()}: {problems[0]}. Sửa: lập lại gói bằng phần mềm đúng chuẩn.",
+                     f"{rel} does not validate against the {kind.upper()} schema: {problems[0]}. Fix: rebuild the package "
+                     "with conforming software.", file=rel, details={"errors": problems[:20]})
+            return None
+        return root
+
+    def verify(self, rel: str, ref: FileRef) -> bool:
+        """Size and checksum of one declared file; True when it matches."""
+        self.declared.add(rel)
+        path = self.root / rel
+        if not path.is_file():
+            self.err("SIP_FILE_MISSING", f"Tệp {rel} được khai trong METS nhưng không có trong gói. Sửa: bổ sung tệp hoặc lập lại gói.",
+                     f"File {rel} is declared in METS but missing from the package. Fix: add the file or rebuild the package.",
+                     file=rel)
+            return False
+        algorithm = ALGORITHMS.get(ref.checksum_type.upper())
+        if algorithm is None or not ref.checksum:
+            self.err("SIP_CHECKSUM_MISSING", f"Tệp {rel}: METS không có mã băm dùng được (CHECKSUMTYPE '{ref.checksum_type}').",
+                     f"File {rel}: METS gives no usable checksum (CHECKSUMTYPE '{ref.checksum_type}'). Fix: use SHA-256.",
+                     file=rel)
+            return False
+        digest, size = _hash(path, algorithm)
+        ok = True
+        if ref.size is not None and ref.size != size:
+            self.err("SIP_SIZE_MISMATCH", f"Tệp {rel}: kích thước {size} byte, METS khai {ref.size} byte. Tệp đã bị thay đổi sau khi đóng gói.",
+                     f"File {rel}: {size} bytes, METS declares {ref.size}. The file changed after packaging.",
+                     file=rel, details={"declared": ref.size, "actual": size})
+            ok = False
+        if digest != ref.checksum.lower():
+            self.err("SIP_CHECKSUM_MISMATCH",
+                     f"Tệp {rel}: mã băm {ref.checksum_type} là {digest}, METS khai {ref.checksum.lower()}. "
+                     "Tệp hoặc METS đã bị sửa sau khi đóng gói. Sửa: yêu cầu bên giao nộp gửi lại gói.",
+                     f"File {rel}: {ref.checksum_type} is {digest}, METS declares {ref.checksum.lower()}. The file or METS "
+                     "was changed after packaging. Fix: ask the sender for the package again.",
+                     file=rel, details={"declared": ref.checksum.lower(), "actual": digest})
+            ok = False
+        return ok
+
+    def mets(self, rel: str) -> MetsInfo | None:
+        root = self.xml(rel, "mets")
+        return read_mets(root) if root is not None else None
+
+
+def _compare(r: _Reader, kind: str, ident: str, written: Any, expected: Any, where: dict[str, Any]) -> None:
+    """Name every 05/2025 element whose EAD value differs from what the sender's catalogue fields say."""
+    spec = ead.DOSSIER_SPEC if kind == "dossier" else ead.DOCUMENT_SPEC
+    for attr, name, _placement in spec:
+        a, b = getattr(written, attr), getattr(expected, attr)
+        if (a or None) != (b or None):
+            r.err("SIP_EAD_FIELD_CHANGED",
+                  f"{ident}: phần tử EAD '{name}' ghi '{a or ''}' nhưng mục lục gốc của bên giao nộp cho '{b or ''}'. "
+                  "Mô tả đã bị sửa sau khi đóng gói. Sửa: yêu cầu bên giao nộp gửi lại gói.",
+                  f"{ident}: EAD element '{name}' says '{a or ''}' but the sender's catalogue gives '{b or ''}'. "
+                  "The description was edited after packaging. Fix: ask the sender for the package again.",
+                  field=name, details={"ead": a, "catalogue": b}, **where)
+
+
+def read_sip(source: Path, workdir: Path) -> SipReadResult:
+    """Verify and read a package from a ZIP (unpacked under ``workdir``) or a folder (read in place)."""
+    source = Path(source)
+    if source.is_file():
+        folder, problems = unpack(source, Path(workdir) / "sip")
+        if folder is None:
+            return SipReadResult(None, problems)
+    else:
+        folder = source
+    root = find_root(folder)
+    if root is None:
+        return SipReadResult(None, [_f("SIP_NO_METS", f"Không tìm thấy METS.xml của gói trong {source.name}. Sửa: gói phải có "
+                                       "một thư mục <OBJID>/ chứa METS.xml.",
+                                       f"No package METS.xml found in {source.name}. Fix: the package must hold one "
+                                       "<OBJID>/ folder with METS.xml.", file=source.name)])
+    r = _Reader(root)
+    pkg = _read(r)
+    for p in sorted(root.rglob("*")):
+        if p.is_symlink() or (p.is_file() and p.relative_to(root).as_posix() not in r.declared):
+            rel = p.relative_to(root).as_posix()
+            r.err("SIP_FILE_UNDECLARED", f"Tệp {rel} có trong gói nhưng không được khai trong METS. Sửa: lập lại gói.",
+                  f"File {rel} is in the package but not declared in any METS. Fix: rebuild the package.", file=rel)
+    return SipReadResult(pkg, r.findings, root)
+
+
+def _read(r: _Reader) -> SipPackage | None:
+    info = r.mets("METS.xml")
+    if info is None:
+        return None
+    if info.package_type and info.package_type != "SIP":
+        r.findings.append(warning("SIP_NOT_SIP", f"Gói có OAISPACKAGETYPE '{info.package_type}', không phải SIP.",
+                                  f"The package's OAISPACKAGETYPE is '{info.package_type}', not SIP.", file="METS.xml"))
+    dossier_ead = package_premis = None
+    rep_mets: dict[str, str] = {}
+    for ref in info.refs:
+        rel = r.rel("", ref.path)
+        # A file that fails its check is still read, so that what it declares is checked too
+        # and one edit gives one finding, not a cascade of "undeclared" files.
+        if rel is None or (not r.verify(rel, ref) and not (r.root / rel).is_file()):
+            continue
+        if ref.kind == "dmd" and ref.mdtype == "EAD" and dossier_ead is None:
+            dossier_ead = rel
+        elif ref.kind == "amd" and ref.mdtype == "PREMIS" and package_premis is None:
+            package_premis = rel
+        elif ref.kind == "mets":
+            rep_mets[PurePosixPath(rel).parent.name] = rel
+    if dossier_ead is None:
+        r.err("SIP_NO_EAD", "METS gốc không trỏ tới EAD.xml của hồ sơ (dmdSec MDTYPE='EAD').",
+              "The root METS points to no dossier EAD.xml (dmdSec MDTYPE='EAD').", file="METS.xml")
+        return None
+    ead_root = r.xml(dossier_ead, "ead")
+    if ead_root is None:
+        return None
+    d_fields, d_cat = ead.read_dossier_ead(ead_root)
+    code = d_fields.file_code
+    events, rights = [], None
+    if package_premis:
+        proot = r.xml(package_premis, "premis")
+        if proot is not None:
+            pp = premis.read_package_premis(proot)
+            events, rights = pp.events, pp.rights
+
+    documents: dict[str, SipDocument] = {}
+    files: list[tuple[str, SipFile]] = []
+    for rep, mets_rel in sorted(rep_mets.items()):
+        base = str(PurePosixPath(mets_rel).parent)
+        rinfo = r.mets(mets_rel)
+        if rinfo is None:
+            continue
+        role = ROLE_OF_REP.get(rep)
+        pfiles: dict[str, premis.PremisFile] = {}
+        for ref in rinfo.refs:
+            rel = r.rel(base, ref.path)
+            if rel is None or (not r.verify(rel, ref) and not (r.root / rel).is_file()):
+                continue
+            if ref.kind == "dmd" and ref.mdtype == "EAD":
+                droot = r.xml(rel, "ead")
+                if droot is not None:
+                    dfields, dcat = ead.read_document_ead(droot)
+                    documents[dfields.doc_id] = SipDocument(dfields, [], dcat)
+            elif ref.kind == "amd" and ref.mdtype == "PREMIS":
+                proot = r.xml(rel, "premis")
+                if proot is not None:
+                    pfiles = premis.read_representation_premis(proot)
+        for ref in rinfo.refs:
+            if ref.kind != "file":
+                continue
+            rel = r.rel(base, ref.path)
+            if rel is None:
+                continue
+            if role is None:
+                r.findings.append(warning("SIP_REPRESENTATION_UNKNOWN",
+                                          f"Biểu diễn '{rep}' không phải rep1 (bản gốc) hay rep2 (bản bảo quản): tệp {rel} không được nhận.",
+                                          f"Representation '{rep}' is neither rep1 (originals) nor rep2 (preservation copies): "
+                                          f"file {rel} is not taken.", file=rel))
+                continue
+            pf = pfiles.get(ref.path)
+            if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
+                r.err("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
+                      f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
+            files.append((ref.group, SipFile(
+                name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
+                mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
+                format_name=(pf.format_name or None) if pf else None,
+                format_version=(pf.format_version or None) if pf else None,
+                puid=(pf.puid or None) if pf else None, file_id=ref.ident)))
+
+    for group, f in files:
+        doc = documents.get(group)
+        if doc is None:
+            r.err("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
+                  f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
+            continue
+        doc.files.append(f)
+    ordered = sorted(documents.values(), key=lambda d: (d.fields.sequence, d.doc_id))
+    for doc in ordered:
+        if not any(f.role == ORIGINAL for f in doc.files):
+            r.err("SIP_DOCUMENT_NO_FILE", f"Tài liệu {doc.doc_id} không có tệp gốc trong gói.",
+                  f"Document {doc.doc_id} has no original file in the package.", dossier=code, document=doc.doc_id)
+
+    # The sender's catalogue fields (luutru packages) must still agree with the EAD elements;
+    # a package from another system gets catalogue fields mapped from the elements.
+    if d_cat:
+        _compare(r, "dossier", code, d_fields, mapping.dossier_fields(d_cat), {"dossier": code})
+    else:
+        d_cat = mapping.catalogue_from_dossier(d_fields)
+    for doc in ordered:
+        if doc.catalogue:
+            _compare(r, "document", doc.doc_id, doc.fields, mapping.document_fields(doc.catalogue, d_fields),
+                     {"dossier": code, "document": doc.doc_id})
+        else:
+            original = next((f for f in doc.files if f.role == ORIGINAL), None)
+            path = str(PurePosixPath(original.source).relative_to(r.root)) if original and isinstance(original.source, Path) else None
+            doc.catalogue = mapping.catalogue_from_document(doc.fields, code, path)
+
+    dossier = SipDossier(d_fields, ordered, events, rights, d_cat)
+    return SipPackage(dossier, objid=info.objid, created=info.created, label=info.label,
+                      agents=[a for a in info.agents])
+
