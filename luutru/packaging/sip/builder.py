@@ -38,7 +38,7 @@ from ...records.findings import Finding, error
 from ...records.timeutil import iso_vn
 from . import ead, premis
 from .mets import FileRef, MetsWriter
-from .model import ORIGINAL, REPRESENTATIONS, SipAgent, SipEvent, SipFile, SipPackage
+from .model import ORIGINAL, REPRESENTATIONS, SipAgent, SipEvent, SipFile, SipPackage, Source
 from .xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
 
 CHUNK = 1024 * 1024
@@ -70,7 +70,8 @@ def safe_name(name: str) -> str:
     return name or "file"
 
 
-def _copy(src: Path | bytes, dst: Path) -> tuple[str, int]:
+def _copy(src: Source, dst: Path) -> tuple[str, int]:
+    """Copy bytes, a file, or a stream opened by a callable, hashing on the way (memory stays flat)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
     n = 0
@@ -80,7 +81,7 @@ def _copy(src: Path | bytes, dst: Path) -> tuple[str, int]:
             h.update(src)
             n = len(src)
         else:
-            with open(src, "rb") as fh:
+            with (open(src, "rb") if isinstance(src, Path) else src()) as fh:
                 while buf := fh.read(CHUNK):
                     h.update(buf)
                     out.write(buf)
@@ -112,7 +113,7 @@ class _Tree:
         self.hashes[rel] = (sha, size)
         return FileRef(rel, "file", size, sha, "SHA-256", mime=mime)
 
-    def copy(self, rel: str, src: Path | bytes) -> tuple[str, int]:
+    def copy(self, rel: str, src: Source) -> tuple[str, int]:
         sha, size = _copy(src, self.root / rel)
         self.hashes[rel] = (sha, size)
         return sha, size

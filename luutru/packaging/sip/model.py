@@ -21,12 +21,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable, Union
 
 # Roles of a file inside a document; each role is one E-ARK representation.
 ORIGINAL = "original"
 PRESERVATION = "preservation"
 REPRESENTATIONS: dict[str, str] = {ORIGINAL: "rep1", PRESERVATION: "rep2"}
+
+# Where a file's bytes come from: a path, the bytes, or a callable opening a binary stream
+# (e.g. ``lambda: storage.open_file(aip_id, path)``, so S3 objects stream without a temp copy).
+Source = Union[Path, bytes, Callable[[], BinaryIO]]
 
 
 def new_objid() -> str:
@@ -54,7 +58,7 @@ class SipFile:
     sha256: str
     size: int
     mime: str = "application/octet-stream"
-    source: Path | bytes | None = None
+    source: Source | None = None
     original_path: str | None = None  # path in the sender's catalogue (duong_dan_tep)
     format_name: str | None = None
     format_version: str | None = None
@@ -202,7 +206,7 @@ class SipPackage:
     agents: list[SipAgent] = field(default_factory=list)
     submission_id: str = ""  # the transfer/export package this SIP belongs to
     # documentation/ files (name → path or bytes): the handover record, the catalogue …
-    documentation: dict[str, Path | bytes] = field(default_factory=dict)
+    documentation: dict[str, Source] = field(default_factory=dict)
 
     def zip_name(self) -> str:
         """Circular 05/2025 (as read by implementers): sequence number in the submission + OBJID."""
