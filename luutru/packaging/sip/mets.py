@@ -24,6 +24,7 @@ CONTENT_CATEGORY = "Textual works – Digital"  # CSIP content category vocabula
 CONTENT_INFORMATION_TYPE = "OTHER"
 OTHER_CONTENT_INFORMATION_TYPE = "TT05/2025-SIP_hoso"
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
+AIP_PROFILE = "https://earkaip.dilcis.eu/profile/E-ARK-AIP.xml"
 CHECKSUM_TYPE = "SHA-256"
 NSMAP = {None: METS_NS, "xlink": XLINK_NS, "xsi": XSI_NS, "csip": CSIP_NS, "sip": SIP_NS}
 
@@ -50,6 +51,7 @@ class FileRef:
     ident: str = ""
     group: str = ""  # file/@GROUPID: the document the file belongs to
     use: str = ""  # fileGrp/@USE
+    role: str = ""  # file/@USE: original | preservation (AIP)
     mdtype: str = ""
     created: str = ""
 
@@ -67,8 +69,10 @@ class MetsInfo:
 class MetsWriter:
     """Builds one METS document; call the ``add_*`` methods, then :meth:`build`."""
 
-    def __init__(self, objid: str, label: str, created: str, *, schema_prefix: str, root: bool):
+    def __init__(self, objid: str, label: str, created: str, *, schema_prefix: str, root: bool,
+                 package_type: str = "SIP", profile: str = SIP_PROFILE):
         self.objid, self.label, self.created = objid, label, created
+        self.package_type, self.profile = package_type, profile
         self.schema_prefix = schema_prefix  # "schemas/" at the root, "../../schemas/" in a representation
         self.root = root
         self.agents: list[SipAgent] = []
@@ -124,7 +128,7 @@ class MetsWriter:
 
     def build(self) -> etree._Element:
         mets = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=self.objid, LABEL=self.label, TYPE=CONTENT_CATEGORY,
-                             PROFILE=SIP_PROFILE)
+                             PROFILE=self.profile)
         mets.set(q(CSIP_NS, "CONTENTINFORMATIONTYPE"), CONTENT_INFORMATION_TYPE)
         mets.set(q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), OTHER_CONTENT_INFORMATION_TYPE)
         p = self.schema_prefix
@@ -132,7 +136,7 @@ class MetsWriter:
                  f"{METS_NS} {p}{METS_XSD} {XLINK_NS} {p}{XLINK_XSD} {CSIP_NS} {p}{CSIP_XSD} {SIP_NS} {p}{SIP_XSD}")
         hdr = etree.SubElement(mets, _m("metsHdr"), CREATEDATE=self.created, LASTMODDATE=self.created,
                                RECORDSTATUS="NEW")
-        hdr.set(q(CSIP_NS, "OAISPACKAGETYPE"), "SIP")
+        hdr.set(q(CSIP_NS, "OAISPACKAGETYPE"), self.package_type)
         for a in self.agents:
             self._agent(hdr, a)
         for ident, ref in self.dmd:
@@ -160,6 +164,8 @@ class MetsWriter:
                          "CHECKSUMTYPE": CHECKSUM_TYPE}
                 if ref.group:
                     attrs["GROUPID"] = ref.group
+                if ref.role:
+                    attrs["USE"] = ref.role
                 f = etree.SubElement(grp, _m("file"), **attrs)
                 loc = etree.SubElement(f, _m("FLocat"), LOCTYPE="URL")
                 loc.set(q(XLINK_NS, "type"), "simple")
@@ -178,7 +184,7 @@ class MetsWriter:
             if use in grp_ids:
                 div = etree.SubElement(top, _m("div"), ID=new_id(), LABEL=use)
                 etree.SubElement(div, _m("fptr"), FILEID=grp_ids[use])
-        if self.mptrs:
+        if "Representations" in grp_ids:
             reps = etree.SubElement(top, _m("div"), ID=new_id(), LABEL="Representations")
             etree.SubElement(reps, _m("fptr"), FILEID=grp_ids["Representations"])
             for rep, path in self.mptrs:
@@ -228,5 +234,5 @@ def read_mets(root: etree._Element) -> MetsInfo:
                                      size=_int(f.get("SIZE")), checksum=(f.get("CHECKSUM") or "").lower(),
                                      checksum_type=f.get("CHECKSUMTYPE", ""), mime=f.get("MIMETYPE", ""),
                                      ident=f.get("ID", ""), group=f.get("GROUPID", ""), use=use,
-                                     created=f.get("CREATED", "")))
+                                     role=f.get("USE", ""), created=f.get("CREATED", "")))
     return info
