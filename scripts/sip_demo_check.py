@@ -17,17 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from luutru import __version__  # noqa: E402
-from luutru.catalog.records import load_aip_metadata  # noqa: E402
-from luutru.config import Settings  # noqa: E402
-from luutru.context import Services  # noqa: E402
-from luutru.demo.generate import generate_demo  # noqa: E402
-from luutru.ingest.pipeline import ingest  # noqa: E402
-from luutru.packaging.sip.builder import build_sip  # noqa: E402
-from luutru.packaging.sip.from_aip import package_from_aip  # noqa: E402
-from luutru.packaging.sip.model import SipAgent  # noqa: E402
-from luutru.packaging.sip.reader import read_sip  # noqa: E402
-from tests.sip_helpers import eark_validate  # noqa: E402
+from luutru import __version__
+from luutru.catalog.records import load_aip_metadata
+from luutru.config import Settings
+from luutru.context import Services
+from luutru.demo.generate import generate_demo
+from luutru.ingest.pipeline import ingest
+from luutru.packaging.sip.builder import build_sip
+from luutru.packaging.sip.from_aip import package_from_aip
+from luutru.packaging.sip.model import SipAgent
+from luutru.packaging.sip.reader import read_sip
+from tests.sip_helpers import eark_validate
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ Usage: python eark_runner.py VOCAB_DIR PACKAGE [VERSION]
 """
 
 import io
-import json
 import sys
 import urllib.request
 from pathlib import Path
@@ -33,11 +32,11 @@ def _local_urlopen(url, *args, **kwargs):
 
 urllib.request.urlopen = _local_urlopen
 
-import eark_validator.ipxml.schematron  # noqa: E402  (must come after the patch)
+import eark_validator.ipxml.schematron
 
 eark_validator.ipxml.schematron.urlopen = _local_urlopen
-import eark_validator.packages as packages  # noqa: E402
-from eark_validator.specifications.specification import SpecificationVersion  # noqa: E402
+from eark_validator import packages
+from eark_validator.specifications.specification import SpecificationVersion
 
 version = SpecificationVersion(sys.argv[3]) if len(sys.argv) > 3 else SpecificationVersion.V2_0_4
 report = packages.PackageValidator(Path(sys.argv[2]), version).validation_report

@@ -56,7 +56,7 @@ def test_aip_carries_mets_ead_premis(services, tmp_path):
 
     back = read_aip_xml(lambda rel: (bag / rel).read_bytes())
     assert back.findings == []
-    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}  # noqa: E731
+    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}
     assert back.dossier == strip(meta.dossier)
     assert back.documents == [strip(d) for d in sorted(meta.documents, key=lambda d: d["so_thu_tu"])]
     assert back.events == meta.events

@@ -11,7 +11,6 @@ all three; the test checks that SIP14 is the only error and that it points at th
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree

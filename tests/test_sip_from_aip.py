@@ -33,7 +33,7 @@ def test_sip_from_a_stored_aip_round_trips(services, tmp_path):
     res = read_sip(built.path, tmp_path / "w")
     assert res.ok, [f.message_en for f in res.findings]
     view = aip_view(res.package)
-    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}  # noqa: E731
+    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}
     assert view.dossier == strip(meta.dossier)
     assert view.documents == [strip(d) for d in sorted(meta.documents, key=lambda d: d["so_thu_tu"])]
     assert view.events[:len(meta.events)] == meta.events

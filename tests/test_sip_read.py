@@ -68,7 +68,7 @@ def test_edited_content_byte_is_refused_naming_the_file(folder_pkg):
 
 
 def test_edited_mets_checksum_is_refused_naming_the_file(folder_pkg):
-    pkg, root = folder_pkg
+    _pkg, root = folder_pkg
     mets_path = root / "representations/rep2/METS.xml"
     tree = etree.parse(str(mets_path))
     f = tree.find(f".//{{{METS_NS}}}file")
@@ -128,7 +128,7 @@ def test_edited_ead_field_with_fixed_checksum_is_refused_naming_the_field(folder
 
 
 def test_undeclared_and_missing_files_are_named(folder_pkg):
-    pkg, root = folder_pkg
+    _pkg, root = folder_pkg
     (root / "representations/rep1/data/extra.exe").write_bytes(b"MZ")
     (root / "documentation/README.txt").unlink()
     res = read_sip(root, root.parent / "w")

@@ -21,17 +21,34 @@ bag's ``data/`` folder is laid out as an E-ARK CSIP package (``OAISPACKAGETYPE="
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 from lxml import etree
 
 from ...records.findings import Finding, error
 from . import ead, mapping, premis
 from .mets import AIP_PROFILE, FileRef, MetsWriter, read_mets
-from .model import ORIGINAL, PRESERVATION, SipAgent, SipDocument, SipDossier, SipEvent, SipFile, SipRights
-from .xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, parse_bytes, schema_errors, to_bytes
+from .model import (
+    ORIGINAL,
+    PRESERVATION,
+    SipAgent,
+    SipDocument,
+    SipDossier,
+    SipEvent,
+    SipFile,
+    SipRights,
+)
+from .xmlschemas import (
+    PACKAGE_SCHEMAS,
+    PREMIS_XSD,
+    SCHEMA_DIR,
+    parse_bytes,
+    schema_errors,
+    to_bytes,
+)
 
 SERVICE = "_service"
 METS_PATH = "data/METS.xml"
@@ -114,7 +131,7 @@ def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str
     readme = ("AIP luutru: túi BagIt; thư mục data/ theo cấu trúc E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
               "luutru AIP: a BagIt bag whose data/ folder follows E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
               "objects/<document id>/: original and preservation files; metadata/: EAD, PREMIS and luutru JSON;\n"
-              "schemas/: XML schemas.\n").encode("utf-8")
+              "schemas/: XML schemas.\n").encode()
     put("data/documentation/README.txt", readme)
 
     # Every payload file, once, in METS: metadata files above, the rest by what it is.

@@ -38,7 +38,15 @@ from ...records.findings import Finding, error
 from ...records.timeutil import iso_vn
 from . import ead, premis
 from .mets import FileRef, MetsWriter
-from .model import ORIGINAL, REPRESENTATIONS, SipAgent, SipEvent, SipFile, SipPackage, Source
+from .model import (
+    ORIGINAL,
+    REPRESENTATIONS,
+    SipAgent,
+    SipEvent,
+    SipFile,
+    SipPackage,
+    Source,
+)
 from .xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
 
 CHUNK = 1024 * 1024
@@ -283,8 +291,8 @@ def _readme(pkg: SipPackage, created: str) -> bytes:
     """A short note for people opening the package without luutru (used when no documentation is given)."""
     d = pkg.dossier
     lines = [
-        f"Gói tin nộp lưu (SIP_hoso) theo Thông tư 05/2025/TT-BNV, cấu trúc E-ARK CSIP/SIP 2.0.4",
-        f"Submission information package (SIP_hoso) per Circular 05/2025/TT-BNV, E-ARK CSIP/SIP 2.0.4 structure",
+        "Gói tin nộp lưu (SIP_hoso) theo Thông tư 05/2025/TT-BNV, cấu trúc E-ARK CSIP/SIP 2.0.4",
+        "Submission information package (SIP_hoso) per Circular 05/2025/TT-BNV, E-ARK CSIP/SIP 2.0.4 structure",
         "",
         f"OBJID: {pkg.objid}",
         f"Mã hồ sơ / dossier code: {d.file_code}",

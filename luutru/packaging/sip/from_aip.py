@@ -9,13 +9,22 @@ stored file, so it works on any storage backend and never imports the preservati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from . import mapping
 from .model import (
-    ORIGINAL, PRESERVATION, SipAgent, SipDocument, SipDossier, SipEvent, SipFile, SipPackage, SipRights,
+    ORIGINAL,
+    PRESERVATION,
+    SipAgent,
+    SipDocument,
+    SipDossier,
+    SipEvent,
+    SipFile,
+    SipPackage,
+    SipRights,
 )
 
 SERVICE = "_service"

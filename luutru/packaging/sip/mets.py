@@ -18,7 +18,18 @@ from urllib.parse import quote, unquote
 from lxml import etree
 
 from .model import SipAgent, new_id
-from .xmlschemas import CSIP_NS, CSIP_XSD, METS_NS, METS_XSD, SIP_NS, SIP_XSD, XLINK_NS, XLINK_XSD, XSI_NS, q
+from .xmlschemas import (
+    CSIP_NS,
+    CSIP_XSD,
+    METS_NS,
+    METS_XSD,
+    SIP_NS,
+    SIP_XSD,
+    XLINK_NS,
+    XLINK_XSD,
+    XSI_NS,
+    q,
+)
 
 CONTENT_CATEGORY = "Textual works – Digital"  # CSIP content category vocabulary
 CONTENT_INFORMATION_TYPE = "OTHER"

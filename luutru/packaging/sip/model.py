@@ -19,9 +19,10 @@ package.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Union
+from typing import Any, BinaryIO
 
 # Roles of a file inside a document; each role is one E-ARK representation.
 ORIGINAL = "original"
@@ -30,7 +31,7 @@ REPRESENTATIONS: dict[str, str] = {ORIGINAL: "rep1", PRESERVATION: "rep2"}
 
 # Where a file's bytes come from: a path, the bytes, or a callable opening a binary stream
 # (e.g. ``lambda: storage.open_file(aip_id, path)``, so S3 objects stream without a temp copy).
-Source = Union[Path, bytes, Callable[[], BinaryIO]]
+Source = Path | bytes | Callable[[], BinaryIO]
 
 
 def new_objid() -> str:
@@ -84,7 +85,7 @@ class SipEvent:
     agent: str = ""
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SipEvent":
+    def from_dict(cls, d: dict[str, Any]) -> SipEvent:
         return cls(event_id=d["event_id"], event_type=d["event_type"], event_datetime=d["event_datetime"],
                    object=d.get("object") or "", outcome=d.get("outcome") or "", detail=d.get("detail") or "",
                    outcome_detail=dict(d.get("outcome_detail") or {}), agent=d.get("agent") or "")

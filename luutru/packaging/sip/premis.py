@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from lxml import etree
 
 from .model import SipAgent, SipDossier, SipEvent, SipFile, SipRights
-from .xmlschemas import PREMIS_NS, PREMIS_XSD, XSI_NS, q
+from .xmlschemas import PREMIS_NS, XSI_NS, q
 
 ID_FILE_CODE = "fileCode"
 ID_DOC_ID = "docId"

@@ -32,7 +32,12 @@ from ...records.findings import Finding, error, has_errors, warning
 from . import ead, mapping, premis
 from .mets import FileRef, MetsInfo, read_mets
 from .model import (
-    ORIGINAL, REPRESENTATIONS, SipDocument, SipDossier, SipFile, SipPackage,
+    ORIGINAL,
+    REPRESENTATIONS,
+    SipDocument,
+    SipDossier,
+    SipFile,
+    SipPackage,
 )
 from .xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
 

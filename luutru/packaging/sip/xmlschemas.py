@@ -56,7 +56,7 @@ def _parser() -> etree.XMLParser:
     return p
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(kind: str) -> etree.XMLSchema:
     if kind == "mets":
         # METS with the two DILCIS extension schemas, through one small driver schema.
