@@ -1,0 +1,209 @@
+"""Transfer to a historical archive as 05/2025 SIPs (SIP_hoso on E-ARK CSIP/SIP 2.0.4).
+
+Beside the BagIt + XLSX package of :mod:`luutru.preservation.export` (which only another luutru
+reads), a submission can be built as one SIP per dossier — what Circular 05/2025 requires between
+systems::
+
+    <out>/<package id>/001_uuid-….zip        one SIP_hoso per dossier (see docs/sip-05-2025.md)
+    <out>/<package id>/002_uuid-….zip
+    <out>/<package id>.submission.json       what was sent: OBJIDs, ZIP and METS SHA-256, per-dossier digests
+
+The submission folder holds nothing but the packages, so it is itself an ingestable transfer.  Each
+package's ``documentation/`` carries the draft handover record (biên bản giao nhận, JSON + PDF),
+the catalogue of the whole submission (mục lục hồ sơ nộp lưu, PDF) and ``package.json`` naming the
+submission; the receiving archive's receipt names every package by its OBJID and checksums.
+
+Selection, the per-dossier content and metadata digests, the catalog records and confirmation are
+those of :mod:`luutru.preservation.export`: a receipt for a SIP submission is confirmed by the
+same ``luutru transfer-out confirm``.  The submission's "manifest" hash is the SHA-256 over the
+sorted ``OBJID <TAB> ZIP SHA-256`` lines (:func:`submission_digest`), which the receiver
+recomputes from what it received.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import select
+
+from .. import __version__
+from ..catalog import models as m
+from ..catalog.records import load_aip_metadata
+from ..context import Services
+from ..packaging.sip.builder import SipBuildError, build_sip
+from ..packaging.sip.from_aip import package_from_aip
+from ..packaging.sip.model import SipAgent
+from ..policies.transfer_policy import TransferPolicy, load_transfer_policy
+from ..records.timeutil import iso_vn, now_vn
+from .export import (
+    BuildResult, Candidate, ExportError, PackageDossier, _actor, _package_id, _record_build, _refuse, chosen_dossiers,
+    content_digest, due_dossiers, metadata_digest, original_component,
+)
+from .handover import render_catalogue_pdf, render_handover_pdf
+
+SIP_PROFILE = "luutru-transfer-out-sip/1"
+SUBMISSION_SUFFIX = ".submission.json"
+
+
+def submission_digest(packages: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 over ``OBJID \\t ZIP SHA-256`` lines, sorted: names a submission by its packages."""
+    lines = "".join(f"{o}\t{s.lower()}\n" for o, s in sorted(packages))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def _fields(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != "_service"}
+
+
+def build_sip_submission(services: Services, *, agency: str, out_dir: Path | None = None, as_of: int | None = None,
+                         dossiers: Sequence[str] | None = None, include_fixed_term: bool = False,
+                         archive_name: str | None = None, archive_code: str | None = None, actor: str | None = None,
+                         policy: TransferPolicy | None = None) -> BuildResult:
+    """Select the dossiers and write one 05/2025 SIP each; raise :class:`ExportError` if refused."""
+    t0 = time.monotonic()
+    policy = policy or load_transfer_policy()
+    actor = _actor(actor)
+    agency = agency.strip()
+    as_of = as_of or now_vn().year
+    if dossiers:
+        chosen = chosen_dossiers(services, agency, dossiers, include_fixed_term=include_fixed_term, policy=policy)
+    else:
+        chosen = due_dossiers(services, agency, as_of, policy=policy)
+        if not chosen:
+            raise _refuse("TRANSFER_OUT_NOTHING_DUE",
+                          f"Cơ quan {agency} không có hồ sơ vĩnh viễn nào đến hạn nộp lưu tính đến năm {as_of}. "
+                          "Sửa: kiểm tra mã cơ quan, --as-of, hoặc chỉ định hồ sơ bằng --dossier.",
+                          f"Agency {agency} has no permanent dossier due as of {as_of}. "
+                          "Fix: check the agency code and --as-of, or name dossiers with --dossier.")
+    out_dir = Path(out_dir) if out_dir else services.settings.home_dir / policy.output_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    package_id = _package_id(agency)
+    staging = out_dir / f".{package_id}.partial"
+    final = out_dir / package_id
+    try:
+        result, sidecar = _write(services, staging, package_id, chosen, policy, archive_name, archive_code, as_of)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.path = str(final)
+    sidecar["path"] = str(final)
+    tmp = out_dir / f".{package_id}{SUBMISSION_SUFFIX}.partial"
+    tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, out_dir / f"{package_id}{SUBMISSION_SUFFIX}")
+    _record_build(services, result, actor, as_of, policy)
+    result.seconds = round(time.monotonic() - t0, 3)
+    return result
+
+
+def _write(services: Services, root: Path, package_id: str, chosen: list[Candidate], policy: TransferPolicy,
+           archive_name: str | None, archive_code: str | None, as_of: int) -> tuple[BuildResult, dict[str, Any]]:
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    archive = {"archive_code": archive_code if archive_code is not None else policy.archive_code,
+               "archive_name": archive_name or policy.archive_name}
+    created = iso_vn()
+    with services.catalog.session() as s:
+        aip_ids = {c.code: s.scalar(select(m.Dossier.aip_id).where(m.Dossier.code == c.code)) for c in chosen}
+    metas = [load_aip_metadata(services.storage, aip_ids[c.code], with_text=False) for c in chosen]
+    agency_code = chosen[0].agency_code
+    agency_name = next((x.dossier.get("ten_co_quan") for x in metas if x.dossier.get("ten_co_quan")), "")
+
+    members: list[PackageDossier] = []
+    sent_dossiers: list[dict[str, Any]] = []
+    sent_documents: list[dict[str, Any]] = []
+    for c, meta in zip(chosen, metas):
+        docs = sorted(meta.documents, key=lambda d: d.get("so_thu_tu") or 0)
+        triples = []
+        total = 0
+        for doc in docs:
+            comp = original_component(doc)
+            if comp is None:
+                raise _refuse("TRANSFER_OUT_NO_ORIGINAL",
+                              f"Văn bản {doc['ma_dinh_danh_van_ban']} không có tệp gốc trong AIP. Sửa: chạy `luutru audit`.",
+                              f"Document {doc['ma_dinh_danh_van_ban']} has no original file in its AIP. Fix: run `luutru audit`.",
+                              dossier=c.code, document=doc["ma_dinh_danh_van_ban"])
+            triples.append((doc["ma_dinh_danh_van_ban"], doc.get("duong_dan_tep") or "", comp["sha256"]))
+            total += int(comp.get("size") or 0)
+        dfields, docs_fields = _fields(meta.dossier), [_fields(d) for d in docs]
+        sent_dossiers.append(dfields)
+        sent_documents.extend(docs_fields)
+        members.append(PackageDossier(c.code, c.title, c.retention_years, len(docs), total, meta.manifest_sha256,
+                                      content_digest(triples), metadata_digest(dfields, docs_fields)))
+
+    starts = [d.get("thoi_gian_bat_dau") for d in sent_dossiers if d.get("thoi_gian_bat_dau")]
+    ends = [d.get("thoi_gian_ket_thuc") for d in sent_dossiers if d.get("thoi_gian_ket_thuc")]
+    by_code = {d["ma_ho_so"]: d for d in sent_dossiers}
+    n_docs = sum(x.documents for x in members)
+    n_bytes = sum(x.bytes for x in members)
+    handover = {
+        "kind": "bien_ban_giao_nhan_tai_lieu", "draft": True, "package_id": package_id, "created_at": created,
+        "package_format": "SIP 05/2025 (E-ARK CSIP/SIP 2.0.4)",
+        "legal_basis": policy.legal_basis,
+        "sender": {"agency_code": agency_code, "agency_name": agency_name, "representative": {"name": None, "title": None}},
+        "receiver": {**archive, "representative": {"name": None, "title": None}},
+        "fonds": {"code": agency_code, "name": agency_name},
+        "period": {"from": min(starts) if starts else None, "to": max(ends) if ends else None},
+        "totals": {"dossiers": len(members), "documents": n_docs, "files": n_docs, "bytes": n_bytes},
+        "dossiers": [{"ma_ho_so": x.code, "tieu_de": x.title,
+                      "thoi_gian_bat_dau": by_code[x.code].get("thoi_gian_bat_dau"),
+                      "thoi_gian_ket_thuc": by_code[x.code].get("thoi_gian_ket_thuc"),
+                      "thoi_han_bao_quan": by_code[x.code].get("thoi_han_bao_quan"),
+                      "che_do_su_dung": by_code[x.code].get("che_do_su_dung"),
+                      "documents": x.documents, "files": x.documents, "bytes": x.bytes,
+                      "content_sha256": x.content_sha256} for x in members],
+        "attachments": ["documentation/muc_luc_ho_so.pdf"],
+        "package_payload_manifest_sha256": None,  # the submission digest, known once every package is built
+        "handover_date": None, "place": None,
+        "signatures": [
+            {"side": "sender", "label_vi": "ĐẠI DIỆN BÊN GIAO", "name": None, "title": None, "signed_at": None},
+            {"side": "receiver", "label_vi": "ĐẠI DIỆN BÊN NHẬN", "name": None, "title": None, "signed_at": None},
+        ],
+    }
+    package_json = {
+        "profile": SIP_PROFILE, "package_id": package_id, "created_at": created, "software": f"luutru {__version__}",
+        "as_of_year": as_of, "sender": {"agency_code": agency_code, "agency_name": agency_name}, "receiver": archive,
+        "dossiers": [{"code": x.code, "content_sha256": x.content_sha256, "metadata_sha256": x.metadata_sha256}
+                     for x in members],
+    }
+    creator = SipAgent("luutru", "luutru", "software", role="CREATOR", version=__version__)
+    receiver = SipAgent(archive["archive_code"] or archive["archive_name"], archive["archive_name"], "organization",
+                        role="PRESERVATION")
+    packages: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(dir=root.parent, prefix=f".{package_id}.doc") as tmpd:
+        doc_dir = Path(tmpd)
+        render_handover_pdf(doc_dir / "bien_ban_giao_nhan.pdf", handover)
+        render_catalogue_pdf(doc_dir / "muc_luc_ho_so.pdf", sent_dossiers, sent_documents, package_id=package_id,
+                             agency_name=agency_name, created_at=created)
+        documentation = {
+            "bien_ban_giao_nhan.json": json.dumps(handover, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+            "bien_ban_giao_nhan.pdf": doc_dir / "bien_ban_giao_nhan.pdf",
+            "muc_luc_ho_so.pdf": doc_dir / "muc_luc_ho_so.pdf",
+            "package.json": json.dumps(package_json, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+        }
+        for seq, (c, meta, member) in enumerate(zip(chosen, metas, members), 1):
+            pkg = package_from_aip(meta.dossier, meta.documents, meta.events,
+                                   lambda p, a=meta.aip_id: services.storage.open_file(a, p),
+                                   sequence=seq, submission_id=package_id, agents=[receiver])
+            pkg.created = created
+            pkg.documentation = documentation
+            try:
+                built = build_sip(pkg, root, creator=creator)
+            except SipBuildError as e:
+                raise ExportError(e.findings) from e
+            packages.append({"sequence": seq, "dossier_code": c.code, "objid": built.objid, "zip": built.path.name,
+                             "zip_sha256": built.sha256, "zip_size": built.size, "mets_sha256": built.mets_sha256,
+                             "content_sha256": member.content_sha256, "metadata_sha256": member.metadata_sha256})
+    digest = submission_digest((p["objid"], p["zip_sha256"]) for p in packages)
+    sidecar = {"profile": SIP_PROFILE, "package_id": package_id, "created_at": created, "sender": package_json["sender"],
+               "receiver": archive, "submission_sha256": digest, "packages": packages}
+    result = BuildResult(package_id, str(root), None, agency_code, agency_name, archive["archive_name"], members,
+                         n_docs, n_docs, n_bytes, digest, 0.0)
+    return result, sidecar
