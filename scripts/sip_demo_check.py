@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from luutru import __version__
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
-from luutru.context import Services
+from luutru.services import Services
 from luutru.demo.generate import generate_demo
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.sip.builder import build_sip

@@ -13,8 +13,8 @@ import pytest
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
-from luutru.preservation import export as ex
-from luutru.preservation.export_sip import SUBMISSION_SUFFIX, build_sip_submission, submission_digest
+import luutru.transfer_out.package as ex
+from luutru.transfer_out.sip import SUBMISSION_SUFFIX, build_sip_submission, submission_digest
 from luutru.packaging.sip.reader import read_sip
 from tests.factory import AGENCY, base_spec, write_transfer
 from tests.sip_helpers import eark_errors, eark_validate

@@ -28,10 +28,10 @@ from typing import Any
 
 from lxml import etree
 
-from ...records.findings import Finding, error
-from . import ead, mapping, premis
-from .mets import AIP_PROFILE, FileRef, MetsWriter, read_mets
-from .model import (
+from luutru.records.findings import Finding, error
+from luutru.packaging.sip import ead, mapping, premis
+from luutru.packaging.sip.mets import AIP_PROFILE, FileRef, MetsWriter, read_mets
+from luutru.packaging.sip.model import (
     ORIGINAL,
     PRESERVATION,
     SipAgent,
@@ -41,7 +41,7 @@ from .model import (
     SipFile,
     SipRights,
 )
-from .xmlschemas import (
+from luutru.packaging.sip.xmlschemas import (
     PACKAGE_SCHEMAS,
     PREMIS_XSD,
     SCHEMA_DIR,

@@ -34,11 +34,11 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from ...records.findings import Finding, error
-from ...records.timeutil import iso_vn
-from . import ead, premis
-from .mets import FileRef, MetsWriter
-from .model import (
+from luutru.records.findings import Finding, error
+from luutru.records.timeutil import iso_vn
+from luutru.packaging.sip import ead, premis
+from luutru.packaging.sip.mets import FileRef, MetsWriter
+from luutru.packaging.sip.model import (
     ORIGINAL,
     REPRESENTATIONS,
     SipAgent,
@@ -47,7 +47,7 @@ from .model import (
     SipPackage,
     Source,
 )
-from .xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
+from luutru.packaging.sip.xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
 
 CHUNK = 1024 * 1024
 EAD_DOSSIER = "metadata/descriptive/EAD.xml"

@@ -23,8 +23,8 @@ from typing import Any
 
 from lxml import etree
 
-from .model import SipDocumentFields, SipDossierFields
-from .xmlschemas import EAD_NS, EAD_XSD, XLINK_NS, XSI_NS, q
+from luutru.packaging.sip.model import SipDocumentFields, SipDossierFields
+from luutru.packaging.sip.xmlschemas import EAD_NS, EAD_XSD, XLINK_NS, XSI_NS, q
 
 CATALOGUE_TYPE = "luutru:catalogue"
 

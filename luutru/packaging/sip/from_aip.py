@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-from . import mapping
-from .model import (
+from luutru.packaging.sip import mapping
+from luutru.packaging.sip.model import (
     ORIGINAL,
     PRESERVATION,
     SipAgent,

@@ -17,8 +17,8 @@ from urllib.parse import quote, unquote
 
 from lxml import etree
 
-from .model import SipAgent, new_id
-from .xmlschemas import (
+from luutru.packaging.sip.model import SipAgent, new_id
+from luutru.packaging.sip.xmlschemas import (
     CSIP_NS,
     CSIP_XSD,
     METS_NS,

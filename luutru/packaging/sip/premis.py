@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .model import SipAgent, SipDossier, SipEvent, SipFile, SipRights
-from .xmlschemas import PREMIS_NS, XSI_NS, q
+from luutru.packaging.sip.model import SipAgent, SipDossier, SipEvent, SipFile, SipRights
+from luutru.packaging.sip.xmlschemas import PREMIS_NS, XSI_NS, q
 
 ID_FILE_CODE = "fileCode"
 ID_DOC_ID = "docId"

@@ -28,10 +28,10 @@ from typing import Any
 
 from lxml import etree
 
-from ...records.findings import Finding, error, has_errors, warning
-from . import ead, mapping, premis
-from .mets import FileRef, MetsInfo, read_mets
-from .model import (
+from luutru.records.findings import Finding, error, has_errors, warning
+from luutru.packaging.sip import ead, mapping, premis
+from luutru.packaging.sip.mets import FileRef, MetsInfo, read_mets
+from luutru.packaging.sip.model import (
     ORIGINAL,
     REPRESENTATIONS,
     SipDocument,
@@ -39,7 +39,7 @@ from .model import (
     SipFile,
     SipPackage,
 )
-from .xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
+from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
 
 CHUNK = 1024 * 1024
 ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
@@ -58,10 +58,6 @@ class SipReadResult:
         return self.package is not None and not has_errors(self.findings)
 
 
-def _f(code: str, vi: str, en: str, **where: Any) -> Finding:
-    return error(code, vi, en, **where)
-
-
 # -- unpacking ---------------------------------------------------------------------------------------
 
 
@@ -70,7 +66,7 @@ def unpack(zip_path: Path, dest: Path) -> tuple[Path | None, list[Finding]]:
     try:
         zf = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as e:
-        return None, [_f("SIP_ZIP_BAD", f"{zip_path.name} không phải tệp ZIP đọc được ({e}). Sửa: gửi lại gói.",
+        return None, [error("SIP_ZIP_BAD", f"{zip_path.name} không phải tệp ZIP đọc được ({e}). Sửa: gửi lại gói.",
                          f"{zip_path.name} is not a readable ZIP ({e}). Fix: send the package again.", file=zip_path.name)]
     with zf:
         bad = []
@@ -78,7 +74,7 @@ def unpack(zip_path: Path, dest: Path) -> tuple[Path | None, list[Finding]]:
             p = PurePosixPath(info.filename)
             is_link = stat.S_ISLNK(info.external_attr >> 16)
             if p.is_absolute() or ".." in p.parts or "\\" in info.filename or is_link:
-                bad.append(_f("SIP_ZIP_UNSAFE_MEMBER",
+                bad.append(error("SIP_ZIP_UNSAFE_MEMBER",
                               f"Gói chứa mục không an toàn '{info.filename}' (đường dẫn tuyệt đối, '..' hoặc liên kết). "
                               "Sửa: đóng gói lại chỉ với tệp thường, đường dẫn tương đối.",
                               f"The package holds an unsafe member '{info.filename}' (absolute path, '..' or a link). "
@@ -119,14 +115,14 @@ class _Reader:
         self.findings: list[Finding] = []
         self.declared: set[str] = {"METS.xml"}
 
-    def err(self, code: str, vi: str, en: str, **where: Any) -> None:
+    def error(self, code: str, vi: str, en: str, **where: Any) -> None:
         self.findings.append(error(code, vi, en, **where))
 
     def rel(self, base: str, path: str) -> str | None:
         """Package-relative path of ``path`` (relative to folder ``base``), or None if it leaves the package."""
         p = PurePosixPath(base) / path if base else PurePosixPath(path)
         if p.is_absolute() or ".." in p.parts or not path:
-            self.err("SIP_PATH_OUTSIDE", f"METS trỏ tới '{path}' nằm ngoài gói. Sửa: chỉ dùng đường dẫn tương đối trong gói.",
+            self.error("SIP_PATH_OUTSIDE", f"METS trỏ tới '{path}' nằm ngoài gói. Sửa: chỉ dùng đường dẫn tương đối trong gói.",
                      f"METS points to '{path}', outside the package. Fix: use relative paths inside the package only.",
                      file=path)
             return None
@@ -136,20 +132,20 @@ class _Reader:
         try:
             root = parse_bytes((self.root / rel).read_bytes())
         except etree.XMLSyntaxError as e:
-            self.err("SIP_XML_MALFORMED", f"{rel} không phải XML hợp lệ ({e}). Sửa: lập lại gói.",
+            self.error("SIP_XML_MALFORMED", f"{rel} không phải XML hợp lệ ({e}). Sửa: lập lại gói.",
                      f"{rel} is not well-formed XML ({e}). Fix: rebuild the package.", file=rel)
             return None
         except OSError as e:
-            self.err("SIP_FILE_MISSING", f"Không đọc được {rel} ({e}).", f"Cannot read {rel} ({e}).", file=rel)
+            self.error("SIP_FILE_MISSING", f"Không đọc được {rel} ({e}).", f"Cannot read {rel} ({e}).", file=rel)
             return None
         kind = KIND_OF_ROOT.get(root.tag)
         if kind != expect:
-            self.err("SIP_XML_WRONG_KIND", f"{rel} không phải tài liệu {expect.upper()} (gốc {root.tag}).",
+            self.error("SIP_XML_WRONG_KIND", f"{rel} không phải tài liệu {expect.upper()} (gốc {root.tag}).",
                      f"{rel} is not a {expect.upper()} document (root {root.tag}).", file=rel)
             return None
         problems = schema_errors(root, kind)
         if problems:
-            self.err("SIP_XML_INVALID",
+            self.error("SIP_XML_INVALID",
                      f"{rel} không hợp lệ theo lược đồ {kind.upper()}: {problems[0]}. Sửa: lập lại gói bằng phần mềm đúng chuẩn.",
                      f"{rel} does not validate against the {kind.upper()} schema: {problems[0]}. Fix: rebuild the package "
                      "with conforming software.", file=rel, details={"errors": problems[:20]})
@@ -161,25 +157,25 @@ class _Reader:
         self.declared.add(rel)
         path = self.root / rel
         if not path.is_file():
-            self.err("SIP_FILE_MISSING", f"Tệp {rel} được khai trong METS nhưng không có trong gói. Sửa: bổ sung tệp hoặc lập lại gói.",
+            self.error("SIP_FILE_MISSING", f"Tệp {rel} được khai trong METS nhưng không có trong gói. Sửa: bổ sung tệp hoặc lập lại gói.",
                      f"File {rel} is declared in METS but missing from the package. Fix: add the file or rebuild the package.",
                      file=rel)
             return False
         algorithm = ALGORITHMS.get(ref.checksum_type.upper())
         if algorithm is None or not ref.checksum:
-            self.err("SIP_CHECKSUM_MISSING", f"Tệp {rel}: METS không có mã băm dùng được (CHECKSUMTYPE '{ref.checksum_type}').",
+            self.error("SIP_CHECKSUM_MISSING", f"Tệp {rel}: METS không có mã băm dùng được (CHECKSUMTYPE '{ref.checksum_type}').",
                      f"File {rel}: METS gives no usable checksum (CHECKSUMTYPE '{ref.checksum_type}'). Fix: use SHA-256.",
                      file=rel)
             return False
         digest, size = _hash(path, algorithm)
         ok = True
         if ref.size is not None and ref.size != size:
-            self.err("SIP_SIZE_MISMATCH", f"Tệp {rel}: kích thước {size} byte, METS khai {ref.size} byte. Tệp đã bị thay đổi sau khi đóng gói.",
+            self.error("SIP_SIZE_MISMATCH", f"Tệp {rel}: kích thước {size} byte, METS khai {ref.size} byte. Tệp đã bị thay đổi sau khi đóng gói.",
                      f"File {rel}: {size} bytes, METS declares {ref.size}. The file changed after packaging.",
                      file=rel, details={"declared": ref.size, "actual": size})
             ok = False
         if digest != ref.checksum.lower():
-            self.err("SIP_CHECKSUM_MISMATCH",
+            self.error("SIP_CHECKSUM_MISMATCH",
                      f"Tệp {rel}: mã băm {ref.checksum_type} là {digest}, METS khai {ref.checksum.lower()}. "
                      "Tệp hoặc METS đã bị sửa sau khi đóng gói. Sửa: yêu cầu bên giao nộp gửi lại gói.",
                      f"File {rel}: {ref.checksum_type} is {digest}, METS declares {ref.checksum.lower()}. The file or METS "
@@ -199,7 +195,7 @@ def _compare(r: _Reader, kind: str, ident: str, written: Any, expected: Any, whe
     for attr, name, _placement in spec:
         a, b = getattr(written, attr), getattr(expected, attr)
         if (a or None) != (b or None):
-            r.err("SIP_EAD_FIELD_CHANGED",
+            r.error("SIP_EAD_FIELD_CHANGED",
                   f"{ident}: phần tử EAD '{name}' ghi '{a or ''}' nhưng mục lục gốc của bên giao nộp cho '{b or ''}'. "
                   "Mô tả đã bị sửa sau khi đóng gói. Sửa: yêu cầu bên giao nộp gửi lại gói.",
                   f"{ident}: EAD element '{name}' says '{a or ''}' but the sender's catalogue gives '{b or ''}'. "
@@ -218,7 +214,7 @@ def read_sip(source: Path, workdir: Path) -> SipReadResult:
         folder = source
     root = find_root(folder)
     if root is None:
-        return SipReadResult(None, [_f("SIP_NO_METS", f"Không tìm thấy METS.xml của gói trong {source.name}. Sửa: gói phải có "
+        return SipReadResult(None, [error("SIP_NO_METS", f"Không tìm thấy METS.xml của gói trong {source.name}. Sửa: gói phải có "
                                        "một thư mục <OBJID>/ chứa METS.xml.",
                                        f"No package METS.xml found in {source.name}. Fix: the package must hold one "
                                        "<OBJID>/ folder with METS.xml.", file=source.name)])
@@ -227,7 +223,7 @@ def read_sip(source: Path, workdir: Path) -> SipReadResult:
     for p in sorted(root.rglob("*")):
         if p.is_symlink() or (p.is_file() and p.relative_to(root).as_posix() not in r.declared):
             rel = p.relative_to(root).as_posix()
-            r.err("SIP_FILE_UNDECLARED", f"Tệp {rel} có trong gói nhưng không được khai trong METS. Sửa: lập lại gói.",
+            r.error("SIP_FILE_UNDECLARED", f"Tệp {rel} có trong gói nhưng không được khai trong METS. Sửa: lập lại gói.",
                   f"File {rel} is in the package but not declared in any METS. Fix: rebuild the package.", file=rel)
     return SipReadResult(pkg, r.findings, root)
 
@@ -254,7 +250,7 @@ def _read(r: _Reader) -> SipPackage | None:
         elif ref.kind == "mets":
             rep_mets[PurePosixPath(rel).parent.name] = rel
     if dossier_ead is None:
-        r.err("SIP_NO_EAD", "METS gốc không trỏ tới EAD.xml của hồ sơ (dmdSec MDTYPE='EAD').",
+        r.error("SIP_NO_EAD", "METS gốc không trỏ tới EAD.xml của hồ sơ (dmdSec MDTYPE='EAD').",
               "The root METS points to no dossier EAD.xml (dmdSec MDTYPE='EAD').", file="METS.xml")
         return None
     ead_root = r.xml(dossier_ead, "ead")
@@ -305,7 +301,7 @@ def _read(r: _Reader) -> SipPackage | None:
                 continue
             pf = pfiles.get(ref.path)
             if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
-                r.err("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
+                r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
                       f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
             files.append((ref.group, SipFile(
                 name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
@@ -317,14 +313,14 @@ def _read(r: _Reader) -> SipPackage | None:
     for group, f in files:
         doc = documents.get(group)
         if doc is None:
-            r.err("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
+            r.error("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
                   f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
             continue
         doc.files.append(f)
     ordered = sorted(documents.values(), key=lambda d: (d.fields.sequence, d.doc_id))
     for doc in ordered:
         if not any(f.role == ORIGINAL for f in doc.files):
-            r.err("SIP_DOCUMENT_NO_FILE", f"Tài liệu {doc.doc_id} không có tệp gốc trong gói.",
+            r.error("SIP_DOCUMENT_NO_FILE", f"Tài liệu {doc.doc_id} không có tệp gốc trong gói.",
                   f"Document {doc.doc_id} has no original file in the package.", dossier=code, document=doc.doc_id)
 
     # The sender's catalogue fields (luutru packages) must still agree with the EAD elements;

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalog.records import load_aip_metadata
-from ..context import Services
-from ..records.findings import Finding, info, warning
-from ..records.timeutil import iso_vn
-from .export import RECEIPT_PROFILE, stored_digests
-from .export_sip import submission_digest
-from .handover import render_receipt_pdf
+from luutru.catalog.records import load_aip_metadata
+from luutru.services import Services
+from luutru.records.findings import Finding, info, warning
+from luutru.records.timeutil import iso_vn
+from luutru.transfer_out.package import RECEIPT_PROFILE, stored_digests
+from luutru.transfer_out.sip import submission_digest
+from luutru.transfer_out.handover import render_receipt_pdf
 
 
 @dataclass

@@ -33,20 +33,20 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
-from .. import __version__
-from ..catalog import models as m
-from ..catalog.records import load_aip_metadata
-from ..context import Services
-from ..packaging.sip.builder import SipBuildError, build_sip
-from ..packaging.sip.from_aip import package_from_aip
-from ..packaging.sip.model import SipAgent
-from ..policies.transfer_policy import TransferPolicy, load_transfer_policy
-from ..records.timeutil import iso_vn, now_vn
-from .export import (
+from luutru import __version__
+import luutru.catalog.models as m
+from luutru.catalog.records import load_aip_metadata
+from luutru.services import Services
+from luutru.packaging.sip.builder import SipBuildError, build_sip
+from luutru.packaging.sip.from_aip import package_from_aip
+from luutru.packaging.sip.model import SipAgent
+from luutru.policies.transfer import TransferPolicy, load_transfer_policy
+from luutru.records.timeutil import iso_vn, now_vn
+from luutru.transfer_out.package import (
     BuildResult, Candidate, ExportError, PackageDossier, _actor, _package_id, _record_build, _refuse, chosen_dossiers,
     content_digest, due_dossiers, metadata_digest, original_component,
 )
-from .handover import render_catalogue_pdf, render_handover_pdf
+from luutru.transfer_out.handover import render_catalogue_pdf, render_handover_pdf
 
 SIP_PROFILE = "luutru-transfer-out-sip/1"
 SUBMISSION_SUFFIX = ".submission.json"
