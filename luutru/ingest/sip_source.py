@@ -31,12 +31,23 @@ from luutru.ingest.files import unsafe_listed_path
 
 
 @dataclass
+class ReceivedSip:
+    """One package as received: the ZIP (or folder) given, its unpacked ``<OBJID>/`` folder, the dossier."""
+
+    source: Path
+    root: Path
+    objid: str
+    dossier_code: str
+
+
+@dataclass
 class SipTransfer:
     raw: RawCatalogue
     view_root: Path
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # dossier code → sender's events
     packages: dict[str, str] = field(default_factory=dict)  # dossier code → package OBJID
     findings: list[Finding] = field(default_factory=list)
+    received: list[ReceivedSip] = field(default_factory=list)
 
 
 def _zip_has_mets(path: Path) -> bool:
@@ -91,6 +102,7 @@ def open_sips(packages: list[Path], work_dir: Path) -> SipTransfer:
                 f"Dossier {code} is in two packages ({out.packages[code]} and {res.package.objid}).", dossier=code))
             continue
         out.packages[code] = res.package.objid
+        out.received.append(ReceivedSip(pkg_path, res.root or pkg_path, res.package.objid, code))
         out.events[code] = v.events
         out.raw.dossiers.append(RawRow(f"{label}:metadata/descriptive/EAD.xml", dict(v.dossier)))
         for doc in v.documents:

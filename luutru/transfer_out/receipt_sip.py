@@ -16,27 +16,17 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from luutru.catalog.records import load_aip_metadata
+from luutru.ingest.sip_source import ReceivedSip
 from luutru.services import Services
 from luutru.records.findings import Finding, info, warning
 from luutru.records.timeutil import iso_vn
 from luutru.transfer_out.package import RECEIPT_PROFILE, stored_digests
 from luutru.transfer_out.sip import submission_digest
 from luutru.transfer_out.handover import render_receipt_pdf
-
-
-@dataclass
-class ReceivedPackage:
-    """One package as received: where it was, its OBJID, the dossier it carried."""
-
-    source: Path  # the ZIP, or the package folder
-    root: Path  # the unpacked <OBJID>/ folder
-    objid: str
-    dossier_code: str
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -58,7 +48,7 @@ def _package_json(root: Path) -> dict[str, Any]:
     return obj if isinstance(obj, dict) else {}
 
 
-def build_sip_receipt(services: Services, report: Any, packages: list[ReceivedPackage]) -> dict[str, Any]:
+def build_sip_receipt(services: Services, report: Any, packages: list[ReceivedSip]) -> dict[str, Any]:
     outcomes = {o.code: o for o in report.dossiers}
     meta_json = next((j for j in (_package_json(p.root) for p in packages) if j.get("package_id")), {})
     sent = {d.get("code"): d for d in meta_json.get("dossiers", []) if isinstance(d, dict)}
@@ -99,7 +89,7 @@ def build_sip_receipt(services: Services, report: Any, packages: list[ReceivedPa
     }
 
 
-def write_sip_receipt(services: Services, report: Any, packages: list[ReceivedPackage]) -> list[Finding]:
+def write_sip_receipt(services: Services, report: Any, packages: list[ReceivedSip]) -> list[Finding]:
     """Write ``receipts/<package id>.json`` and ``.pdf``; a failure is a warning, never a failed ingest."""
     try:
         receipt = build_sip_receipt(services, report, packages)
