@@ -1,67 +1,70 @@
-"""METS/EAD/PREMIS inside an AIP: written from a real stored AIP's payload, valid against the schemas,
-checked by eark-validator as an E-ARK AIP, and read back to the same catalogue fields and events."""
+"""METS/EAD/PREMIS inside every AIP: written at ingest beside the BagIt manifests, valid against
+the schemas, an E-ARK AIP for eark-validator, the same metadata and events as the JSON — and
+``reindex`` reads them back and reports an AIP whose XML no longer agrees."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from urllib.parse import unquote
 
+import bagit
 from lxml import etree
 
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
-from luutru.packaging.sip.aip_xml import aip_xml_files, read_aip_xml
+from luutru.packaging.sip.aip_xml import read_aip_xml
 from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, schema_errors
+from luutru.preservation.reindex import reindex
 from tests.factory import base_spec, write_transfer
-from tests.sip_helpers import CREATOR, eark_errors, eark_validate
+from tests.sip_helpers import eark_errors, eark_validate
 
 KINDS = {f"{{{METS_NS}}}mets": "mets", f"{{{EAD_NS}}}ead": "ead", f"{{{PREMIS_NS}}}premis": "premis"}
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
-def test_aip_carries_mets_ead_premis(services, tmp_path):
+def test_stored_aip_carries_mets_ead_premis(services, tmp_path):
     spec = base_spec(1, 2)
     report = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert report.status == "accepted"
     code = spec.dossiers[0]["ma_ho_so"]
     meta = load_aip_metadata(services.storage, code, with_text=False)
     bag = services.storage.fetch_aip(code, tmp_path / "bag")
-    hashes = {}
-    for p in sorted((bag / "data").rglob("*")):
-        if p.is_file():
-            data = p.read_bytes()
-            hashes[p.relative_to(bag).as_posix()] = (hashlib.sha256(data).hexdigest(), len(data))
+    bagit.Bag(str(bag)).validate()  # the XML files are payload, in the manifests
 
-    files = aip_xml_files(code, meta.dossier, meta.documents, meta.events, hashes,
-                          created="2026-01-02T03:04:05+07:00", creator=CREATOR)
-    assert {"data/METS.xml", "data/metadata/descriptive/EAD.xml", "data/metadata/preservation/PREMIS.xml",
-            "data/metadata/preservation/PREMIS_original.xml", "data/schemas/premis-v3-0.xsd"} <= set(files)
-    for rel, data in files.items():
-        (bag / rel).parent.mkdir(parents=True, exist_ok=True)
-        (bag / rel).write_bytes(data)
-        if rel.endswith(".xml"):
-            root = etree.fromstring(data)
-            assert schema_errors(root, KINDS[root.tag]) == [], rel
+    for rel in ("METS.xml", "metadata/descriptive/EAD.xml", "metadata/preservation/PREMIS.xml",
+                "metadata/preservation/PREMIS_original.xml", "schemas/premis-v3-0.xsd", "documentation/README.txt"):
+        assert (bag / "data" / rel).is_file(), rel
+    for p in (bag / "data").rglob("*.xml"):
+        root = etree.parse(str(p)).getroot()
+        assert schema_errors(root, KINDS[root.tag]) == [], p
 
-    # every payload file is in METS once, with its SHA-256
-    mets = etree.fromstring(files["data/METS.xml"])
-    listed = {"data/" + unquote(el.get('{http://www.w3.org/1999/xlink}href')) for el in mets.iter(f"{{{METS_NS}}}FLocat")}
-    listed |= {"data/" + unquote(el.get('{http://www.w3.org/1999/xlink}href')) for el in mets.iter(f"{{{METS_NS}}}mdRef")}
+    # every payload file is in METS once
+    mets = etree.parse(str(bag / "data/METS.xml")).getroot()
+    listed = {"data/" + unquote(el.get(XLINK_HREF)) for tag in ("FLocat", "mdRef") for el in mets.iter(f"{{{METS_NS}}}{tag}")}
     payload = {p.relative_to(bag).as_posix() for p in (bag / "data").rglob("*") if p.is_file()} - {"data/METS.xml"}
     assert listed == payload
 
     report = eark_validate(bag / "data", "V2.0.4")
     assert report["structure"]["status"] == "WellFormed", report["structure"]
     assert report["metadata"]["schema_results"]["status"] == "VALID"
-    assert eark_errors(report) == []  # an AIP has no SIP rules, so no SIP14 either
+    assert eark_errors(report) == []  # an AIP is not held to the SIP rules, so no SIP14 either
 
     back = read_aip_xml(lambda rel: (bag / rel).read_bytes())
     assert back.findings == []
-    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}
+    strip = lambda d: {k: v for k, v in d.items() if k != "_service"}  # noqa: E731
     assert back.dossier == strip(meta.dossier)
     assert back.documents == [strip(d) for d in sorted(meta.documents, key=lambda d: d["so_thu_tu"])]
     assert back.events == meta.events
 
-    ead_path = bag / "data/metadata/descriptive/EAD.xml"
-    ead_path.write_bytes(ead_path.read_bytes().replace("Hồ sơ".encode(), "Hồ sơ sửa".encode(), 1))
-    assert [f.file for f in read_aip_xml(lambda rel: (bag / rel).read_bytes()).findings] == [
-        "data/metadata/descriptive/EAD.xml"]
+    rep = reindex(services, index=False)
+    assert rep.xml_checked == 1 and rep.xml_mismatch == [] and not rep.failed
+
+    # rewrite the stored EAD.xml through the storage layer (which encrypts at rest), as damage would
+    rel = "data/metadata/descriptive/EAD.xml"
+    with services.storage.open_file(code, rel) as fh:
+        edited = fh.read().replace(b"<unittitle", b'<unittitle altrender="x"', 1)
+    services.storage.repair_file(code, rel, io.BytesIO(edited), sha256=hashlib.sha256(edited).hexdigest())
+    rep = reindex(services, index=False)
+    assert [a for a, _why in rep.xml_mismatch] == [code]
+    assert "data/metadata/descriptive/EAD.xml" in rep.xml_mismatch[0][1]

@@ -50,6 +50,8 @@ def reindex(no_index: bool = typer.Option(False, "--catalog-only"),
         print_json(rep.__dict__)
     else:
         out.print(f"AIP: {rep.aips}  văn bản / documents: {rep.documents}  lỗi / failed: {len(rep.failed)}")
+        for aip, why in rep.xml_mismatch:
+            out.print(f"  [yellow]{aip}[/]: METS/EAD/PREMIS ≠ JSON: {why}", highlight=False)
         for aip, why in rep.failed + rep.index_failed:
             out.print(f"  [red]{aip}[/]: {why}", highlight=False)
-    raise typer.Exit(ExitCode.OK if not rep.failed and not rep.index_failed else ExitCode.FAILED)
+    raise typer.Exit(ExitCode.OK if not rep.failed and not rep.index_failed and not rep.xml_mismatch else ExitCode.FAILED)

@@ -6,6 +6,10 @@ Layout of a bag (see docs/architecture.md)::
     data/metadata/dossier.json      dossier fields (Circular 02/2019) + service fields
     data/metadata/documents.json    document fields + their components
     data/metadata/premis.json       PREMIS events
+    data/METS.xml, data/metadata/descriptive/EAD*.xml, data/metadata/preservation/PREMIS*.xml,
+    data/schemas/, data/documentation/README.txt
+                                    the same metadata as E-ARK CSIP METS + EAD 2002 + PREMIS 3.0
+                                    (luutru/packaging/sip/aip_xml.py), so the AIP reads without luutru
     data/metadata/text/<id>.txt     extracted full text (for the index)
     data/objects/<document id>/<original file name>
     data/objects/<document id>/preservation/<name>   preservation copy (e.g. PDF/A-2b)
@@ -28,12 +32,15 @@ from typing import Any, Callable
 
 from luutru import __version__
 from luutru.packaging.bag import copy_file_hashing, seal_bag, write_declaration
+from luutru.packaging.sip.aip_xml import aip_xml_files
+from luutru.packaging.sip.model import SipAgent
 from luutru.records.events import Event
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.timeutil import iso_vn
 
 CHUNK = 1024 * 1024
 PROFILE = "luutru-aip/1"
+AIP_CREATOR = SipAgent("luutru", "luutru", "software", role="CREATOR", version=__version__)
 
 
 @dataclass
@@ -150,7 +157,12 @@ class AipBuilder:
             docs.append(entry)
         self._json("data/metadata/dossier.json", dossier_meta)
         self._json("data/metadata/documents.json", docs)
-        self._json("data/metadata/premis.json", [e.to_dict() for e in self.events])
+        events = [e.to_dict() for e in self.events]
+        self._json("data/metadata/premis.json", events)
+        # The same in the standards, so the AIP is readable without luutru (docs/sip-05-2025.md).
+        for rel, data in aip_xml_files(d.code, dossier_meta, docs, events, self._hashes, created=ingested_at,
+                                       creator=AIP_CREATOR).items():
+            self._write_payload(rel, data)
         self._write_bag(d, ingested_at)
         return self.root
 

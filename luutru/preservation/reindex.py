@@ -9,7 +9,8 @@ from sqlalchemy import delete
 
 import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
-from luutru.catalog.records import load_aip_metadata
+from luutru.catalog.records import AipMetadata, load_aip_metadata
+from luutru.packaging.sip.aip_xml import read_aip_xml
 from luutru.preservation.commit import index as index_aip
 from luutru.preservation.commit import record
 from luutru.services import Services
@@ -21,6 +22,9 @@ class ReindexReport:
     documents: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (aip id, reason)
     index_failed: list[tuple[str, str]] = field(default_factory=list)
+    # AIPs whose METS/EAD/PREMIS (data/METS.xml …) disagree with their JSON metadata, or are damaged
+    xml_mismatch: list[tuple[str, str]] = field(default_factory=list)
+    xml_checked: int = 0  # AIPs whose METS/EAD/PREMIS were read and compared
 
 
 def reindex(services: Services, *, progress: Callable[[str, int, int], None] | None = None,
@@ -50,6 +54,11 @@ def reindex(services: Services, *, progress: Callable[[str, int, int], None] | N
         except Exception as e:  # noqa: BLE001 - unreadable AIPs are reported, the rest go on
             rep.failed.append((aip_id, str(e)))
             continue
+        why = _xml_disagrees(services, aip_id, meta)
+        if why is not None:
+            rep.xml_checked += 1
+            if why:
+                rep.xml_mismatch.append((aip_id, why))
         if catalog:
             record(services, aip_id, meta)
         if idx is not None:
@@ -64,3 +73,37 @@ def reindex(services: Services, *, progress: Callable[[str, int, int], None] | N
     if progress:
         progress("reindex", len(ids), len(ids))
     return rep
+
+
+def _strip(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "_service"}
+
+
+def _xml_disagrees(services: Services, aip_id: str, meta: AipMetadata) -> str | None:
+    """Read the AIP's METS/EAD/PREMIS and compare them with its JSON metadata.
+
+    None: the AIP has no ``data/METS.xml`` (built before AIPs carried it); "": they agree;
+    otherwise what differs.  The JSON stays what the catalog is rebuilt from.
+    """
+    if "data/METS.xml" not in set(services.storage.list_files(aip_id)):
+        return None
+
+    def read(rel: str) -> bytes:
+        with services.storage.open_file(aip_id, rel) as fh:
+            return fh.read()
+
+    try:
+        x = read_aip_xml(read)
+    except Exception as e:  # noqa: BLE001 - a damaged XML file is reported, the catalog still rebuilds
+        return f"METS/EAD/PREMIS unreadable: {e}"
+    if x.findings:
+        return "; ".join(f.message_en for f in x.findings)
+    if x.dossier != _strip(meta.dossier):
+        return "EAD.xml dossier fields differ from dossier.json"
+    docs = sorted((_strip(d) for d in meta.documents),
+                  key=lambda d: (d.get("so_thu_tu") or 0, d.get("ma_dinh_danh_van_ban") or ""))
+    if x.documents != docs:
+        return "EAD_doc_*.xml document fields differ from documents.json"
+    if x.events != meta.events:
+        return "PREMIS.xml events differ from premis.json"
+    return ""
