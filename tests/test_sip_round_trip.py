@@ -111,6 +111,11 @@ def test_receipt_names_packages_and_sender_confirms(inst_a: Services, submission
         assert (d["objid"], d["package_sha256"], d["mets_sha256"]) == (p["objid"], p["zip_sha256"], p["mets_sha256"])
         assert d["matches_package"] is True
     assert sorted(f.details["objids"]) == sorted(p["objid"] for p in side["packages"])
+    forged = json.loads(json.dumps(receipt))
+    forged["dossiers"][0]["objid"] = "uuid-00000000-0000-0000-0000-000000000000"
+    with pytest.raises(ex.ExportError) as e:
+        ex.confirm_receipt(inst_a, forged, actor="luu.tru.vien")
+    assert [(x.code, x.details.get("field")) for x in e.value.findings] == [("RECEIPT_HASH_MISMATCH", "objid")]
     r = ex.confirm_receipt(inst_a, receipt, actor="luu.tru.vien")
     assert sorted(r.dossiers) == _codes(inst_a)
     with inst_a.catalog.session() as s:

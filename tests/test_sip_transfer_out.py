@@ -5,6 +5,9 @@ documentation/, recorded like the BagIt packages, and refused when a stored file
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -76,3 +79,16 @@ def test_damaged_stored_file_refuses_the_submission(services, stored, tmp_path):
     assert [f.code for f in e.value.findings] == ["SIP_FILE_CHANGED"]
     assert e.value.findings[0].document == meta.documents[0]["ma_dinh_danh_van_ban"]
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_cli_builds_sips_by_default(services, stored, tmp_path):
+    env = dict(os.environ, LUUTRU_HOME=str(services.settings.home_dir), LUUTRU_DATABASE_URL=services.settings.db_url)
+    codes = [d["ma_ho_so"] for d in stored.dossiers]
+    args = [sys.executable, "-m", "luutru.cli.main", "transfer-out", "build", "--agency", AGENCY, "--out",
+            str(tmp_path / "cli"), "--json"] + [x for c in codes for x in ("--dossier", c)]
+    r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = json.loads(r.stdout)
+    assert [p.name[:4] for p in sip_packages(Path(out["path"]))] == ["001_", "002_"]
+    bad = subprocess.run(args[:-2 * len(codes)] + ["--format", "tar"], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0

@@ -253,7 +253,10 @@ def render_receipt_pdf(path: Path, receipt: Mapping[str, Any]) -> Path:
     rows = [["TT", "Mã hồ sơ / code", "Tiêu đề / title", "Số VB", "Trạng thái / status",
              "Mã băm nội dung / content SHA-256", "Mã băm siêu dữ liệu / metadata SHA-256"]]
     for i, d in enumerate(receipt["dossiers"], start=1):
-        rows.append([i, d["ma_ho_so"], d.get("tieu_de"), d.get("documents"), d.get("status"),
+        title = d.get("tieu_de") or ""
+        if d.get("objid"):  # a 05/2025 SIP: name the package by its OBJID and checksum
+            title = f"{title} — gói / package {d['objid']}, SHA-256 {d.get('package_sha256') or ''}"
+        rows.append([i, d["ma_ho_so"], title, d.get("documents"), d.get("status"),
                      d.get("content_sha256"), d.get("metadata_sha256")])
     story += [
         _grid(rows, [10 * mm, 38 * mm, 69 * mm, 12 * mm, 22 * mm, 56 * mm, 56 * mm], st),
