@@ -128,6 +128,9 @@ def test_one_package_zip_ingests_alone(submission: ex.BuildResult, tmp_path: Pat
         report = ingest(one, svc)
         assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
         assert len([o for o in report.dossiers if o.status == "stored"]) == 1
+        (f,) = [f for f in report.findings if f.code == "TRANSFER_OUT_RECEIPT"]
+        (d,) = json.loads(Path(f.details["receipt"]).read_text(encoding="utf-8"))["dossiers"]
+        assert d["package"] == one.name and d["package_sha256"] == hashlib.sha256(one.read_bytes()).hexdigest()
 
 
 def test_edited_package_is_refused_naming_the_file(submission: ex.BuildResult, tmp_path: Path) -> None:
