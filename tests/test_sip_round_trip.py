@@ -18,13 +18,17 @@ from typing import Any, Iterator
 
 import pytest
 
-import luutru.transfer_out.package as ex
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
 from luutru.disposal.retention import transfer_confirmed
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
 from luutru.services import Services
+from luutru.transfer_out.confirm import confirm_receipt
+from luutru.transfer_out.digests import original_component
+from luutru.transfer_out.errors import ExportError
+from luutru.transfer_out.register import BuildResult
+from luutru.transfer_out.select import chosen_dossiers
 from luutru.transfer_out.sip import SUBMISSION_SUFFIX, build_sip_submission
 from tests.factory import AGENCY, base_spec, write_transfer
 from tests.pgdb import catalog_url
@@ -54,8 +58,8 @@ def inst_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 @pytest.fixture(scope="module")
-def submission(inst_a: Services, tmp_path_factory: pytest.TempPathFactory) -> ex.BuildResult:
-    codes = sorted(d for d in (x.code for x in ex.chosen_dossiers(inst_a, AGENCY, _codes(inst_a))))
+def submission(inst_a: Services, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    codes = sorted(d for d in (x.code for x in chosen_dossiers(inst_a, AGENCY, _codes(inst_a))))
     return build_sip_submission(inst_a, agency=AGENCY, dossiers=codes, out_dir=tmp_path_factory.mktemp("sip-out"),
                                 actor="luu.tru.vien", archive_name="Trung tâm Lưu trữ lịch sử tỉnh")
 
@@ -65,12 +69,12 @@ def _codes(svc: Services) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def received(submission: ex.BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, Any]]:
+def received(submission: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, Any]]:
     for svc in _instance(tmp_path_factory.mktemp("sip-b") / "home"):
         yield svc, ingest(Path(submission.path), svc)
 
 
-def test_round_trip_same_metadata_bytes_and_events(inst_a: Services, submission: ex.BuildResult,
+def test_round_trip_same_metadata_bytes_and_events(inst_a: Services, submission: BuildResult,
                                                     received: tuple[Services, Any]) -> None:
     b, report = received
     assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
@@ -88,7 +92,7 @@ def test_round_trip_same_metadata_bytes_and_events(inst_a: Services, submission:
         for ident, da in docs_a.items():
             db = docs_b[ident]
             assert {k: v for k, v in db.items() if k != STRIP} == {k: v for k, v in da.items() if k != STRIP}
-            oa, ob = ex.original_component(da), ex.original_component(db)
+            oa, ob = original_component(da), original_component(db)
             with inst_a.storage.open_file(code, oa["path"]) as fa, b.storage.open_file(code, ob["path"]) as fb:
                 assert fa.read() == fb.read()
         # every event of A, field for field, in order, at the head of B's history
@@ -97,7 +101,7 @@ def test_round_trip_same_metadata_bytes_and_events(inst_a: Services, submission:
         assert "information package creation" in later and "ingestion" in later
 
 
-def test_receipt_names_packages_and_sender_confirms(inst_a: Services, submission: ex.BuildResult,
+def test_receipt_names_packages_and_sender_confirms(inst_a: Services, submission: BuildResult,
                                                     received: tuple[Services, Any]) -> None:
     b, report = received
     (f,) = [f for f in report.findings if f.code == "TRANSFER_OUT_RECEIPT"]
@@ -113,16 +117,16 @@ def test_receipt_names_packages_and_sender_confirms(inst_a: Services, submission
     assert sorted(f.details["objids"]) == sorted(p["objid"] for p in side["packages"])
     forged = json.loads(json.dumps(receipt))
     forged["dossiers"][0]["objid"] = "uuid-00000000-0000-0000-0000-000000000000"
-    with pytest.raises(ex.ExportError) as e:
-        ex.confirm_receipt(inst_a, forged, actor="luu.tru.vien")
+    with pytest.raises(ExportError) as e:
+        confirm_receipt(inst_a, forged, actor="luu.tru.vien")
     assert [(x.code, x.details.get("field")) for x in e.value.findings] == [("RECEIPT_HASH_MISMATCH", "objid")]
-    r = ex.confirm_receipt(inst_a, receipt, actor="luu.tru.vien")
+    r = confirm_receipt(inst_a, receipt, actor="luu.tru.vien")
     assert sorted(r.dossiers) == _codes(inst_a)
     with inst_a.catalog.session() as s:
         assert all(transfer_confirmed(s, c) for c in _codes(inst_a))
 
 
-def test_one_package_zip_ingests_alone(submission: ex.BuildResult, tmp_path: Path) -> None:
+def test_one_package_zip_ingests_alone(submission: BuildResult, tmp_path: Path) -> None:
     one = sip_packages(Path(submission.path))[0]
     for svc in _instance(tmp_path / "c"):
         report = ingest(one, svc)
@@ -133,7 +137,7 @@ def test_one_package_zip_ingests_alone(submission: ex.BuildResult, tmp_path: Pat
         assert d["package"] == one.name and d["package_sha256"] == hashlib.sha256(one.read_bytes()).hexdigest()
 
 
-def test_edited_package_is_refused_naming_the_file(submission: ex.BuildResult, tmp_path: Path) -> None:
+def test_edited_package_is_refused_naming_the_file(submission: BuildResult, tmp_path: Path) -> None:
     src = sip_packages(Path(submission.path))[0]
     folder = tmp_path / "sub"
     folder.mkdir()
@@ -154,7 +158,7 @@ def test_edited_package_is_refused_naming_the_file(submission: ex.BuildResult, t
     shutil.rmtree(folder)
 
 
-def test_submission_bytes_are_what_the_sidecar_says(submission: ex.BuildResult) -> None:
+def test_submission_bytes_are_what_the_sidecar_says(submission: BuildResult) -> None:
     side = json.loads((Path(submission.path).parent / f"{submission.package_id}{SUBMISSION_SUFFIX}").read_text("utf-8"))
     for p in side["packages"]:
         data = (Path(submission.path) / p["zip"]).read_bytes()

@@ -16,7 +16,9 @@ import pytest
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
-import luutru.transfer_out.package as ex
+from luutru.transfer_out.digests import original_component
+from luutru.transfer_out.errors import ExportError
+from luutru.transfer_out.register import get_package
 from luutru.transfer_out.sip import SUBMISSION_SUFFIX, build_sip_submission, submission_digest
 from luutru.packaging.sip.reader import read_sip
 from tests.factory import AGENCY, base_spec, write_transfer
@@ -60,7 +62,7 @@ def test_submission_of_sips(services, stored, tmp_path):
         assert f"{p['objid']}/documentation/muc_luc_ho_so.pdf" in names
         assert handover["package_id"] == pkg_json["package_id"] == r.package_id
         assert [d["ma_ho_so"] for d in handover["dossiers"]] == codes
-    listed = ex.get_package(services, r.package_id)
+    listed = get_package(services, r.package_id)
     assert listed["status"] == "built" and listed["payload_manifest_sha256"] == r.payload_manifest_sha256
     assert {x["dossier_code"] for x in listed["members"]} == set(codes)
 
@@ -68,13 +70,13 @@ def test_submission_of_sips(services, stored, tmp_path):
 def test_damaged_stored_file_refuses_the_submission(services, stored, tmp_path):
     code = stored.dossiers[0]["ma_ho_so"]
     meta = load_aip_metadata(services.storage, code, with_text=False)
-    comp = ex.original_component(meta.documents[0])
+    comp = original_component(meta.documents[0])
     bag = services.settings.home_dir
     victim = next(p for p in bag.rglob(Path(comp["path"]).name) if p.is_file() and "objects" in p.parts)
     data = bytearray(victim.read_bytes())
     data[100] ^= 0xFF
     victim.write_bytes(bytes(data))
-    with pytest.raises(ex.ExportError) as e:
+    with pytest.raises(ExportError) as e:
         build_sip_submission(services, agency=AGENCY, dossiers=[code], out_dir=tmp_path / "out")
     assert [f.code for f in e.value.findings] == ["SIP_FILE_CHANGED"]
     assert e.value.findings[0].document == meta.documents[0]["ma_dinh_danh_van_ban"]

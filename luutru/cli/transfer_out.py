@@ -27,6 +27,7 @@ from luutru.services import Services
 from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
+from luutru.transfer_out.sip import build_sip_submission
 from luutru.transfer_out.register import list_packages
 from luutru.transfer_out.select import due_dossiers
 
@@ -77,9 +78,15 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
           include_fixed_term: bool = typer.Option(False, "--include-fixed-term",
                                                   help="Cho phép hồ sơ có thời hạn trong danh sách --dossier"),
           archive: Optional[str] = typer.Option(None, "--archive", help="Tên Lưu trữ lịch sử nhận / receiving archive"),
-          make_zip: bool = typer.Option(False, "--zip", help="Ghi thêm tệp .zip của gói / also write a .zip"),
+          make_zip: bool = typer.Option(False, "--zip", help="Ghi thêm tệp .zip của gói BagIt / also write a .zip (bag)"),
+          fmt: str = typer.Option("sip", "--format",
+                                  help="sip: gói SIP 05/2025 (E-ARK CSIP) cho mỗi hồ sơ / one 05/2025 SIP per dossier; "
+                                       "bag: BagIt + mục lục XLSX (giữa hai hệ thống luutru) / BagIt + XLSX catalogue"),
           actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
-    """Lập gói nộp lưu (BagIt) / build the transfer package."""
+    """Lập gói nộp lưu (SIP 05/2025 hoặc BagIt) / build the transfer package (05/2025 SIPs or BagIt)."""
+    if fmt not in ("sip", "bag"):
+        err.print("--format: sip | bag")
+        raise typer.Exit(ExitCode.USAGE)
 
     if include_fixed_term and not dossier:
         err.print("--include-fixed-term chỉ dùng cùng --dossier / only with an explicit --dossier list")
@@ -97,9 +104,14 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
         out.print("Gửi gói cho Lưu trữ lịch sử; khi nhận giấy xác nhận: `luutru transfer-out confirm <tệp .json>`.\n"
                   "Send the package; when the receipt comes back: `luutru transfer-out confirm <file .json>`.")
 
-    _run(lambda svc: build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
-                                   include_fixed_term=include_fixed_term, archive_name=archive, actor=actor,
-                                   make_zip=make_zip), as_json, render)
+    if fmt == "bag":
+        _run(lambda svc: build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
+                                       include_fixed_term=include_fixed_term, archive_name=archive, actor=actor,
+                                       make_zip=make_zip), as_json, render)
+    else:
+        _run(lambda svc: build_sip_submission(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
+                                              include_fixed_term=include_fixed_term, archive_name=archive, actor=actor),
+             as_json, render)
 
 
 @transfer_app.command("confirm")

@@ -27,11 +27,13 @@ import errno
 import logging
 import traceback
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import luutru.catalog.models as m
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
+import luutru.transfer_out.receipt_sip as receipt_sip
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
 from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
@@ -126,6 +128,11 @@ def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
         retry_index_queue(services)  # the index answers again: catch up on earlier failures
     # after an accepted transfer: a receipt for a package from another archive
     report.findings += receipt.after_accept(services, report, item.root) or []
+    if item.sip is not None:  # 05/2025 SIPs: a receipt naming each package by OBJID and checksums
+        received = item.sip.received
+        if item.path.is_file() and len(received) == 1:  # one package given as its ZIP: name that ZIP
+            received = [replace(received[0], source=item.path)]
+        report.findings += receipt_sip.write_sip_receipt(services, report, received)
     return _finish(services, report, TransferStatus.ACCEPTED)
 
 

@@ -23,6 +23,7 @@ from luutru.disposal.retention import lock_arguments
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
 from luutru.ingest.files import FileMatch, check_files
 from luutru.ingest.report import IngestReport
+from luutru.ingest.sip_source import SipTransfer, open_sips, sip_packages
 from luutru.ingest.sources import OpenedTransfer, open_transfer
 from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
 from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
@@ -68,11 +69,17 @@ class TransferItem:
     matches: dict[str, FileMatch] = field(default_factory=dict)
     staged: list[StagedDossier] = field(default_factory=list)
     existing: dict[str, bool] = field(default_factory=dict)  # dossier code → stored AIP has the same content
+    sip: SipTransfer | None = None  # the transfer was 05/2025 SIPs (read into the template's shape)
 
     @property
     def root(self) -> Path:
         assert self.opened is not None
         return self.opened.root
+
+    @property
+    def files_root(self) -> Path:
+        """Where the catalogue's file paths point: the transfer, or the view of the SIPs' originals."""
+        return self.sip.view_root if self.sip is not None else self.root
 
     @property
     def cat(self) -> ValidatedCatalogue:
@@ -88,7 +95,16 @@ def open_source(item: TransferItem, ctx: IngestContext) -> list[Finding]:
 
 
 def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 2: read the catalogue (XLSX or CSV pair) and check every row against the rules."""
+    """Step 2: read the catalogue (XLSX or CSV pair) and check every row against the rules.
+
+    05/2025 SIPs are verified and read into the same shape (:mod:`luutru.ingest.sip_source`)."""
+    sips = sip_packages(item.root)
+    if sips:
+        item.sip = open_sips(sips, ctx.staging_root)
+        item.report.kind = "sip"
+        item.raw = item.sip.raw
+        item.catalogue = validate_catalogue(item.raw)
+        return item.sip.findings + item.catalogue.findings
     item.raw = read_catalogue(item.root)
     item.catalogue = validate_catalogue(item.raw)
     return item.catalogue.findings
@@ -100,7 +116,7 @@ def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     cat = item.cat
     docs = [d for code in cat.dossiers for d in cat.documents_of(code)]
     listed = [str(r.values["duong_dan_tep"]) for r in item.raw.documents if r.values.get("duong_dan_tep")]
-    checked = check_files(item.root, docs, item.raw.catalogue_files, listed)
+    checked = check_files(item.files_root, docs, item.raw.catalogue_files, listed)
     item.matches = checked.matches
     item.report.files = len(checked.matches)
     item.report.bytes = sum(x.size for x in checked.matches.values())
@@ -156,6 +172,8 @@ def stage(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     findings: list[Finding] = []
     for code, d in item.cat.dossiers.items():
         staged, found = _stage_dossier(ctx, d, item.cat.documents_of(code), item.matches, bump)
+        if item.sip is not None:  # the sender's preservation history comes first in the new AIP
+            staged.builder.events[:0] = [ev.Event.from_dict(e) for e in item.sip.events.get(code, [])]
         item.staged.append(staged)
         findings += found
     return findings

@@ -142,12 +142,36 @@ def _dossier_problems(pid: str, members: list[ExportPackageDossier], received: M
     return out
 
 
+def _sip_package_problems(pkg: ExportPackage, received: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+    """For a submission of 05/2025 SIPs: each dossier's package in the receipt must be the one sent
+    (OBJID and ZIP SHA-256, as kept in ``<package id>.submission.json`` beside the submission)."""
+    sidecar = Path(pkg.path).parent / f"{pkg.id}.submission.json"
+    try:
+        sent = json.loads(sidecar.read_text(encoding="utf-8")).get("packages", [])
+    except (OSError, ValueError):
+        return []  # a BagIt package, or the record of the SIPs is gone: the digests still hold
+    out: list[Finding] = []
+    for p in sent:
+        code = str(p.get("dossier_code"))
+        got = received.get(code) or {}
+        if got and (got.get("objid"), got.get("package_sha256")) != (p.get("objid"), p.get("zip_sha256")):
+            out.append(finding(
+                fc.RECEIPT_HASH_MISMATCH,
+                f"Hồ sơ {code}: gói trong giấy xác nhận ({got.get('objid')}, {got.get('package_sha256')}) không phải gói "
+                f"đã gửi ({p.get('objid')}, {p.get('zip_sha256')}). Sửa: đối chiếu với bên nhận, gửi lại gói.",
+                f"Dossier {code}: the package in the receipt ({got.get('objid')}, {got.get('package_sha256')}) is not the "
+                f"one sent ({p.get('objid')}, {p.get('zip_sha256')}). Fix: check with the receiver and resend.",
+                dossier=code, details={"field": "objid", "expected": p.get("objid"), "found": got.get("objid")}))
+    return out
+
+
 def check_receipt(s: Session, receipt: Mapping[str, Any]) -> tuple[ExportPackage, list[ExportPackageDossier]]:
     """The package and its dossiers when ``receipt`` matches what was sent; else every problem refused at once."""
     pkg = _package_of(s, receipt)
     members = list(s.scalars(select(ExportPackageDossier).where(ExportPackageDossier.package_id == pkg.id)))
     received = {str(d.get("ma_ho_so")): d for d in receipt["dossiers"] if isinstance(d, dict)}
-    findings = _package_problems(pkg, receipt) + _dossier_problems(pkg.id, members, received)
+    findings = _package_problems(pkg, receipt) + _dossier_problems(pkg.id, members, received) \
+        + _sip_package_problems(pkg, received)
     if findings:
         raise ExportError(findings)
     return pkg, members

@@ -24,7 +24,8 @@ from luutru.ingest.sip_source import ReceivedSip
 from luutru.services import Services
 from luutru.records.findings import Finding, info, warning
 from luutru.records.timeutil import iso_vn
-from luutru.transfer_out.package import RECEIPT_PROFILE, stored_digests
+from luutru.transfer_out.digests import stored_digests
+from luutru.transfer_out.layout import RECEIPT_PROFILE
 from luutru.transfer_out.sip import submission_digest
 from luutru.transfer_out.handover import render_receipt_pdf
 

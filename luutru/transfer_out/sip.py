@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,20 +32,22 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
-from luutru import __version__
 import luutru.catalog.models as m
+import luutru.records.finding_codes.transfer_out as tfc
+from luutru import __version__
 from luutru.catalog.records import load_aip_metadata
-from luutru.services import Services
 from luutru.packaging.sip.builder import SipBuildError, build_sip
 from luutru.packaging.sip.from_aip import package_from_aip
 from luutru.packaging.sip.model import SipAgent
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.records.timeutil import iso_vn, now_vn
-from luutru.transfer_out.package import (
-    BuildResult, Candidate, ExportError, PackageDossier, _actor, _package_id, _record_build, _refuse, chosen_dossiers,
-    content_digest, due_dossiers, metadata_digest, original_component,
-)
+from luutru.services import Services
+from luutru.transfer_out.digests import content_digest, metadata_digest, original_component
+from luutru.transfer_out.errors import ExportError, refuse
 from luutru.transfer_out.handover import render_catalogue_pdf, render_handover_pdf
+from luutru.transfer_out.package import new_package_id, write_staged
+from luutru.transfer_out.register import BuildResult, PackageDossier, acting_user, record_build
+from luutru.transfer_out.select import Candidate, select_dossiers
 
 SIP_PROFILE = "luutru-transfer-out-sip/1"
 SUBMISSION_SUFFIX = ".submission.json"
@@ -69,43 +70,28 @@ def build_sip_submission(services: Services, *, agency: str, out_dir: Path | Non
     """Select the dossiers and write one 05/2025 SIP each; raise :class:`ExportError` if refused."""
     t0 = time.monotonic()
     policy = policy or load_transfer_policy()
-    actor = _actor(actor)
+    actor = acting_user(actor)
     agency = agency.strip()
     as_of = as_of or now_vn().year
-    if dossiers:
-        chosen = chosen_dossiers(services, agency, dossiers, include_fixed_term=include_fixed_term, policy=policy)
-    else:
-        chosen = due_dossiers(services, agency, as_of, policy=policy)
-        if not chosen:
-            raise _refuse("TRANSFER_OUT_NOTHING_DUE",
-                          f"Cơ quan {agency} không có hồ sơ vĩnh viễn nào đến hạn nộp lưu tính đến năm {as_of}. "
-                          "Sửa: kiểm tra mã cơ quan, --as-of, hoặc chỉ định hồ sơ bằng --dossier.",
-                          f"Agency {agency} has no permanent dossier due as of {as_of}. "
-                          "Fix: check the agency code and --as-of, or name dossiers with --dossier.")
+    chosen = select_dossiers(services, agency, as_of, dossiers, include_fixed_term=include_fixed_term, policy=policy)
     out_dir = Path(out_dir) if out_dir else services.settings.home_dir / policy.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    package_id = _package_id(agency)
-    staging = out_dir / f".{package_id}.partial"
-    final = out_dir / package_id
-    try:
-        result, sidecar = _write(services, staging, package_id, chosen, policy, archive_name, archive_code, as_of)
-        os.replace(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    package_id = new_package_id(agency)
+    (result, sidecar), final = write_staged(out_dir, package_id, lambda root: _write(
+        services, root, package_id, chosen, policy, archive_name, archive_code, as_of))
     result.path = str(final)
     sidecar["path"] = str(final)
     tmp = out_dir / f".{package_id}{SUBMISSION_SUFFIX}.partial"
     tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, out_dir / f"{package_id}{SUBMISSION_SUFFIX}")
-    _record_build(services, result, actor, as_of, policy)
+    record_build(services, result, actor, as_of, policy)
     result.seconds = round(time.monotonic() - t0, 3)
     return result
 
 
 def _write(services: Services, root: Path, package_id: str, chosen: list[Candidate], policy: TransferPolicy,
            archive_name: str | None, archive_code: str | None, as_of: int) -> tuple[BuildResult, dict[str, Any]]:
-    shutil.rmtree(root, ignore_errors=True)
+    # write_staged gives a fresh .partial folder
     root.mkdir(parents=True)
     archive = {"archive_code": archive_code if archive_code is not None else policy.archive_code,
                "archive_name": archive_name or policy.archive_name}
@@ -126,7 +112,7 @@ def _write(services: Services, root: Path, package_id: str, chosen: list[Candida
         for doc in docs:
             comp = original_component(doc)
             if comp is None:
-                raise _refuse("TRANSFER_OUT_NO_ORIGINAL",
+                raise refuse(tfc.TRANSFER_OUT_NO_ORIGINAL,
                               f"Văn bản {doc['ma_dinh_danh_van_ban']} không có tệp gốc trong AIP. Sửa: chạy `luutru audit`.",
                               f"Document {doc['ma_dinh_danh_van_ban']} has no original file in its AIP. Fix: run `luutru audit`.",
                               dossier=c.code, document=doc["ma_dinh_danh_van_ban"])

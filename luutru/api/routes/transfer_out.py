@@ -8,7 +8,7 @@ agency's due permanent records; for very large ones use the CLI.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
@@ -24,6 +24,7 @@ from luutru.services import Services
 from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
+from luutru.transfer_out.sip import build_sip_submission
 from luutru.transfer_out.register import get_package, list_packages
 from luutru.transfer_out.select import due_dossiers
 
@@ -36,6 +37,8 @@ class BuildIn(BaseModel):
     dossiers: list[str] | None = Field(None, description="explicit dossier codes instead of the due list")
     include_fixed_term: bool = False
     archive: str | None = Field(None, description="receiving archive name")
+    format: Literal["sip", "bag"] = Field(
+        "sip", description="sip: one 05/2025 SIP (E-ARK CSIP) per dossier; bag: BagIt + XLSX catalogue (luutru to luutru)")
 
 
 def _call(fn: Any, *args: Any, **kw: Any) -> Any:
@@ -77,7 +80,7 @@ def package(package_id: str, svc: Services = Depends(get_services),
 def build(body: BuildIn, svc: Services = Depends(get_services),
           who: Principal = Depends(require(Perm.EXPORT_MANAGE))) -> Any:
     """Build a package under ``LUUTRU_HOME/exports`` (or the policy's output folder)."""
-    res = _call(build_package, svc, agency=body.agency, as_of=body.as_of, dossiers=body.dossiers,
+    res = _call(build_package if body.format == "bag" else build_sip_submission, svc, agency=body.agency, as_of=body.as_of, dossiers=body.dossiers,
                 include_fixed_term=body.include_fixed_term, archive_name=body.archive, actor=who.username)
     return res if isinstance(res, JSONResponse) else res.to_dict()
 
