@@ -109,7 +109,9 @@ class PartialDate:
     def __post_init__(self) -> None:
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
-        date(self.year, self.month or 1, self.day or 1)  # ValueError for 31/02, month 13 …
+        if self.year < 1 or (self.month is not None and not 1 <= self.month <= 12) or self.day == 0:
+            raise ValueError(f"{self.day}/{self.month}/{self.year}")
+        date(self.year, self.month or 1, self.day or 1)  # ValueError for 31/02
 
     @property
     def precision(self) -> str:

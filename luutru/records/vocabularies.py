@@ -261,7 +261,7 @@ class Vocabulary:
             raise VocabularyError(self, raw, "out_of_range")
         term = next((t for t in self.terms if t.years == n), None)
         if term is not None:
-            return self._value(term, raw, how)
+            return self._value(term, raw, "label" if _key(raw) == _key(term.label_vi) else how)
         return self._value(self.term("07"), raw, how, years=n)
 
     def normalise(self, value: Any, *, version: Version = V2025) -> Value:
@@ -299,6 +299,8 @@ class Vocabulary:
         if raw.isdigit():
             term = self._code_of(raw, value, version)
             if term is not None:
+                if self.key == "retention" and term.code == "07":
+                    raise VocabularyError(self, raw, "needs_years")
                 return self._value(term, raw, "code")
             if self.key == "retention":
                 return self._years(int(raw), raw, "years")
