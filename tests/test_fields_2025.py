@@ -79,7 +79,8 @@ def test_version_detection_from_headers():
     assert detect_version(old, DOSSIER_COLUMNS)[0] is Version.V2019
     assert detect_version(new, DOSSIER_COLUMNS)[0] is Version.V2025
     assert detect_version([fold(h).upper() for h in old], DOSSIER_COLUMNS)[0] is Version.V2019
-    assert detect_version(["ma_ho_so", "thoi_han_bao_quan"], DOSSIER_COLUMNS)[0] is Version.V2025
+    assert detect_version(["ma_ho_so", "thoi_han_bao_quan"], DOSSIER_COLUMNS)[0] is Version.V2019
+    assert detect_version(["ma_ho_so", "thoi_han_bao_quan", "che_do_du_phong"], DOSSIER_COLUMNS)[0] is Version.V2025
     docs_old = ["Mã định danh văn bản", "Tên loại văn bản", "Chế độ sử dụng"]
     assert detect_version(docs_old, DOCUMENT_COLUMNS)[0] is Version.V2019
 

@@ -59,6 +59,8 @@ class Column:
     aliases: tuple[str, ...] = ()  # other accepted headers (package element, 02/2019 tag, English)
     confidence: str = "V-I"
     note_en: str = ""
+    max_len_2019: int | None = None  # a longer limit tolerated (with a warning) in 02/2019 catalogues
+    since_2025: bool = False  # a column the 02/2019 template (and luutru's earlier one) did not have
 
     def required_in(self, version: Version) -> bool:
         if version is Version.V2019 and self.required_2019 is not None:
@@ -121,7 +123,7 @@ DOSSIER_COLUMNS: tuple[Column, ...] = (
            element="fileCode", aliases=("FileCode", "arcFileCode", "Mã hồ sơ lưu trữ")),
     Column("ma_luu_tru_lich_su", "Mã cơ quan lưu trữ lịch sử", "Historical archive code", S, 13, False,
            "Chỉ khi mã hồ sơ có mã lưu trữ lịch sử ở đầu (mã hồ sơ lưu trữ)", aliases=("Identifier",),
-           confidence="V-S"),
+           confidence="V-S", since_2025=True),
     Column("ma_co_quan", "Mã định danh cơ quan hoặc mã phông", "Agency code or fonds code", S, 13, True,
            "Ví dụ 000.00.31.H57; phông đóng dùng mã phông",
            headers_2019=("Mã định danh cơ quan (mã phông)", "Mã phông/công trình/sưu tập lưu trữ"),
@@ -132,7 +134,7 @@ DOSSIER_COLUMNS: tuple[Column, ...] = (
            "4 chữ số", headers_2019=("Mục lục số hoặc năm hình thành hồ sơ",), aliases=("FileCatalog",),
            note_en="a 02/2019 value that is not a year is read as the catalogue number"),
     Column("muc_luc_so", "Mục lục số", "Catalogue number", N, 4, False,
-           "Nếu có; thêm vào cuối mã hồ sơ lưu trữ"),
+           "Nếu có; thêm vào cuối mã hồ sơ lưu trữ", since_2025=True),
     Column("so_ky_hieu_ho_so", "Số và ký hiệu hồ sơ", "Dossier number and notation", S, 20, True,
            "Ví dụ 05 hoặc 12-TCCB", aliases=("FileNotation",)),
     Column("tieu_de", "Tiêu đề hồ sơ", "Dossier title", S, 1000, True, element="title", aliases=("Title",)),
@@ -167,16 +169,19 @@ DOSSIER_COLUMNS: tuple[Column, ...] = (
            aliases=("Format",)),
     Column("muc_do_tin_cay", "Mức độ tin cậy", "Reliability", S, 40, False,
            "01: Gốc điện tử, 02: Số hóa, 03: Hỗn hợp", element="confidenceLevel", vocabulary="reliability",
-           confidence="U"),
+           confidence="U", since_2025=True),
     Column("ma_ho_so_goc_giay", "Mã hồ sơ gốc giấy", "Paper original dossier code", S, 100, False,
-           "Hồ sơ số hóa: mã lưu trữ . kho/giá/hộp . số hồ sơ giấy", element="paperFileCode"),
+           "Hồ sơ số hóa: mã lưu trữ . kho/giá/hộp . số hồ sơ giấy", element="paperFileCode", since_2025=True),
     Column("che_do_du_phong", "Chế độ dự phòng", "Backup regime", S, 1, True, "1: Có hoặc 0: Không",
-           element="riskRecovery", vocabulary="backup_regime", required_2019=False),
+           element="riskRecovery", vocabulary="backup_regime", required_2019=False, since_2025=True),
     Column("tinh_trang_du_phong", "Tình trạng dự phòng", "Backup status", S, 2, False,
            "01: Đã dự phòng, 02: Chưa dự phòng (bắt buộc khi chế độ dự phòng = 1)",
-           element="riskRecoveryStatus", vocabulary="backup_status"),
+           element="riskRecoveryStatus", vocabulary="backup_status", since_2025=True),
     Column("nguoi_lap", "Người lập hồ sơ", "Dossier creator", S, 100, False,
            "05/2025 ghi tên người lập trong phần ghi chú; cột này được giữ nguyên", confidence="V-P"),
+    Column("ngay_quyet_toan", "Ngày phê duyệt quyết toán công trình", "Final settlement date (construction)", D, None,
+           False, "Hồ sơ xây dựng cơ bản: hạn nộp lưu là 3 tháng từ ngày này (Nghị định 30/2020 Điều 30.2)",
+           extra=True, since_2025=True, confidence="V-P"),
     Column("nhom_thoi_han", "Mã nhóm trong bảng thời hạn lưu trữ", "Retention schedule group", S, 20, False,
            "Ví dụ 1.1 (Thông tư 10/2022/TT-BNV)", extra=True,
            headers_2019=("Mã nhóm trong bảng thời hạn bảo quản",)),
@@ -184,17 +189,17 @@ DOSSIER_COLUMNS: tuple[Column, ...] = (
 
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("ma_dinh_danh_van_ban", "Mã định danh tài liệu", "Document identifier", S, 25, True,
-           "Tối đa 25 ký tự, duy nhất trong gói", element="docId",
+           "Tối đa 25 ký tự, duy nhất trong gói", element="docId", max_len_2019=35,
            headers_2019=("Mã định danh văn bản",)),  # not "DocCode": 05/2025 docCode is the archival code
     Column("ma_luu_tru_tai_lieu", "Mã lưu trữ tài liệu", "Archival document code", S, 100, False,
            "Mã hồ sơ + '.' + số thứ tự 7 chữ số, ví dụ 000.00.31.H57.2021.05.0000001; để trống thì hệ thống tự lập",
-           element="docCode"),
+           element="docCode", since_2025=True),
     Column("ma_ho_so", "Mã hồ sơ", "Dossier code", S, 100, True, aliases=("FileCode", "fileCode")),
     Column("so_thu_tu", "Số thứ tự tài liệu trong hồ sơ", "Sequence number in dossier", N, 7, True,
            headers_2019=("Số thứ tự văn bản trong hồ sơ",), aliases=("DocOrdinal", "docOrdinal")),
     Column("thoi_han_bao_quan", "Thời hạn lưu trữ", "Retention period", S, 100, False,
            "Để trống: theo thời hạn của hồ sơ", element="maintenance", vocabulary="retention",
-           headers_2019=("Thời hạn bảo quản",), aliases=("Maintenance",)),
+           headers_2019=("Thời hạn bảo quản",), aliases=("Maintenance",), since_2025=True),
     Column("ten_loai_van_ban", "Tên loại tài liệu", "Document type", S, 100, True,
            "Mã 01–32 hoặc tên loại, ví dụ 02: Quyết định", element="typeName", vocabulary="document_type",
            headers_2019=("Tên loại văn bản",), aliases=("TypeName",)),
@@ -229,11 +234,11 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
            aliases=("Format",)),
     Column("quy_trinh_xu_ly", "Quy trình xử lý", "Processing trail attached", S, 1, False,
            "1: Có (tài liệu xử lý trên hệ thống quản lý văn bản) hoặc 0: Không", element="process",
-           vocabulary="processing_trail"),
+           vocabulary="processing_trail", since_2025=True),
     Column("che_do_du_phong", "Chế độ dự phòng", "Backup regime", S, 1, False, "1: Có hoặc 0: Không",
-           element="riskRecovery", vocabulary="backup_regime"),
+           element="riskRecovery", vocabulary="backup_regime", since_2025=True),
     Column("tinh_trang_du_phong", "Tình trạng dự phòng", "Backup status", S, 2, False,
-           "01: Đã dự phòng, 02: Chưa dự phòng", element="riskRecoveryStatus", vocabulary="backup_status"),
+           "01: Đã dự phòng, 02: Chưa dự phòng", element="riskRecoveryStatus", vocabulary="backup_status", since_2025=True),
     Column("do_mat", "Độ mật", "Security classification", S, 20, False,
            "Để trống. Tài liệu mật không được nộp lưu qua hệ thống này", extra=True),
     Column("duong_dan_tep", "Đường dẫn tệp", "File path", S, 255, True,
@@ -272,11 +277,20 @@ def detect_version(headers: list[str], columns: tuple[Column, ...]) -> tuple[Ver
     """Which circular the headers of one sheet follow, with the headers that told.
 
     A sheet with 02/2019 headers (``Thời hạn bảo quản``, ``Chế độ sử dụng`` …) and none of
-    the 05/2025 ones is 02/2019; anything else is read as 05/2025 (the current text).
+    the 05/2025 ones is 02/2019; one with 05/2025 headers is 05/2025.  A sheet headed by
+    machine keys only (``thoi_han_bao_quan`` …, the same in both) is 05/2025 when it has a
+    column 05/2025 added (``che_do_du_phong`` …), else 02/2019 (luutru's earlier CSV).
+    Reading the wrong version cannot misread a value: the numbers that mean different
+    things in the two (``01``, ``5``) are refused as ambiguous in the other.
     """
     new, old = version_markers(columns)
     folded = [(h, fold(str(h))) for h in headers if h is not None and str(h).strip()]
     seen_new = [h for h, f in folded if f in new]
     seen_old = [h for h, f in folded if f in old]
-    version = Version.V2019 if seen_old and not seen_new else Version.V2025
-    return version, seen_new, seen_old
+    if seen_new or seen_old:
+        version = Version.V2019 if seen_old and not seen_new else Version.V2025
+        return version, seen_new, seen_old
+    look = header_lookup(columns)
+    added = {c.key for c in columns if c.since_2025}
+    seen_added = [h for h, f in folded if look.get(f) in added]
+    return (Version.V2025 if seen_added else Version.V2019), seen_added, []
