@@ -21,6 +21,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..records.vocabularies import Vocabulary, vocabularies
 
 LISTS_SHEET = "DanhMuc"
+# Values of a list that the service always refuses are not offered: access 03 (Mật) is a
+# state secret, out of scope (it is still read, and refused with STATE_SECRET).
+NOT_OFFERED = {("access", "03")}
+
+
+def offered(voc: Vocabulary) -> tuple[str, ...]:
+    return tuple(t.display() for t in voc.terms if (voc.key, t.code) not in NOT_OFFERED)
 
 
 def write_lists_sheet(wb: Workbook) -> dict[str, str]:
@@ -31,10 +38,11 @@ def write_lists_sheet(wb: Workbook) -> dict[str, str]:
         letter = get_column_letter(i)
         head = ws.cell(row=1, column=i, value=voc.title_vi)
         head.font = Font(bold=True)
-        ws.column_dimensions[letter].width = max(18, max(len(c) for c in voc.choices()) + 2)
-        for r, choice in enumerate(voc.choices(), start=2):
+        choices = offered(voc)
+        ws.column_dimensions[letter].width = max(18, len(voc.title_vi) + 2, max(len(c) for c in choices) + 2)
+        for r, choice in enumerate(choices, start=2):
             ws.cell(row=r, column=i, value=choice).number_format = "@"
-        last = len(voc.terms) + 1
+        last = len(choices) + 1
         ranges[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
     ws.freeze_panes = "A2"
     return ranges
