@@ -277,6 +277,12 @@ def test_template_drop_downs_open_in_libreoffice(tmp_path):
     import zipfile
 
     content = zipfile.ZipFile(tmp_path / "mau.ods").read("content.xml").decode()
-    assert content.count("<table:content-validation ") == n
-    assert content.count("of:cell-content-is-in-list([$DanhMuc.") == n
+    import re
+
+    referenced = set(re.findall(r"of:cell-content-is-in-list\(\[\$DanhMuc\.\$([A-Z]+)\$2", content))
+    used = {c.vocabulary for cols in (FONDS_COLUMNS, DOSSIER_COLUMNS, DOCUMENT_COLUMNS) for c in cols if c.vocabulary}
+    expected = {ranges[k].split("!$")[1].split("$")[0] for k in used}
+    assert referenced == expected and len(expected) == len(vocabularies())
+    # each controlled column is a validated cell range in LibreOffice's reading
+    assert content.count("table:content-validation-name=") >= n
     assert "03: Mật" not in content  # refused value not offered

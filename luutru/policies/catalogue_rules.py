@@ -85,10 +85,11 @@ def _text(v: Any) -> str:
 
 def vocabulary_finding(err: VocabularyError, where: str, col: Column, **ctx: Any) -> Finding:
     """FIELD_AMBIGUOUS_VALUE / FIELD_BAD_VALUE naming the row, the column and the accepted forms."""
-    code = "FIELD_AMBIGUOUS_VALUE" if err.kind == "ambiguous" else "FIELD_BAD_VALUE"
-    return error(code, f"{where} [{col.label_vi}]: {err.message_vi()}", f"{where} [{col.label_en}]: {err.message_en()}",
-                 row=where, field=col.key,
-                 details={"value": str(err.value), "kind": err.kind, "accepted": list(err.vocabulary.choices())}, **ctx)
+    vi, en = f"{where} [{col.label_vi}]: {err.message_vi()}", f"{where} [{col.label_en}]: {err.message_en()}"
+    details = {"value": str(err.value), "kind": err.kind, "accepted": list(err.vocabulary.choices())}
+    if err.kind == "ambiguous":
+        return error("FIELD_AMBIGUOUS_VALUE", vi, en, row=where, field=col.key, details=details, **ctx)
+    return error("FIELD_BAD_VALUE", vi, en, row=where, field=col.key, details=details, **ctx)
 
 
 def read_row(columns: tuple[Column, ...], raw: dict[str, Any], *, version: Version, where: str,
