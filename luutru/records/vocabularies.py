@@ -176,6 +176,8 @@ class Vocabulary:
     other: str | None = None
     source: str = ""
     confidence: str = "U"
+    disputed: dict[str, str] = field(default_factory=dict)  # code -> another reading's label
+    also_other: tuple[str, ...] = ()
     _exact: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _folded: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _verbatim: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -301,6 +303,10 @@ class Vocabulary:
             if term is not None:
                 if self.key == "retention" and term.code == "07":
                     raise VocabularyError(self, raw, "needs_years")
+                if term.code in self.disputed:
+                    other = Term(term.code, self.disputed[term.code], self.disputed[term.code])
+                    raise VocabularyError(self, raw, "ambiguous", (term, other),
+                                          detail="two public readings of 05/2025 number this list differently")
                 return self._value(term, raw, "code")
             if self.key == "retention":
                 return self._years(int(raw), raw, "years")
@@ -321,6 +327,8 @@ class Vocabulary:
             return self._value(term, raw, how)
         if len(codes) > 1:
             raise VocabularyError(self, raw, "ambiguous", tuple(self.term(c) for c in sorted(codes)))
+        if self.other is not None and fold(_key(raw)) in {fold(_key(x)) for x in self.also_other}:
+            return self._value(self.term(self.other), raw, "other", text=raw)
         if version == V2019 and self.other is not None:
             return self._value(self.term(self.other), raw, "other", text=raw)
         raise VocabularyError(self, raw, "unknown")
@@ -351,7 +359,10 @@ class Vocabulary:
             if ym:
                 codes = frozenset(t.code for t in self.terms if t.years == int(ym.group(1)))
         if code not in codes:
-            raise VocabularyError(self, raw, "conflict", detail=f"{code} = {term.label_vi}, '{label_part}'")
+            detail = f"{code} = {term.label_vi}, '{label_part}'"
+            if code in self.disputed and fold(_key(label_part)) == fold(_key(self.disputed[code])):
+                detail += f"; '{code}: {label_part}' is another reading of the list: write the label alone"
+            raise VocabularyError(self, raw, "conflict", detail=detail)
         return self._value(term, raw, "code+label")
 
 
@@ -374,6 +385,8 @@ def _build(key: str, doc: dict[str, Any]) -> Vocabulary:
     return Vocabulary(key, str(doc["title_vi"]), str(doc["title_en"]), str(doc["element"]), terms,
                       bool(doc.get("multi")), (str(doc["other"]) if doc.get("other") is not None else None),
                       str(doc.get("source", "")), str(doc.get("confidence", "U")),
+                      {str(k): str(v) for k, v in (doc.get("disputed") or {}).items()},
+                      tuple(str(x) for x in doc.get("also_other") or ()),
                       {k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in folded.items()}, verbatim)
 
 
