@@ -15,10 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from luutru.ingest.catalogue_2025 import read_catalogue
-from luutru.ingest.template_lists import LISTS_SHEET, add_list_validations, write_lists_sheet
-from luutru.ingest.validate_2025 import validate_catalogue
-from luutru.records.fields_2025 import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, FONDS_COLUMNS, Version
+from luutru.packaging.catalogue_reader import read_catalogue
+from luutru.packaging.catalogue_lists import LISTS_SHEET, add_list_validations, write_lists_sheet
+from luutru.ingest.validate import validate_catalogue
+from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, FONDS_COLUMNS, Version
 from luutru.records.model import AccessRegime, Reliability
 from luutru.records.vocabularies import vocabularies
 

@@ -13,7 +13,7 @@ from luutru.policies.deadlines import deposit_deadline, historical_due_year, his
 from luutru.policies.digitisation import ScanFacts, ScanImage, check_digitised, load_rule
 from luutru.policies.retention_schedule import DEFAULT_PATH, load_schedule
 from luutru.policies.schedule_rules import agency_entry
-from luutru.records.fields_2025 import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Version
+from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Version
 from luutru.records.findings import Severity
 
 TODAY = date(2026, 11, 29)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from luutru.audit_log import list_events, verify_chain
-from luutru.preservation.registration import covering, register, registrations, require_registration
+from luutru.audit.trail import list_events, verify_chain
+from luutru.transfer_out.registration import covering, register, registrations, require_registration
 
 AG = "000.00.31.H57"
 

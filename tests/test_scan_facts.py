@@ -10,8 +10,8 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from luutru.ingest.pdf_checks import check_pdf
-from luutru.ingest.scan_facts import scan_facts
+from luutru.ingest.checks.pdf import check_pdf
+from luutru.ingest.checks.scan_facts import scan_facts
 from luutru.policies.digitisation import check_digitised, load_rule
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from luutru.config import Settings
-from luutru.context import Services
+from luutru.services import Services
 from luutru.preservation.status import status
 
 

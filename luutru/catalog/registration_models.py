@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from luutru.catalog.models import Base
 
 REGISTERED, ACCEPTED, WITHDRAWN = "registered", "accepted", "withdrawn"
 

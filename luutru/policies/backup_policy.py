@@ -7,7 +7,7 @@ have nothing else yet) but says so on every ingest report and in ``luutru status
 
 from __future__ import annotations
 
-from ..records.findings import Finding, warning
+from luutru.records.findings import Finding, warning
 
 MIN_COPIES = 2
 LEGAL_BASIS = "Thông tư 05/2025/TT-BNV Điều 27"

@@ -1,6 +1,6 @@
 """Catalogue rules of Circular 05/2025/TT-BNV, one named function each.
 
-:func:`read_row` reads one catalogue row against the field table (``fields_2025``):
+:func:`read_row` reads one catalogue row against the field table (``fields``):
 type, length, required-ness for the catalogue's version, partial dates where allowed,
 and every controlled value through its vocabulary (code and label both stored, nothing
 guessed).  The other functions are the cross-field rules (dossier code forms, backup
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..records import code_grammar as cg
-from ..records.fields_2025 import Column, Kind, Version
-from ..records.findings import Finding, error, warning
-from ..records.vocabularies import V2019, V2025, Value, VocabularyError, vocabulary
+from luutru.records import code_grammar as cg
+from luutru.records.fields import Column, Kind, Version
+from luutru.records.findings import Finding, error, warning
+from luutru.records.vocabularies import V2019, V2025, Value, VocabularyError, vocabulary
 
 SECRET_ACCESS_CODE = "03"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..records.findings import Finding, warning
+from luutru.records.findings import Finding, warning
 
 DEPOSIT_YEARS = 1
 CONSTRUCTION_MONTHS = 3

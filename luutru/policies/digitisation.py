@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..records.findings import Finding, Severity, error, info, warning
+from luutru.records.findings import Finding, Severity, error, info, warning
 
 DEFAULT_PATH = Path(__file__).with_name("digitisation.yaml")
 

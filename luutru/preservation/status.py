@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from ..catalog import models as m
-from ..catalog.jobs_models import Job
-from ..policies.backup_policy import backup_findings
+from luutru.catalog import models as m
+from luutru.catalog.jobs_models import Job
+from luutru.policies.backup_policy import backup_findings
 
 
 def _scheme(url: str) -> str:

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .model import fold
+from luutru.records.model import fold
 
 DATA_PATH = Path(__file__).with_name("vocabularies.yaml")
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..records.vocabularies import Vocabulary, vocabularies
+from luutru.records.vocabularies import Vocabulary, vocabularies
 
 LISTS_SHEET = "DanhMuc"
 # Values of a list that the service always refuses are not offered: access 03 (Mật) is a

@@ -16,10 +16,10 @@ from typing import Any, Iterable
 
 from sqlalchemy import select
 
-from ..audit_log import record_action
-from ..catalog.registration_models import REGISTERED, WITHDRAWN, SubmissionRegistration
-from ..records.findings import Finding, error
-from ..records.timeutil import iso_vn
+from luutru.audit.trail import record_action
+from luutru.catalog.registration_models import REGISTERED, WITHDRAWN, SubmissionRegistration
+from luutru.records.findings import Finding, error
+from luutru.records.timeutil import iso_vn
 
 
 @dataclass(frozen=True)

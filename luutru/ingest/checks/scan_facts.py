@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..policies.digitisation import ScanFacts, ScanImage
-from .pdf_checks import PdfaResult
+from luutru.policies.digitisation import ScanFacts, ScanImage
+from luutru.ingest.checks.pdf import PdfaResult
 
 _TEXT_OPS = {"Tj", "TJ", "'", '"'}
 _MAX_STREAM = 32 * 1024 * 1024

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from luutru.records import code_grammar as cg
-from luutru.records.fields_2025 import (
+from luutru.records.fields import (
     DOCUMENT_COLUMNS,
     DOSSIER_COLUMNS,
     FONDS_COLUMNS,
@@ -34,8 +34,8 @@ def test_headers_name_one_column_per_sheet():
 @pytest.mark.parametrize(("key", "max_len", "required"), [
     ("ma_ho_so", 100, True), ("tieu_de", 1000, True), ("thoi_han_bao_quan", 100, True),
     ("che_do_su_dung", 30, True), ("ngon_ngu", 100, True), ("tong_so_van_ban", 10, True),
-    ("so_luong_to", 10, False), ("so_luong_trang", 10, True), ("tinh_trang_vat_ly", 50, False),
-    ("muc_do_tin_cay", 40, False), ("ma_ho_so_goc_giay", 100, False), ("che_do_du_phong", 1, True),
+    ("so_luong_to", 10, False), ("so_luong_trang", 10, False), ("tinh_trang_vat_ly", 50, False),
+    ("muc_do_tin_cay", 40, False), ("ma_ho_so_goc_giay", 100, False), ("che_do_du_phong", 1, False),
     ("tinh_trang_du_phong", 2, False), ("chu_giai", 2000, False), ("ky_hieu_thong_tin", 30, False),
 ])
 def test_dossier_fields_of_05_2025(key, max_len, required):
