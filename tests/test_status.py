@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from luutru.config import Settings
 from luutru.services import Services
 from luutru.preservation.status import status
@@ -26,3 +30,13 @@ def test_two_locations_no_warning(tmp_path, database_url):
         assert st.copies == 2 and st.warnings == []
     finally:
         svc.close()
+
+
+def test_status_command_prints_one_screen(tmp_path):
+    env = {"LUUTRU_HOME": str(tmp_path / "h"), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "status", "--json"], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert st["copies"] == 1 and st["warnings"][0]["code"] == "BACKUP_SINGLE_COPY"
+    assert set(st["engines"]) == {"catalog", "storage", "search", "verapdf"}
