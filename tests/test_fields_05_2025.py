@@ -108,6 +108,7 @@ def test_agency_and_fonds_codes():
     assert cg.is_agency_code("000.00.31.H57")
     assert cg.is_fonds_code("000.00.31.H57") and cg.is_fonds_code("P12") and cg.is_fonds_code("TW-01")
     assert not cg.is_fonds_code("a b") and not cg.is_fonds_code("X" * 14)
+    assert not cg.is_fonds_code("000.0.31.H57")  # a mistyped agency identifier
 
 
 def test_dossier_number_allows_vietnamese_letters():

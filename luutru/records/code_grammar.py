@@ -45,8 +45,14 @@ def is_agency_code(value: str) -> bool:
 
 
 def is_fonds_code(value: str) -> bool:
-    """An agency identifier or the code of a (closed) fonds."""
-    return bool(AGENCY_CODE_RE.match(value) or FONDS_CODE_RE.match(value))
+    """An agency identifier or the code of a (closed) fonds.
+
+    A value of four dot-separated groups is an agency identifier and must have its shape
+    (``000.0.31.H57`` is a mistyped identifier, not a fonds code).
+    """
+    if AGENCY_CODE_RE.match(value):
+        return True
+    return bool(FONDS_CODE_RE.match(value)) and value.count(".") < 3
 
 
 def is_dossier_number(value: str) -> bool:
