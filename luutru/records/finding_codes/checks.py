@@ -7,11 +7,6 @@ from luutru.records.findings import Severity, define
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 A = 'checks'
 
-DIGITISED_NO_IMAGES = define('DIGITISED_NO_IMAGES', I,
-    'Không tìm thấy ảnh trang để kiểm tra độ phân giải và màu của bản số hóa',
-    'No page images found to check resolution and colour of this digitised copy',
-    '',
-    '', area=A)
 FILE_CHECK_FAILED = define('FILE_CHECK_FAILED', E,
     'Không kiểm tra được tệp (…). Gửi lại tệp từ bản gốc',
     'The file could not be checked (…). Resend it from the original',
