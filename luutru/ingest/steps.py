@@ -95,7 +95,7 @@ def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     item.catalogue = validate_catalogue(item.raw)
     item.report.catalogue = item.catalogue.report()  # version read, every value mapped, columns kept
     # Circular 05/2025 Art. 27: a one-copy install says so on every ingest report
-    return item.catalogue.findings + backup_findings(1 + len(ctx.services.settings.replica_urls))
+    return item.catalogue.findings + backup_findings(1 + len(ctx.services.settings.storage.replica_urls))
 
 
 def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:

@@ -18,6 +18,8 @@ from luutru.catalog import models as m
 from luutru.catalog.jobs_models import Job
 from luutru.policies.backup_policy import backup_findings
 
+INDEX_KIND = "index"  # jobs that index a stored dossier again after an index failure
+
 
 def _scheme(url: str) -> str:
     s = urlsplit(url).scheme or "file"
@@ -65,7 +67,7 @@ class Status:
 
 def status(services: Any) -> Status:
     settings = services.settings
-    locations = [_safe(settings.storage)] + [_safe(u) for u in settings.replica_urls]
+    locations = [_safe(settings.storage_location)] + [_safe(u) for u in settings.storage.replica_urls]
     with services.catalog.session() as s:
         dossiers = s.scalar(select(func.count()).select_from(m.Dossier)) or 0
         last = s.scalar(select(func.max(m.Event.event_datetime)).where(m.Event.event_type == "fixity check"))
@@ -76,9 +78,10 @@ def status(services: Any) -> Status:
                 m.Event.event_datetime >= last[:10])) or 0
         jobs = {st: n for st, n in s.execute(select(Job.status, func.count()).group_by(Job.status))
                 if st in ("queued", "running", "failed")}
-        backlog = s.scalar(select(func.count()).select_from(m.IndexQueue)) or 0
+        backlog = s.scalar(select(func.count()).select_from(Job).where(
+            Job.kind == INDEX_KIND, Job.status.in_(("queued", "running")))) or 0
     engines = {
-        "catalog": _scheme(settings.db_url), "storage": _scheme(settings.storage),
+        "catalog": _scheme(settings.db_url), "storage": _scheme(settings.storage_location),
         "search": _scheme(settings.search),
         "verapdf": "yes" if (settings.verapdf or shutil.which("verapdf")) else "no",
     }
