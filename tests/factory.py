@@ -87,14 +87,25 @@ def base_spec(n_dossiers: int = 2, n_docs: int = 3) -> TransferSpec:
     return spec
 
 
+def _old(cols):
+    """The columns of luutru's earlier (02/2019) catalogue: what these test transfers are."""
+    return [c for c in cols if not c.since_2025]
+
+
+def _header_2019(c) -> str:
+    return c.headers_2019[0] if c.headers_2019 else c.label_vi
+
+
 def write_transfer(spec: TransferSpec, root: Path, *, fmt: str = "csv") -> Path:
+    """Write the transfer as a 02/2019 catalogue (luutru's earlier template); 05/2025 ones: test_catalogue_2025."""
     root.mkdir(parents=True, exist_ok=True)
     for rel, data in spec.files.items():
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
     if fmt == "csv":
-        for name, cols, rows in (("ho_so.csv", DOSSIER_COLUMNS, spec.dossiers), ("van_ban.csv", DOCUMENT_COLUMNS, spec.documents)):
+        for name, cols, rows in (("ho_so.csv", _old(DOSSIER_COLUMNS), spec.dossiers),
+                                 ("van_ban.csv", _old(DOCUMENT_COLUMNS), spec.documents)):
             with open(root / name, "w", newline="", encoding="utf-8") as fh:
                 w = csv.DictWriter(fh, [c.key for c in cols])
                 w.writeheader()
@@ -105,9 +116,10 @@ def write_transfer(spec: TransferSpec, root: Path, *, fmt: str = "csv") -> Path:
 
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
-        for sheet, cols, rows in (("HoSo", DOSSIER_COLUMNS, spec.dossiers), ("VanBan", DOCUMENT_COLUMNS, spec.documents)):
+        for sheet, cols, rows in (("HoSo", _old(DOSSIER_COLUMNS), spec.dossiers),
+                                  ("VanBan", _old(DOCUMENT_COLUMNS), spec.documents)):
             ws = wb.create_sheet(sheet)
-            ws.append([c.label_vi for c in cols])
+            ws.append([_header_2019(c) for c in cols])
             for r in rows:
                 ws.append([r.get(c.key) for c in cols])
         wb.save(root / "muc_luc_ho_so.xlsx")

@@ -42,7 +42,7 @@ def test_ingest_exit_codes_json_search_show_reindex(settings, tmp_path):
     assert rep["status"] == "accepted" and len(rep["dossiers"]) == 2
 
     bad_spec = base_spec(1, 1)
-    bad_spec.dossiers[0]["ma_co_quan"] = "sai"
+    bad_spec.dossiers[0]["ma_co_quan"] = "sai mã"
     bad = write_transfer(bad_spec, tmp_path / "bad")
     r = luutru(settings, "ingest", str(bad))
     assert r.returncode == 1

@@ -19,6 +19,7 @@ from luutru.ingest.sip_source import sip_packages
 from luutru.transfer_out.digests import original_component
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.register import get_package
+from luutru.transfer_out.registration import register
 from luutru.transfer_out.sip import SUBMISSION_SUFFIX, build_sip_submission, submission_digest
 from luutru.packaging.sip.reader import read_sip
 from tests.factory import AGENCY, base_spec, write_transfer
@@ -32,6 +33,12 @@ def stored(services, tmp_path):
         d["thoi_han_bao_quan"] = "Vĩnh viễn"
     report = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert report.status == "accepted"
+    with pytest.raises(ExportError) as e:  # Circular 06/2025 Art. 3: registered before it is built
+        build_sip_submission(services, agency=AGENCY, dossiers=[d["ma_ho_so"] for d in spec.dossiers],
+                             out_dir=tmp_path / "unregistered")
+    assert {f.code for f in e.value.findings} == {"REGISTRATION_MISSING"}
+    register(services, agency=AGENCY, archive_code="", archive_name="Trung tâm Lưu trữ lịch sử tỉnh",
+             planned_year=2026, dossiers=[d["ma_ho_so"] for d in spec.dossiers], actor="archivist")
     return spec
 
 

@@ -9,23 +9,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from luutru.packaging.catalogue_writer import (
-    ACCESS_CHOICES,
-    GUIDE_SHEET,
-    RELIABILITY_CHOICES,
-    RETENTION_CHOICES,
-    columns_markdown,
-    write_csv_catalogue,
-    write_xlsx_template,
-)
+from luutru.packaging.catalogue_writer import GUIDE_SHEET, columns_markdown, write_csv_catalogue, write_xlsx_template
+from luutru.packaging.catalogue_lists import LISTS_SHEET
 from luutru.records.fields import (
-    DOCUMENT_COLUMNS,
-    DOCUMENT_CSV,
-    DOCUMENT_SHEET,
-    DOSSIER_COLUMNS,
-    DOSSIER_CSV,
-    DOSSIER_SHEET,
+    DOCUMENT_COLUMNS, DOCUMENT_CSV, DOCUMENT_SHEET, DOSSIER_COLUMNS, DOSSIER_CSV, DOSSIER_SHEET, FONDS_COLUMNS,
+    FONDS_SHEET,
 )
+from luutru.records.vocabularies import vocabulary
 
 DOSSIER = {
     "ma_ho_so": "000.00.31.H57.2021.05", "ma_co_quan": "000.00.31.H57", "ten_co_quan": "Sở Nội vụ tỉnh Tiền Giang",
@@ -34,7 +24,7 @@ DOSSIER = {
     "thoi_gian_bat_dau": date(2021, 3, 5), "thoi_gian_ket_thuc": date(2021, 11, 30), "tong_so_van_ban": 1,
 }
 DOCUMENT = {
-    "ma_dinh_danh_van_ban": "000.00.31.H57.2021.05.0001", "ma_ho_so": "000.00.31.H57.2021.05", "so_thu_tu": 1,
+    "ma_dinh_danh_van_ban": "H57.2021.05.1", "ma_ho_so": "000.00.31.H57.2021.05", "so_thu_tu": 1,
     "ten_loai_van_ban": "Quyết định", "so_van_ban": "031", "ky_hieu_van_ban": "2021/QĐ-UBND",
     "ngay_van_ban": date(2021, 3, 5), "co_quan_ban_hanh": "Ủy ban nhân dân tỉnh Tiền Giang",
     "trich_yeu": 'Ban hành Quy chế "văn thư", lưu trữ; sửa đổi, bổ sung', "ngon_ngu": "Tiếng Việt", "so_trang": 3,
@@ -60,8 +50,9 @@ def _letter(columns, key: str) -> str:
 def test_blank_template_has_every_column_in_order_with_notes(tmp_path: Path) -> None:
     path = write_xlsx_template(tmp_path / "muc_luc_ho_so.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [DOSSIER_SHEET, DOCUMENT_SHEET, GUIDE_SHEET]
-    for sheet, columns in ((DOSSIER_SHEET, DOSSIER_COLUMNS), (DOCUMENT_SHEET, DOCUMENT_COLUMNS)):
+    assert wb.sheetnames == [FONDS_SHEET, DOSSIER_SHEET, DOCUMENT_SHEET, LISTS_SHEET, GUIDE_SHEET]
+    for sheet, columns in ((FONDS_SHEET, FONDS_COLUMNS), (DOSSIER_SHEET, DOSSIER_COLUMNS),
+                           (DOCUMENT_SHEET, DOCUMENT_COLUMNS)):
         ws = wb[sheet]
         assert [c.value for c in ws[1]] == [c.label_vi for c in columns]
         assert ws.max_row == 1  # no data in a blank template
@@ -78,18 +69,27 @@ def test_blank_template_has_every_column_in_order_with_notes(tmp_path: Path) -> 
             assert ws.column_dimensions[cell.column_letter].width >= 12
 
 
-def test_template_dropdowns_offer_the_controlled_values(tmp_path: Path) -> None:
+def test_template_dropdowns_offer_every_value_list(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(write_xlsx_template(tmp_path / "t.xlsx"))
-    hoso, vanban = _validations(wb[DOSSIER_SHEET]), _validations(wb[DOCUMENT_SHEET])
-    retention = hoso[_letter(DOSSIER_COLUMNS, "thoi_han_bao_quan")]
-    assert retention.type == "list" and all(v in retention.formula1 for v in RETENTION_CHOICES)
-    assert retention.errorStyle == "warning"  # other "N năm" values stay allowed
-    for ws_dv, columns in ((hoso, DOSSIER_COLUMNS), (vanban, DOCUMENT_COLUMNS)):
-        access = ws_dv[_letter(columns, "che_do_su_dung")]
-        assert access.formula1 == '"' + ",".join(ACCESS_CHOICES) + '"' and access.errorStyle == "stop"
-    reliability = vanban[_letter(DOCUMENT_COLUMNS, "muc_do_tin_cay")]
-    assert reliability.formula1 == '"' + ",".join(RELIABILITY_CHOICES) + '"'
-    assert vanban[_letter(DOCUMENT_COLUMNS, "ngay_van_ban")].type == "date"
+    lists = wb[LISTS_SHEET]
+    offered = {lists.cell(row=1, column=c).value: [lists.cell(row=r, column=c).value for r in range(2, 40)
+                                                   if lists.cell(row=r, column=c).value]
+               for c in range(1, lists.max_column + 1)}
+    assert offered[vocabulary("retention").title_vi][:2] == ["01: Vĩnh viễn", "02: 70 năm"]
+    assert offered[vocabulary("access").title_vi] == ["01: Công khai", "02: Sử dụng có điều kiện"]  # no "Mật"
+    assert len(offered[vocabulary("document_type").title_vi]) == 32
+    for sheet, columns in ((FONDS_SHEET, FONDS_COLUMNS), (DOSSIER_SHEET, DOSSIER_COLUMNS),
+                           (DOCUMENT_SHEET, DOCUMENT_COLUMNS)):
+        dvs = _validations(wb[sheet])
+        for col in columns:
+            if col.vocabulary:
+                dv = dvs[_letter(columns, col.key)]
+                assert dv.type == "list" and dv.formula1.startswith(f"'{LISTS_SHEET}'!$")
+                assert dv.errorStyle == "warning"  # codes, labels and older wordings stay allowed
+    assert _validations(wb[DOCUMENT_SHEET])[_letter(DOCUMENT_COLUMNS, "ngay_van_ban")].type == "date"
+    # partial dates allowed: no date validation, text cells (02/2025 must not become 01/02/2025)
+    assert _letter(DOSSIER_COLUMNS, "thoi_gian_bat_dau") not in _validations(wb[DOSSIER_SHEET]) or \
+        _validations(wb[DOSSIER_SHEET])[_letter(DOSSIER_COLUMNS, "thoi_gian_bat_dau")].type != "date"
 
 
 def test_guide_sheet_is_bilingual_and_lists_the_columns(tmp_path: Path) -> None:
@@ -97,7 +97,8 @@ def test_guide_sheet_is_bilingual_and_lists_the_columns(tmp_path: Path) -> None:
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     assert "HƯỚNG DẪN" in text and "HOW TO FILL IN" in text
     assert "dd/mm/yyyy" in text and "Tuyệt mật" in text and "BagIt" in text
-    for col in DOSSIER_COLUMNS + DOCUMENT_COLUMNS:
+    assert "05/2025" in text and "07: 15 năm" in text
+    for col in FONDS_COLUMNS + DOSSIER_COLUMNS + DOCUMENT_COLUMNS:
         assert col.key in text
 
 
@@ -107,6 +108,8 @@ def test_filled_workbook_has_real_dates_and_keeps_text_codes(tmp_path: Path) -> 
     hoso, vanban = wb[DOSSIER_SHEET], wb[DOCUMENT_SHEET]
     start = hoso[f"{_letter(DOSSIER_COLUMNS, 'thoi_gian_bat_dau')}2"]
     assert start.value == datetime(2021, 3, 5) and start.number_format == "dd/mm/yyyy"
+    issued = vanban[f"{_letter(DOCUMENT_COLUMNS, 'ngay_van_ban')}2"]
+    assert issued.value == datetime(2021, 3, 5) and issued.number_format == "dd/mm/yyyy"
     assert hoso[f"{_letter(DOSSIER_COLUMNS, 'so_ky_hieu_ho_so')}2"].value == "05"
     assert hoso[f"{_letter(DOSSIER_COLUMNS, 'nam_hinh_thanh')}2"].value == 2021
     assert vanban[f"{_letter(DOCUMENT_COLUMNS, 'so_van_ban')}2"].value == "031"
@@ -143,7 +146,7 @@ def test_csv_catalogue_round_trip(tmp_path: Path) -> None:
     assert docs[0]["ngay_van_ban"] == "05/03/2021" and docs[0]["so_trang"] == "3"
 
 
-@pytest.mark.parametrize("columns", [DOSSIER_COLUMNS, DOCUMENT_COLUMNS], ids=["HoSo", "VanBan"])
+@pytest.mark.parametrize("columns", [FONDS_COLUMNS, DOSSIER_COLUMNS, DOCUMENT_COLUMNS], ids=["Phong", "HoSo", "VanBan"])
 def test_transfer_format_doc_tables_match_fields(columns) -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "transfer-format.md").read_text(encoding="utf-8")
     assert columns_markdown(columns) in doc, "regenerate the tables: python -m luutru.packaging.catalogue_writer"

@@ -57,6 +57,7 @@ from luutru.transfer_out.layout import (
 )
 from luutru.transfer_out.package import build_package
 from luutru.transfer_out.register import BuildResult, get_package
+from luutru.transfer_out.registration import register
 from luutru.transfer_out.select import chosen_dossiers, due_dossiers
 from tests.api_helpers import bearer, make_accounts
 from tests.factory import (
@@ -70,8 +71,9 @@ from tests.factory import (
 from tests.pgdb import catalog_url
 
 AS_OF = 2026  # fixed, so the due list does not depend on the clock
-DUE = [f"{AGENCY}.2015.01", f"{AGENCY}.2018.04"]  # permanent, closed 2015 / 2018: due by 2020 / 2023
-NOT_DUE = f"{AGENCY}.2024.02"  # permanent, closed 2024: due in 2029
+# Law 2024 Art. 17: 5 years from the deposit year, at the latest the year after closing
+DUE = [f"{AGENCY}.2015.01", f"{AGENCY}.2018.04"]  # permanent, closed 2015 / 2018: due by 2021 / 2024
+NOT_DUE = f"{AGENCY}.2024.02"  # permanent, closed 2024: due in 2030
 FIXED = f"{AGENCY}.2012.03"  # 10 years, closed 2012: never selected by default
 
 
@@ -118,6 +120,9 @@ def _sender(base: Path) -> Iterator[Services]:
     with _instance(base / "home") as svc:
         report = ingest(write_transfer(_spec(), base / "transfer", fmt="xlsx"), svc)
         assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
+        # Circular 06/2025 Art. 3: the submission is registered before a package is built
+        register(svc, agency=AGENCY, archive_code="", archive_name="Lưu trữ lịch sử tỉnh", planned_year=AS_OF,
+                 dossiers=DUE + [NOT_DUE], actor="luu.tru.vien")
         yield svc
 
 
@@ -177,8 +182,9 @@ def _receipt(report: Any) -> Path:
 
 def test_due_list_holds_only_permanent_dossiers_whose_deadline_came(inst_a: Services) -> None:
     assert [c.code for c in due_dossiers(inst_a, AGENCY, AS_OF)] == DUE
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2029)] == sorted(DUE + [NOT_DUE])
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2019)] == []  # 2015 + 5 = 2020
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2029)] == DUE
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2030)] == sorted(DUE + [NOT_DUE])
+    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2020)] == []  # deposit by 2016 + 5 = 2021
     # the fixed-term dossier closed in 2012 is never due, whatever the year
     assert FIXED not in [c.code for c in due_dossiers(inst_a, AGENCY, 2100, include_transferred=True)]
 
@@ -196,6 +202,15 @@ def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, t
     assert r.returncode == 1, r.stdout + r.stderr
     assert "TRANSFER_OUT_NOT_PERMANENT" in r.stderr and "vĩnh viễn" in r.stderr
     assert not list((tmp_path / "x").glob("LS-*"))
+
+
+def test_package_needs_a_registered_submission(inst_a: Services, tmp_path: Path) -> None:
+    with pytest.raises(ExportError) as e:
+        build_package(inst_a, agency=AGENCY, dossiers=[FIXED], include_fixed_term=True, out_dir=tmp_path,
+                      actor="luu.tru.vien")
+    (f,) = e.value.findings
+    assert f.code == "REGISTRATION_MISSING" and f.details["dossiers"] == [FIXED]
+    assert not list(tmp_path.glob("LS-*"))
 
 
 # -- the package ---------------------------------------------------------------------------------
@@ -262,8 +277,10 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
 
     for code in DUE:
         ma, mb = load_aip_metadata(inst_a.storage, code, with_text=False), load_aip_metadata(b.storage, code, with_text=False)
-        assert {k: v for k, v in mb.dossier.items() if k != "_service"} == \
-            {k: v for k, v in ma.dossier.items() if k != "_service"}
+        same = ("_service", "catalogue_version")  # A read a 02/2019 catalogue, B the exported 05/2025 one
+        assert {k: v for k, v in mb.dossier.items() if k not in same} == \
+            {k: v for k, v in ma.dossier.items() if k not in same}
+        assert (ma.dossier["catalogue_version"], mb.dossier["catalogue_version"]) == ("02/2019/TT-BNV", "05/2025/TT-BNV")
         assert set(mb.dossier) >= {c.key for c in DOSSIER_COLUMNS}
         assert mb.dossier["_service"]["retention_years"] is None  # still permanent at B
         docs_a = {d["ma_dinh_danh_van_ban"]: d for d in ma.documents}
@@ -420,6 +437,10 @@ def test_api_due_build_and_refusal(services: Services, tmp_path: Path) -> None:
     assert client.get("/api/export/due", params={"agency": AGENCY}, headers=bearer(tokens["researcher"])).status_code == 403
     r = client.post("/api/export/packages", json={"agency": AGENCY, "dossiers": [f"{AGENCY}.2012.03"]}, headers=arch)
     assert r.status_code == 409 and r.json()["findings"][0]["code"] == "TRANSFER_OUT_NOT_PERMANENT"
+    r = client.post("/api/export/packages", json={"agency": AGENCY, "as_of": AS_OF}, headers=arch)
+    assert r.status_code == 409 and r.json()["findings"][0]["code"] == "REGISTRATION_MISSING"
+    register(services, agency=AGENCY, archive_code="", archive_name="LTLS", planned_year=AS_OF,
+             dossiers=[f"{AGENCY}.2012.01"], actor="archivist")
     r = client.post("/api/export/packages", json={"agency": AGENCY, "as_of": AS_OF}, headers=arch)
     assert r.status_code == 201, r.text
     pid = r.json()["package_id"]

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
     # Jobs a killed server left running are taken again at once (luutru.jobs.resume).
-    app.add_event_handler("startup", lambda: resume_jobs(services))
+    app.router.on_startup.append(lambda: resume_jobs(services))
     for mod in ROUTERS:
         app.include_router(mod.router)
     install_handlers(app)

@@ -19,6 +19,7 @@ import luutru.cli.jobs as cli_jobs
 import luutru.cli.records as cli_records
 import luutru.cli.reindex as cli_reindex
 import luutru.cli.serve as cli_serve
+import luutru.cli.status as cli_status
 import luutru.cli.storage as cli_storage
 import luutru.cli.transfer_out as cli_transfer_out
 
@@ -33,6 +34,7 @@ AREAS = (
     cli_serve,  # serve
     cli_demo,  # demo
     cli_findings,  # findings
+    cli_status,  # status
     cli_storage,  # audit
     cli_disposal,  # retention …, disposal …
     cli_transfer_out,  # transfer-out …

@@ -1,6 +1,7 @@
 """``luutru transfer-out …``: transfer of permanent records to a historical archive.
 
     luutru transfer-out due --agency CODE [--as-of YEAR]
+    luutru transfer-out register --agency CODE --archive NAME --year YEAR [--dossier CODE ...]
     luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR
     luutru transfer-out confirm RECEIPT.json
     luutru transfer-out list
@@ -21,15 +22,17 @@ from rich.console import Console
 from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
+from luutru.records.findings import error
 from luutru.records.status import ExportStatus
 from luutru.records.timeutil import now_vn
 from luutru.services import Services
 from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
-from luutru.transfer_out.sip import build_sip_submission
-from luutru.transfer_out.register import list_packages
+from luutru.transfer_out.register import acting_user, list_packages
+from luutru.transfer_out.registration import register
 from luutru.transfer_out.select import due_dossiers
+from luutru.transfer_out.sip import build_sip_submission
 
 app = typer.Typer(add_completion=False)
 transfer_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -67,6 +70,34 @@ def due(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ q
             out.print(f"{c['code']}  hạn/due {c['due_year']}  {c['title'][:70]}", highlight=False)
 
     _run(lambda svc: [c.to_dict() for c in due_dossiers(svc, agency, year)], as_json, render)
+
+
+@transfer_app.command("register")
+def register_cmd(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ quan / agency code"),
+                 archive: str = typer.Option(..., "--archive", help="Tên Lưu trữ lịch sử / historical archive"),
+                 archive_code: str = typer.Option("", "--archive-code", help="Mã Lưu trữ lịch sử / archive code"),
+                 year: int = typer.Option(..., "--year", min=1900, max=9999, help="Năm dự kiến nộp / planned year"),
+                 dossier: Optional[list[str]] = typer.Option(
+                     None, "--dossier", help="Mã hồ sơ (lặp lại); bỏ trống: các hồ sơ đến hạn năm --year"),
+                 reference: str = typer.Option("", "--reference", help="Số văn bản trả lời của Lưu trữ lịch sử"),
+                 actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
+    """Đăng ký nộp lưu với Lưu trữ lịch sử (Thông tư 06/2025 Điều 3) / register the submission."""
+
+    def step(svc: Services) -> dict[str, Any]:
+        codes = list(dossier or []) or [c.code for c in due_dossiers(svc, agency, year)]
+        if not codes:
+            raise ExportError([error(
+                "REGISTRATION_NOTHING_DUE",
+                f"Không có hồ sơ nào để đăng ký (cơ quan {agency}, năm {year}). Sửa: chỉ định hồ sơ bằng --dossier.",
+                f"Nothing to register (agency {agency}, year {year}). Fix: name dossiers with --dossier.")])
+        return register(svc, agency=agency, archive_code=archive_code, archive_name=archive, planned_year=year,
+                        dossiers=codes, actor=acting_user(actor), reference=reference).to_dict()
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"Đã đăng ký / registered {r['id']}: {len(r['dossier_codes'])} hồ sơ, năm {r['planned_year']}, "
+                  f"{r['archive_name']}", highlight=False)
+
+    _run(step, as_json, render)
 
 
 @transfer_app.command("build")

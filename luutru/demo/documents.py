@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
 
+import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -318,7 +319,26 @@ def render_scanned_pdf(c: DocContent, *, dpi: int = SCAN_DPI) -> tuple[bytes, in
         _draw_lines(cv, page.lines, invisible=True)
         cv.showPage()
         cv.save()
-    return buf.getvalue(), 1
+    return _as_pdfa2b(buf.getvalue(), c), 1
+
+
+def _as_pdfa2b(data: bytes, c: DocContent) -> bytes:
+    """Mark a two-layer scan as PDF/A-2b (Circular 05/2025 Art. 8): sRGB output intent and
+    the pdfaid XMP entries; fonts are embedded by reportlab.  Same input, same bytes."""
+    icc = Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        profile = pdf.make_stream(icc.read_bytes())
+        profile.N = 3
+        pdf.Root.OutputIntents = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1, OutputConditionIdentifier="sRGB IEC61966-2.1",
+            Info="sRGB IEC61966-2.1", DestOutputProfile=profile)]))
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta.load_from_docinfo(pdf.docinfo)  # XMP and document info say the same (PDF/A)
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "B"
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
 
 
 def render_png_diagram(title: str, place_line: str, *, seed: int, dpi: int = SCAN_DPI) -> bytes:

@@ -33,6 +33,7 @@ class IngestReport:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
+    catalogue: dict[str, Any] = field(default_factory=dict)  # version read, values mapped, columns kept
 
     @property
     def accepted(self) -> bool:
@@ -55,6 +56,7 @@ class IngestReport:
             "files": self.files,
             "bytes": self.bytes,
             "counts": self.counts(),
+            "catalogue": self.catalogue,
             "dossiers": [asdict(d) for d in self.dossiers],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -69,7 +71,7 @@ class IngestReport:
             started_at=d["started_at"], finished_at=d.get("finished_at"),
             dossiers=[DossierOutcome(**x) for x in d.get("dossiers", [])],
             findings=[Finding.from_dict(x) for x in d.get("findings", [])],
-            files=d.get("files", 0), bytes=d.get("bytes", 0),
+            files=d.get("files", 0), bytes=d.get("bytes", 0), catalogue=d.get("catalogue", {}),
         )
 
 
@@ -86,8 +88,19 @@ def render_text(report: IngestReport, lang: str = "both") -> str:
         f"Kết quả / Result: {STATUS_VI.get(report.status, report.status)} / {report.status.upper()}",
         f"Tệp / Files: {report.files}   Dung lượng / Bytes: {report.bytes}",
         f"Lỗi / Errors: {c['error']}   Cảnh báo / Warnings: {c['warning']}   Thông tin / Notices: {c['info']}",
-        "",
     ]
+    cat = report.catalogue or {}
+    if cat.get("version"):
+        lines.append(f"Mục lục theo / Catalogue read as: Thông tư {cat['version']}")
+        kept = {sheet: cols for sheet, cols in (cat.get("kept_columns") or {}).items() if cols}
+        for sheet, cols in kept.items():
+            lines.append(f"Cột giữ nguyên / Columns kept ({sheet}): {', '.join(cols)}")
+        mapped = cat.get("mapped") or []
+        if mapped:
+            lines.append(f"Giá trị đã chuyển đổi / Values mapped: {len(mapped)}")
+            for m in mapped:
+                lines.append(f"  {m['row']} [{m['header']}]: '{m['raw']}' → {m['code']}: {m['label']}")
+    lines.append("")
     if report.dossiers:
         w = max(len(d.code) for d in report.dossiers)
         lines.append(f"{'Mã hồ sơ / Dossier':<{w}}  {'Trạng thái / Status':<16} VB/Docs  Lỗi/Err  Tiêu đề / Title")

@@ -27,11 +27,13 @@ from luutru.ingest.sip_source import SipTransfer, open_sips, sip_packages
 from luutru.ingest.sources import OpenedTransfer, open_transfer
 from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
 from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
+from luutru.policies.backup_policy import backup_findings
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import commit
 from luutru.records.findings import Finding, finding, has_errors
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.status import DossierOutcome
+from luutru.records.timeutil import now_vn
 from luutru.services import Services
 
 Progress = Callable[[str, int, int], None]
@@ -107,7 +109,9 @@ def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         return item.sip.findings + item.catalogue.findings
     item.raw = read_catalogue(item.root)
     item.catalogue = validate_catalogue(item.raw)
-    return item.catalogue.findings
+    item.report.catalogue = item.catalogue.report()  # version read, every value mapped, columns kept
+    # Circular 05/2025 Art. 27: a one-copy install says so on every ingest report
+    return item.catalogue.findings + backup_findings(1 + len(ctx.services.settings.storage.replica_urls))
 
 
 def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:
@@ -211,7 +215,9 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     try:
         batch = per_file.check_files(
             [FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
-                                    reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code)
+                           reliability=doc.reliability, document=doc.identifier, dossier=sd.record.code,
+                           doc_type_code=(doc.fields.get("codes") or {}).get("ten_loai_van_ban"),
+                           received=now_vn().date())
              for sd, doc, comp in items],
             settings,
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),

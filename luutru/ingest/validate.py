@@ -1,22 +1,39 @@
-"""Field validation of the catalogue against Circular 02/2019/TT-BNV.
+"""Field validation of the catalogue against Circular 05/2025/TT-BNV (02/2019 mapped).
 
 Every rule runs on every row and adds findings; nothing stops at the first problem.
-Rows that pass become :class:`DossierRecord` / :class:`DocumentRecord` objects whose
-``fields`` are JSON-ready (dates as ISO strings), the form stored in the AIP.
+The rules themselves are in :mod:`luutru.policies.catalogue_rules`; this module walks
+the rows, links documents to dossiers and builds :class:`DossierRecord` /
+:class:`DocumentRecord` objects whose ``fields`` are JSON-ready — the form stored in the
+AIP:
+
+* each field under its key; a controlled field holds its 05/2025 label, and
+  ``codes`` holds the codes (a list for several languages);
+* ``retention_years`` is derived from the retention **code** (``01`` → permanent);
+* ``extra_columns`` keeps, header by header, every column the table does not know;
+* ``catalogue_version`` says which circular the catalogue followed.
+
+Dates: dossier dates may be partial (``2021`` or ``2021-12``) in ``fields``; the
+record's ``start_date``/``end_date`` are the first and last day they cover.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-import luutru.records.codes as codes
 from luutru.disposal.retention import check_retention_group
 from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
-from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Column, Kind
+from luutru.policies import catalogue_rules as rules
+from luutru.policies.deadlines import late_deposit
+from luutru.records import code_grammar as cg
+from luutru.records.fields import (
+    DOCUMENT_COLUMNS,
+    DOSSIER_COLUMNS,
+    FONDS_COLUMNS,
+    Version,
+)
 from luutru.records.findings import Finding, error, warning
 from luutru.records.model import (
     AccessRegime,
@@ -25,16 +42,10 @@ from luutru.records.model import (
     Reliability,
     Retention,
     fold,
-    is_state_secret,
 )
 
-SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
-DATE_RES = (
-    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("d", "m", "y")),
-    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), ("d", "m", "y")),
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), ("d", "m", "y")),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
-)
+ACCESS_BY_CODE = {"01": AccessRegime.PUBLIC, "02": AccessRegime.RESTRICTED}
+RELIABILITY_BY_CODE = {"01": Reliability.BORN_DIGITAL, "02": Reliability.DIGITISED, "03": Reliability.MIXED}
 
 
 @dataclass
@@ -42,258 +53,160 @@ class ValidatedCatalogue:
     dossiers: dict[str, DossierRecord] = field(default_factory=dict)
     documents: dict[str, list[DocumentRecord]] = field(default_factory=lambda: defaultdict(list))
     findings: list[Finding] = field(default_factory=list)
+    version: Version = Version.V2025
+    mapped: list[rules.MappedValue] = field(default_factory=list)
+    kept_columns: dict[str, list[str]] = field(default_factory=dict)  # sheet -> headers kept unchecked
+    fonds: list[dict[str, Any]] = field(default_factory=list)
 
     def documents_of(self, code: str) -> list[DocumentRecord]:
         return sorted(self.documents.get(code, []), key=lambda d: d.sequence)
 
-
-class _Bad(ValueError):
-    pass
-
-
-def parse_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    s = str(value).strip()
-    for rx, order in DATE_RES:
-        m = rx.match(s)
-        if m:
-            parts = dict(zip(order, (int(g) for g in m.groups())))
-            return date(parts["y"], parts["m"], parts["d"])  # ValueError for 31/02
-    raise ValueError(s)
+    def report(self) -> dict[str, Any]:
+        """What the ingest report says about the catalogue itself."""
+        return {"version": self.version.value, "mapped": [m.to_dict() for m in self.mapped],
+                "kept_columns": self.kept_columns}
 
 
-def parse_int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    s = str(value).strip()
-    if re.fullmatch(r"\d+(\.0+)?", s):
-        return int(float(s))
-    raise ValueError(s)
+def _stored(res: rules.RowResult, row: RawRow) -> dict[str, Any]:
+    vals = dict(res.values)
+    vals["codes"] = dict(res.codes)
+    if row.extra:
+        vals["extra_columns"] = dict(row.extra)
+    vals["catalogue_version"] = row.version.value
+    return vals
 
 
-def _loc(row: RawRow, col: Column) -> str:
-    return f"{row.where} [{col.label_vi}]"
-
-
-def check_fields(row: RawRow, columns: tuple[Column, ...], where: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
-    """Type, length and required checks for one row; returns JSON-ready values."""
-    out: dict[str, Any] = {}
-    findings: list[Finding] = []
-    for col in columns:
-        v = row.values.get(col.key)
-        if v is None:
-            if col.required and col.key in row.values:
-                findings.append(error(
-                    "FIELD_REQUIRED",
-                    f"{_loc(row, col)}: trường bắt buộc bị bỏ trống. Sửa: nhập {col.label_vi.lower()}"
-                    + (f" ({col.note_vi})" if col.note_vi else "") + ".",
-                    f"{row.where} [{col.label_en}]: required field is empty. Fix: fill in the {col.label_en.lower()}.",
-                    row=row.where, field=col.key, **where))
-            out[col.key] = None
-            continue
-        try:
-            if col.kind is Kind.DATE:
-                d = parse_date(v)
-                out[col.key] = d.isoformat()
-            elif col.kind is Kind.INT:
-                n = parse_int(v)
-                if col.max_len and len(str(n)) > col.max_len:
-                    raise _Bad(f"more than {col.max_len} digits")
-                out[col.key] = n
-            else:
-                s = v.isoformat() if isinstance(v, (date, datetime)) else str(v)
-                if isinstance(v, float) and v.is_integer():
-                    s = str(int(v))
-                if col.max_len and len(s) > col.max_len:
-                    raise _Bad(f"{len(s)} > {col.max_len}")
-                out[col.key] = s
-        except _Bad as e:
-            findings.append(error(
-                "FIELD_TOO_LONG",
-                f"{_loc(row, col)}: quá độ dài cho phép {col.max_len} ký tự ({e}). Sửa: rút gọn nội dung.",
-                f"{row.where} [{col.label_en}]: longer than the allowed {col.max_len} characters ({e}). Fix: shorten it.",
-                row=row.where, field=col.key, **where))
-            out[col.key] = None
-        except (ValueError, TypeError):
-            if col.kind is Kind.DATE:
-                findings.append(error(
-                    "FIELD_BAD_DATE",
-                    f"{_loc(row, col)}: '{v}' không phải ngày hợp lệ. Sửa: nhập ngày có thật dạng dd/mm/yyyy.",
-                    f"{row.where} [{col.label_en}]: '{v}' is not a valid date. Fix: enter a real date as dd/mm/yyyy.",
-                    row=row.where, field=col.key, **where))
-            else:
-                findings.append(error(
-                    "FIELD_NOT_NUMBER",
-                    f"{_loc(row, col)}: '{v}' không phải số nguyên. Sửa: nhập số (tối đa {col.max_len} chữ số).",
-                    f"{row.where} [{col.label_en}]: '{v}' is not a whole number. Fix: enter a number (at most {col.max_len} digits).",
-                    row=row.where, field=col.key, **where))
-            out[col.key] = None
-    return out, findings
-
-
-def _controlled(row: RawRow, key: str, value: Any, parser: Any, allowed_vi: str, allowed_en: str,
-                where: dict[str, Any], findings: list[Finding]) -> Any:
-    if value is None:
+def _retention(res: rules.RowResult) -> Retention | None:
+    code = res.codes.get("thoi_han_bao_quan")
+    if code is None:
         return None
-    try:
-        return parser(value)
-    except ValueError:
-        findings.append(error(
-            "FIELD_BAD_VALUE",
-            f"{row.where}: '{value}' không phải giá trị hợp lệ của '{key}'. Sửa: dùng một trong: {allowed_vi}.",
-            f"{row.where}: '{value}' is not an allowed value of '{key}'. Fix: use one of: {allowed_en}.",
-            row=row.where, field=key, **where))
-        return None
+    return Retention(None) if code == "01" else Retention(res.values.get("retention_years"))
 
 
-def _secret(row: RawRow, key: str, value: Any, where: dict[str, Any]) -> Finding:
-    return error(
-        "STATE_SECRET",
-        f"{row.where}: tài liệu mang dấu mật ('{value}'). Tài liệu bí mật nhà nước không được nộp lưu qua hệ thống này. "
-        "Sửa: rút tài liệu này khỏi gói và chuyển theo quy trình tài liệu mật.",
-        f"{row.where}: the record carries a state-secret mark ('{value}'). State-secret records are out of scope. "
-        "Fix: remove it from the transfer and hand it over through the classified-records procedure.",
-        row=row.where, field=key, **where)
-
-
-RETENTION_VI = "Vĩnh viễn, hoặc số năm như 5 năm, 10 năm, 20 năm, 50 năm, 70 năm"
-RETENTION_EN = "Vĩnh viễn (permanent) or a number of years such as 5, 10, 20, 50, 70"
-ACCESS_VI = "Công khai, Hạn chế"
-ACCESS_EN = "Công khai (public), Hạn chế (restricted)"
-RELIABILITY_VI = "Bản gốc điện tử, Số hóa, Hỗn hợp"
-RELIABILITY_EN = "Bản gốc điện tử (born digital), Số hóa (digitised), Hỗn hợp (mixed)"
-
-
-def _validate_dossier(row: RawRow, today: date) -> tuple[DossierRecord | None, list[Finding]]:
+def _validate_dossier(row: RawRow, today: date) -> tuple[DossierRecord | None, rules.RowResult, list[Finding]]:
     code = row.values.get("ma_ho_so")
-    where = {"dossier": str(code) if code else None}
-    vals, findings = check_fields(row, DOSSIER_COLUMNS, where)
-    agency = vals.get("ma_co_quan")
-    if agency and not codes.is_agency_code(agency):
-        findings.append(error(
-            "AGENCY_CODE_INVALID",
-            f"{row.where}: mã định danh cơ quan '{agency}' sai cấu trúc. Sửa: dùng dạng 000.00.31.H57 (3 số.2 số.2 số.chữ hoa+2 số).",
-            f"{row.where}: agency code '{agency}' has the wrong structure. Fix: use the form 000.00.31.H57.",
-            row=row.where, field="ma_co_quan", **where))
-    year = vals.get("nam_hinh_thanh")
-    if year is not None and not (1900 <= year <= today.year + 1):
-        findings.append(error(
-            "YEAR_INVALID",
-            f"{row.where}: năm hình thành {year} không hợp lệ. Sửa: nhập năm 4 chữ số.",
-            f"{row.where}: year {year} is not valid. Fix: enter a four-digit year.", row=row.where,
-            field="nam_hinh_thanh", **where))
-    number = vals.get("so_ky_hieu_ho_so")
-    if number and not codes.is_dossier_number(number):
-        findings.append(error(
-            "DOSSIER_NUMBER_INVALID",
-            f"{row.where}: số và ký hiệu hồ sơ '{number}' chỉ được gồm chữ không dấu, số và dấu '-'. Sửa: ví dụ 05 hoặc 12-TCCB.",
-            f"{row.where}: dossier number '{number}' may hold only ASCII letters, digits and '-'. Fix: e.g. 05 or 12-TCCB.",
-            row=row.where, field="so_ky_hieu_ho_so", **where))
-    if code and agency and year is not None and number:
-        expected = codes.dossier_code(agency, year, number)
-        if code != expected:
-            findings.append(error(
-                "DOSSIER_CODE_MISMATCH",
-                f"{row.where}: mã hồ sơ '{code}' không khớp mã cơ quan + năm + số ký hiệu. Sửa: ghi '{expected}'.",
-                f"{row.where}: dossier code '{code}' does not match agency code + year + number. Fix: write '{expected}'.",
-                row=row.where, field="ma_ho_so", details={"expected": expected}, **where))
-    retention = _controlled(row, "thoi_han_bao_quan", vals.get("thoi_han_bao_quan"), Retention.parse,
-                            RETENTION_VI, RETENTION_EN, where, findings)
-    raw_access = vals.get("che_do_su_dung")
-    access = None
-    if raw_access is not None and is_state_secret(raw_access):
-        findings.append(_secret(row, "che_do_su_dung", raw_access, where))
-    else:
-        access = _controlled(row, "che_do_su_dung", raw_access, AccessRegime.parse, ACCESS_VI, ACCESS_EN, where, findings)
-    start, end = vals.get("thoi_gian_bat_dau"), vals.get("thoi_gian_ket_thuc")
-    if start and end and start > end:
+    ctx = {"dossier": str(code) if code else None}
+    res = rules.read_row(DOSSIER_COLUMNS, row.values, version=row.version, where=row.where, **ctx)
+    findings = list(res.findings)
+    findings += rules.split_year_or_catalogue(res, row.version, row.where, today, **ctx)
+    findings += rules.check_dossier_code(res, row.where, **ctx)
+    findings += rules.check_state_secret(res, row.where, **ctx)
+    findings += rules.check_backup(res, row.where, **ctx)
+    findings += rules.check_paper_original(res, row.where, **ctx)
+    v = res.values
+    start, end = v.get("thoi_gian_bat_dau"), v.get("thoi_gian_ket_thuc")
+    first = cg.PartialDate.from_iso(start).first() if start else None
+    last = cg.PartialDate.from_iso(end).last() if end else None
+    if first and last and first > last:
         findings.append(error(
             "DATE_RANGE_INVERTED",
             f"{row.where}: thời gian kết thúc ({end}) trước thời gian bắt đầu ({start}). Sửa: kiểm tra lại hai ngày.",
             f"{row.where}: end date ({end}) is before start date ({start}). Fix: check both dates.",
-            row=row.where, field="thoi_gian_ket_thuc", **where))
+            row=row.where, field="thoi_gian_ket_thuc", **ctx))
     for key in ("thoi_gian_bat_dau", "thoi_gian_ket_thuc"):
-        v = vals.get(key)
-        if v and date.fromisoformat(v) > today:
+        if v.get(key) and cg.PartialDate.from_iso(v[key]).first() > today:
             findings.append(error(
-                "DATE_IN_FUTURE",
-                f"{row.where}: ngày {v} ở tương lai. Sửa: nhập đúng ngày.",
-                f"{row.where}: date {v} is in the future. Fix: enter the real date.", row=row.where, field=key, **where))
-    if any(f.is_error for f in findings) or not code:
-        return None, findings
-    assert retention is not None and access is not None and year is not None
+                "DATE_IN_FUTURE", f"{row.where}: ngày {v[key]} ở tương lai. Sửa: nhập đúng ngày.",
+                f"{row.where}: date {v[key]} is in the future. Fix: enter the real date.",
+                row=row.where, field=key, **ctx))
+    retention = _retention(res)
+    if any(f.is_error for f in findings) or not code or retention is None or first is None or last is None:
+        return None, res, findings
+    settlement = date.fromisoformat(v["ngay_quyet_toan"]) if v.get("ngay_quyet_toan") else None
+    findings += late_deposit(code, last, today, settlement=settlement)
     rec = DossierRecord(
-        code=code, agency_code=agency, agency_name=vals["ten_co_quan"], year=year, number=number,
-        title=vals["tieu_de"], retention=retention, access=access, language=vals["ngon_ngu"],
-        start_date=date.fromisoformat(start), end_date=date.fromisoformat(end),
-        document_count=vals["tong_so_van_ban"], fields=vals,
-    )
-    return rec, findings
+        code=code, agency_code=v["ma_co_quan"], agency_name=v["ten_co_quan"],
+        year=v.get("nam_hinh_thanh") or last.year, number=v["so_ky_hieu_ho_so"], title=v["tieu_de"],
+        retention=retention, access=ACCESS_BY_CODE[res.codes["che_do_su_dung"]], language=v["ngon_ngu"],
+        start_date=first, end_date=last, document_count=v["tong_so_van_ban"], fields=_stored(res, row))
+    return rec, res, findings
 
 
-def _validate_document(row: RawRow) -> tuple[DocumentRecord | None, list[Finding]]:
+def _validate_document(row: RawRow, dossier: rules.RowResult | None
+                       ) -> tuple[DocumentRecord | None, rules.RowResult, list[Finding]]:
     ident = row.values.get("ma_dinh_danh_van_ban")
-    where = {"dossier": str(row.values.get("ma_ho_so")) if row.values.get("ma_ho_so") else None,
-             "document": str(ident) if ident else None}
-    vals, findings = check_fields(row, DOCUMENT_COLUMNS, where)
-    mark = vals.get("do_mat")
+    dcode = row.values.get("ma_ho_so")
+    ctx = {"dossier": str(dcode) if dcode else None, "document": str(ident) if ident else None}
+    values = dict(row.values)
+    long_id = None
+    if isinstance(ident, str) and 25 < len(ident) <= 35:  # data made before 05/2025 (luutru's earlier ids): kept, warned
+        long_id, values["ma_dinh_danh_van_ban"] = ident, ident[:25]  # checked below, stored in full
+    res = rules.read_row(DOCUMENT_COLUMNS, values, version=row.version, where=row.where, **ctx)
+    findings = list(res.findings)
+    if long_id is not None:
+        res.values["ma_dinh_danh_van_ban"] = long_id
+        findings.append(warning(
+            "DOCUMENT_ID_TOO_LONG",
+            f"{row.where}: mã định danh tài liệu '{long_id}' dài {len(long_id)} ký tự, quá 25 ký tự Thông tư 05/2025 "
+            "cho phép. Đã giữ nguyên (dữ liệu lập trước Thông tư 05/2025). Sửa: dùng mã ≤ 25 ký tự khi lập mục lục mới.",
+            f"{row.where}: document identifier '{long_id}' has {len(long_id)} characters, more than the 25 of Circular "
+            "05/2025. Kept as is (data made before 05/2025). Fix: use identifiers of at most 25 characters in new catalogues.",
+            row=row.where, field="ma_dinh_danh_van_ban", **ctx))
+    mark = res.values.get("do_mat")
     if mark is not None and fold(str(mark)) not in ("", "thuong", "khong", "none"):
-        findings.append(_secret(row, "do_mat", mark, where))
-    raw_access = vals.get("che_do_su_dung")
-    access = None
-    if raw_access is not None and is_state_secret(raw_access):
-        findings.append(_secret(row, "che_do_su_dung", raw_access, where))
-    else:
-        access = _controlled(row, "che_do_su_dung", raw_access, AccessRegime.parse, ACCESS_VI, ACCESS_EN, where, findings)
-    reliability = _controlled(row, "muc_do_tin_cay", vals.get("muc_do_tin_cay"), Reliability.parse,
-                              RELIABILITY_VI, RELIABILITY_EN, where, findings)
-    dossier, seq = vals.get("ma_ho_so"), vals.get("so_thu_tu")
-    if ident and dossier and seq is not None:
-        expected = codes.document_identifier(dossier, seq)
-        if ident != expected:
-            findings.append(error(
-                "DOCUMENT_ID_MISMATCH",
-                f"{row.where}: mã định danh văn bản '{ident}' không khớp mã hồ sơ + số thứ tự. Sửa: ghi '{expected}'.",
-                f"{row.where}: document identifier '{ident}' does not match dossier code + sequence number. Fix: write '{expected}'.",
-                row=row.where, field="ma_dinh_danh_van_ban", details={"expected": expected}, **where))
-    sha = vals.get("sha256")
-    if sha and not SHA256_RE.match(sha):
+        findings.append(error(
+            "STATE_SECRET",
+            f"{row.where}: tài liệu mang dấu mật ('{mark}'). Tài liệu bí mật nhà nước không được nộp lưu qua hệ thống "
+            "này. Sửa: rút tài liệu này khỏi gói và chuyển theo quy trình tài liệu mật.",
+            f"{row.where}: the record carries a state-secret mark ('{mark}'). State-secret records are out of scope. "
+            "Fix: remove it from the transfer and hand it over through the classified-records procedure.",
+            row=row.where, field="do_mat", **ctx))
+    findings += rules.check_state_secret(res, row.where, **ctx)
+    findings += rules.check_backup(res, row.where, **ctx)
+    findings += rules.check_document_codes(res, dcode, row.where, **ctx)
+    rules.document_retention(res, dossier)
+    sha = res.values.get("sha256")
+    if sha and not rules_sha(sha):
         findings.append(error(
             "CHECKSUM_MALFORMED",
             f"{row.where}: mã băm '{sha}' không phải SHA-256 (64 ký tự hex). Sửa: tính lại bằng `sha256sum` hoặc để trống.",
             f"{row.where}: checksum '{sha}' is not a SHA-256 (64 hex digits). Fix: recompute with `sha256sum` or leave it empty.",
-            row=row.where, field="sha256", **where))
-        vals["sha256"] = None
-    if vals.get("sha256"):
-        vals["sha256"] = vals["sha256"].lower()
+            row=row.where, field="sha256", **ctx))
+        res.values["sha256"] = None
+    if res.values.get("sha256"):
+        res.values["sha256"] = res.values["sha256"].lower()
     if any(f.is_error for f in findings) or not ident:
-        return None, findings
-    assert access is not None and reliability is not None
+        return None, res, findings
+    v = res.values
     rec = DocumentRecord(
-        identifier=ident, dossier_code=dossier, sequence=seq, doc_type=vals["ten_loai_van_ban"],
-        number=vals["so_van_ban"], notation=vals["ky_hieu_van_ban"], issued=date.fromisoformat(vals["ngay_van_ban"]),
-        issuer=vals["co_quan_ban_hanh"], abstract=vals["trich_yeu"], access=access, reliability=reliability,
-        path=vals["duong_dan_tep"], sha256=vals.get("sha256"), fields=vals,
-    )
-    return rec, findings
+        identifier=v["ma_dinh_danh_van_ban"], dossier_code=dcode, sequence=v["so_thu_tu"], doc_type=v["ten_loai_van_ban"],
+        number=v.get("so_van_ban") or "", notation=v.get("ky_hieu_van_ban") or "",
+        issued=date.fromisoformat(v["ngay_van_ban"]), issuer=v["co_quan_ban_hanh"], abstract=v["trich_yeu"],
+        access=ACCESS_BY_CODE[res.codes["che_do_su_dung"]], reliability=RELIABILITY_BY_CODE[res.codes["muc_do_tin_cay"]],
+        path=v["duong_dan_tep"], sha256=v.get("sha256"), fields=_stored(res, row))
+    return rec, res, findings
+
+
+def rules_sha(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
 def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> ValidatedCatalogue:
     """Validate every row and the links between rows."""
     today = today or date.today()
-    out = ValidatedCatalogue(findings=list(raw.findings))
+    out = ValidatedCatalogue(findings=list(raw.findings), version=raw.version)
+    for sheet, version in raw.versions.items():
+        out.kept_columns[sheet] = sorted({h for r in (raw.dossiers + raw.documents + raw.fonds)
+                                          if r.where.startswith(f"{sheet}:") for h in r.extra})
+    if len(set(raw.versions.values())) > 1:
+        out.findings.append(warning(
+            "CATALOGUE_VERSION_MIXED",
+            "Các trang của mục lục theo hai mẫu khác nhau (Thông tư 05/2025 và 02/2019); mỗi trang được đọc theo mẫu "
+            "của nó. Sửa: dùng một mẫu cho cả mục lục (`luutru template`).",
+            "The catalogue's sheets follow different circulars (05/2025 and 02/2019); each sheet is read by its own. "
+            "Fix: use one template for the whole catalogue.",
+            details={k: v.value for k, v in raw.versions.items()}))
+    for row in raw.fonds:
+        res = rules.read_row(FONDS_COLUMNS, row.values, version=row.version, where=row.where)
+        out.findings.extend(res.findings)
+        out.mapped.extend(res.mapped)
+        out.fonds.append(_stored(res, row))
     if not raw.dossiers and not any(f.is_error for f in raw.findings) and raw.source:
         out.findings.append(error("CATALOGUE_NO_DOSSIERS", "Mục lục không có hồ sơ nào. Sửa: nhập các hồ sơ vào trang HoSo.",
                                   "The catalogue lists no dossiers. Fix: list the dossiers on the HoSo sheet."))
     dossier_counts = Counter(r.values.get("ma_ho_so") for r in raw.dossiers if r.values.get("ma_ho_so"))
-    listed_dossiers = set(dossier_counts)
+    listed = set(dossier_counts)
+    dossier_rows: dict[str, rules.RowResult] = {}
     for row in raw.dossiers:
         code = row.values.get("ma_ho_so")
         if code and dossier_counts[code] > 1:
@@ -303,13 +216,15 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
                 f"{row.where}: dossier code '{code}' appears {dossier_counts[code]} times. Fix: give each dossier its own code.",
                 dossier=code, row=row.where, field="ma_ho_so"))
             continue
-        rec, findings = _validate_dossier(row, today)
+        rec, res, findings = _validate_dossier(row, today)
         out.findings.extend(findings)
+        out.mapped.extend(res.mapped)
+        if code:
+            dossier_rows[code] = res
         if rec:
-            findings = check_retention_group(rec)
-            for f in findings:
-                out.findings.append(replace(f, row=f.row or row.where))
-            if not any(f.is_error for f in findings):
+            group = check_retention_group(rec)
+            out.findings.extend(replace(f, row=f.row or row.where) for f in group)
+            if not any(f.is_error for f in group):
                 out.dossiers[rec.code] = rec
     id_counts = Counter(r.values.get("ma_dinh_danh_van_ban") for r in raw.documents if r.values.get("ma_dinh_danh_van_ban"))
     per_dossier: Counter[str] = Counter()
@@ -320,25 +235,26 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
         if ident and id_counts[ident] > 1:
             out.findings.append(error(
                 "DOCUMENT_ID_DUPLICATE",
-                f"{row.where}: mã định danh văn bản '{ident}' xuất hiện {id_counts[ident]} lần. Sửa: đánh lại số thứ tự văn bản.",
-                f"{row.where}: document identifier '{ident}' appears {id_counts[ident]} times. Fix: renumber the documents.",
+                f"{row.where}: mã định danh tài liệu '{ident}' xuất hiện {id_counts[ident]} lần. Sửa: mỗi tài liệu một mã riêng.",
+                f"{row.where}: document identifier '{ident}' appears {id_counts[ident]} times. Fix: give each document its own.",
                 dossier=dcode, document=ident, row=row.where, field="ma_dinh_danh_van_ban"))
             continue
-        if dcode and dcode not in listed_dossiers:
+        if dcode and dcode not in listed:
             out.findings.append(error(
                 "DOCUMENT_DOSSIER_UNKNOWN",
-                f"{row.where}: văn bản thuộc hồ sơ '{dcode}' không có trong trang hồ sơ. Sửa: thêm hồ sơ hoặc sửa mã hồ sơ.",
+                f"{row.where}: tài liệu thuộc hồ sơ '{dcode}' không có trong trang hồ sơ. Sửa: thêm hồ sơ hoặc sửa mã hồ sơ.",
                 f"{row.where}: the document's dossier '{dcode}' is not listed on the dossier sheet. Fix: add the dossier or correct the code.",
                 dossier=dcode, document=ident, row=row.where, field="ma_ho_so"))
-        rec, findings = _validate_document(row)
+        rec, res, findings = _validate_document(row, dossier_rows.get(dcode) if dcode else None)
         out.findings.extend(findings)
+        out.mapped.extend(res.mapped)
         if rec:
             dossier = out.dossiers.get(rec.dossier_code)
             if dossier and not (dossier.start_date <= rec.issued <= dossier.end_date):
                 out.findings.append(warning(
                     "DOCUMENT_DATE_OUTSIDE_DOSSIER",
-                    f"{row.where}: ngày văn bản {rec.issued:%d/%m/%Y} nằm ngoài thời gian của hồ sơ "
-                    f"({dossier.start_date:%d/%m/%Y}–{dossier.end_date:%d/%m/%Y}). Sửa: kiểm tra ngày văn bản hoặc thời gian hồ sơ.",
+                    f"{row.where}: ngày tài liệu {rec.issued:%d/%m/%Y} nằm ngoài thời gian của hồ sơ "
+                    f"({dossier.start_date:%d/%m/%Y}–{dossier.end_date:%d/%m/%Y}). Sửa: kiểm tra ngày tài liệu hoặc thời gian hồ sơ.",
                     f"{row.where}: document date {rec.issued} is outside the dossier's dates "
                     f"({dossier.start_date}–{dossier.end_date}). Fix: check the document date or the dossier dates.",
                     dossier=rec.dossier_code, document=rec.identifier, row=row.where, field="ngay_van_ban"))
@@ -348,12 +264,12 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
         if n == 0:
             out.findings.append(error(
                 "DOSSIER_EMPTY",
-                f"Hồ sơ '{code}' không có văn bản nào trong trang văn bản. Sửa: liệt kê các văn bản của hồ sơ.",
+                f"Hồ sơ '{code}' không có tài liệu nào trong trang tài liệu. Sửa: liệt kê các tài liệu của hồ sơ.",
                 f"Dossier '{code}' has no documents on the document sheet. Fix: list its documents.", dossier=code))
         elif n != rec.document_count:
             out.findings.append(error(
                 "DOCUMENT_COUNT_MISMATCH",
-                f"Hồ sơ '{code}' ghi tổng số {rec.document_count} văn bản nhưng mục lục liệt kê {n}. Sửa: sửa tổng số hoặc bổ sung văn bản.",
+                f"Hồ sơ '{code}' ghi tổng số {rec.document_count} tài liệu nhưng mục lục liệt kê {n}. Sửa: sửa tổng số hoặc bổ sung tài liệu.",
                 f"Dossier '{code}' states {rec.document_count} documents but the catalogue lists {n}. Fix: correct the count or add the documents.",
                 dossier=code, field="tong_so_van_ban", details={"stated": rec.document_count, "listed": n}))
     return out

@@ -1,8 +1,11 @@
-"""Reading the catalogue (mục lục hồ sơ) of a transfer: XLSX workbook or two CSV files.
+"""Reading the catalogue (mục lục hồ sơ) of a transfer: 05/2025 or 02/2019, XLSX or CSV.
 
 Only reading happens here: rows come out as raw values keyed by column key, each with
-its location (``HoSo!5``, ``van_ban.csv:12``) so findings point at the cell row.  Field
-rules live in :mod:`luutru.ingest.validate`.
+its location (``HoSo!5``, ``van_ban.csv:12``) so findings point at the cell row.  Which
+circular a sheet follows is told by its headers (``fields.detect_version``) and
+said in the report.  **Nothing a catalogue holds is dropped**: a column the field table
+does not know is kept, cell by cell, in ``RawRow.extra`` (it travels into the AIP
+metadata) and reported as kept.  Field rules live in the validator.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ from luutru.records.fields import (
     DOSSIER_COLUMNS,
     DOSSIER_CSV,
     DOSSIER_SHEET,
+    FONDS_COLUMNS,
+    FONDS_CSV,
+    FONDS_SHEET,
     Column,
+    Version,
+    detect_version,
+    header_lookup,
 )
-from luutru.records.findings import Finding, error, warning
+from luutru.records.findings import Finding, error, info
 from luutru.records.model import fold
 
 
@@ -31,6 +40,8 @@ from luutru.records.model import fold
 class RawRow:
     where: str
     values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)  # header -> value of columns the table does not know
+    version: Version = Version.V2025
 
 
 @dataclass
@@ -38,68 +49,89 @@ class RawCatalogue:
     source: str | None = None  # catalogue file name(s) relative to the transfer root
     dossiers: list[RawRow] = field(default_factory=list)
     documents: list[RawRow] = field(default_factory=list)
+    fonds: list[RawRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    versions: dict[str, Version] = field(default_factory=dict)  # sheet -> version read
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # sheet -> headers that told the version
+    present: dict[str, set[str]] = field(default_factory=dict)  # sheet -> column keys present
 
     @property
     def catalogue_files(self) -> set[str]:
         return set((self.source or "").split("+")) - {""}
 
+    @property
+    def version(self) -> Version:
+        """The catalogue's version: 05/2025 if any sheet is, else 02/2019 (no sheet read: 05/2025)."""
+        if not self.versions or any(v is Version.V2025 for v in self.versions.values()):
+            return Version.V2025
+        return Version.V2019
 
-def _header_map(headers: list[Any], columns: tuple[Column, ...], where: str) -> tuple[dict[int, str], list[Finding]]:
-    lookup: dict[str, str] = {}
-    for c in columns:
-        lookup[fold(c.key)] = c.key
-        lookup[fold(c.label_vi)] = c.key
-        lookup[fold(c.label_en)] = c.key
+
+def _header_map(headers: list[Any], columns: tuple[Column, ...], where: str,
+                version: Version) -> tuple[dict[int, str], dict[int, str], list[Finding]]:
+    lookup = header_lookup(columns)
     mapping: dict[int, str] = {}
+    unknown: dict[int, str] = {}
     findings: list[Finding] = []
     for i, h in enumerate(headers):
         if h is None or str(h).strip() == "":
             continue
-        key = lookup.get(fold(unicodedata.normalize("NFC", str(h))))
+        text = unicodedata.normalize("NFC", str(h)).strip()
+        key = lookup.get(fold(text))
         if key is None:
-            findings.append(warning(
-                "CATALOGUE_UNKNOWN_COLUMN",
-                f"{where}: cột '{h}' không thuộc mẫu mục lục, bị bỏ qua. Sửa: dùng mẫu `luutru template`.",
-                f"{where}: column '{h}' is not in the catalogue template and is ignored. Fix: use the `luutru template` workbook.",
-                row=where, field=str(h)))
-        elif key in mapping.values():
+            unknown[i] = text
+            findings.append(info(
+                "CATALOGUE_COLUMN_KEPT",
+                f"{where}: cột '{text}' không thuộc mẫu mục lục Thông tư 05/2025; giá trị được giữ nguyên trong siêu dữ "
+                "liệu gói lưu trữ (AIP), không được kiểm tra. Sửa (nếu cần): đổi tên cột theo mẫu `luutru template`.",
+                f"{where}: column '{text}' is not in the 05/2025 catalogue template; its values are kept as they are in "
+                "the AIP metadata, unchecked. Fix (if needed): rename the column as in the `luutru template` workbook.",
+                row=where, field=text))
+        elif key in mapping.values() or text in unknown.values():
             findings.append(error(
                 "CATALOGUE_DUPLICATE_COLUMN",
-                f"{where}: cột '{h}' xuất hiện hai lần. Sửa: xóa cột trùng.",
-                f"{where}: column '{h}' appears twice. Fix: delete the duplicate column.", row=where, field=key))
+                f"{where}: cột '{text}' xuất hiện hai lần. Sửa: xóa cột trùng.",
+                f"{where}: column '{text}' appears twice. Fix: delete the duplicate column.", row=where, field=key))
         else:
             mapping[i] = key
     present = set(mapping.values())
     for c in columns:
-        if c.required and c.key not in present:
+        if c.required_in(version) and c.key not in present:
             findings.append(error(
                 "CATALOGUE_MISSING_COLUMN",
                 f"{where}: thiếu cột bắt buộc '{c.label_vi}' ({c.key}). Sửa: thêm cột theo mẫu `luutru template`.",
                 f"{where}: required column '{c.label_en}' ({c.key}) is missing. Fix: add it as in the `luutru template` workbook.",
                 row=where, field=c.key))
-    return mapping, findings
+    return mapping, unknown, findings
 
 
-def _rows(records: list[list[Any]], columns: tuple[Column, ...], label: str, first_row: int) -> tuple[list[RawRow], list[Finding]]:
+def _clean(v: Any) -> Any:
+    if isinstance(v, str):
+        v = unicodedata.normalize("NFC", v.strip())
+        return v or None
+    return v
+
+
+def _rows(records: list[list[Any]], columns: tuple[Column, ...], label: str, cat: RawCatalogue,
+          target: list[RawRow], *, optional: bool = False) -> None:
     if not records:
-        return [], [error("CATALOGUE_EMPTY_SHEET", f"{label}: trống, không có dòng tiêu đề. Sửa: dùng mẫu `luutru template`.",
-                          f"{label}: empty, no header row. Fix: use the `luutru template` workbook.", row=label)]
-    mapping, findings = _header_map(records[0], columns, label)
-    rows: list[RawRow] = []
-    for n, rec in enumerate(records[1:], start=first_row + 1):
-        values: dict[str, Any] = {}
-        for i, key in mapping.items():
-            v = rec[i] if i < len(rec) else None
-            if isinstance(v, str):
-                v = unicodedata.normalize("NFC", v.strip())
-                if v == "":
-                    v = None
-            values[key] = v
-        if all(v is None for v in values.values()):
+        if not optional:
+            cat.findings.append(error(
+                "CATALOGUE_EMPTY_SHEET", f"{label}: trống, không có dòng tiêu đề. Sửa: dùng mẫu `luutru template`.",
+                f"{label}: empty, no header row. Fix: use the `luutru template` workbook.", row=label))
+        return
+    version, seen_new, seen_old = detect_version(list(records[0]), columns)
+    cat.versions[label] = version
+    cat.evidence[label] = seen_old if version is Version.V2019 else seen_new
+    mapping, unknown, findings = _header_map(records[0], columns, label, version)
+    cat.present[label] = set(mapping.values())
+    cat.findings.extend(findings)
+    for n, rec in enumerate(records[1:], start=2):
+        values = {key: _clean(rec[i]) if i < len(rec) else None for i, key in mapping.items()}
+        extra = {h: _clean(rec[i]) for i, h in unknown.items() if i < len(rec) and _clean(rec[i]) is not None}
+        if all(v is None for v in values.values()) and not extra:
             continue  # blank row
-        rows.append(RawRow(f"{label}:{n}", values))
-    return rows, findings
+        target.append(RawRow(f"{label}:{n}", values, extra, version))
 
 
 def _find_ci(root: Path, names: tuple[str, ...]) -> Path | None:
@@ -128,20 +160,21 @@ def read_xlsx(path: Path, root: Path) -> RawCatalogue:
         return cat
     try:
         sheets = {fold(n): n for n in wb.sheetnames}
-        for sheet, columns, target in ((DOSSIER_SHEET, DOSSIER_COLUMNS, cat.dossiers),
-                                       (DOCUMENT_SHEET, DOCUMENT_COLUMNS, cat.documents)):
+        for sheet, columns, target, optional in ((FONDS_SHEET, FONDS_COLUMNS, cat.fonds, True),
+                                                 (DOSSIER_SHEET, DOSSIER_COLUMNS, cat.dossiers, False),
+                                                 (DOCUMENT_SHEET, DOCUMENT_COLUMNS, cat.documents, False)):
             name = sheets.get(fold(sheet))
             if name is None:
-                cat.findings.append(error(
-                    "CATALOGUE_MISSING_SHEET",
-                    f"Tệp mục lục thiếu trang '{sheet}'. Sửa: dùng mẫu `luutru template` (trang {DOSSIER_SHEET} và {DOCUMENT_SHEET}).",
-                    f"The catalogue workbook has no sheet '{sheet}'. Fix: use the `luutru template` workbook (sheets {DOSSIER_SHEET} and {DOCUMENT_SHEET}).",
-                    file=cat.source, row=sheet))
+                if not optional:
+                    cat.findings.append(error(
+                        "CATALOGUE_MISSING_SHEET",
+                        f"Tệp mục lục thiếu trang '{sheet}'. Sửa: dùng mẫu `luutru template` (trang {DOSSIER_SHEET} và "
+                        f"{DOCUMENT_SHEET}).",
+                        f"The catalogue workbook has no sheet '{sheet}'. Fix: use the `luutru template` workbook "
+                        f"(sheets {DOSSIER_SHEET} and {DOCUMENT_SHEET}).", file=cat.source, row=sheet))
                 continue
             records = [list(r) for r in wb[name].iter_rows(values_only=True)]
-            rows, findings = _rows(records, columns, sheet, 1)
-            target.extend(rows)
-            cat.findings.extend(findings)
+            _rows(records, columns, sheet, cat, target, optional=optional)
     finally:
         wb.close()
     return cat
@@ -158,9 +191,14 @@ def _read_csv(path: Path) -> list[list[Any]]:
         return [list(r) for r in csv.reader(fh, dialect)]
 
 
-def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path) -> RawCatalogue:
-    cat = RawCatalogue(source=f"{dossier_csv.relative_to(root).as_posix()}+{document_csv.relative_to(root).as_posix()}")
-    for path, columns, target in ((dossier_csv, DOSSIER_COLUMNS, cat.dossiers), (document_csv, DOCUMENT_COLUMNS, cat.documents)):
+def read_csv_files(dossier_csv: Path, document_csv: Path, root: Path, fonds_csv: Path | None = None) -> RawCatalogue:
+    names = [p.relative_to(root).as_posix() for p in (dossier_csv, document_csv, fonds_csv) if p is not None]
+    cat = RawCatalogue(source="+".join(names))
+    for path, columns, target, optional in ((fonds_csv, FONDS_COLUMNS, cat.fonds, True),
+                                            (dossier_csv, DOSSIER_COLUMNS, cat.dossiers, False),
+                                            (document_csv, DOCUMENT_COLUMNS, cat.documents, False)):
+        if path is None:
+            continue
         try:
             records = _read_csv(path)
         except UnicodeDecodeError:
@@ -169,10 +207,12 @@ def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path) -> RawCatal
                 f"'{path.name}' không phải UTF-8. Sửa: lưu lại dạng CSV UTF-8 (Unicode TCVN 6909:2001).",
                 f"'{path.name}' is not UTF-8. Fix: save it as CSV UTF-8 (Unicode).", file=path.name))
             continue
-        rows, findings = _rows(records, columns, path.name, 1)
-        target.extend(rows)
-        cat.findings.extend(findings)
+        _rows(records, columns, path.name, cat, target, optional=optional)
     return cat
+
+
+def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path) -> RawCatalogue:
+    return read_csv_files(dossier_csv, document_csv, root, _find_ci(root, (FONDS_CSV,)))
 
 
 def read_catalogue(root: Path) -> RawCatalogue:

@@ -29,6 +29,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from luutru.packaging.catalogue_lists import (
+    LISTS_SHEET,
+    add_list_validations,
+    write_lists_sheet,
+)
 from luutru.records.fields import (
     DOCUMENT_COLUMNS,
     DOCUMENT_CSV,
@@ -36,6 +41,8 @@ from luutru.records.fields import (
     DOSSIER_COLUMNS,
     DOSSIER_CSV,
     DOSSIER_SHEET,
+    FONDS_COLUMNS,
+    FONDS_SHEET,
     Column,
     Kind,
 )
@@ -44,17 +51,12 @@ GUIDE_SHEET = "HuongDan"
 DATE_FORMAT = "dd/mm/yyyy"
 TEMPLATE_NAME = "muc_luc_ho_so.xlsx"
 
-# Values offered in the dropdowns.  Retention accepts any "N năm", so its list is a
-# suggestion (warning only); access regime and reliability are closed lists.
-RETENTION_CHOICES = ("Vĩnh viễn", "70 năm", "50 năm", "20 năm", "10 năm", "5 năm")
-ACCESS_CHOICES = ("Công khai", "Hạn chế")
-RELIABILITY_CHOICES = ("Bản gốc điện tử", "Số hóa", "Hỗn hợp")
 
 # Rows covered by the dropdowns and column formats in a blank template.
 VALIDATION_LAST_ROW = 5000
 
-_KIND_VI = {Kind.STR: "chuỗi ký tự", Kind.INT: "số", Kind.DATE: "ngày (dd/mm/yyyy)"}
-_KIND_EN = {Kind.STR: "text", Kind.INT: "number", Kind.DATE: "date (dd/mm/yyyy)"}
+_KIND_VI = {Kind.STR: "chuỗi ký tự", Kind.INT: "số", Kind.DATE: "ngày (dd/mm/yyyy)", Kind.TEXT: "văn bản dài"}
+_KIND_EN = {Kind.STR: "text", Kind.INT: "number", Kind.DATE: "date (dd/mm/yyyy)", Kind.TEXT: "long text"}
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -96,7 +98,8 @@ def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Mappin
         dim = ws.column_dimensions[get_column_letter(i)]
         dim.width = _width(col)
         # Typed-in values keep their form: "05" stays text, dates show as dd/mm/yyyy.
-        if col.kind is Kind.STR:
+        if col.kind in (Kind.STR, Kind.TEXT) or col.partial_date:
+            # text: "05" stays "05"; a month-only date "02/2025" is not turned into 01/02/2025
             dim.number_format = "@"
         elif col.kind is Kind.DATE:
             dim.number_format = DATE_FORMAT
@@ -113,32 +116,14 @@ def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Mappin
             cell = ws.cell(row=r, column=i, value=value)
             if isinstance(value, (date, datetime)):
                 cell.number_format = DATE_FORMAT
-            elif col.kind is Kind.STR:
+            elif col.kind in (Kind.STR, Kind.TEXT) or col.partial_date:
                 cell.number_format = "@"
     return last
 
 
-def _add_list_validation(ws: Worksheet, columns: Sequence[Column], key: str, choices: Sequence[str],
-                         *, strict: bool, last_row: int) -> None:
-    index = next((i for i, c in enumerate(columns, start=1) if c.key == key), None)
-    if index is None:
-        return
-    letter = get_column_letter(index)
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-    dv.errorStyle = "stop" if strict else "warning"
-    dv.errorTitle = "Giá trị không hợp lệ / Invalid value"
-    dv.error = "Chọn một giá trị trong danh sách / Choose a value from the list: " + ", ".join(choices)
-    dv.promptTitle = columns[index - 1].label_vi
-    dv.prompt = ", ".join(choices)
-    dv.showErrorMessage = True
-    dv.showInputMessage = True
-    ws.add_data_validation(dv)
-    dv.add(f"{letter}2:{letter}{last_row}")
-
-
 def _add_date_validation(ws: Worksheet, columns: Sequence[Column], last_row: int) -> None:
     for i, col in enumerate(columns, start=1):
-        if col.kind is not Kind.DATE:
+        if col.kind is not Kind.DATE or col.partial_date:
             continue
         letter = get_column_letter(i)
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
@@ -152,15 +137,21 @@ def _add_date_validation(ws: Worksheet, columns: Sequence[Column], last_row: int
 
 _GUIDE_VI = [
     "HƯỚNG DẪN LẬP MỤC LỤC HỒ SƠ NỘP LƯU",
-    f"1. Sheet {DOSSIER_SHEET}: mỗi dòng một hồ sơ. Sheet {DOCUMENT_SHEET}: mỗi dòng một văn bản. "
-    "Dòng 1 là tiêu đề cột, không sửa, không đổi thứ tự; dữ liệu bắt đầu từ dòng 2.",
+    "Mẫu theo Thông tư 05/2025/TT-BNV. Mục lục theo mẫu Thông tư 02/2019 vẫn được tiếp nhận và chuyển đổi.",
+    f"1. Sheet {FONDS_SHEET} (không bắt buộc): thông tin phông. Sheet {DOSSIER_SHEET}: mỗi dòng một hồ sơ. "
+    f"Sheet {DOCUMENT_SHEET}: mỗi dòng một tài liệu. Dòng 1 là tiêu đề cột, không sửa; dữ liệu bắt đầu từ dòng 2. "
+    "Cột thêm ngoài mẫu được giữ nguyên trong hồ sơ lưu trữ, không bị bỏ.",
     "2. Cột tô màu cam là bắt buộc. Di chuột lên ô tiêu đề để xem kiểu dữ liệu, độ dài tối đa và ghi chú.",
-    "3. Ngày ghi dạng dd/mm/yyyy, ví dụ 05/03/2021.",
-    "4. Thời hạn bảo quản: Vĩnh viễn hoặc số năm, ví dụ 70 năm, 50 năm, 20 năm, 10 năm, 5 năm.",
-    "5. Chế độ sử dụng: Công khai hoặc Hạn chế. Mức độ tin cậy: Bản gốc điện tử, Số hóa hoặc Hỗn hợp.",
-    "6. Mã định danh cơ quan dạng 000.00.31.H57. Mã hồ sơ = mã cơ quan + năm + số và ký hiệu hồ sơ, "
-    "ví dụ 000.00.31.H57.2021.05. Mã định danh văn bản = mã hồ sơ + số thứ tự 4 chữ số, "
-    "ví dụ 000.00.31.H57.2021.05.0001.",
+    "3. Ngày ghi dạng dd/mm/yyyy, ví dụ 05/03/2021; thời gian bắt đầu/kết thúc của hồ sơ số hóa có thể ghi "
+    "mm/yyyy hoặc yyyy.",
+    f"4. Cột có danh mục (xem sheet {LISTS_SHEET}): chọn trong danh sách, hoặc ghi mã (01) hay nhãn (Vĩnh viễn). "
+    "Thời hạn lưu trữ: 01 Vĩnh viễn, 02 70 năm, 03 50 năm, 04 30 năm, 05 20 năm, 06 10 năm, 07 Khác (ghi '07: 15 năm'). "
+    "Không ghi số trần như 1 hay 5: hệ thống không đoán, sẽ báo lỗi.",
+    "5. Mức độ tiếp cận: 01 Công khai, 02 Sử dụng có điều kiện. Mức độ tin cậy: 01 Gốc điện tử, 02 Số hóa, "
+    "03 Hỗn hợp. Ngôn ngữ: nhiều giá trị cách nhau bằng dấu ';'.",
+    "6. Mã định danh cơ quan dạng 000.00.31.H57 (phông đóng: mã phông). Mã hồ sơ = mã cơ quan + năm + số và ký "
+    "hiệu hồ sơ [+ mục lục số], ví dụ 000.00.31.H57.2021.05. Mã định danh tài liệu: tối đa 25 ký tự, duy nhất. "
+    "Mã lưu trữ tài liệu = mã hồ sơ + số thứ tự 7 chữ số (để trống: hệ thống tự lập).",
     "7. Đường dẫn tệp: tương đối so với thư mục gói nộp lưu, dùng dấu /, ví dụ files/05/0001_quyet-dinh.pdf; "
     "không dùng đường dẫn tuyệt đối, không dùng '..', không dùng liên kết tượng trưng.",
     "8. Mã băm SHA-256 (không bắt buộc): 64 ký tự thập lục phân của tệp; nếu ghi, hệ thống sẽ đối chiếu.",
@@ -171,16 +162,20 @@ _GUIDE_VI = [
 
 _GUIDE_EN = [
     "HOW TO FILL IN THE TRANSFER CATALOGUE",
-    f"1. Sheet {DOSSIER_SHEET}: one row per dossier. Sheet {DOCUMENT_SHEET}: one row per document. "
-    "Row 1 holds the column headers: do not edit or reorder them; data starts on row 2.",
+    "Template of Circular 05/2025/TT-BNV. Catalogues in the 02/2019 shape are still accepted and converted.",
+    f"1. Sheet {FONDS_SHEET} (optional): the fonds. Sheet {DOSSIER_SHEET}: one row per dossier. "
+    f"Sheet {DOCUMENT_SHEET}: one row per document. Row 1 holds the headers; data starts on row 2. "
+    "Extra columns are kept in the archival package, never dropped.",
     "2. Orange columns are required. Hover over a header to see its type, maximum length and notes.",
-    "3. Dates are dd/mm/yyyy, e.g. 05/03/2021.",
-    "4. Retention period: Vĩnh viễn (permanent) or a number of years, e.g. 70 năm, 50 năm, 20 năm, 10 năm, 5 năm.",
-    "5. Access regime: Công khai (public) or Hạn chế (restricted). Reliability: Bản gốc điện tử (born-digital "
-    "original), Số hóa (digitised copy) or Hỗn hợp (mixed).",
-    "6. Agency code like 000.00.31.H57. Dossier code = agency code + year + dossier number, "
-    "e.g. 000.00.31.H57.2021.05. Document identifier = dossier code + 4-digit sequence, "
-    "e.g. 000.00.31.H57.2021.05.0001.",
+    "3. Dates are dd/mm/yyyy, e.g. 05/03/2021; dossier start/end of digitised dossiers may be mm/yyyy or yyyy.",
+    f"4. Listed columns (sheet {LISTS_SHEET}): choose from the list, or type the code (01) or label (Vĩnh viễn). "
+    "Retention: 01 permanent, 02 70, 03 50, 04 30, 05 20, 06 10 years, 07 other (write '07: 15 năm'). "
+    "Do not write a bare 1 or 5: the service does not guess and reports an error.",
+    "5. Access: 01 Công khai (public), 02 Sử dụng có điều kiện (conditional). Reliability: 01 Gốc điện tử, "
+    "02 Số hóa, 03 Hỗn hợp. Language: several values separated by ';'.",
+    "6. Agency code like 000.00.31.H57 (closed fonds: the fonds code). Dossier code = agency code + year + dossier "
+    "number [+ catalogue number]. Document identifier: at most 25 characters, unique. Archival document code = "
+    "dossier code + 7-digit sequence (left empty: made by the service).",
     "7. File path: relative to the transfer folder, with '/', e.g. files/05/0001_quyet-dinh.pdf; "
     "no absolute paths, no '..', no symbolic links.",
     "8. SHA-256 checksum (optional): 64 hexadecimal characters of the file; when given it is verified.",
@@ -207,7 +202,8 @@ def _write_guide(ws: Worksheet) -> None:
               "Bắt buộc / required", "Ghi chú")
     for i, text in enumerate(header, start=1):
         ws.cell(row=row, column=i, value=text).font = Font(bold=True)
-    for sheet, columns in ((DOSSIER_SHEET, DOSSIER_COLUMNS), (DOCUMENT_SHEET, DOCUMENT_COLUMNS)):
+    for sheet, columns in ((FONDS_SHEET, FONDS_COLUMNS), (DOSSIER_SHEET, DOSSIER_COLUMNS),
+                           (DOCUMENT_SHEET, DOCUMENT_COLUMNS)):
         for col in columns:
             row += 1
             values = (sheet, col.key, col.label_vi, col.label_en, _KIND_EN[col.kind],
@@ -218,21 +214,25 @@ def _write_guide(ws: Worksheet) -> None:
 
 
 def build_workbook(dossiers: Sequence[Mapping[str, Any]] = (),
-                   documents: Sequence[Mapping[str, Any]] = ()) -> Workbook:
-    """The catalogue workbook: HoSo, VanBan and HuongDan sheets, with any rows given."""
+                   documents: Sequence[Mapping[str, Any]] = (),
+                   fonds: Sequence[Mapping[str, Any]] = ()) -> Workbook:
+    """The catalogue workbook: Phong, HoSo, VanBan, DanhMuc and HuongDan sheets, with any rows given."""
     wb = Workbook()
-    ws_dossiers = wb.active
-    ws_dossiers.title = DOSSIER_SHEET
+    ws_fonds = wb.active
+    ws_fonds.title = FONDS_SHEET
+    ws_dossiers = wb.create_sheet(DOSSIER_SHEET)
     ws_documents = wb.create_sheet(DOCUMENT_SHEET)
+    last_f = _write_sheet(ws_fonds, FONDS_COLUMNS, fonds)
     last_d = _write_sheet(ws_dossiers, DOSSIER_COLUMNS, dossiers)
     last_v = _write_sheet(ws_documents, DOCUMENT_COLUMNS, documents)
-    for ws, columns, last in ((ws_dossiers, DOSSIER_COLUMNS, last_d), (ws_documents, DOCUMENT_COLUMNS, last_v)):
+    ranges = write_lists_sheet(wb)
+    for ws, columns, last in ((ws_fonds, FONDS_COLUMNS, last_f), (ws_dossiers, DOSSIER_COLUMNS, last_d),
+                              (ws_documents, DOCUMENT_COLUMNS, last_v)):
         last_row = max(VALIDATION_LAST_ROW, last + 100)
-        _add_list_validation(ws, columns, "thoi_han_bao_quan", RETENTION_CHOICES, strict=False, last_row=last_row)
-        _add_list_validation(ws, columns, "che_do_su_dung", ACCESS_CHOICES, strict=True, last_row=last_row)
-        _add_list_validation(ws, columns, "muc_do_tin_cay", RELIABILITY_CHOICES, strict=True, last_row=last_row)
+        add_list_validations(ws, columns, ranges, last_row)
         _add_date_validation(ws, columns, last_row)
     _write_guide(wb.create_sheet(GUIDE_SHEET))
+    wb.active = 1  # open on HoSo
     return wb
 
 
@@ -316,18 +316,24 @@ def write_csv_catalogue(dir: Path, dossiers: Sequence[Mapping[str, Any]],
 
 def columns_markdown(columns: Sequence[Column]) -> str:
     """A Markdown table of the columns (for docs/transfer-format.md; kept in sync by a test)."""
-    lines = ["| # | key | tên cột (header) | column | type | max | required | ghi chú |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| # | key | tên cột (header) | column | type | max | required | list | 02/2019 header | conf. | ghi chú |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for i, c in enumerate(columns, start=1):
+        req = "yes" if c.required else "no"
+        if c.required_2019 is not None and c.required_2019 != c.required:
+            req += " (02/2019: " + ("yes" if c.required_2019 else "no") + ")"
+        kind = c.kind.value + (" (partial)" if c.partial_date else "")
         lines.append(
-            f"| {i} | `{c.key}` | {c.label_vi} | {c.label_en} | {c.kind.value} | {c.max_len or ''} | "
-            f"{'yes' if c.required else 'no'} | {c.note_vi} |")
+            f"| {i} | `{c.key}` | {c.label_vi} | {c.label_en} | {kind} | {c.max_len or ''} | {req} | "
+            f"{c.vocabulary or ''} | {'; '.join(c.headers_2019)} | {'extra' if c.extra else c.confidence} | {c.note_vi} |")
     return "\n".join(lines)
 
 
 def _print_doc_tables() -> None:
     """``python -m luutru.packaging.catalogue_writer`` prints the column tables for docs/transfer-format.md."""
-    print(f"### Sheet `{DOSSIER_SHEET}` / `{DOSSIER_CSV}`\n")
+    print(f"### Sheet `{FONDS_SHEET}` / `phong.csv` (optional)\n")
+    print(columns_markdown(FONDS_COLUMNS))
+    print(f"\n### Sheet `{DOSSIER_SHEET}` / `{DOSSIER_CSV}`\n")
     print(columns_markdown(DOSSIER_COLUMNS))
     print(f"\n### Sheet `{DOCUMENT_SHEET}` / `{DOCUMENT_CSV}`\n")
     print(columns_markdown(DOCUMENT_COLUMNS))

@@ -15,8 +15,6 @@ from typing import Any
 
 import yaml
 
-from luutru.records.findings import Severity
-
 DEFAULT_PATH = Path(__file__).with_name("formats.yaml")
 
 
@@ -42,19 +40,8 @@ class FormatRule:
 
 
 @dataclass(frozen=True)
-class DigitisedRule:
-    """Requirements for digitised copies (PDF >= 1.4, colour, >= 200 dpi)."""
-
-    min_dpi: float = 200.0
-    require_colour: bool = True
-    min_pdf_version: str = "1.4"
-    severity: Severity = Severity.WARNING
-
-
-@dataclass(frozen=True)
 class FormatPolicy:
     formats: dict[str, FormatRule]
-    digitised: DigitisedRule
 
     def rule(self, key: str | None) -> FormatRule | None:
         return self.formats.get(key) if key else None
@@ -89,17 +76,7 @@ def parse_format_policy(data: dict[str, Any]) -> FormatPolicy:
             )
         except (KeyError, TypeError, ValueError) as e:
             raise FormatPolicyError(f"formats.{key}: {e!r}") from None
-    dg = data.get("digitised") or {}
-    try:
-        digitised = DigitisedRule(
-            min_dpi=float(dg.get("min_dpi", 200)),
-            require_colour=bool(dg.get("require_colour", True)),
-            min_pdf_version=str(dg.get("min_pdf_version", "1.4")),
-            severity=Severity(str(dg.get("severity", "warning")).lower()),
-        )
-    except ValueError as e:
-        raise FormatPolicyError(f"digitised: {e}") from None
-    return FormatPolicy(formats, digitised)
+    return FormatPolicy(formats)
 
 
 @lru_cache(maxsize=8)

@@ -38,9 +38,16 @@ class TransferPolicy:
     source: str
 
     def start_year(self, end_date: date, deposit_year: int | None = None) -> int:
-        """The year the deadline counts from for one dossier."""
-        if self.count_from == "agency_deposit_year" and deposit_year is not None:
-            return deposit_year
+        """The year the deadline counts from for one dossier.
+
+        ``agency_deposit_year`` (Law on Archives 2024 Art. 17): the year the dossier was
+        deposited in the agency archive, but never later than the year after it closed —
+        the latest lawful deposit year — so that records deposited late, or brought into
+        this service long after their deposit, are not given extra years.
+        """
+        if self.count_from == "agency_deposit_year":
+            latest_lawful = end_date.year + 1
+            return min(deposit_year, latest_lawful) if deposit_year is not None else latest_lawful
         return end_date.year
 
     def due_year(self, end_date: date, deposit_year: int | None = None) -> int:

@@ -77,9 +77,10 @@ class AccessRegime(str, enum.Enum):
     @classmethod
     def parse(cls, value: Any) -> "AccessRegime":
         s = fold(str(value))
-        if s in ("cong khai", "public", "cong_khai"):
+        if s in ("cong khai", "public", "cong_khai", "01", "01: cong khai"):
             return cls.PUBLIC
-        if s in ("han che", "su dung han che", "restricted", "han_che"):
+        if s in ("han che", "su dung han che", "restricted", "han_che", "su dung co dieu kien", "co dieu kien",
+                 "conditional", "02", "02: su dung co dieu kien"):  # 05/2025 code 02
             return cls.RESTRICTED
         raise ValueError(str(value))
 
@@ -97,11 +98,11 @@ class Reliability(str, enum.Enum):
     @classmethod
     def parse(cls, value: Any) -> "Reliability":
         s = fold(str(value))
-        if s in ("ban goc dien tu", "born digital", "born-digital", "ban_goc_dien_tu", "goc"):
+        if s in ("ban goc dien tu", "born digital", "born-digital", "ban_goc_dien_tu", "goc", "goc dien tu", "01"):
             return cls.BORN_DIGITAL
-        if s in ("so hoa", "ban so hoa", "digitised", "digitized", "so_hoa"):
+        if s in ("so hoa", "ban so hoa", "digitised", "digitized", "so_hoa", "02"):
             return cls.DIGITISED
-        if s in ("hon hop", "mixed", "hon_hop"):
+        if s in ("hon hop", "mixed", "hon_hop", "03"):
             return cls.MIXED
         raise ValueError(str(value))
 

@@ -16,10 +16,14 @@ import rfc8785
 
 from luutru.catalog.records import AipMetadata
 
+# Not part of the record: the service block, and which circular the catalogue was read as
+# (a 02/2019 dossier re-read from the exported 05/2025 catalogue is the same record).
+NOT_HASHED = ("_service", "catalogue_version")
+
 
 def catalogue_fields(d: Mapping[str, Any]) -> dict[str, Any]:
     """The catalogue fields of a dossier or document of an AIP (without the service block)."""
-    return {k: v for k, v in d.items() if k != "_service"}
+    return {k: v for k, v in d.items() if k not in NOT_HASHED}
 
 
 def content_digest(documents: Iterable[tuple[str, str, str]]) -> str:

@@ -50,6 +50,7 @@ from luutru.packaging.bag import (
 from luutru.packaging.catalogue_writer import write_xlsx_template
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.preservation.aip import safe_component_name
+from luutru.records.code_grammar import PartialDate
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS, Kind
 from luutru.records.timeutil import iso_vn, now_vn
 from luutru.services import Services
@@ -59,7 +60,7 @@ from luutru.transfer_out.digests import (
     metadata_digest,
     original_component,
 )
-from luutru.transfer_out.errors import refuse
+from luutru.transfer_out.errors import ExportError, refuse
 from luutru.transfer_out.handover import (
     handover_record,
     render_catalogue_pdf,
@@ -82,6 +83,7 @@ from luutru.transfer_out.register import (
     acting_user,
     record_build,
 )
+from luutru.transfer_out.registration import require_registration
 from luutru.transfer_out.select import Candidate, select_dossiers
 
 R = TypeVar("R")
@@ -99,6 +101,9 @@ def build_package(services: Services, *, agency: str, out_dir: Path | None = Non
     agency = agency.strip()
     as_of = as_of or now_vn().year
     chosen = select_dossiers(services, agency, as_of, dossiers, include_fixed_term=include_fixed_term, policy=policy)
+    unregistered = require_registration(services, agency, [c.code for c in chosen])
+    if unregistered:
+        raise ExportError(unregistered)  # Circular 06/2025 Art. 3: register the submission first
     out_dir = Path(out_dir) if out_dir else services.settings.home_dir / policy.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     package_id = new_package_id(agency)
@@ -155,7 +160,10 @@ def _cell(col_kind: Kind, value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            return value
+            try:
+                return PartialDate.from_iso(value).display()  # "2021-12" -> "12/2021", as people write it
+            except (TypeError, ValueError):
+                return value
     return value
 
 

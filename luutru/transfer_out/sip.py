@@ -42,11 +42,21 @@ from luutru.packaging.sip.model import SipAgent
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.records.timeutil import iso_vn, now_vn
 from luutru.services import Services
-from luutru.transfer_out.digests import content_digest, metadata_digest, original_component
+from luutru.transfer_out.digests import (
+    content_digest,
+    metadata_digest,
+    original_component,
+)
 from luutru.transfer_out.errors import ExportError, refuse
 from luutru.transfer_out.handover import render_catalogue_pdf, render_handover_pdf
 from luutru.transfer_out.package import new_package_id, write_staged
-from luutru.transfer_out.register import BuildResult, PackageDossier, acting_user, record_build
+from luutru.transfer_out.register import (
+    BuildResult,
+    PackageDossier,
+    acting_user,
+    record_build,
+)
+from luutru.transfer_out.registration import require_registration
 from luutru.transfer_out.select import Candidate, select_dossiers
 
 SIP_PROFILE = "luutru-transfer-out-sip/1"
@@ -74,6 +84,9 @@ def build_sip_submission(services: Services, *, agency: str, out_dir: Path | Non
     agency = agency.strip()
     as_of = as_of or now_vn().year
     chosen = select_dossiers(services, agency, as_of, dossiers, include_fixed_term=include_fixed_term, policy=policy)
+    unregistered = require_registration(services, agency, [c.code for c in chosen])
+    if unregistered:
+        raise ExportError(unregistered)  # Circular 06/2025 Art. 3: register the submission first
     out_dir = Path(out_dir) if out_dir else services.settings.home_dir / policy.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     package_id = new_package_id(agency)

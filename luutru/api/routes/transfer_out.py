@@ -24,9 +24,9 @@ from luutru.services import Services
 from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
-from luutru.transfer_out.sip import build_sip_submission
 from luutru.transfer_out.register import get_package, list_packages
 from luutru.transfer_out.select import due_dossiers
+from luutru.transfer_out.sip import build_sip_submission
 
 router = APIRouter(tags=["transfer-out"])
 

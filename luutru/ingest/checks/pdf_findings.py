@@ -1,13 +1,12 @@
 """Findings from the in-process PDF checks (:mod:`luutru.ingest.checks.pdf`): readability,
-encryption, active content, fonts (any PDF) and the rules for digitised copies."""
+encryption, active content, fonts (any PDF).  Digitised copies: :mod:`luutru.policies.digitisation`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from luutru.ingest.checks.pdf import PdfaResult, version_tuple
-from luutru.policies.formats import DigitisedRule
-from luutru.records.findings import Finding, Severity, error, info, warning
+from luutru.ingest.checks.pdf import PdfaResult
+from luutru.records.findings import Finding, error, warning
 
 
 def pdf_findings(result: PdfaResult, **where: Any) -> list[Finding]:
@@ -62,49 +61,4 @@ def pdf_findings(result: PdfaResult, **where: Any) -> list[Finding]:
             "a PDF/A-2b preservation copy is made.",
             details={"reasons": reasons}, **where,
         ))
-    return out
-
-
-def digitised_findings(result: PdfaResult, rule: DigitisedRule, **where: Any) -> list[Finding]:
-    """Digitised copies: PDF >= 1.4, colour page images, >= 200 dpi (per the format policy)."""
-    if result.error:
-        return []
-    out: list[Finding] = []
-    sev = rule.severity
-    mk = {Severity.ERROR: error, Severity.WARNING: warning, Severity.INFO: info}[sev]
-    if result.version and version_tuple(result.version) < version_tuple(rule.min_pdf_version):
-        out.append(mk(
-            "DIGITISED_PDF_VERSION",
-            f"Bản số hóa phải là PDF phiên bản {rule.min_pdf_version} trở lên (tệp là {result.version}).",
-            f"A digitised copy must be PDF {rule.min_pdf_version} or later (this file is {result.version}).",
-            details={"version": result.version}, **where,
-        ))
-    if not result.images:
-        out.append(info(
-            "DIGITISED_NO_IMAGES",
-            "Không tìm thấy ảnh trang để kiểm tra độ phân giải và màu của bản số hóa.",
-            "No page images found to check resolution and colour of this digitised copy.",
-            details={"complete": result.images_complete}, **where,
-        ))
-        return out
-    low = [i for i in result.images if i.dpi < rule.min_dpi]
-    if low:
-        worst = min(low, key=lambda i: i.dpi)
-        out.append(mk(
-            "DIGITISED_LOW_RESOLUTION",
-            f"Ảnh số hóa có độ phân giải {worst.dpi:.0f} dpi (trang {worst.page}), thấp hơn {rule.min_dpi:.0f} dpi. "
-            f"Số hóa lại ở {rule.min_dpi:.0f} dpi trở lên, tỷ lệ 100 %.",
-            f"Scanned image at {worst.dpi:.0f} dpi (page {worst.page}), below {rule.min_dpi:.0f} dpi. "
-            f"Rescan at {rule.min_dpi:.0f} dpi or more, 100 % scale.",
-            details={"pages": sorted({i.page for i in low}), "min_dpi": worst.dpi}, **where,
-        ))
-    if rule.require_colour:
-        mono = [i for i in result.images if i.colour in ("gray", "bilevel")]
-        if mono:
-            out.append(mk(
-                "DIGITISED_NOT_COLOUR",
-                f"Ảnh số hóa không phải ảnh màu ({mono[0].colour}, trang {mono[0].page}). Số hóa lại ở chế độ màu.",
-                f"Scanned image is not colour ({mono[0].colour}, page {mono[0].page}). Rescan in colour.",
-                details={"pages": sorted({i.page for i in mono})}, **where,
-            ))
     return out

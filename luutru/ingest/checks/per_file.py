@@ -16,6 +16,7 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
@@ -32,19 +33,22 @@ from luutru.ingest.checks.formats import (
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.checks.isolation import TimeLimitedWorker
 from luutru.ingest.checks.pdf import check_pdf
-from luutru.ingest.checks.pdf_findings import digitised_findings, pdf_findings
+from luutru.ingest.checks.pdf_findings import pdf_findings
 from luutru.ingest.checks.results import (
     CheckConfig,
     FileCheckItem,
     FileCheckResult,
     Inspection,
 )
+from luutru.ingest.checks.scan_facts import scan_facts
 from luutru.ingest.checks.signature_findings import signature_event, signature_findings
 from luutru.ingest.checks.signatures import (
     TrustRootError,
     check_signatures,
     load_trust_roots,
 )
+from luutru.policies.digitisation import check_digitised
+from luutru.policies.digitisation import load_rule as load_digitisation_rule
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
 from luutru.policies.signatures import SignaturePolicy, load_signature_policy
 from luutru.records.findings import Finding, error, warning
@@ -105,8 +109,11 @@ def _inspect(item: FileCheckItem, cfg: CheckConfig) -> Inspection:
             + (" (truncated)" if t.truncated else ""),
             outcome_detail={"characters": len(t.text or ""), "pages": t.pages, "error": t.error},
         ))
-    if item.reliability is Reliability.DIGITISED:
-        findings += digitised_findings(pdfa, fpol.digitised, **where)
+    if item.reliability is Reliability.DIGITISED and pdfa.error is None:
+        # Circular 05/2025 Art. 8: two-layer PDF/A, >= 24-bit colour, 200 dpi (300 for maps/drawings)
+        findings += check_digitised(scan_facts(item.path, pdfa), load_digitisation_rule(),
+                                    doc_type_code=item.doc_type_code, received=item.received or date.today(),
+                                    **where)
     return Inspection(fmt, tuple(findings), tuple(events), sig, pdfa, text)
 
 

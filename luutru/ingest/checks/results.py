@@ -7,6 +7,7 @@ Small frozen dataclasses, picklable, because they cross into the worker process.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ class FileCheckItem:
     dossier: str | None = None
     reliability: Reliability = Reliability.BORN_DIGITAL
     out_dir: Path | None = None  # where the preservation copy goes; check_files(out_dir=) if None
+    doc_type_code: str | None = None  # 05/2025 document type (30 maps, 31 drawings need 300 dpi)
+    received: date | None = None  # day the transfer was received (severity of the digitisation rule)
 
     @property
     def where(self) -> dict[str, Any]:

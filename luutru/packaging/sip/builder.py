@@ -34,8 +34,6 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from luutru.records.findings import Finding, error
-from luutru.records.timeutil import iso_vn
 from luutru.packaging.sip import ead, premis
 from luutru.packaging.sip.mets import FileRef, MetsWriter
 from luutru.packaging.sip.model import (
@@ -47,7 +45,15 @@ from luutru.packaging.sip.model import (
     SipPackage,
     Source,
 )
-from luutru.packaging.sip.xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
+from luutru.packaging.sip.xmlschemas import (
+    PACKAGE_SCHEMAS,
+    PREMIS_XSD,
+    SCHEMA_DIR,
+    schema_errors,
+    to_bytes,
+)
+from luutru.records.findings import Finding, error
+from luutru.records.timeutil import iso_vn
 
 CHUNK = 1024 * 1024
 EAD_DOSSIER = "metadata/descriptive/EAD.xml"

@@ -7,11 +7,6 @@ from luutru.records.findings import Severity, define
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 A = 'checks'
 
-DIGITISED_NO_IMAGES = define('DIGITISED_NO_IMAGES', I,
-    'Không tìm thấy ảnh trang để kiểm tra độ phân giải và màu của bản số hóa',
-    'No page images found to check resolution and colour of this digitised copy',
-    '',
-    '', area=A)
 FILE_CHECK_FAILED = define('FILE_CHECK_FAILED', E,
     'Không kiểm tra được tệp (…). Gửi lại tệp từ bản gốc',
     'The file could not be checked (…). Resend it from the original',
@@ -106,3 +101,25 @@ SIGNATURE_UNSIGNED = define('SIGNATURE_UNSIGNED', W,
     'Tài liệu không có chữ ký số', 'The document carries no digital signature',
     'Văn bản điện tử phải được ký số; yêu cầu cơ quan nộp ký số trước khi nộp lưu.',
     'Electronic documents must be signed; ask the agency to sign it before transfer.', area=A)
+
+# Circular 05/2025 Art. 8 (severity from policies/digitisation.yaml: error from 1 July 2025)
+DIGITISED_NOT_PDFA = define('DIGITISED_NOT_PDFA', E,
+    'Bản số hóa không phải PDF/A hai lớp (ảnh và lớp văn bản)',
+    'The digitised copy is not a two-layer PDF/A (image plus text)',
+    'xuất lại ở định dạng PDF/A có nhận dạng ký tự (OCR)',
+    'export it again as PDF/A with character recognition (OCR)', area=A)
+DIGITISED_NO_TEXT_LAYER = define('DIGITISED_NO_TEXT_LAYER', E,
+    'Bản số hóa không có lớp văn bản (chỉ có ảnh)',
+    'The digitised copy has no text layer (image only)',
+    'chạy nhận dạng ký tự (OCR) để tạo PDF/A hai lớp',
+    'run OCR to make a two-layer PDF/A', area=A)
+DIGITISED_LOW_RESOLUTION = define('DIGITISED_LOW_RESOLUTION', E,
+    'Ảnh số hóa có độ phân giải dưới 200 dpi (bản đồ, bản vẽ kỹ thuật: 300 dpi)',
+    'Scanned image below 200 dpi (maps and technical drawings: 300 dpi)',
+    'số hóa lại ở độ phân giải yêu cầu, tỷ lệ 100 %',
+    'rescan at the required resolution, 100 % scale', area=A)
+DIGITISED_COLOUR_DEPTH = define('DIGITISED_COLOUR_DEPTH', E,
+    'Ảnh số hóa dưới 24 bit màu',
+    'Scanned image below 24-bit colour',
+    'số hóa lại ở chế độ màu 24 bit trở lên',
+    'rescan in 24-bit colour or more', area=A)

@@ -82,11 +82,6 @@ DOCUMENT_ID_DUPLICATE = define('DOCUMENT_ID_DUPLICATE', E,
     "…: document identifier '…' appears … times",
     'đánh lại số thứ tự văn bản',
     'renumber the documents', area=A)
-DOCUMENT_ID_MISMATCH = define('DOCUMENT_ID_MISMATCH', E,
-    "…: mã định danh văn bản '…' không khớp mã hồ sơ + số thứ tự",
-    "…: document identifier '…' does not match dossier code + sequence number",
-    "ghi '…'",
-    "write '…'", area=A)
 DOSSIER_ALREADY_STORED = define('DOSSIER_ALREADY_STORED', I,
     'Hồ sơ … đã được lưu trữ trước đây với cùng nội dung; không tạo bản trùng',
     'Dossier … was already preserved with the same content; no duplicate made',
@@ -237,3 +232,56 @@ ZIP_CORRUPT = define('ZIP_CORRUPT', E,
     'Corrupt zip file: …',
     'nén lại và gửi lại',
     're-create the zip and resend', area=A)
+
+# Circular 05/2025: value lists, 02/2019 mapping, codes, deadlines, backups
+FIELD_AMBIGUOUS_VALUE = define('FIELD_AMBIGUOUS_VALUE', E,
+    "…: giá trị '…' có thể hiểu theo hai nghĩa (ví dụ '01' là mã Vĩnh viễn hay 1 năm)",
+    "…: value '…' could mean two things (e.g. '01' the code for permanent or 1 year)",
+    "ghi rõ mã kèm nhãn, ví dụ '01: Vĩnh viễn', hoặc '5 năm'",
+    "write the code with its label, e.g. '01: Vĩnh viễn', or '5 năm'", area=A)
+CATALOGUE_COLUMN_KEPT = define('CATALOGUE_COLUMN_KEPT', I,
+    "…: cột '…' không thuộc mẫu Thông tư 05/2025; giá trị được giữ nguyên trong siêu dữ liệu AIP",
+    "…: column '…' is not in the 05/2025 template; its values are kept in the AIP metadata",
+    'đổi tên cột theo mẫu `luutru template` nếu đó là một trường của mẫu',
+    'rename the column as in the `luutru template` workbook if it is one of its fields', area=A)
+CATALOGUE_VERSION_MIXED = define('CATALOGUE_VERSION_MIXED', W,
+    'Các trang của mục lục theo hai mẫu khác nhau (Thông tư 05/2025 và 02/2019)',
+    "The catalogue's sheets follow different circulars (05/2025 and 02/2019)",
+    'dùng một mẫu cho cả mục lục',
+    'use one template for the whole catalogue', area=A)
+DOCUMENT_ID_TOO_LONG = define('DOCUMENT_ID_TOO_LONG', W,
+    "…: mã định danh tài liệu '…' dài hơn 25 ký tự Thông tư 05/2025 cho phép; được giữ nguyên",
+    "…: document identifier '…' is longer than the 25 characters of Circular 05/2025; kept as is",
+    'dùng mã tối đa 25 ký tự khi lập mục lục mới',
+    'use identifiers of at most 25 characters in new catalogues', area=A)
+DOCUMENT_CODE_MISMATCH = define('DOCUMENT_CODE_MISMATCH', E,
+    "…: mã lưu trữ tài liệu '…' không khớp mã hồ sơ + số thứ tự 7 chữ số",
+    "…: archival document code '…' does not match dossier code + 7-digit sequence",
+    "ghi '…' hoặc để trống",
+    "write '…' or leave it empty", area=A)
+BACKUP_STATUS_MISSING = define('BACKUP_STATUS_MISSING', E,
+    '…: chế độ dự phòng là Có nhưng chưa ghi tình trạng dự phòng',
+    '…: the backup regime is yes but the backup status is empty',
+    "ghi '01: Đã dự phòng' hoặc '02: Chưa dự phòng'",
+    "write '01: Đã dự phòng' or '02: Chưa dự phòng'", area=A)
+PAPER_CODE_MISSING = define('PAPER_CODE_MISSING', W,
+    '…: hồ sơ số hóa chưa ghi mã hồ sơ gốc giấy (Thông tư 05/2025)',
+    '…: a digitised dossier without its paper original code (Circular 05/2025)',
+    'ghi mã hồ sơ gốc giấy (mã lưu trữ.kho/giá/hộp.số hồ sơ)',
+    'fill in the paper original code (archive.store/shelf/box.number)', area=A)
+PAPER_CODE_SHAPE = define('PAPER_CODE_SHAPE', W,
+    "…: mã hồ sơ gốc giấy '…' không theo dạng mã lưu trữ.kho/giá/hộp.số hồ sơ; được giữ nguyên",
+    "…: paper original code '…' is not archive.store/shelf/box.number; kept as written",
+    'kiểm tra lại mã',
+    'check the code', area=A)
+DEPOSIT_LATE = define('DEPOSIT_LATE', W,
+    'Hồ sơ … nộp lưu quá hạn vào lưu trữ cơ quan (1 năm từ năm kết thúc công việc; xây dựng cơ bản 3 tháng từ quyết toán)',
+    'Dossier … was deposited after the deadline for the agency archive (1 year from the year the work ended; '
+    'construction 3 months from final settlement)',
+    'ghi lý do nộp chậm vào biên bản giao nhận; nộp đúng hạn các năm sau',
+    'record the reason in the handover record; deposit on time in future', area=A)
+BACKUP_SINGLE_COPY = define('BACKUP_SINGLE_COPY', W,
+    'Hệ thống chỉ giữ một bản; Thông tư 05/2025 Điều 27 yêu cầu ít nhất 2 bộ dự phòng trên phương tiện độc lập',
+    'Only one copy is kept; Circular 05/2025 Art. 27 requires at least two backup sets on independent media',
+    'cấu hình thêm vị trí lưu bản sao (LUUTRU_REPLICA_URLS) trên ổ đĩa hoặc máy chủ khác',
+    'configure a replica location (LUUTRU_REPLICA_URLS) on another disk or server', area=A)

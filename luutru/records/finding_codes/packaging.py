@@ -37,11 +37,6 @@ CATALOGUE_MISSING_SHEET = define('CATALOGUE_MISSING_SHEET', E,
     "The catalogue workbook has no sheet '…'",
     'dùng mẫu `luutru template` (trang … và …)',
     'use the `luutru template` workbook (sheets … and …)', area=A)
-CATALOGUE_UNKNOWN_COLUMN = define('CATALOGUE_UNKNOWN_COLUMN', W,
-    "…: cột '…' không thuộc mẫu mục lục, bị bỏ qua",
-    "…: column '…' is not in the catalogue template and is ignored",
-    'dùng mẫu `luutru template`',
-    'use the `luutru template` workbook', area=A)
 CATALOGUE_UNREADABLE = define('CATALOGUE_UNREADABLE', E,
     "Không đọc được tệp mục lục '…': …",
     "Cannot read catalogue '…': …",

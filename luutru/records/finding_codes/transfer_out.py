@@ -107,3 +107,14 @@ TRANSFER_OUT_UNKNOWN_DOSSIER = define('TRANSFER_OUT_UNKNOWN_DOSSIER', E,
     "No dossier '…' in the archive",
     'kiểm tra mã hồ sơ (`luutru show`)',
     'check the dossier code (`luutru show`)', area=A)
+
+REGISTRATION_MISSING = define('REGISTRATION_MISSING', E,
+    'Chưa đăng ký nộp lưu với Lưu trữ lịch sử cho … hồ sơ (Thông tư 06/2025/TT-BNV Điều 3)',
+    '… dossier(s) have no registered submission with the historical archive (Circular 06/2025 Art. 3)',
+    'chạy `luutru transfer-out register` cho các hồ sơ này, rồi lập gói',
+    'run `luutru transfer-out register` for them, then build the package', area=A)
+REGISTRATION_NOTHING_DUE = define('REGISTRATION_NOTHING_DUE', E,
+    'Không có hồ sơ nào để đăng ký nộp lưu',
+    'Nothing to register for submission',
+    'chỉ định hồ sơ bằng --dossier',
+    'name dossiers with --dossier', area=A)
