@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from luutru.api.app import create_app
 from luutru.audit.trail import list_events
 from luutru.config import AuthSettings
+from luutru.jobs.queue import JobQueue
+from luutru.records.status import JobStatus
 from tests.api_helpers import (
     OTHER_AGENCY,
     _add_dossier,
@@ -155,3 +157,16 @@ def test_openapi_docs_list_the_routes(world):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/transfers", "/api/search", "/api/me", "/api/audit/verify", "/api/accounts"} <= set(paths)
     assert client.get("/docs").status_code == 200
+
+
+def test_server_start_takes_up_queued_jobs(services):
+    """At start-up (the app's lifespan) the server runs what an earlier run left queued:
+    a reindex job queued without a runner is done once the app has started."""
+    job_id = JobQueue(services.catalog).enqueue("reindex", {"index": False})
+    assert JobQueue(services.catalog).get(job_id).status == JobStatus.QUEUED
+    with TestClient(create_app(services=services)) as client:
+        assert client.get("/healthz").status_code == 200
+        deadline = time.monotonic() + 120
+        while not (view := JobQueue(services.catalog).get(job_id)).terminal and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert view.status == JobStatus.DONE, view

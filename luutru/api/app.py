@@ -9,6 +9,9 @@ at ``/docs``.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import AsyncIterator, Callable
+
 from fastapi import FastAPI
 
 import luutru.api.routes.accounts as routes_accounts
@@ -43,12 +46,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                auth: AuthSettings | None = None) -> FastAPI:
     """The app over ``services`` (built from ``settings`` when not given)."""
     services = services or Services(settings or Settings())
-    app = FastAPI(title="Lưu trữ API", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="Lưu trữ API", version=__version__, description=DESCRIPTION, lifespan=_lifespan(services))
     app.state.services = services
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
-    # Jobs a killed server left running are taken again at once (luutru.jobs.resume).
-    app.router.on_startup.append(lambda: resume_jobs(services))
     for mod in ROUTERS:
         app.include_router(mod.router)
     install_handlers(app)
@@ -56,6 +57,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if app.state.auth.oidc_enabled:
         _add_oidc_sessions(app, services)
     return app
+
+
+def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """At start-up, jobs a killed server left running are taken again at once (:func:`luutru.jobs.resume`)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        resume_jobs(services)
+        yield
+
+    return lifespan
 
 
 def _add_oidc_sessions(app: FastAPI, services: Services) -> None:

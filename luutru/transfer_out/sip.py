@@ -35,7 +35,7 @@ from sqlalchemy import select
 import luutru.catalog.models as m
 import luutru.records.finding_codes.transfer_out as tfc
 from luutru import __version__
-from luutru.catalog.records import load_aip_metadata
+from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.packaging.sip.builder import SipBuildError, build_sip
 from luutru.packaging.sip.from_aip import package_from_aip
 from luutru.packaging.sip.model import SipAgent
@@ -43,12 +43,17 @@ from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.records.timeutil import iso_vn, now_vn
 from luutru.services import Services
 from luutru.transfer_out.digests import (
+    catalogue_fields,
     content_digest,
     metadata_digest,
     original_component,
 )
 from luutru.transfer_out.errors import ExportError, refuse
-from luutru.transfer_out.handover import render_catalogue_pdf, render_handover_pdf
+from luutru.transfer_out.handover import (
+    handover_record,
+    render_catalogue_pdf,
+    render_handover_pdf,
+)
 from luutru.transfer_out.package import new_package_id, write_staged
 from luutru.transfer_out.register import (
     BuildResult,
@@ -61,16 +66,13 @@ from luutru.transfer_out.select import Candidate, select_dossiers
 
 SIP_PROFILE = "luutru-transfer-out-sip/1"
 SUBMISSION_SUFFIX = ".submission.json"
+SIP_FORMAT = "SIP 05/2025 (E-ARK CSIP/SIP 2.0.4)"
 
 
 def submission_digest(packages: Iterable[tuple[str, str]]) -> str:
     """SHA-256 over ``OBJID \\t ZIP SHA-256`` lines, sorted: names a submission by its packages."""
     lines = "".join(f"{o}\t{s.lower()}\n" for o, s in sorted(packages))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
-
-
-def _fields(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if k != "_service"}
 
 
 def build_sip_submission(services: Services, *, agency: str, out_dir: Path | None = None, as_of: int | None = None,
@@ -102,6 +104,73 @@ def build_sip_submission(services: Services, *, agency: str, out_dir: Path | Non
     return result
 
 
+def _members(chosen: list[Candidate], metas: list[AipMetadata]
+             ) -> tuple[list[PackageDossier], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each dossier's counts and hashes, and the catalogue fields of the dossiers and documents sent."""
+    members: list[PackageDossier] = []
+    sent_dossiers: list[dict[str, Any]] = []
+    sent_documents: list[dict[str, Any]] = []
+    for c, meta in zip(chosen, metas):
+        docs = sorted(meta.documents, key=lambda d: d.get("so_thu_tu") or 0)
+        triples = []
+        total = 0
+        for doc in docs:
+            comp = original_component(doc)
+            if comp is None:
+                raise refuse(tfc.TRANSFER_OUT_NO_ORIGINAL,
+                             f"Văn bản {doc['ma_dinh_danh_van_ban']} không có tệp gốc trong AIP. Sửa: chạy `luutru audit`.",
+                             f"Document {doc['ma_dinh_danh_van_ban']} has no original file in its AIP. Fix: run `luutru audit`.",
+                             dossier=c.code, document=doc["ma_dinh_danh_van_ban"])
+            triples.append((doc["ma_dinh_danh_van_ban"], doc.get("duong_dan_tep") or "", comp["sha256"]))
+            total += int(comp.get("size") or 0)
+        dfields, docs_fields = catalogue_fields(meta.dossier), [catalogue_fields(d) for d in docs]
+        sent_dossiers.append(dfields)
+        sent_documents.extend(docs_fields)
+        members.append(PackageDossier(c.code, c.title, c.retention_years, len(docs), total, meta.manifest_sha256,
+                                      content_digest(triples), metadata_digest(dfields, docs_fields)))
+    return members, sent_dossiers, sent_documents
+
+
+def _documentation(doc_dir: Path, handover: dict[str, Any], package_json: dict[str, Any],
+                   sent_dossiers: list[dict[str, Any]], sent_documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``documentation/`` files every package of the submission carries (PDFs rendered in ``doc_dir``)."""
+    render_handover_pdf(doc_dir / "bien_ban_giao_nhan.pdf", handover)
+    render_catalogue_pdf(doc_dir / "muc_luc_ho_so.pdf", sent_dossiers, sent_documents,
+                         package_id=package_json["package_id"], agency_name=package_json["sender"]["agency_name"],
+                         created_at=package_json["created_at"])
+    return {
+        "bien_ban_giao_nhan.json": json.dumps(handover, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+        "bien_ban_giao_nhan.pdf": doc_dir / "bien_ban_giao_nhan.pdf",
+        "muc_luc_ho_so.pdf": doc_dir / "muc_luc_ho_so.pdf",
+        "package.json": json.dumps(package_json, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+    }
+
+
+def _build_sips(services: Services, root: Path, chosen: list[Candidate], metas: list[AipMetadata],
+                members: list[PackageDossier], documentation: dict[str, Any], package_json: dict[str, Any]
+                ) -> list[dict[str, Any]]:
+    """One SIP per dossier in ``root``; what the submission sidecar says of each."""
+    archive = package_json["receiver"]
+    creator = SipAgent("luutru", "luutru", "software", role="CREATOR", version=__version__)
+    receiver = SipAgent(archive["archive_code"] or archive["archive_name"], archive["archive_name"], "organization",
+                        role="PRESERVATION")
+    packages: list[dict[str, Any]] = []
+    for seq, (c, meta, member) in enumerate(zip(chosen, metas, members), 1):
+        pkg = package_from_aip(meta.dossier, meta.documents, meta.events,
+                               lambda p, a=meta.aip_id: services.storage.open_file(a, p),
+                               sequence=seq, submission_id=package_json["package_id"], agents=[receiver])
+        pkg.created = package_json["created_at"]
+        pkg.documentation = documentation
+        try:
+            built = build_sip(pkg, root, creator=creator)
+        except SipBuildError as e:
+            raise ExportError(e.findings) from e
+        packages.append({"sequence": seq, "dossier_code": c.code, "objid": built.objid, "zip": built.path.name,
+                         "zip_sha256": built.sha256, "zip_size": built.size, "mets_sha256": built.mets_sha256,
+                         "content_sha256": member.content_sha256, "metadata_sha256": member.metadata_sha256})
+    return packages
+
+
 def _write(services: Services, root: Path, package_id: str, chosen: list[Candidate], policy: TransferPolicy,
            archive_name: str | None, archive_code: str | None, as_of: int) -> tuple[BuildResult, dict[str, Any]]:
     # write_staged gives a fresh .partial folder
@@ -114,95 +183,26 @@ def _write(services: Services, root: Path, package_id: str, chosen: list[Candida
     metas = [load_aip_metadata(services.storage, aip_ids[c.code], with_text=False) for c in chosen]
     agency_code = chosen[0].agency_code
     agency_name = next((x.dossier.get("ten_co_quan") for x in metas if x.dossier.get("ten_co_quan")), "")
-
-    members: list[PackageDossier] = []
-    sent_dossiers: list[dict[str, Any]] = []
-    sent_documents: list[dict[str, Any]] = []
-    for c, meta in zip(chosen, metas):
-        docs = sorted(meta.documents, key=lambda d: d.get("so_thu_tu") or 0)
-        triples = []
-        total = 0
-        for doc in docs:
-            comp = original_component(doc)
-            if comp is None:
-                raise refuse(tfc.TRANSFER_OUT_NO_ORIGINAL,
-                              f"Văn bản {doc['ma_dinh_danh_van_ban']} không có tệp gốc trong AIP. Sửa: chạy `luutru audit`.",
-                              f"Document {doc['ma_dinh_danh_van_ban']} has no original file in its AIP. Fix: run `luutru audit`.",
-                              dossier=c.code, document=doc["ma_dinh_danh_van_ban"])
-            triples.append((doc["ma_dinh_danh_van_ban"], doc.get("duong_dan_tep") or "", comp["sha256"]))
-            total += int(comp.get("size") or 0)
-        dfields, docs_fields = _fields(meta.dossier), [_fields(d) for d in docs]
-        sent_dossiers.append(dfields)
-        sent_documents.extend(docs_fields)
-        members.append(PackageDossier(c.code, c.title, c.retention_years, len(docs), total, meta.manifest_sha256,
-                                      content_digest(triples), metadata_digest(dfields, docs_fields)))
-
-    starts = [d.get("thoi_gian_bat_dau") for d in sent_dossiers if d.get("thoi_gian_bat_dau")]
-    ends = [d.get("thoi_gian_ket_thuc") for d in sent_dossiers if d.get("thoi_gian_ket_thuc")]
-    by_code = {d["ma_ho_so"]: d for d in sent_dossiers}
-    n_docs = sum(x.documents for x in members)
-    n_bytes = sum(x.bytes for x in members)
-    handover = {
-        "kind": "bien_ban_giao_nhan_tai_lieu", "draft": True, "package_id": package_id, "created_at": created,
-        "package_format": "SIP 05/2025 (E-ARK CSIP/SIP 2.0.4)",
-        "legal_basis": policy.legal_basis,
-        "sender": {"agency_code": agency_code, "agency_name": agency_name, "representative": {"name": None, "title": None}},
-        "receiver": {**archive, "representative": {"name": None, "title": None}},
-        "fonds": {"code": agency_code, "name": agency_name},
-        "period": {"from": min(starts) if starts else None, "to": max(ends) if ends else None},
-        "totals": {"dossiers": len(members), "documents": n_docs, "files": n_docs, "bytes": n_bytes},
-        "dossiers": [{"ma_ho_so": x.code, "tieu_de": x.title,
-                      "thoi_gian_bat_dau": by_code[x.code].get("thoi_gian_bat_dau"),
-                      "thoi_gian_ket_thuc": by_code[x.code].get("thoi_gian_ket_thuc"),
-                      "thoi_han_bao_quan": by_code[x.code].get("thoi_han_bao_quan"),
-                      "che_do_su_dung": by_code[x.code].get("che_do_su_dung"),
-                      "documents": x.documents, "files": x.documents, "bytes": x.bytes,
-                      "content_sha256": x.content_sha256} for x in members],
-        "attachments": ["documentation/muc_luc_ho_so.pdf"],
-        "package_payload_manifest_sha256": None,  # the submission digest, known once every package is built
-        "handover_date": None, "place": None,
-        "signatures": [
-            {"side": "sender", "label_vi": "ĐẠI DIỆN BÊN GIAO", "name": None, "title": None, "signed_at": None},
-            {"side": "receiver", "label_vi": "ĐẠI DIỆN BÊN NHẬN", "name": None, "title": None, "signed_at": None},
-        ],
-    }
+    members, sent_dossiers, sent_documents = _members(chosen, metas)
+    handover = handover_record(
+        package_id=package_id, created=created, legal_basis=policy.legal_basis, agency_code=agency_code,
+        agency_name=agency_name, archive=archive, members=members, sent_dossiers=sent_dossiers,
+        attachments=["documentation/muc_luc_ho_so.pdf"],
+        payload_manifest_sha256=None)  # the submission digest, known once every package is built
+    handover["package_format"] = SIP_FORMAT
     package_json = {
         "profile": SIP_PROFILE, "package_id": package_id, "created_at": created, "software": f"luutru {__version__}",
         "as_of_year": as_of, "sender": {"agency_code": agency_code, "agency_name": agency_name}, "receiver": archive,
         "dossiers": [{"code": x.code, "content_sha256": x.content_sha256, "metadata_sha256": x.metadata_sha256}
                      for x in members],
     }
-    creator = SipAgent("luutru", "luutru", "software", role="CREATOR", version=__version__)
-    receiver = SipAgent(archive["archive_code"] or archive["archive_name"], archive["archive_name"], "organization",
-                        role="PRESERVATION")
-    packages: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(dir=root.parent, prefix=f".{package_id}.doc") as tmpd:
-        doc_dir = Path(tmpd)
-        render_handover_pdf(doc_dir / "bien_ban_giao_nhan.pdf", handover)
-        render_catalogue_pdf(doc_dir / "muc_luc_ho_so.pdf", sent_dossiers, sent_documents, package_id=package_id,
-                             agency_name=agency_name, created_at=created)
-        documentation = {
-            "bien_ban_giao_nhan.json": json.dumps(handover, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
-            "bien_ban_giao_nhan.pdf": doc_dir / "bien_ban_giao_nhan.pdf",
-            "muc_luc_ho_so.pdf": doc_dir / "muc_luc_ho_so.pdf",
-            "package.json": json.dumps(package_json, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
-        }
-        for seq, (c, meta, member) in enumerate(zip(chosen, metas, members), 1):
-            pkg = package_from_aip(meta.dossier, meta.documents, meta.events,
-                                   lambda p, a=meta.aip_id: services.storage.open_file(a, p),
-                                   sequence=seq, submission_id=package_id, agents=[receiver])
-            pkg.created = created
-            pkg.documentation = documentation
-            try:
-                built = build_sip(pkg, root, creator=creator)
-            except SipBuildError as e:
-                raise ExportError(e.findings) from e
-            packages.append({"sequence": seq, "dossier_code": c.code, "objid": built.objid, "zip": built.path.name,
-                             "zip_sha256": built.sha256, "zip_size": built.size, "mets_sha256": built.mets_sha256,
-                             "content_sha256": member.content_sha256, "metadata_sha256": member.metadata_sha256})
+        documentation = _documentation(Path(tmpd), handover, package_json, sent_dossiers, sent_documents)
+        packages = _build_sips(services, root, chosen, metas, members, documentation, package_json)
     digest = submission_digest((p["objid"], p["zip_sha256"]) for p in packages)
     sidecar = {"profile": SIP_PROFILE, "package_id": package_id, "created_at": created, "sender": package_json["sender"],
                "receiver": archive, "submission_sha256": digest, "packages": packages}
+    n_docs = sum(x.documents for x in members)
     result = BuildResult(package_id, str(root), None, agency_code, agency_name, archive["archive_name"], members,
-                         n_docs, n_docs, n_bytes, digest, 0.0)
+                         n_docs, n_docs, sum(x.bytes for x in members), digest, 0.0)
     return result, sidecar
