@@ -86,8 +86,21 @@ class QueryBuilder:
         return _any([q for q in (self._text(f"title_{fields}", analyzer, text, slop),
                                  self._text(f"body_{fields}", analyzer, text, slop)) if q is not None])
 
+    def phrase(self, text: str) -> tantivy.Query | None:
+        """The text as a phrase in the folded title (weight 4) or body (2), diacritics aside."""
+        return _any([Q.boost_query(q, w) for q, w in (
+            (self._text("title_fold", "vi_fold", text), rk.W_TITLE_EXACT),
+            (self._text("body_fold", "vi_fold", text), rk.W_BODY_EXACT)) if q is not None])
+
     def clause(self, c: Clause) -> tantivy.Query | None:
-        """One required clause: the words in any of the four text fields (weighted), or the code."""
+        """One required clause: the words in any of the four text fields (weighted), or the code.
+
+        A quoted phrase is looked up in the folded fields only (they hold every exact
+        match too, and each phrase field costs a position check per candidate); the
+        diacritics as typed rank through the ``PHRASE_EXACT`` tier instead.
+        """
+        if c.kind is ClauseKind.PHRASE:
+            return self.phrase(c.text)
         parts: list[tuple[tantivy.Query | None, float]] = [
             (self._text("title_exact", "vi_exact", c.text), rk.W_TITLE_EXACT),
             (self._text("title_fold", "vi_fold", c.text), rk.W_TITLE_FOLD),
@@ -153,9 +166,7 @@ class QueryBuilder:
             return Plan(match, _should(must, tiers), text, None, None)
         # The phrase implies every unquoted word, so its tier needs only the other clauses.
         others = [(Occur.Must, query) for c, query in built if query is not None and c.kind is not ClauseKind.WORD]
-        phrase = _any([Q.boost_query(query, w) for query, w in (
-            (self._text("title_fold", "vi_fold", words), rk.W_TITLE_EXACT),
-            (self._text("body_fold", "vi_fold", words), rk.W_BODY_EXACT)) if query is not None])
+        phrase = self.phrase(words)
         assert phrase is not None  # words has two tokens or more
         first = _should([(Occur.Must, phrase)] + others + filters,
                         [Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR)]
