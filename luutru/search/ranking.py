@@ -10,9 +10,11 @@ search ranks in tiers, each worth more than anything the tiers below can add:
 2. ``NEAR``: the words within ``NEAR_SLOP`` = 2 moves of the phrase (tantivy's slop:
    in order with up to two words between, or two adjacent words swapped; a phrase
    match is also near, so it keeps its lead);
-3. ``PHRASE_EXACT``: the phrase with the diacritics as typed (only when the query has
-   diacritics: ``quyết định`` puts *Quyết định* above legacy *Quyet dinh*);
-4. ``ALL_EXACT``: every word with the diacritics as typed (same condition);
+3. ``PHRASE_EXACT``: among phrase matches, the words with the diacritics as typed
+   (only when the query has diacritics: ``quyết định`` puts *Quyết định* above legacy
+   *Quyet dinh*; checked word by word, the phrase being already there);
+4. ``ALL_EXACT``: among the others, every word with the diacritics as typed (same
+   condition);
 5. inside a tier, BM25 with the field weights below (title above body, the
    diacritics as typed above folded).
 

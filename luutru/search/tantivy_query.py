@@ -86,8 +86,21 @@ class QueryBuilder:
         return _any([q for q in (self._text(f"title_{fields}", analyzer, text, slop),
                                  self._text(f"body_{fields}", analyzer, text, slop)) if q is not None])
 
+    def phrase(self, text: str) -> tantivy.Query | None:
+        """The text as a phrase in the folded title (weight 4) or body (2), diacritics aside."""
+        return _any([Q.boost_query(q, w) for q, w in (
+            (self._text("title_fold", "vi_fold", text), rk.W_TITLE_EXACT),
+            (self._text("body_fold", "vi_fold", text), rk.W_BODY_EXACT)) if q is not None])
+
     def clause(self, c: Clause) -> tantivy.Query | None:
-        """One required clause: the words in any of the four text fields (weighted), or the code."""
+        """One required clause: the words in any of the four text fields (weighted), or the code.
+
+        A quoted phrase is looked up in the folded fields only (they hold every exact
+        match too, and each phrase field costs a position check per candidate); the
+        diacritics as typed rank through the ``PHRASE_EXACT`` tier instead.
+        """
+        if c.kind is ClauseKind.PHRASE:
+            return self.phrase(c.text)
         parts: list[tuple[tantivy.Query | None, float]] = [
             (self._text("title_exact", "vi_exact", c.text), rk.W_TITLE_EXACT),
             (self._text("title_fold", "vi_fold", c.text), rk.W_TITLE_FOLD),
@@ -124,19 +137,20 @@ class QueryBuilder:
         words = " ".join(q.phrase_words())
         return words if len(self.tokens("vi_fold", words)) > 1 else ""
 
-    def exact_tiers(self, q: SearchQuery, words: str, *, with_phrase: bool) -> list[tantivy.Query]:
-        """``PHRASE_EXACT`` and ``ALL_EXACT`` clauses, when the query text has diacritics."""
+    def exact_tier(self, q: SearchQuery, score: float) -> list[tantivy.Query]:
+        """Every word with the diacritics as typed (when the text has any), worth ``score``.
+
+        Checked word by word (term lookups in the exact fields, no positions): in the
+        phrase tier and for a quoted phrase the folded phrase is already known to be
+        there, so this is the cheap test of "the phrase as typed" (``PHRASE_EXACT``);
+        elsewhere it is ``ALL_EXACT``.
+        """
         texts = [c.text for c in q.clauses() if c.kind is not ClauseKind.CODE]
         if not any(rk.has_marks(t) for t in texts):
             return []
-        out: list[tuple[tantivy.Query | None, float]] = []
-        if with_phrase:
-            quoted = [c.text for c in q.clauses() if c.kind is ClauseKind.PHRASE]
-            out += [(self._in("exact", t), rk.PHRASE_EXACT) for t in ([words] if words else []) + quoted]
-        exact = [self._in("exact", t) for t in texts]
-        if all(e is not None for e in exact):
-            out.append((_all([e for e in exact if e is not None]), rk.ALL_EXACT))
-        return [Q.const_score_query(t, score) for t, score in out if t is not None]
+        tokens = list(dict.fromkeys(t for text in texts for t in self.tokens("vi_exact", text)))
+        words = [_any([self.term("title_exact", t), self.term("body_exact", t)]) for t in tokens]
+        return [Q.const_score_query(_all([w for w in words if w is not None]), score)] if words else []
 
     def plan(self, q: SearchQuery, rights: Rights) -> Plan:
         """The queries of one search; see the module docstring for the phrase tier."""
@@ -149,22 +163,21 @@ class QueryBuilder:
         relevance = text is not None and q.effective_sort is Sort.RELEVANCE
         words = self._words(q) if text is not None else ""
         if not words:
-            tiers = self.exact_tiers(q, words, with_phrase=True) if relevance else []
+            quoted = any(c.kind is ClauseKind.PHRASE for c in q.clauses())
+            tiers = self.exact_tier(q, rk.PHRASE_EXACT if quoted else rk.ALL_EXACT) if relevance else []
             return Plan(match, _should(must, tiers), text, None, None)
         # The phrase implies every unquoted word, so its tier needs only the other clauses.
         others = [(Occur.Must, query) for c, query in built if query is not None and c.kind is not ClauseKind.WORD]
-        phrase = _any([Q.boost_query(query, w) for query, w in (
-            (self._text("title_fold", "vi_fold", words), rk.W_TITLE_EXACT),
-            (self._text("body_fold", "vi_fold", words), rk.W_BODY_EXACT)) if query is not None])
+        phrase = self.phrase(words)
         assert phrase is not None  # words has two tokens or more
         first = _should([(Occur.Must, phrase)] + others + filters,
                         [Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR)]
-                        + (self.exact_tiers(q, words, with_phrase=True) if relevance else []))
+                        + (self.exact_tier(q, rk.PHRASE_EXACT) if relevance else []))
         if not relevance:
             return Plan(match, match, text, first, None)
         near = self._in("fold", words, rk.NEAR_SLOP)
         rest = _should(must + [(Occur.MustNot, phrase)], ([Q.const_score_query(near, rk.NEAR)] if near else [])
-                       + self.exact_tiers(q, words, with_phrase=False))
+                       + self.exact_tier(q, rk.ALL_EXACT))
         return Plan(match, first, text, first, rest)
 
 
