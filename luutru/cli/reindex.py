@@ -13,7 +13,7 @@ from rich.console import Console
 
 import luutru.preservation.reindex as rebuild
 from luutru.cli.support import ExitCode, print_json, progress_bar, services
-from luutru.ingest.pipeline import retry_index_queue
+from luutru.preservation.commit import retry_index_queue
 
 app = typer.Typer(add_completion=False)
 out = Console()

@@ -147,7 +147,8 @@ def _pdfa(services: Services, pdf: Path, work: Path) -> tuple[Path, str]:
 
 def store_minutes(services: Services, listing: dict[str, Any], minutes_id: str) -> str:
     """Write the minutes of an executed list (``listing``: the list as ``procedure.show`` gives
-    it) as a permanent AIP, record and index it (idempotent)."""
+    it) as a permanent AIP under a legal hold, through the one commit path (store → catalog
+    → index); idempotent: minutes already stored are only catalogued and indexed again."""
 
     if services.storage.has_aip(minutes_id):  # written before: catalog and index again
         commit(services, minutes_id, None)

@@ -16,10 +16,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bagit
-
 import luutru.packaging.zipsafe as zipsafe
-from luutru.records.findings import Finding, error
+import luutru.records.finding_codes.ingest as fc
+from luutru.packaging.bag import BagProblem, bag_problems
+from luutru.records.findings import Finding, finding
 
 
 @dataclass
@@ -38,8 +38,8 @@ class OpenedTransfer:
 
 
 def _path_escape(name: str, why: str) -> Finding:
-    return error(
-        "PATH_ESCAPE",
+    return finding(
+        fc.PATH_ESCAPE,
         f"Đường dẫn '{name}' trỏ ra ngoài gói nộp lưu ({why}). Sửa: đóng gói lại với đường dẫn tương đối "
         "bên trong thư mục gói, không dùng '../' hay đường dẫn tuyệt đối.",
         f"Path '{name}' escapes the transfer ({why}). Fix: repackage with relative paths inside "
@@ -49,8 +49,8 @@ def _path_escape(name: str, why: str) -> Finding:
 
 
 def _symlink(name: str) -> Finding:
-    return error(
-        "SYMLINK",
+    return finding(
+        fc.SYMLINK,
         f"'{name}' là liên kết tượng trưng (symlink). Sửa: thay bằng chính tệp đó.",
         f"'{name}' is a symbolic link. Fix: put the real file in its place.",
         file=name,
@@ -71,45 +71,33 @@ def _single_top_dir(root: Path) -> Path:
     return root
 
 
+def _bag_finding(p: BagProblem) -> Finding:
+    path = p.path or "?"
+    if p.kind == "checksum":
+        return finding(
+            fc.BAG_CHECKSUM_MISMATCH,
+            f"Tệp '{path}' không khớp mã băm trong manifest của túi BagIt. Sửa: gửi lại tệp gốc hoặc tạo lại túi.",
+            f"File '{path}' does not match the bag manifest checksum. Fix: resend the original file or rebuild the bag.",
+            file=path, details={"expected": p.expected, "found": p.found, "algorithm": p.algorithm})
+    if p.kind == "missing":
+        return finding(
+            fc.BAG_FILE_MISSING,
+            f"Manifest của túi BagIt liệt kê '{path}' nhưng tệp không có. Sửa: bổ sung tệp hoặc tạo lại túi.",
+            f"The bag manifest lists '{path}' but the file is missing. Fix: add the file or rebuild the bag.", file=path)
+    if p.kind == "unexpected":
+        return finding(
+            fc.BAG_UNEXPECTED_FILE,
+            f"Tệp '{path}' có trong túi BagIt nhưng không có trong manifest. Sửa: tạo lại túi.",
+            f"File '{path}' is in the bag but not in its manifest. Fix: rebuild the bag.", file=path)
+    if p.path is not None:
+        return finding(fc.BAG_INVALID, f"Túi BagIt lỗi: {p.message}", f"Invalid bag: {p.message}", file=p.path)
+    return finding(fc.BAG_INVALID, f"Túi BagIt không hợp lệ: {p.message}. Sửa: tạo lại túi.",
+                   f"Invalid BagIt bag: {p.message}. Fix: rebuild the bag.")
+
+
 def _bag_findings(bag_dir: Path) -> list[Finding]:
-    findings: list[Finding] = []
-    try:
-        bag = bagit.Bag(str(bag_dir))
-        bag.validate(processes=1)
-    except bagit.BagValidationError as e:
-        details = getattr(e, "details", None) or []
-        for d in details:
-            path = getattr(d, "path", "?")
-            if isinstance(d, bagit.ChecksumMismatch):
-                findings.append(error(
-                    "BAG_CHECKSUM_MISMATCH",
-                    f"Tệp '{path}' không khớp mã băm trong manifest của túi BagIt. Sửa: gửi lại tệp gốc hoặc tạo lại túi.",
-                    f"File '{path}' does not match the bag manifest checksum. Fix: resend the original file or rebuild the bag.",
-                    file=path, details={"expected": d.expected, "found": d.found, "algorithm": d.algorithm},
-                ))
-            elif isinstance(d, bagit.FileMissing):
-                findings.append(error(
-                    "BAG_FILE_MISSING",
-                    f"Manifest của túi BagIt liệt kê '{path}' nhưng tệp không có. Sửa: bổ sung tệp hoặc tạo lại túi.",
-                    f"The bag manifest lists '{path}' but the file is missing. Fix: add the file or rebuild the bag.",
-                    file=path,
-                ))
-            elif isinstance(d, bagit.UnexpectedFile):
-                findings.append(error(
-                    "BAG_UNEXPECTED_FILE",
-                    f"Tệp '{path}' có trong túi BagIt nhưng không có trong manifest. Sửa: tạo lại túi.",
-                    f"File '{path}' is in the bag but not in its manifest. Fix: rebuild the bag.",
-                    file=path,
-                ))
-            else:
-                findings.append(error("BAG_INVALID", f"Túi BagIt lỗi: {d}", f"Invalid bag: {d}", file=path))
-        if not details:
-            findings.append(error("BAG_INVALID", f"Túi BagIt không hợp lệ: {e.message}. Sửa: tạo lại túi.",
-                                  f"Invalid BagIt bag: {e.message}. Fix: rebuild the bag.")) 
-    except bagit.BagError as e:
-        findings.append(error("BAG_INVALID", f"Túi BagIt không hợp lệ: {e}. Sửa: tạo lại túi.",
-                              f"Invalid BagIt bag: {e}. Fix: rebuild the bag."))
-    return findings
+    """The bag's own manifests verified (bagit-python through :mod:`luutru.packaging.bag`), every bad file named."""
+    return [_bag_finding(p) for p in bag_problems(bag_dir)]
 
 
 def scan_links(root: Path) -> list[Finding]:
@@ -125,8 +113,8 @@ def scan_links(root: Path) -> list[Finding]:
                 if name in dirnames:
                     dirnames.remove(name)
             elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
-                findings.append(error(
-                    "SPECIAL_FILE",
+                findings.append(finding(
+                    fc.SPECIAL_FILE,
                     f"'{rel}' không phải tệp thông thường. Sửa: xóa khỏi gói nộp lưu.",
                     f"'{rel}' is not a regular file. Fix: remove it from the transfer.", file=rel))
     return findings
@@ -144,8 +132,8 @@ def open_transfer(path: Path, work_dir: Path) -> OpenedTransfer:
     if path.is_file():
         if not zipfile.is_zipfile(path):
             t = OpenedTransfer(path, "file", path.parent)
-            t.findings.append(error(
-                "TRANSFER_NOT_RECOGNISED",
+            t.findings.append(finding(
+                fc.TRANSFER_NOT_RECOGNISED,
                 f"'{path.name}' không phải thư mục, tệp .zip hay túi BagIt. Sửa: nộp một thư mục hoặc tệp .zip chứa mục lục và các tệp.",
                 f"'{path.name}' is not a folder, .zip or BagIt bag. Fix: submit a folder or .zip holding the catalogue and the files.",
             ))
@@ -156,7 +144,7 @@ def open_transfer(path: Path, work_dir: Path) -> OpenedTransfer:
         except (zipfile.BadZipFile, OSError, EOFError) as e:
             shutil.rmtree(staging, ignore_errors=True)
             t = OpenedTransfer(path, "zip", staging)
-            t.findings.append(error("ZIP_CORRUPT", f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
+            t.findings.append(finding(fc.ZIP_CORRUPT, f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
                                     f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
             return t
         root = _single_top_dir(staging)

@@ -16,8 +16,9 @@ import hashlib
 import os
 import threading
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable, Mapping
 
 import bagit
 
@@ -224,16 +225,53 @@ def read_manifest(read_text: Callable[[str], str]) -> dict[str, str]:
     return parse_manifest(read_text(MANIFEST), MANIFEST)
 
 
-def validate_bag(path: Path, fast: bool = False) -> list[str]:
-    """Problems of a bag on disk (empty list = valid), one entry per bad file."""
+@dataclass(frozen=True)
+class BagProblem:
+    """One reason a bag does not validate (bagit-python's per-file details, as data)."""
+
+    kind: str  # checksum | missing | unexpected | invalid
+    path: str | None
+    message: str
+    expected: str | None = None
+    found: str | None = None
+    algorithm: str | None = None
+
+
+def _problem(d: Any) -> BagProblem:
+    path = getattr(d, "path", None)
+    if isinstance(d, bagit.ChecksumMismatch):
+        return BagProblem("checksum", path, str(d), d.expected, d.found, d.algorithm)
+    if isinstance(d, bagit.FileMissing):
+        return BagProblem("missing", path, str(d))
+    if isinstance(d, bagit.UnexpectedFile):
+        return BagProblem("unexpected", path, str(d))
+    return BagProblem("invalid", path, str(d))
+
+
+def bag_problems(path: Path, fast: bool = False) -> list[BagProblem]:
+    """Every problem of a bag on disk, one per bad file (empty list = valid)."""
     with BAGIT_LOCK:
         try:
             bagit.Bag(str(path)).validate(processes=1, fast=fast)
         except bagit.BagValidationError as e:
-            return [str(d) for d in (e.details or [])] or [e.message]
+            return [_problem(d) for d in (e.details or [])] or [BagProblem("invalid", None, e.message)]
         except bagit.BagError as e:
-            return [str(e)]
+            return [BagProblem("invalid", None, str(e))]
     return []
+
+
+def bag_info(path: Path) -> dict[str, Any] | None:
+    """The ``bag-info.txt`` fields of a bag on disk, or None when it is not a readable bag."""
+    with BAGIT_LOCK:
+        try:
+            return dict(bagit.Bag(str(path)).info)
+        except bagit.BagError:
+            return None
+
+
+def validate_bag(path: Path, fast: bool = False) -> list[str]:
+    """Problems of a bag on disk (empty list = valid), one entry per bad file."""
+    return [p.message for p in bag_problems(path, fast)]
 
 
 def write_declaration(root: Path, bagging_date: str) -> None:

@@ -29,13 +29,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import bagit
-
 import luutru.records.finding_codes.transfer_out as fc
 from luutru.audit.trail import record_action
 from luutru.catalog.records import load_aip_metadata
 from luutru.packaging import atomic
-from luutru.packaging.bag import BAGIT_LOCK
+from luutru.packaging.bag import bag_info
 from luutru.records.findings import Finding, finding
 from luutru.records.status import DossierOutcome, Outcome
 from luutru.records.timeutil import iso_vn
@@ -54,11 +52,9 @@ def package_root(transfer_root: Path) -> Path | None:
 
 
 def package_profile(bag_dir: Path) -> str | None:
-    with BAGIT_LOCK:
-        try:
-            info_ = bagit.Bag(str(bag_dir)).info
-        except bagit.BagError:
-            return None
+    info_ = bag_info(bag_dir)
+    if info_ is None:
+        return None
     value = info_.get("BagIt-Profile-Identifier")
     return value[0] if isinstance(value, list) else value
 

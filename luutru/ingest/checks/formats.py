@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import luutru.records.finding_codes.checks as fc
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
-from luutru.records.findings import Finding, error, warning
+from luutru.records.findings import Finding, finding
 
 # PRONOM PUIDs for PDF by header version, and PDF/A by (part, conformance).
 PDF_PUIDS = {
@@ -176,8 +177,8 @@ def format_findings(info: FormatInfo, *, policy: FormatPolicy | None = None, **w
     out: list[Finding] = []
     accepted = ", ".join("." + e for e in policy.accepted_extensions)
     if info.verdict is FormatVerdict.REJECTED:
-        out.append(error(
-            "FORMAT_REJECTED",
+        out.append(finding(
+            fc.FORMAT_REJECTED,
             f"Định dạng tệp không được chấp nhận ({info.name}, .{info.extension}). "
             f"Chỉ nhận: {accepted}. Chuyển tệp sang một định dạng được chấp nhận rồi nộp lại.",
             f"File format not accepted ({info.name}, .{info.extension}). "
@@ -187,8 +188,8 @@ def format_findings(info: FormatInfo, *, policy: FormatPolicy | None = None, **w
     if info.extension_mismatch:
         rule = policy.rule(info.key)
         want = ", ".join("." + e for e in rule.extensions) if rule else "?"
-        out.append(warning(
-            "FORMAT_EXTENSION_MISMATCH",
+        out.append(finding(
+            fc.FORMAT_EXTENSION_MISMATCH,
             f"Phần mở rộng .{info.extension} không khớp nội dung tệp ({info.name}); đổi tên tệp thành {want}.",
             f"Extension .{info.extension} does not match the content ({info.name}); rename the file to {want}.",
             details=info.to_dict(), **where,

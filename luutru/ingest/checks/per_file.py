@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 import luutru.records.events as ev
+import luutru.records.finding_codes.checks as fc
 import luutru.tools.ghostscript as ghostscript
 import luutru.tools.verapdf as verapdf
 from luutru.config import Settings
@@ -51,7 +52,7 @@ from luutru.policies.digitisation import check_digitised
 from luutru.policies.digitisation import load_rule as load_digitisation_rule
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
 from luutru.policies.signatures import SignaturePolicy, load_signature_policy
-from luutru.records.findings import Finding, error, warning
+from luutru.records.findings import Finding, finding
 from luutru.records.model import Reliability
 
 TEXT_LIMIT = 20_000_000
@@ -88,8 +89,8 @@ def _inspect(item: FileCheckItem, cfg: CheckConfig) -> Inspection:
         roots = load_trust_roots(cfg.trust_roots)
     except TrustRootError as e:
         roots = ()
-        findings.append(error(
-            "TRUST_ROOTS_UNREADABLE",
+        findings.append(finding(
+            fc.TRUST_ROOTS_UNREADABLE,
             f"Không đọc được chứng thư gốc tin cậy ({e}). Sửa LUUTRU_TRUST_ROOTS.",
             f"Cannot read the trust roots ({e}). Fix LUUTRU_TRUST_ROOTS.",
         ))
@@ -164,8 +165,8 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
                 outcome_detail={k: v for k, v in pdfa.to_dict().items() if k != "images"},
             ))
         if vera is not None and vera.compliant is None and vera.error:
-            findings.append(warning(
-                "VERAPDF_FAILED",
+            findings.append(finding(
+                fc.VERAPDF_FAILED,
                 f"veraPDF không kiểm tra được tệp này ({vera.error[:200]}); dùng kết quả kiểm tra nội bộ.",
                 f"veraPDF could not validate this file ({vera.error[:200]}); using the in-process checks.",
                 **where,
@@ -201,8 +202,8 @@ def _migrate(item: FileCheckItem, cfg: CheckConfig, time_left: float | None
     detail = {"source": item.relpath, "target_format": "PDF/A-2b", "tool": f"Ghostscript {r.version or ''}".strip(),
               "exit_code": r.exit_code, "message": r.message[-500:]}
     if not r.ok:
-        return None, [warning(
-            "PDFA_MIGRATION_FAILED",
+        return None, [finding(
+            fc.PDFA_MIGRATION_FAILED,
             f"Không tạo được bản bảo quản PDF/A-2b ({r.status.value}: {r.message[-200:]}). Bản gốc vẫn được lưu; "
             "kiểm tra tệp hoặc chuyển đổi thủ công.",
             f"Could not make the PDF/A-2b preservation copy ({r.status.value}: {r.message[-200:]}). "
@@ -260,8 +261,8 @@ def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: For
     if fmt is None:
         fmt = identify_format(item.path, policy=load_format_policy(cfg.format_policy))
     if outcome.timed_out:
-        f = error(
-            "PDF_TIMEOUT",
+        f = finding(
+            fc.PDF_TIMEOUT,
             f"Kiểm tra tệp vượt quá {cfg.pdf_timeout_s:g} giây và đã bị dừng; tệp có thể bị hỏng hoặc cố ý gây hại. "
             "Gửi lại tệp từ bản gốc, hoặc tăng LUUTRU_PDF_TIMEOUT_S nếu tệp lớn hợp lệ.",
             f"Checking the file took longer than {cfg.pdf_timeout_s:g} s and was stopped; it may be damaged or hostile. "
@@ -269,8 +270,8 @@ def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: For
             details={"timeout_s": cfg.pdf_timeout_s}, **where,
         )
     else:
-        f = error(
-            "FILE_CHECK_FAILED",
+        f = finding(
+            fc.FILE_CHECK_FAILED,
             f"Không kiểm tra được tệp ({(outcome.error or '')[:200]}). Gửi lại tệp từ bản gốc.",
             f"The file could not be checked ({(outcome.error or '')[:200]}). Resend it from the original.",
             details={"error": (outcome.error or "")[:2000], "crashed": outcome.crashed}, **where,
