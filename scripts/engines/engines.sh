@@ -114,7 +114,7 @@ engine_verapdf() {
       _engine_line verapdf - "missing: needs mvn and java (Debian: maven, openjdk-17-jre-headless)"; return 0
     fi
     rm -rf "$home.tmp"
-    if ! mvn -q -B -f scripts/engines/verapdf/pom.xml dependency:copy-dependencies \
+    if ! mvn -q -B -Dstyle.color=never -f scripts/engines/verapdf/pom.xml dependency:copy-dependencies \
         -DincludeScope=runtime -Dverapdf.version="$VERAPDF_VERSION" -DoutputDirectory="$home.tmp/lib" >&2; then
       _engine_line verapdf - "missing: Maven Central did not give org.verapdf.apps:greenfield-apps:$VERAPDF_VERSION"; return 0
     fi
@@ -150,9 +150,9 @@ engine_opensearch() {
     if ! command -v mvn >/dev/null 2>&1; then _engine_line opensearch - "missing: needs mvn (Debian: maven)"; return 0; fi
     rm -rf "$home"
     local p out ok=1
-    for p in server transport-netty4 analysis-common lang-painless; do
+    for p in server transport-netty4 analysis-common lang-painless reindex; do
       if [ "$p" = server ]; then out=$home/lib; else out=$home/modules/$p; fi
-      mvn -q -B -f "$src/pom.xml" dependency:copy-dependencies -P "$p" -DincludeScope=runtime \
+      mvn -q -B -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies -P "$p" -DincludeScope=runtime \
         -Dopensearch.version="$OPENSEARCH_VERSION" -DoutputDirectory="$out" >&2 || ok=0
     done
     if [ "$ok" = 0 ]; then _engine_line opensearch - "missing: Maven Central did not give OpenSearch $OPENSEARCH_VERSION"; return 0; fi
