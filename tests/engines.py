@@ -40,7 +40,7 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
     Engine("postgresql", "LUUTRU_TEST_PG_URL", "PostgreSQL (postgresql+psycopg://postgres@127.0.0.1:5432/test)"),
     Engine("opensearch", "LUUTRU_TEST_OPENSEARCH_URL", "an OpenSearch node (http://127.0.0.1:9200)"),
     Engine("s3", "LUUTRU_TEST_S3_ENDPOINT", "an S3 server with object lock (SeaweedFS, http://127.0.0.1:8333)"),
-    Engine("verapdf", "LUUTRU_VERAPDF", "the veraPDF command line"),
+    Engine("verapdf", "LUUTRU_TEST_VERAPDF", "the veraPDF command line (scripts/setup writes .engines/bin/verapdf)"),
 )}
 
 

@@ -132,7 +132,7 @@ EOF
   local v
   v=$("$wrapper" --version 2>/dev/null | awk '/^veraPDF/{print $2; exit}')
   if [ -z "$v" ]; then _engine_line verapdf "$VERAPDF_VERSION" "missing: $wrapper --version failed"; return 0; fi
-  ENGINE_ENV+=("LUUTRU_VERAPDF=$wrapper")
+  ENGINE_ENV+=("LUUTRU_TEST_VERAPDF=$wrapper")
   _engine_line verapdf "$v" "$state $wrapper"
 }
 
