@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = ROOT / ".engines" / "env"
@@ -90,6 +94,57 @@ def mark(name: str) -> pytest.MarkDecorator:
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}")
     return pytest.mark.engine(name)
+
+
+# --- the S3 server ----------------------------------------------------------------------
+
+
+def s3_keys() -> tuple[str, str]:
+    """The test identity of the S3 server (scripts/engines/seaweedfs/s3.json)."""
+    return (os.environ.get("LUUTRU_TEST_S3_ACCESS_KEY", "luutru-test"),
+            os.environ.get("LUUTRU_TEST_S3_SECRET_KEY", "luutru-test-secret"))
+
+
+def s3_endpoint(monkeypatch: pytest.MonkeyPatch | None = None) -> str:
+    """The S3 server's endpoint (skips/fails like :func:`need`); with ``monkeypatch`` the
+    test's AWS_* credentials are set to the server's test identity, as an operator would."""
+    endpoint = need("s3")
+    if monkeypatch is not None:
+        key, secret = s3_keys()
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    return endpoint
+
+
+def s3_client(endpoint: str, key: str | None = None, secret: str | None = None) -> Any:
+    """A boto3 client for the S3 server, with the test identity unless told otherwise."""
+    k, s = s3_keys()
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id=key or k, aws_secret_access_key=secret or s,
+                        config=Config(retries={"max_attempts": 2, "mode": "standard"}))
+
+
+def s3_bucket(endpoint: str, *, object_lock: bool = True, versioning: bool | None = None) -> str:
+    """A fresh bucket on the S3 server (object lock implies versioning); its name.
+
+    Buckets holding objects under COMPLIANCE retention cannot be removed before their
+    dates, so tests keep those dates a few days ahead at most.
+    """
+    name = f"luutru-t-{uuid.uuid4().hex[:12]}"
+    c = s3_client(endpoint)
+    if object_lock:
+        c.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    else:
+        c.create_bucket(Bucket=name)
+        if versioning:
+            c.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+def s3_shared_bucket(endpoint: str) -> str:
+    """The server's test bucket with object lock (LUUTRU_TEST_S3_BUCKET, made by
+    scripts/setup), or a fresh one when none is named."""
+    return os.environ.get("LUUTRU_TEST_S3_BUCKET") or s3_bucket(endpoint)
 
 
 # --- pytest plugin: counts per engine ------------------------------------------------

@@ -201,10 +201,13 @@ engine_seaweedfs() {
       mv "$weed.tmp" "$weed" && rm -rf "$build.src"
     fi
     mkdir -p "$var/data" "$var/logs"
-    cp scripts/engines/seaweedfs/s3.json "$var/s3.json"
+    cp scripts/engines/seaweedfs/s3.json scripts/engines/seaweedfs/master.toml "$var/"
     _is_root && chown -R "$ENGINE_USER": "$var"
+    # A server that is still shutting down holds its ports for a while: wait for them.
+    local i
+    for ((i = 0; i < 30; i++)); do curl -s -m 1 -o /dev/null http://127.0.0.1:9333 || break; sleep 1; done
     (cd "$var" && _detach "$var/logs/weed.log" "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-      -dir="$var/data" -master.telemetry=false -master.volumeSizeLimitMB=1024 -volume.max=0 \
+      -dir="$var/data" -master.telemetry=false -master.volumeSizeLimitMB=1024 -volume.max=500 \
       -s3 -s3.port=8333 -s3.config="$var/s3.json")
     if ! _wait_http "$S3_ENDPOINT" 60; then
       _engine_line seaweedfs - "missing: S3 did not answer on $S3_ENDPOINT in 60 s (see $var/logs)"; return 0
@@ -216,8 +219,7 @@ engine_seaweedfs() {
   [ -n "$v" ] || v=$(ls -d "$ENGINES_OPT"/seaweedfs-*/weed 2>/dev/null | head -1 | xargs -r -I{} {} version | awk '{print $3}')
   if ! _s3_bucket; then _engine_line seaweedfs "${v:-?}" "missing: could not make bucket $S3_BUCKET with object lock"; return 0; fi
   ENGINE_ENV+=("LUUTRU_TEST_S3_ENDPOINT=$S3_ENDPOINT" "LUUTRU_TEST_S3_ACCESS_KEY=$S3_ACCESS_KEY"
-               "LUUTRU_TEST_S3_SECRET_KEY=$S3_SECRET_KEY"
-               "LUUTRU_TEST_S3_URL=s3://$S3_BUCKET/ci?endpoint_url=$S3_ENDPOINT")
+               "LUUTRU_TEST_S3_SECRET_KEY=$S3_SECRET_KEY" "LUUTRU_TEST_S3_BUCKET=$S3_BUCKET")
   _engine_line seaweedfs "${v:-?}" "$state $S3_ENDPOINT (S3, object lock)"
 }
 
