@@ -157,13 +157,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    engines = getattr(report, "_luutru_engines", None)
-    if not engines:
+    if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
         return
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        outcome = "skipped" if report.skipped else report.outcome
-        for e in engines:
-            _counts[(e, outcome)] += 1
+    outcome = "skipped" if report.skipped else report.outcome
+    # "_all": every test of the run (in the PostgreSQL pass, each one uses that catalog).
+    for e in ["_all", *getattr(report, "_luutru_engines", ())]:
+        _counts[(e, outcome)] += 1
 
 
 @pytest.hookimpl(hookwrapper=True)
