@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from luutru.ingest.verapdf import validate_batch  # noqa: E402
-from tests.pdfa_corpus import CASES  # noqa: E402
+from luutru.ingest.verapdf import validate_batch
+from tests.pdfa_corpus import CASES
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ from tests import engines
 from tests.factory import base_spec, write_transfer
 from tests.test_ingest_recovery import snapshot
 
-
 pytestmark = engines.mark("s3")
 
 
