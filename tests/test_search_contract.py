@@ -123,7 +123,9 @@ def make_index(backend: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     prefix = f"luutru-test-{uuid.uuid4().hex[:8]}"
     if backend == "opensearch":
         url = engines.need("opensearch").rstrip("/")
-        return OpenSearchIndex(f"{url}/{prefix}"), ("opensearch", url, prefix)
+        idx = open_index(f"opensearch+{url}/{prefix}")
+        assert isinstance(idx, OpenSearchIndex)
+        return idx, ("opensearch", url, prefix)
     if not ES_URL:
         pytest.skip(ES_SKIP)
     return open_index(f"{ES_URL}/{prefix}"), ("elasticsearch", ES_URL, prefix)
