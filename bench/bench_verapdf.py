@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from luutru.ingest.verapdf import validate_batch
+from luutru.tools.verapdf import validate_batch
 from tests.pdfa_corpus import CASES
 
 

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import luutru.records.events as ev
+import luutru.tools.ghostscript as ghostscript
+import luutru.tools.verapdf as verapdf
 from luutru.config import Settings
-from luutru.ingest import ghostscript, verapdf
-from luutru.ingest.file_checks import (
-    CheckConfig,
-    FileCheckResult,
-    FileItem,
-    check_files,
-)
-from luutru.records import events as ev
+from luutru.ingest.checks.per_file import CheckConfig, FileCheckResult, FileItem, check_files
 from tests import engines
 from tests.pdfa_corpus import CASES, Case, write_corpus
 

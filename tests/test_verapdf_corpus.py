@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from luutru.ingest import verapdf
+import luutru.tools.verapdf as verapdf
 from tests import engines
 from tests.pdfa_corpus import CASES, write_corpus
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from luutru.search.base import Index, SearchError
 from luutru.search.elasticsearch_index import ElasticsearchIndex
+from luutru.search.opensearch_index import OpenSearchIndex
 from luutru.search.tantivy_index import TantivyIndex
 
 TANTIVY = "tantivy://"
@@ -28,8 +29,6 @@ def open_index(url: str) -> Index:
 
         return TantivyIndex(path)
     if url.startswith((OPENSEARCH + "http://", OPENSEARCH + "https://")):
-        from luutru.search.opensearch_index import OpenSearchIndex
-
         return OpenSearchIndex(url[len(OPENSEARCH):])
     if url.startswith(("http://", "https://")):
 

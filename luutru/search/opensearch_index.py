@@ -14,8 +14,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from opensearchpy import NotFoundError, OpenSearch, helpers
-
 from luutru.search import cluster_model as model
 from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
 from luutru.search.entries import build_entries
@@ -33,14 +31,18 @@ class OpenSearchIndex(BulkWrites):
     index are created on the first write.
     """
 
-    def __init__(self, url: str, *, client: OpenSearch | None = None, request_timeout: float = 30.0) -> None:
+    def __init__(self, url: str, *, client: Any | None = None, request_timeout: float = 30.0) -> None:
         node, prefix, auth = model.parse_url(url, ENGINE)
         self.url = url
         self.names = model.Layout(prefix)
         self.prefix = prefix
         self.alias = self.names.alias
-        self.os = client if client is not None else OpenSearch(
-            hosts=[node], http_auth=auth, timeout=request_timeout, http_compress=True)
+        if client is None:
+            # The client is the "scale" extra: imported only when a cluster is used.
+            from opensearchpy import OpenSearch
+
+            client = OpenSearch(hosts=[node], http_auth=auth, timeout=request_timeout, http_compress=True)
+        self.os = client
         self._lock = threading.RLock()
         self._ready = False
         self._bulk_depth = 0
@@ -85,6 +87,8 @@ class OpenSearchIndex(BulkWrites):
     # ------------------------------------------------------------------ writing
 
     def _send(self, actions: list[dict[str, Any]]) -> None:
+        from opensearchpy import helpers
+
         for ok, item in helpers.streaming_bulk(
             self.os, actions, chunk_size=model.BULK_DOCS, max_chunk_bytes=model.BULK_BYTES,
             raise_on_error=False, max_retries=3, initial_backoff=1,
@@ -186,6 +190,8 @@ class OpenSearchIndex(BulkWrites):
     # ------------------------------------------------------------------ reading
 
     def count(self) -> int:
+        from opensearchpy import NotFoundError
+
         try:
             return int(self.os.count(index=self.alias)["count"])
         except NotFoundError:
@@ -196,6 +202,8 @@ class OpenSearchIndex(BulkWrites):
     def search(self, query: SearchQuery, rights: Rights) -> SearchResult:
         if not isinstance(query, SearchQuery) or not isinstance(rights, Rights):
             raise QueryError("Truy vấn hoặc quyền không hợp lệ.", "search() takes a SearchQuery and a Rights.")
+        from opensearchpy import NotFoundError
+
         body = model.search_body(query, rights, max_offset_key=MAX_OFFSET_KEY)
         try:
             res = self.os.search(index=self.alias, body=body)
