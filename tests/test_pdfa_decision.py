@@ -17,7 +17,8 @@ import luutru.records.events as ev
 import luutru.tools.ghostscript as ghostscript
 import luutru.tools.verapdf as verapdf
 from luutru.config import Settings
-from luutru.ingest.checks.per_file import CheckConfig, FileCheckResult, FileItem, check_files
+from luutru.ingest.checks.per_file import check_files
+from luutru.ingest.checks.results import CheckConfig, FileCheckResult, FileItem
 from tests import engines
 from tests.pdfa_corpus import CASES, Case, write_corpus
 
