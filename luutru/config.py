@@ -107,7 +107,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path("./luutru-data"), description="Where embedded data lives")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
-    search_url: str | None = Field(default=None, description="tantivy:///path or http(s)://elasticsearch")
+    search_url: str | None = Field(default=None, description="tantivy:///path, http(s)://elasticsearch:9200[/prefix] or opensearch+http(s)://opensearch:9200[/prefix]")
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")
     verapdf: str | None = Field(default=None, description="Path to the veraPDF CLI; found on PATH if unset")
     retention_schedule: Path | None = Field(default=None, description="An agency's own retention schedule (YAML)")

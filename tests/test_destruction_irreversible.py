@@ -29,6 +29,7 @@ from luutru.preservation.storage.encrypted import EncryptedStorage
 from luutru.preservation.storage.keystore import FileKeyStore, KeyDestroyed
 from luutru.preservation.storage.local import LocalStorage
 from luutru.services import Services
+from tests import engines
 from tests.disposal_helpers import (
     PHRASE_ASCII,
     approved_list,
@@ -140,55 +141,48 @@ def test_tombstone_and_minutes_survive_reindex(svc: Services, template) -> None:
     assert not svc.storage.is_encrypted(rep.minutes_aip_id)
 
 
-@pytest.mark.skipif(not (Path(__file__).parent / "s3server.py").exists(), reason="no moto helper")
+@engines.mark("s3")
 def test_no_object_version_survives_on_s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests import s3server
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", s3server.TEST_KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3server.TEST_SECRET)
-    server, url = s3server.start_threaded()
+    url = engines.s3_endpoint(monkeypatch)
+    bucket = engines.s3_bucket(url)  # a bucket of its own: the test reads back every version in it
+    home = tmp_path / "home"
+    home.mkdir()
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}",
+                        storage_url=f"s3://{bucket}/arch?endpoint_url={url}", s3_endpoint_url=url)
+    svc = Services(settings)
     try:
-        bucket = s3server.make_bucket(url)
-        home = tmp_path / "home"
-        home.mkdir()
-        settings = Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}",
-                            storage_url=f"s3://{bucket}/arch?endpoint_url={url}", s3_endpoint_url=url)
-        svc = Services(settings)
-        try:
-            ing = ingest_fixture(svc, tmp_path)
-            code = ing.expired[0]
-            needles = _needles(ing.secret_pdf)
-            c = s3server.client(url)
+        ing = ingest_fixture(svc, tmp_path)
+        code = ing.expired[0]
+        needles = _needles(ing.secret_pdf)
+        c = engines.s3_client(url)
 
-            def versions(prefix: str) -> list[dict]:
-                out = []
-                for page in c.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-                    out += page.get("Versions", []) + page.get("DeleteMarkers", [])
-                return out
+        def versions(prefix: str) -> list[dict]:
+            out = []
+            for page in c.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+                out += page.get("Versions", []) + page.get("DeleteMarkers", [])
+            return out
 
-            def all_bodies() -> bytes:
-                data = b""
-                for v in versions(""):
-                    if "Size" in v:
-                        data += c.get_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Body"].read()
-                return data
+        def all_bodies() -> bytes:
+            data = b""
+            for v in versions(""):
+                if "Size" in v:
+                    data += c.get_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Body"].read()
+            return data
 
-            assert versions(f"arch/aips/{code}/")
-            with svc.storage.open_file(code, _pdf_path(svc, code)) as f:
-                assert f.read() == ing.secret_pdf
-            assert not any(n in all_bodies() for n in needles)  # encrypted at rest
-            list_id = approved_list(svc, ing.expired)
-            rep = dp.execute(svc, list_id, actor="tuan.luutru")
-            assert rep.ok, rep
-            for cd in ing.expired:
-                assert versions(f"arch/aips/{cd}/") == []
-                assert versions(f"arch/complete/{cd}.json") == []
-            assert not any(n in all_bodies() for n in needles)
-            assert grep_tree(home, needles) == {}
-        finally:
-            svc.close()
+        assert versions(f"arch/aips/{code}/")
+        with svc.storage.open_file(code, _pdf_path(svc, code)) as f:
+            assert f.read() == ing.secret_pdf
+        assert not any(n in all_bodies() for n in needles)  # encrypted at rest
+        list_id = approved_list(svc, ing.expired)
+        rep = dp.execute(svc, list_id, actor="tuan.luutru")
+        assert rep.ok, rep
+        for cd in ing.expired:
+            assert versions(f"arch/aips/{cd}/") == []
+            assert versions(f"arch/complete/{cd}.json") == []
+        assert not any(n in all_bodies() for n in needles)
+        assert grep_tree(home, needles) == {}
     finally:
-        s3server.stop(server)
+        svc.close()
 
 
 # -- the encryption itself ----------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import os
+import uuid
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -17,7 +16,7 @@ from luutru.preservation.storage.replicated import ReplicatedStorage
 from luutru.preservation.storage.s3 import S3Storage
 from luutru.preservation.storage.verify import ProblemKind
 from luutru.records.events import FIXITY_CHECK, REPAIR, Event
-from tests import s3server
+from tests import engines
 from tests.test_storage_local import make_bag
 
 FILES = {"Quyết định.pdf": b"%PDF-1.4 " + os.urandom(3000), "phụ lục/bảng.csv": b"a,b\n1,2\n"}
@@ -140,30 +139,23 @@ def test_sample_and_selection_errors(two: ReplicatedStorage) -> None:
 # -- with an S3 replica --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server, url = s3server.start_threaded()
-    yield url
-    s3server.stop(server)
-
-
-def test_bit_rot_in_s3_replica_repaired_and_locked(tmp_path: Path, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@engines.mark("s3")
+def test_bit_rot_in_s3_replica_repaired_and_locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import timedelta
 
     from luutru.records.timeutil import now_vn
 
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    bucket = s3server.make_bucket(moto_url)
-    s3 = S3Storage(bucket, "luutru", endpoint_url=moto_url)
+    endpoint = engines.s3_endpoint(monkeypatch)
+    bucket = engines.s3_shared_bucket(endpoint)
+    prefix = f"fixity-{uuid.uuid4().hex[:12]}"
+    s3 = S3Storage(bucket, prefix, endpoint_url=endpoint)
     rs = ReplicatedStorage(LocalStorage(tmp_path / "primary"), [s3])
-    until = now_vn().date() + timedelta(days=3650)
+    until = now_vn().date() + timedelta(days=3)  # locked objects on a shared test server: days, not years
     rs.put_aip("A", make_bag(tmp_path / "bag", FILES), retain_until=until)
     # Damage: a new (wrong) version of one object, as a faulty gateway or a bad actor would write.
-    c = s3server.client(moto_url)
-    c.put_object(Bucket=bucket, Key="luutru/aips/A/data/Quyết định.pdf", Body=b"garbage")
-    c.put_object(Bucket=bucket, Key="luutru/aips/A/data/extra.bin", Body=b"stray")
+    c = engines.s3_client(endpoint)
+    c.put_object(Bucket=bucket, Key=f"{prefix}/aips/A/data/Quyết định.pdf", Body=b"garbage")
+    c.put_object(Bucket=bucket, Key=f"{prefix}/aips/A/data/extra.bin", Body=b"stray")
     report = audit(rs)
     (res,) = report.aips
     s3copy = res.copies[1]
@@ -171,5 +163,5 @@ def test_bit_rot_in_s3_replica_repaired_and_locked(tmp_path: Path, moto_url: str
         ("data/Quyết định.pdf", ProblemKind.MISMATCH), ("data/extra.bin", ProblemKind.UNEXPECTED)}
     assert s3copy.status is CopyStatus.REPAIRED and report.ok
     assert s3.open_file("A", "data/Quyết định.pdf").read() == FILES["Quyết định.pdf"]
-    head = c.head_object(Bucket=bucket, Key="luutru/aips/A/data/Quyết định.pdf")
+    head = c.head_object(Bucket=bucket, Key=f"{prefix}/aips/A/data/Quyết định.pdf")
     assert head["ObjectLockMode"] == "COMPLIANCE"  # the repaired version is locked like the rest

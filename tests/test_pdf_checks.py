@@ -7,8 +7,6 @@ import hashlib
 import io
 import logging
 import os
-import stat
-import sys
 import time
 from pathlib import Path
 
@@ -181,48 +179,8 @@ def test_verapdf_absent_is_reported_once_per_batch(pki, tmp_path):
     assert [r.findings[0].document for r in b if r.findings] == ["VB0", "VB1", "VB2"]
 
 
-FAKE_VERAPDF = r'''#!{python}
-"""Stand-in for the veraPDF CLI: logs each start, writes an MRR report for all files."""
-import sys
-with open({log!r}, "a") as f:
-    f.write(" ".join(sys.argv[1:]) + "\n")
-files = [a for a in sys.argv[1:] if a.endswith(".pdf")]
-print('<?xml version="1.0" encoding="utf-8"?><report><jobs>')
-for p in files:
-    ok = "bad" not in p
-    rule = "" if ok else ('<rule specification="ISO 19005-2:2011" clause="6.2.11.4.1" testNumber="1" '
-                          'status="failed" failedChecks="1"><description>The font programs for all fonts '
-                          'used for rendering within a conforming file shall be embedded</description></rule>')
-    print(f'<job><item size="1"><name>{{p}}</name></item><validationReport jobEndStatus="normal" '
-          f'profileName="PDF/A-2B validation profile" isCompliant="{{str(ok).lower()}}">'
-          f'<details failedRules="{{0 if ok else 1}}">{{rule}}</details></validationReport></job>')
-print('</jobs></report>')
-sys.exit(0 if all("bad" not in p for p in files) else 1)
-'''
-
-
-@needs_gs
-def test_verapdf_runs_once_for_the_batch_and_its_verdict_counts(pki, tmp_path):
-    log = tmp_path / "verapdf.log"
-    exe = tmp_path / "verapdf"
-    exe.write_text(FAKE_VERAPDF.format(python=sys.executable, log=str(log)))
-    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
-    plain = tmp_path / "plain.pdf"
-    plain.write_bytes(make_pdf_bytes("Tờ trình"))
-    items = []
-    for name in ("good-1.pdf", "good-2.pdf", "bad-3.pdf"):
-        assert ghostscript.convert_to_pdfa(plain, tmp_path / name).ok
-        items.append(FileItem(tmp_path / name, name))
-    items.append(FileItem(plain, "plain.pdf"))  # not PDF/A: not sent to veraPDF
-    b = check_files(items, settings(pki, verapdf=str(exe)), out_dir=tmp_path / "o")
-    assert len(log.read_text().splitlines()) == 1  # one process for the whole batch
-    assert "plain.pdf" not in log.read_text()
-    g1, g2, bad, pl = b.results
-    assert g1.pdfa.verapdf_compliant and g1.preservation_copy is None and g1.format.puid == "fmt/477"
-    assert bad.pdfa.verapdf_compliant is False and bad.preservation_copy is not None
-    [f] = [f for f in bad.findings if f.code == "PDFA_CLAIM_INVALID"]
-    assert "6.2.11.4.1" in f.message_en
-    assert pl.preservation_copy is not None and b.batch_findings == []
+# veraPDF itself (one run per transfer, its verdict setting the PUID and the copy) is
+# tested on the real command line in tests/test_pdfa_decision.py.
 
 
 def test_verapdf_report_with_task_exception():

@@ -7,6 +7,7 @@ so when skipped.  The whole suite also runs on PostgreSQL with that variable set
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -79,13 +80,22 @@ def test_scale_out_compose_file_parses_and_wires_the_services():
     """No container engine runs here: this checks the YAML, not a live deployment."""
     d = yaml.safe_load((REPO / "deploy" / "compose.yaml").read_text())
     svc = d["services"]
-    assert {"api", "worker", "postgres", "minio", "minio-init", "elasticsearch"} <= set(svc)
+    assert {"api", "worker", "postgres", "seaweedfs", "s3-init", "opensearch"} <= set(svc)
     for name in ("api", "worker"):
         env = svc[name]["environment"]
         assert env["LUUTRU_DATABASE_URL"].startswith("postgresql+psycopg://")
         assert env["LUUTRU_STORAGE_URL"].startswith("s3://") and env["LUUTRU_JOBS_MODE"] == "workers"
         assert svc[name]["build"]["dockerfile"] == "deploy/Dockerfile"
     assert svc["worker"]["command"] == ["luutru", "worker", "run"]
-    assert "--with-lock" in svc["minio-init"]["command"][0]
+    assert "ObjectLockEnabledForBucket=True" in svc["s3-init"]["command"][2]
+    # The engines and versions named here are the ones CI starts (scripts/engines/engines.sh).
+    engines = (REPO / "scripts" / "engines" / "engines.sh").read_text()
+    os_version = re.search(r"^OPENSEARCH_VERSION=(\S+)", engines, re.M).group(1)
+    assert svc["opensearch"]["image"].endswith(f":${{OPENSEARCH_VERSION:-{os_version}}}")
+    assert env["LUUTRU_SEARCH_URL"].startswith("opensearch+http://opensearch:9200")
+    assert svc["seaweedfs"]["image"].endswith(":${SEAWEEDFS_VERSION:-4.53}") and "# SeaweedFS 4.53 " in engines
+    assert svc["postgres"]["image"] == "postgres:15" and "PG_VERSION_WANTED=15" in engines
+    verapdf = re.search(r"^VERAPDF_VERSION=(\S+)", engines, re.M).group(1)
+    assert f"<verapdf.version>{verapdf}</verapdf.version>" in (REPO / "scripts/engines/verapdf/pom.xml").read_text()
     docker = (REPO / "deploy" / "Dockerfile").read_text()
     assert "pip install" in docker and "COPY luutru" in docker

@@ -1,36 +1,27 @@
-"""Ingest into S3 storage (moto over HTTP) and rebuild catalog and index from S3 alone."""
+"""Ingest into S3 storage on the real S3 server (tests/engines.py) and rebuild catalog and
+index from S3 alone."""
 
 from __future__ import annotations
 
-import logging
-from typing import Iterator
-
-import pytest
+import uuid
 
 from luutru.config import Settings
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.reindex import reindex
 from luutru.search.query import Rights, SearchQuery
 from luutru.services import Services
-from tests import s3server
+from tests import engines
 from tests.factory import base_spec, write_transfer
 from tests.test_ingest_recovery import snapshot
 
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server, url = s3server.start_threaded()
-    yield url
-    s3server.stop(server)
+pytestmark = engines.mark("s3")
 
 
-def test_ingest_to_s3_then_reindex_from_s3_alone(tmp_path, database_url, moto_url, monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    bucket = s3server.make_bucket(moto_url)
+def test_ingest_to_s3_then_reindex_from_s3_alone(tmp_path, database_url, monkeypatch):
+    endpoint = engines.s3_endpoint(monkeypatch)
+    bucket = engines.s3_shared_bucket(endpoint)
     settings = Settings(home=tmp_path / "home", database_url=database_url,
-                        storage_url=f"s3://{bucket}/archive?endpoint_url={moto_url}")
+                        storage_url=f"s3://{bucket}/e2e-{uuid.uuid4().hex[:12]}?endpoint_url={endpoint}")
     spec = base_spec(2, 2)
     spec.dossiers[0]["thoi_han_bao_quan"] = "Vĩnh viễn"
     spec.dossiers[1]["tieu_de"] = "Hồ sơ hội nghị tại tỉnh Đắk Lắk"

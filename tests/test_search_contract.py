@@ -1,8 +1,9 @@
 """One contract for every index backend: what a researcher relies on.
 
-Runs on the embedded tantivy index always, and on Elasticsearch when
-``LUUTRU_TEST_ELASTICSEARCH_URL`` is set (e.g. ``http://127.0.0.1:9200``; a unique
-index prefix is used and removed afterwards).
+Runs on the embedded tantivy index always, on the OpenSearch node that scripts/setup
+starts (``LUUTRU_TEST_OPENSEARCH_URL``, see tests/engines.py; skipped with the reason
+without it, failed in CI), and on Elasticsearch when ``LUUTRU_TEST_ELASTICSEARCH_URL``
+is set. On a cluster a unique index prefix is used and removed afterwards.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any, Iterator
 import pytest
 
 from luutru.search import Index, Kind, Rights, SearchQuery, Sort, open_index
+from luutru.search.opensearch_index import OpenSearchIndex
+from tests import engines
 
 ES_URL = os.environ.get("LUUTRU_TEST_ELASTICSEARCH_URL", "").rstrip("/")
 ES_SKIP = "Elasticsearch backend not tested: set LUUTRU_TEST_ELASTICSEARCH_URL=http://host:9200 to run it"
@@ -103,38 +106,59 @@ def es_cleanup(prefix: str) -> None:
     es.close()
 
 
+def os_cleanup(url: str, prefix: str) -> None:
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([url])
+    # Names one by one: clusters refuse wildcard deletes by default.
+    for name in client.indices.get(index=f"{prefix}-idx-*", allow_no_indices=True):
+        client.indices.delete(index=name, ignore_unavailable=True)
+    client.indices.delete_index_template(name=f"{prefix}-template", ignore=404)
+    client.close()
+
+
 def make_index(backend: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Index, Any]:
     if backend == "tantivy":
         return open_index("tantivy://" + str(tmp_path_factory.mktemp("index"))), None
+    prefix = f"luutru-test-{uuid.uuid4().hex[:8]}"
+    if backend == "opensearch":
+        url = engines.need("opensearch").rstrip("/")
+        idx = open_index(f"opensearch+{url}/{prefix}")
+        assert isinstance(idx, OpenSearchIndex)
+        return idx, ("opensearch", url, prefix)
     if not ES_URL:
         pytest.skip(ES_SKIP)
-    prefix = f"luutru-test-{uuid.uuid4().hex[:8]}"
-    return open_index(f"{ES_URL}/{prefix}"), prefix
+    return open_index(f"{ES_URL}/{prefix}"), ("elasticsearch", ES_URL, prefix)
 
 
-BACKENDS = ["tantivy", pytest.param("elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason=ES_SKIP))]
+def cleanup(made: Any) -> None:
+    if made:
+        engine, url, prefix = made
+        os_cleanup(url, prefix) if engine == "opensearch" else es_cleanup(prefix)
+
+
+BACKENDS = ["tantivy", pytest.param("opensearch", marks=engines.mark("opensearch")),
+            pytest.param("elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason=ES_SKIP))]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     """A read-only index with the corpus (shared by the tests that only search)."""
-    idx, prefix = make_index(request.param, tmp_path_factory)
+    idx, made = make_index(request.param, tmp_path_factory)
     load(idx)
     yield idx
     idx.close()
-    if prefix:
-        es_cleanup(prefix)
+    cleanup(made)
 
 
 @pytest.fixture(params=BACKENDS)
 def fresh(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     """An index of its own with the corpus, for tests that change it."""
-    idx, prefix = make_index(request.param, tmp_path_factory)
+    idx, made = make_index(request.param, tmp_path_factory)
     load(idx)
     yield idx
     idx.close()
-    if prefix:
-        es_cleanup(prefix)
+    cleanup(made)
 
 
 def ids(idx: Index, text: str = "", rights: Rights = EVERYTHING, **kw: Any) -> list[str]:

@@ -1,129 +1,31 @@
 """Scale-out search: an Elasticsearch cluster (official ``elasticsearch`` client).
 
-Layout on the cluster, for prefix ``p`` (default ``luutru``):
-
-* index template ``p-template`` for indices ``p-idx-*``: the analysers and the
-  mapping (``dynamic: false``: only the fields below are indexed);
-* concrete indices ``p-idx-<timestamp>``; the alias ``p`` points at exactly one of
-  them and is what searches and ordinary writes use;
-* a full reindex (``begin_rebuild``) creates a fresh concrete index, fills it (refresh
-  off), and ``finish_rebuild`` moves the alias and drops the old index in one atomic
-  ``_aliases`` call, so searches never see a half-built index.
-
-Text analysis mirrors the embedded backend: words are runs of letters and digits
-(``pattern`` tokenizer), ``vi_exact`` lower-cases, ``vi_folded`` also applies
-``asciifolding`` (which folds Vietnamese letters and đ→d).  Title and body are indexed
-with both (``title`` / ``title.folded``), exact weighing twice as much.  Codes are
-keyword fields holding keys computed in Python (the same keys as the embedded backend).
-
-Writes are sent with the bulk API in bounded batches (``BULK_DOCS`` actions or
-``BULK_BYTES`` bytes, whichever comes first).
+The index layout, analysers, mapping and request bodies are those of
+:mod:`luutru.search.cluster_model`, shared with the OpenSearch backend; this module
+only sends them with the Elasticsearch client.
 """
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from luutru.search.base import (
-    BulkWrites,
-    IndexingError,
-    QueryError,
-    SearchError,
-    SearchUnavailable,
-)
-from luutru.search.entries import Entry, build_entries
-from luutru.search.folding import code_key
-from luutru.search.query import (
-    FACET_SIZE,
-    FACETS,
-    Clause,
-    ClauseKind,
-    Hit,
-    Kind,
-    Rights,
-    SearchQuery,
-    SearchResult,
-    Sort,
-    facet_list,
-)
-from luutru.search.tantivy_index import (
-    SNIPPET_CHARS,
-    W_BODY_EXACT,
-    W_BODY_FOLD,
-    W_CODE,
-    W_RELATED_CODE,
-    W_TITLE_EXACT,
-    W_TITLE_FOLD,
-    pick_snippet,
-)
+from luutru.search import cluster_model as model
+from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
+from luutru.search.entries import build_entries
+from luutru.search.query import Rights, SearchQuery, SearchResult
 
-SCHEMA_VERSION = 1
-BULK_DOCS = 500
-BULK_BYTES = 10 * 1024 * 1024
-HIGHLIGHT_MAX_OFFSET = 1_000_000
-
-ANALYSIS: dict[str, Any] = {
-    "tokenizer": {
-        # Same word boundaries as the embedded index: runs of letters and digits.
-        "vi_words": {"type": "pattern", "pattern": "[^\\p{L}\\p{N}]+"},
-    },
-    "filter": {"vi_long": {"type": "length", "max": 100}},
-    "analyzer": {
-        "vi_exact": {"type": "custom", "tokenizer": "vi_words", "filter": ["lowercase", "vi_long"]},
-        "vi_folded": {"type": "custom", "tokenizer": "vi_words",
-                      "filter": ["lowercase", "asciifolding", "vi_long"]},
-    },
-}
-
-_KEYWORD = {"type": "keyword"}
-_TEXT = {
-    "type": "text", "analyzer": "vi_exact", "index_options": "offsets",
-    "fields": {"folded": {"type": "text", "analyzer": "vi_folded", "index_options": "offsets"}},
-}
-MAPPINGS: dict[str, Any] = {
-    "dynamic": False,
-    "_meta": {"schema_version": SCHEMA_VERSION},
-    "properties": {
-        **{k: _KEYWORD for k in ("uid", "kind", "id", "dossier_code", "fonds", "agency", "doc_type",
-                                 "retention", "access", "codes", "related_codes", "number_notation")},
-        "fonds_name": {"type": "keyword", "index": False},
-        "year": {"type": "integer"},
-        "date": {"type": "date", "format": "strict_date"},
-        "title": _TEXT,
-        "body": _TEXT,
-    },
-}
-
-
-def _source(e: Entry) -> dict[str, Any]:
-    return {
-        "uid": e.uid, "kind": e.kind.value, "id": e.id, "dossier_code": e.dossier_code,
-        "fonds": e.fonds or None, "fonds_name": e.fonds_name, "agency": e.agency or None,
-        "doc_type": e.doc_type or None, "retention": e.retention or None, "access": e.access,
-        "codes": e.codes, "related_codes": e.related_codes, "number_notation": e.number_notation,
-        "year": e.year, "date": e.date_iso, "title": e.title, "body": e.body,
-    }
+SCHEMA_VERSION = model.SCHEMA_VERSION
+BULK_DOCS, BULK_BYTES = model.BULK_DOCS, model.BULK_BYTES
+ANALYSIS, MAPPINGS = model.ANALYSIS, model.MAPPINGS
+ENGINE = "Elasticsearch"
+MAX_OFFSET_KEY = "max_analyzed_offset"
 
 
 def parse_url(url: str) -> tuple[str, str, tuple[str, str] | None]:
     """``http(s)://[user:pw@]host:port[/prefix]`` → (node URL, prefix, basic auth)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SearchError(f"URL Elasticsearch không hợp lệ: '{url}'.",
-                          f"Invalid Elasticsearch URL '{url}'; use http(s)://host:9200[/prefix].")
-    prefix = parts.path.strip("/") or "luutru"
-    if not prefix.replace("-", "").replace("_", "").isalnum() or prefix != prefix.lower() or "/" in prefix:
-        raise SearchError(
-            f"Tiền tố chỉ mục '{prefix}' không hợp lệ: chỉ dùng chữ thường, số, '-' và '_'.",
-            f"Index prefix '{prefix}' is invalid: use lower-case letters, digits, '-' and '_'.")
-    auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
-    port = parts.port or 9200
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    return f"{parts.scheme}://{host}:{port}", prefix, auth
+    return model.parse_url(url, ENGINE)
 
 
 class ElasticsearchIndex(BulkWrites):
@@ -214,13 +116,15 @@ class ElasticsearchIndex(BulkWrites):
             self._ensure()
             target = self._target()
             try:
-                self._send([{"_op_type": "index", "_index": target, "_id": e.uid, "_source": _source(e)}
+                self._send([{"_op_type": "index", "_index": target, "_id": e.uid, "_source": model.source(e)}
                             for e in entries])
                 self.es.delete_by_query(
-                    index=target, conflicts="proceed", refresh=not self._deferred(),
-                    query={"bool": {"filter": [{"term": {"dossier_code": code}}],
-                                    "must_not": [{"ids": {"values": [e.uid for e in entries]}}]}},
+                    index=target, conflicts="proceed", refresh=False,
+                    query=model.replace_dossier_query(code, (e.uid for e in entries)),
                 )
+                if not self._deferred():
+                    # delete-by-query refreshes only when it deleted something: refresh here.
+                    self.es.indices.refresh(index=target)
             except IndexingError:
                 raise
             except Exception as e:
@@ -307,90 +211,23 @@ class ElasticsearchIndex(BulkWrites):
         except Exception as e:
             raise SearchUnavailable(f"Elasticsearch không trả lời: {e}", f"Elasticsearch did not answer: {e}") from e
 
-    @staticmethod
-    def _clause(c: Clause) -> dict[str, Any]:
-        fields = [f"title^{W_TITLE_EXACT}", f"title.folded^{W_TITLE_FOLD}",
-                  f"body^{W_BODY_EXACT}", f"body.folded^{W_BODY_FOLD}"]
-        if c.kind is not ClauseKind.CODE:
-            return _per_field(c.text, fields)
-        key = code_key(c.text)
-        return {"bool": {"should": [
-            {"term": {"codes": {"value": key, "boost": W_CODE}}},
-            {"term": {"related_codes": {"value": key, "boost": W_RELATED_CODE}}},
-            _per_field(c.text, fields),
-        ], "minimum_should_match": 1}}
-
-    def _query(self, q: SearchQuery, rights: Rights) -> dict[str, Any]:
-        filters: list[dict[str, Any]] = []
-        if not rights.see_restricted:
-            filters.append({"term": {"access": "cong_khai"}})
-        if rights.agencies is not None:
-            filters.append({"terms": {"fonds": sorted(rights.agencies)}} if rights.agencies
-                           else {"bool": {"must_not": {"match_all": {}}}})
-        for name in ("fonds", "agency", "doc_type", "retention", "access"):
-            if getattr(q, name):
-                filters.append({"terms": {name: list(getattr(q, name))}})
-        if q.kind is not None:
-            filters.append({"term": {"kind": q.kind.value}})
-        if q.dossier_code:
-            filters.append({"term": {"dossier_code": q.dossier_code}})
-        if q.year_from is not None or q.year_to is not None:
-            rng = {k: v for k, v in (("gte", q.year_from), ("lte", q.year_to)) if v is not None}
-            filters.append({"range": {"year": rng}})
-        must = [self._clause(c) for c in q.clauses()] or [{"match_all": {}}]
-        return {"bool": {"must": must, "filter": filters}}
-
     def search(self, query: SearchQuery, rights: Rights) -> SearchResult:
         if not isinstance(query, SearchQuery) or not isinstance(rights, Rights):
             raise QueryError("Truy vấn hoặc quyền không hợp lệ.", "search() takes a SearchQuery and a Rights.")
         from elasticsearch import NotFoundError
 
         q = query
-        sort = q.effective_sort
-        body: dict[str, Any] = {
-            "query": self._query(q, rights), "from_": q.offset, "size": q.size, "track_total_hits": True,
-            "source_excludes": ["body"],
-        }
-        if sort is not Sort.RELEVANCE:
-            order = "desc" if sort is Sort.DATE else "asc"
-            body["sort"] = [{"date": {"order": order, "missing": "_last"}}, {"uid": "asc"}]
-        if q.clauses():
-            hl = {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS}
-            body["highlight"] = {
-                "pre_tags": ["<b>"], "post_tags": ["</b>"], "encoder": "html",
-                "max_analyzed_offset": HIGHLIGHT_MAX_OFFSET, "require_field_match": False,
-                "fields": {"body.folded": hl, "title.folded": hl},
-            }
-        if q.facets:
-            body["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+        body = model.search_body(q, rights, max_offset_key=MAX_OFFSET_KEY)
+        # The client takes the body's top-level keys as arguments under its own names.
+        body["from_"] = body.pop("from")
+        body["source_excludes"] = body.pop("_source")["excludes"]
         try:
             res = self.es.search(index=self.alias, **body).body
         except NotFoundError:
-            return SearchResult(total=0, hits=[], facets={n: [] for n in FACETS} if q.facets else {},
-                                page=q.page, size=q.size)
+            return model.empty_result(q)
         except Exception as e:
             raise SearchUnavailable(f"Elasticsearch không trả lời: {e}", f"Elasticsearch did not answer: {e}") from e
-        hits = [self._hit(h, sort) for h in res["hits"]["hits"]]
-        facets = {name: facet_list((b["key"], b["doc_count"]) for b in res.get("aggregations", {})
-                                   .get(name, {}).get("buckets", [])) for name in FACETS} if q.facets else {}
-        return SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, facets=facets,
-                            page=q.page, size=q.size)
-
-    @staticmethod
-    def _hit(h: dict[str, Any], sort: Sort) -> Hit:
-        s = h["_source"]
-        frags = h.get("highlight", {})
-        body_hl, title_hl = frags.get("body.folded", [""])[0], frags.get("title.folded", [""])[0]
-        snippet = pick_snippet(title_hl, title_hl.count("<b>"), body_hl, body_hl.count("<b>")) \
-            or html.escape(s.get("title", "")[:SNIPPET_CHARS])
-        return Hit(
-            kind=Kind(s["kind"]), id=s["id"], dossier_code=s["dossier_code"], title=s.get("title", ""),
-            snippet=snippet, score=h.get("_score") if sort is Sort.RELEVANCE else None,
-            date=s.get("date"), year=s.get("year"), fonds=s.get("fonds") or "", fonds_name=s.get("fonds_name") or "",
-            agency=s.get("agency") or "", doc_type=s.get("doc_type") or "",
-            number_notation=s.get("number_notation") or "", retention=s.get("retention") or "",
-            access=s.get("access") or "",
-        )
+        return model.result(res, q)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -408,13 +245,3 @@ class ElasticsearchIndex(BulkWrites):
 
     def __repr__(self) -> str:
         return f"ElasticsearchIndex({self.url!r}, alias={self.alias!r})"
-
-
-def _per_field(text: str, fields: list[str]) -> dict[str, Any]:
-    """Each field on its own: all words in that field, several words as a phrase; summed.
-
-    This is what the embedded index does with its per-field term/phrase queries.
-    """
-    return {"bool": {"should": [
-        {"match_phrase": {f.split("^")[0]: {"query": text, "boost": float(f.split("^")[1])}}} for f in fields
-    ], "minimum_should_match": 1}}

@@ -156,15 +156,19 @@ def identify_format(path: Path, *, policy: FormatPolicy | None = None) -> Format
     )
 
 
-def as_pdfa(info: FormatInfo, part: int, conformance: str, *, policy: FormatPolicy | None = None) -> FormatInfo:
-    """The same file recognised as PDF/A (claimed in XMP, not contradicted by a validator)."""
+def as_pdfa(info: FormatInfo, part: int, conformance: str | None, *, policy: FormatPolicy | None = None) -> FormatInfo:
+    """The same file recognised as PDF/A (claimed in XMP, not contradicted by a validator).
+
+    Parts 1–3 have PRONOM PUIDs per level; PDF/A-4 (ISO 19005-4:2020) keeps the PUID of
+    the PDF it is, as no PUID of its own is in the table."""
     policy = policy or load_format_policy()
     rule = policy.rule("pdfa")
+    level = (conformance or "").upper()
     return replace(
         info,
         key="pdfa",
-        name=f"PDF/A-{part}{conformance.lower()}",
-        puid=PDFA_PUIDS.get((part, conformance.upper()), info.puid),
+        name=f"PDF/A-{part}{level.lower()}",
+        puid=PDFA_PUIDS.get((part, level), info.puid),
         verdict=rule.verdict if rule else FormatVerdict.ACCEPTED,
         migrate_to=None,
         basis=info.basis + "+xmp:pdfaid",

@@ -10,7 +10,7 @@ measured in ``pdf_images.py``; the findings drawn from a result are in ``pdf_fin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -21,6 +21,12 @@ FORBIDDEN_ACTIONS = frozenset({
     "/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/JavaScript", "/Hide",
     "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView",
 })
+# The conformance levels each part of ISO 19005 defines (PDF/A-4: none, "E" or "F").
+PDFA_LEVELS: dict[int, frozenset[str | None]] = {
+    1: frozenset({"A", "B"}), 2: frozenset({"A", "B", "U"}), 3: frozenset({"A", "B", "U"}),
+    4: frozenset({None, "E", "F"}),
+}
+_HEADER_WINDOW = 1024
 _MAX_PAGES_SCANNED = 2000
 
 
@@ -38,8 +44,9 @@ class PdfaResult:
 
     version: str | None = None  # header version, e.g. "1.7"
     pages: int = 0
-    pdfa_part: int | None = None  # claimed in XMP pdfaid:part
-    pdfa_conformance: str | None = None  # "A" | "B" | "U"
+    pdfa_part: int | None = None  # claimed in XMP pdfaid:part (as written, even if no such part)
+    pdfa_conformance: str | None = None  # pdfaid:conformance as written: "A" | "B" | "U"; "E" | "F" | None for part 4
+    header_offset: int = 0  # bytes before "%PDF-" (PDF/A wants the header at byte 0)
     encrypted: bool = False
     needs_password: bool = False
     fonts_not_embedded: tuple[str, ...] = ()
@@ -61,9 +68,20 @@ class PdfaResult:
         return f"PDF/A-{self.pdfa_part}{(self.pdfa_conformance or '').lower()}" if self.claims_pdfa else None
 
     @property
+    def claim_valid(self) -> bool:
+        """The claim names a part of ISO 19005 and a level that part defines."""
+        return self.pdfa_part in PDFA_LEVELS and self.pdfa_conformance in PDFA_LEVELS[self.pdfa_part]
+
+    @property
     def in_process_problems(self) -> tuple[str, ...]:
         """Reasons the file cannot be PDF/A, found without veraPDF."""
         probs = []
+        if self.claims_pdfa and not self.claim_valid:
+            probs.append(f"invalid claim {self.pdfa_label} (no such part or level)")
+        if self.header_offset:
+            probs.append(f"{self.header_offset} byte(s) before the %PDF header")
+        if self.pdfa_part == 4 and self.version is not None and version_tuple(self.version) < (2, 0):
+            probs.append(f"PDF/A-4 needs PDF 2.0, the header says {self.version}")
         if self.encrypted:
             probs.append("encrypted")
         if self.fonts_not_embedded:
@@ -78,7 +96,8 @@ class PdfaResult:
 
     @property
     def is_pdfa(self) -> bool:
-        """Claims PDF/A and nothing contradicts it (veraPDF if it ran, else in-process checks)."""
+        """Claims PDF/A and nothing contradicts it: veraPDF's verdict when it ran (the
+        in-process checks never overrule it), else the in-process checks."""
         if not self.claims_pdfa or self.error:
             return False
         if self.verapdf_compliant is not None:
@@ -198,7 +217,7 @@ def check_pdf(path: Path, *, analyse_images: bool = False) -> PdfaResult:
     except Exception as e:  # noqa: BLE001 - damaged/hostile input
         return PdfaResult(error=f"{type(e).__name__}: {e}"[:500])
     try:
-        return _check_open_pdf(pdf, analyse_images)
+        return replace(_check_open_pdf(pdf, analyse_images), header_offset=_header_offset(path))
     except RecursionError:
         return PdfaResult(error="RecursionError: object structure too deep or cyclic")
     except Exception as e:  # noqa: BLE001
@@ -207,17 +226,37 @@ def check_pdf(path: Path, *, analyse_images: bool = False) -> PdfaResult:
         pdf.close()
 
 
+def _header_offset(path: Path) -> int:
+    """Bytes before ``%PDF-`` in the first KiB (readers tolerate them, PDF/A does not)."""
+    try:
+        with open(path, "rb") as f:
+            at = f.read(_HEADER_WINDOW).find(b"%PDF-")
+    except OSError:
+        return 0
+    return max(at, 0)
+
+
+def _pdfa_claim(pdf: Any) -> tuple[int | None, str | None]:
+    """(part, level) as the XMP ``pdfaid`` schema states them, even when no such part or
+    level exists (such claims are reported, not silently dropped)."""
+    try:
+        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        raw_part = (meta.get("pdfaid:part") or "").strip()
+        raw_level = (meta.get("pdfaid:conformance") or "").strip().upper() or None
+    except Exception:  # noqa: BLE001 - unreadable XMP means no usable claim
+        return None, None
+    if not raw_part:
+        return None, None
+    try:
+        return int(raw_part), raw_level
+    except ValueError:
+        return -1, raw_level  # a claim that is not even a number: invalid, but a claim
+
+
 def _check_open_pdf(pdf: Any, analyse_images: bool) -> PdfaResult:
     import pikepdf
 
-    part = conf = None
-    try:
-        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
-        status = meta.pdfa_status or ""
-        if status and status[0].isdigit():
-            part, conf = int(status[0]), (status[1:] or "B").upper()
-    except Exception:  # noqa: BLE001 - unreadable XMP means no usable claim
-        pass
+    part, conf = _pdfa_claim(pdf)
     root = pdf.Root
     actions: list[str] = []
     if "/OpenAction" in root:

@@ -152,7 +152,8 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
     if pdfa is not None:
         if vera is not None and vera.compliant is not None:
             pdfa = replace(pdfa, verapdf_compliant=vera.compliant, verapdf_failed_rules=vera.failed_rules)
-        if pdfa.is_pdfa and pdfa.pdfa_part and pdfa.pdfa_conformance:
+        if pdfa.is_pdfa and pdfa.pdfa_part is not None:
+            # veraPDF's verdict when it ran: it sets the PUID and whether a copy is made.
             fmt = as_pdfa(fmt, pdfa.pdfa_part, pdfa.pdfa_conformance, policy=fpol)
         findings += pdf_findings(pdfa, **where)
         if pdfa.error is None or pdfa.needs_password:
