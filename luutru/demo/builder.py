@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import luutru.demo.documents as render
+from luutru.demo.annex import write_xlsx_annex
 from luutru.demo.vocab import (
     BODY_SENTENCES,
     GENERIC_FILLERS,
@@ -371,5 +372,5 @@ class DossierBuilder:
                          plan, plan - rng.randint(0, plan // 4)))
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "annex.xlsx"
-            render.write_xlsx_annex(path, title, org.name, rows, header, timestamp=DEMO_TIMESTAMP)
+            write_xlsx_annex(path, title, org.name, rows, header, timestamp=DEMO_TIMESTAMP)
             return path.read_bytes()

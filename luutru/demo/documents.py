@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -27,7 +27,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from luutru.demo.vocab import DocKind, Org
-from luutru.packaging.catalogue_writer import save_workbook
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {
@@ -381,25 +380,3 @@ def render_png_diagram(title: str, place_line: str, *, seed: int, dpi: int = SCA
     return out.getvalue()
 
 
-def write_xlsx_annex(path: Path, title: str, org_name: str, rows: Sequence[Sequence[object]],
-                     header: Sequence[str], *, timestamp: datetime) -> Path:
-    """A spreadsheet annex (phụ lục) with a title and one table, reproducible bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "PhuLuc"
-    ws["A1"] = org_name.upper()
-    ws["A2"] = title
-    ws["A1"].font = ws["A2"].font = Font(bold=True)
-    for i, text in enumerate(header, start=1):
-        ws.cell(row=4, column=i, value=text).font = Font(bold=True)
-    for r, row in enumerate(rows, start=5):
-        for i, value in enumerate(row, start=1):
-            ws.cell(row=r, column=i, value=value)
-    ws.column_dimensions["B"].width = 48
-    wb.properties.creator = org_name
-    wb.properties.title = title
-    return save_workbook(wb, path, timestamp=timestamp)
