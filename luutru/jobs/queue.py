@@ -95,7 +95,8 @@ class JobView:
 
 
 def _view(j: Job) -> JobView:
-    return JobView(j.id, j.kind, j.status, j.attempts, j.max_attempts, j.worker, j.created_at, j.started_at,
+    # The plain stored value, also for a row changed in this session (still holding the enum).
+    return JobView(j.id, j.kind, JobStatus(j.status).value, j.attempts, j.max_attempts, j.worker, j.created_at, j.started_at,
                    j.finished_at, j.heartbeat_at, j.stage, j.done, j.total, dict(j.payload or {}),
                    j.result, j.error or "", list(j.history or []))
 

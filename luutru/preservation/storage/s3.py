@@ -117,6 +117,10 @@ class S3Storage(PlainBackend):
         self._check_id(aip_id)
         return f"{self.prefix}complete/{aip_id}.json"
 
+    def _upload(self, src: BinaryIO, key: str, size: int | None) -> tuple[str, int, str | None]:
+        """Stream one object (hashing it on the way); one seam for every upload of this store."""
+        return self.objects.upload(src, key, size)
+
     def check_bucket(self) -> bool:
         """Check the bucket is reachable and, when required, versioned with Object Lock."""
         return self.objects.check_bucket()
@@ -180,7 +184,7 @@ class S3Storage(PlainBackend):
                 path = bag_dir / rel
                 key = self._key(aip_id, rel)
                 with open(path, "rb") as f:
-                    digest, n, version = self.objects.upload(f, key, path.stat().st_size)
+                    digest, n, version = self._upload(f, key, path.stat().st_size)
                 written.append((key, version))
                 check_digest(aip_id, rel, expected.get(nfc(rel)), digest, self.url)
                 self.objects.apply_lock(key, version, state)
@@ -301,7 +305,7 @@ class S3Storage(PlainBackend):
     def repair_file(self, aip_id: str, relpath: str, src: BinaryIO, *, sha256: str) -> None:
         state = self.lock_state(aip_id)
         key = self._key(aip_id, relpath)
-        digest, _n, version = self.objects.upload(src, key, None)
+        digest, _n, version = self._upload(src, key, None)
         if digest != sha256:
             if version:
                 self.objects.delete_versions([{"Key": key, "VersionId": version}], f"undoing a bad repair of {key}")
