@@ -9,6 +9,8 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from luutru.packaging.catalogue_writer import save_workbook
+
 
 def write_xlsx_annex(path: Path, title: str, org_name: str, rows: Sequence[Sequence[object]],
                      header: Sequence[str], *, timestamp: datetime) -> Path:
