@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")
     verapdf: str | None = Field(default=None, description="Path to the veraPDF CLI; found on PATH if unset")
     retention_schedule: Path | None = Field(default=None, description="An agency's own retention schedule (YAML)")
+    signature_policy: Path | None = Field(default=None, description="Signature policy (YAML); default the bundled one")
+    format_policy: Path | None = Field(default=None, description="Format policy (YAML); default the bundled one")
+    disposal_council_quorum: int = Field(default=1, ge=1, description="Distinct council members who must agree")
     transfer_policy: Path | None = Field(default=None, description="An agency's own transfer-out policy (YAML)")
     ghostscript: str = "gs"
     pdf_timeout_s: float = 60.0

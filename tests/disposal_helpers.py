@@ -98,12 +98,12 @@ def copy_home(template: Path, dest: Path) -> Services:
 def approved_list(services: Services, codes: list[str], *, drafter: str = "lan.vanthu",
                   member: str = "hoa.hoidong", approver: str = "minh.giamdoc") -> str:
     """Draft → council opinion → approval, by three different people; returns the list id."""
-    import luutru.disposal.procedure as dp
+    import luutru.disposal.proposal as proposal
 
-    lst = dp.draft(services, actor=drafter, dossiers={c: "Hết thời hạn bảo quản" for c in codes},
+    lst = proposal.draft(services, actor=drafter, dossiers={c: "Hết thời hạn bảo quản" for c in codes},
                    explanatory_note="Tài liệu đã hết thời hạn bảo quản theo Thông tư 10/2022/TT-BNV.")
-    dp.add_opinion(services, lst["id"], actor=member, opinion="agree", role="Chủ tịch Hội đồng")
-    dp.approve(services, lst["id"], actor=approver, decision_ref="15/QĐ-SNV")
+    proposal.add_opinion(services, lst["id"], actor=member, opinion="agree", role="Chủ tịch Hội đồng")
+    proposal.approve(services, lst["id"], actor=approver, decision_ref="15/QĐ-SNV")
     return lst["id"]
 
 

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from luutru.demo import bag_transfer, generate_demo, zip_transfer
 from luutru.demo.defects import INVALID_DATE
 from luutru.packaging.catalogue_writer import TEMPLATE_NAME
+from luutru.policies.access import state_secret_fields
 from luutru.records.codes import AGENCY_CODE_RE, document_identifier, dossier_code
 from luutru.records.fields import (
     DOCUMENT_COLUMNS,
@@ -35,7 +36,6 @@ from luutru.records.model import (
     Reliability,
     Retention,
     fold,
-    is_state_secret,
 )
 
 N_DOSSIERS = 6
@@ -99,7 +99,7 @@ def audit(root: Path) -> Counter:
     found["document_duplicate"] = sum(1 for n in counts.values() if n > 1)
     for v in docs:
         found["date_invalid"] += as_date(v["ngay_van_ban"]) is None
-        found["state_secret"] += is_state_secret(v["do_mat"])
+        found["state_secret"] += bool(state_secret_fields({"do_mat": v["do_mat"]}))
         path = v["duong_dan_tep"]
         if path not in on_disk:
             if path in on_disk_nfc:

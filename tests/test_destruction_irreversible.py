@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 import luutru.catalog.models as m
-import luutru.disposal.procedure as dp
+import luutru.disposal.execution as execution
+import luutru.disposal.listing as listing
+import luutru.disposal.tombstone as tombstone
 from luutru.config import Settings
 from luutru.packaging.bag import validate_bag
 from luutru.preservation.storage.crypto import (
@@ -87,7 +89,7 @@ def test_no_byte_of_the_content_survives_locally(svc: Services, template, tmp_pa
     shutil.copytree(home / "storage", backup)
 
     list_id = approved_list(svc, ing.expired)
-    rep = dp.execute(svc, list_id, actor="tuan.luutru")
+    rep = execution.execute(svc, list_id, actor="tuan.luutru")
     assert rep.ok and set(rep.destroyed) == set(ing.expired), rep
     svc.close()
 
@@ -123,11 +125,11 @@ def test_no_byte_of_the_content_survives_locally(svc: Services, template, tmp_pa
 def test_tombstone_and_minutes_survive_reindex(svc: Services, template) -> None:
     _home, ing = template
     list_id = approved_list(svc, ing.expired)
-    rep = dp.execute(svc, list_id, actor="tuan.luutru")
+    rep = execution.execute(svc, list_id, actor="tuan.luutru")
     from luutru.preservation.reindex import reindex
 
     reindex(svc)
-    stones = {t["dossier_code"]: t for t in dp.tombstones(svc)}
+    stones = {t["dossier_code"]: t for t in tombstone.tombstones(svc)}
     assert set(stones) == set(ing.expired)
     t = stones[ing.expired[0]]
     assert t["manifest_sha256"] and len(t["manifest_sha256"]) == 64
@@ -174,7 +176,7 @@ def test_no_object_version_survives_on_s3(tmp_path: Path, monkeypatch: pytest.Mo
             assert f.read() == ing.secret_pdf
         assert not any(n in all_bodies() for n in needles)  # encrypted at rest
         list_id = approved_list(svc, ing.expired)
-        rep = dp.execute(svc, list_id, actor="tuan.luutru")
+        rep = execution.execute(svc, list_id, actor="tuan.luutru")
         assert rep.ok, rep
         for cd in ing.expired:
             assert versions(f"arch/aips/{cd}/") == []
@@ -323,9 +325,9 @@ def test_replicas_are_destroyed_everywhere_and_encryption_is_repeatable(tmp_path
         needles = _needles(ing.secret_pdf)
         shutil.rmtree(plain)
         list_id = approved_list(svc, ing.expired)
-        rep = dp.execute(svc, list_id, actor="tuan.luutru")
+        rep = execution.execute(svc, list_id, actor="tuan.luutru")
         assert rep.ok, rep
-        steps = dp.show(svc, list_id)["items"][0]["steps"]["storage"]
+        steps = listing.show(svc, list_id)["items"][0]["steps"]["storage"]
         assert set(steps) == {s.url for s in svc.storage.locations}
         for root in (home / "storage", replica):
             assert not (root / "aips" / code).exists()

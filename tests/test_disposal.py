@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 import luutru.catalog.models as m
-import luutru.disposal.procedure as dp
+import luutru.disposal.common as common
+import luutru.disposal.execution as execution
+import luutru.disposal.hold as hold
+import luutru.disposal.listing as listing
+import luutru.disposal.proposal as proposal
+import luutru.disposal.tombstone as tombstone
+import luutru.disposal.transfers as transfers
 from luutru.services import FaultInjected, Services
 from tests.disposal_helpers import approved_list, copy_home, seed_template
 
@@ -112,74 +118,74 @@ def test_draft_refuses_what_may_never_be_destroyed(svc: Services, template, whic
     _home, ing = template
     code = {"permanent": ing.permanent, "current": ing.current, "document": f"{ing.expired[0]}.0001",
             "unknown": "000.00.31.H57.1999.99"}[which]
-    with pytest.raises(dp.DisposalError) as e:
-        dp.draft(svc, actor="lan", dossiers={code: "x", ing.expired[1]: "y"}, explanatory_note="n")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.draft(svc, actor="lan", dossiers={code: "x", ing.expired[1]: "y"}, explanatory_note="n")
     assert expected in codes_of(e)
-    assert dp.list_lists(svc) == []  # nothing half-drafted
+    assert listing.list_lists(svc) == []  # nothing half-drafted
 
 
 def test_holds_block_drafting_and_execution(svc: Services, template) -> None:
     _home, ing = template
     a, b = ing.expired
-    h = dp.place_hold(svc, a, actor="thanh.tra", reason="Thanh tra đang xem xét")
+    h = hold.place_hold(svc, a, actor="thanh.tra", reason="Thanh tra đang xem xét")
     assert svc.storage.lock_state(a).legal_hold
-    with pytest.raises(dp.DisposalError) as e:
-        dp.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")
     assert "DISPOSAL_HELD" in codes_of(e)
     with svc.catalog.session() as s:
-        from luutru.disposal.retention import due_dossiers
+        from luutru.disposal.schedule import due_for_destruction
 
-        assert a not in {d.code for d in due_dossiers(s, 2030)}
-    dp.lift_hold(svc, h["hold_id"], actor="minh.giamdoc", reason="Đã xong")
+        assert a not in {d.code for d in due_for_destruction(s, 2030)}
+    hold.lift_hold(svc, h["hold_id"], actor="minh.giamdoc", reason="Đã xong")
     assert not svc.storage.lock_state(a).legal_hold
     list_id = approved_list(svc, [a, b])
     # A hold placed after approval withholds that dossier at execution; the rest goes ahead.
-    dp.place_hold(svc, b, actor="toa.an", reason="Vụ án đang giải quyết")
-    rep = dp.execute(svc, list_id, actor="tuan")
+    hold.place_hold(svc, b, actor="toa.an", reason="Vụ án đang giải quyết")
+    rep = execution.execute(svc, list_id, actor="tuan")
     assert rep.ok and rep.destroyed == [a] and "DISPOSAL_HELD" in rep.withheld[b]
     assert svc.storage.has_aip(b) and not svc.storage.has_aip(a)
-    shown = dp.show(svc, list_id)
+    shown = listing.show(svc, list_id)
     assert {i["dossier_code"]: i["state"] for i in shown["items"]} == {a: "destroyed", b: "withheld"}
 
 
 def test_permanent_storage_hold_survives_lifting_a_hold(svc: Services, template) -> None:
     _home, ing = template
-    h = dp.place_hold(svc, ing.permanent, actor="x", reason="kiểm tra")
-    dp.lift_hold(svc, h["hold_id"], actor="y", reason="xong")
+    h = hold.place_hold(svc, ing.permanent, actor="x", reason="kiểm tra")
+    hold.lift_hold(svc, h["hold_id"], actor="y", reason="xong")
     assert svc.storage.lock_state(ing.permanent).legal_hold  # permanent records stay held
 
 
 def test_transfer_must_be_confirmed_when_required(svc: Services, template) -> None:
     _home, ing = template
     a = ing.expired[0]
-    dp.flag_transfer(svc, a, actor="lan", archive="Trung tâm Lưu trữ lịch sử tỉnh")
-    with pytest.raises(dp.DisposalError) as e:
-        dp.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")
+    transfers.flag_transfer(svc, a, actor="lan", archive="Trung tâm Lưu trữ lịch sử tỉnh")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")
     assert "DISPOSAL_TRANSFER_UNCONFIRMED" in codes_of(e)
-    dp.confirm_transfer(svc, a, receipt_id="BBGN-2026-07", actor="lan")
+    transfers.confirm_transfer(svc, a, receipt_id="BBGN-2026-07", actor="lan")
     with svc.catalog.session() as s:
-        from luutru.disposal.retention import transfer_confirmed
+        from luutru.disposal.transfers import transfer_confirmed
 
         assert transfer_confirmed(s, a)
-    assert dp.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")["status"] == "draft"
+    assert proposal.draft(svc, actor="lan", dossiers={a: "x"}, explanatory_note="n")["status"] == "draft"
 
 
 def test_council_disagreement_and_rejection(svc: Services, template) -> None:
     _home, ing = template
-    lst = dp.draft(svc, actor="lan", dossiers={ing.expired[0]: "x"}, explanatory_note="n")
-    with pytest.raises(dp.DisposalError) as e:
-        dp.approve(svc, lst["id"], actor="minh", decision_ref="1/QĐ")
+    lst = proposal.draft(svc, actor="lan", dossiers={ing.expired[0]: "x"}, explanatory_note="n")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.approve(svc, lst["id"], actor="minh", decision_ref="1/QĐ")
     assert "DISPOSAL_NO_COUNCIL_OPINION" in codes_of(e)
-    dp.add_opinion(svc, lst["id"], actor="hoa", opinion="disagree", comment="Còn giá trị tham khảo")
-    with pytest.raises(dp.DisposalError) as e:
-        dp.approve(svc, lst["id"], actor="minh", decision_ref="1/QĐ")
+    proposal.add_opinion(svc, lst["id"], actor="hoa", opinion="disagree", comment="Còn giá trị tham khảo")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.approve(svc, lst["id"], actor="minh", decision_ref="1/QĐ")
     assert "DISPOSAL_COUNCIL_DISAGREES" in codes_of(e)
-    with pytest.raises(dp.DisposalError) as e:
-        dp.draft(svc, actor="lan", dossiers={ing.expired[0]: "x"}, explanatory_note="n")
+    with pytest.raises(common.DisposalError) as e:
+        proposal.draft(svc, actor="lan", dossiers={ing.expired[0]: "x"}, explanatory_note="n")
     assert "DISPOSAL_ON_OTHER_LIST" in codes_of(e)
-    dp.reject(svc, lst["id"], actor="minh", reason="Hội đồng không nhất trí")
-    with pytest.raises(dp.DisposalError) as e:
-        dp.execute(svc, lst["id"], actor="tuan")
+    proposal.reject(svc, lst["id"], actor="minh", reason="Hội đồng không nhất trí")
+    with pytest.raises(common.DisposalError) as e:
+        execution.execute(svc, lst["id"], actor="tuan")
     assert "DISPOSAL_NOT_APPROVED" in codes_of(e)
     assert svc.storage.has_aip(ing.expired[0])
 
@@ -199,9 +205,9 @@ def test_interrupted_execution_says_so_and_resumes(svc: Services, template, poin
 
     svc.fault_hook = crash
     with pytest.raises(FaultInjected):
-        dp.execute(svc, list_id, actor="tuan")
+        execution.execute(svc, list_id, actor="tuan")
     svc.fault_hook = None
-    shown = dp.show(svc, list_id)
+    shown = listing.show(svc, list_id)
     assert shown["status"] == "executing"
     first = shown["items"][0]
     if point in CHECKPOINTS[:4]:
@@ -209,15 +215,15 @@ def test_interrupted_execution_says_so_and_resumes(svc: Services, template, poin
         assert first["state"] in ("destroying", "destroyed")
         assert "key_destroyed" in first["steps"]
         assert first["state"] == "destroying" or point == "destroy_after_catalog"
-    rep = dp.resume(svc, list_id, actor="tuan")
+    rep = execution.resume(svc, list_id, actor="tuan")
     assert rep.ok, rep
     assert set(rep.destroyed) == set(ing.expired)
     for c in ing.expired:
         assert not svc.storage.has_aip(c)
-    assert len(dp.tombstones(svc)) == 2
+    assert len(tombstone.tombstones(svc)) == 2
     minutes = [a for a in svc.storage.list_aips() if a.startswith("BBH-")]
     assert minutes == [rep.minutes_aip_id]
-    assert {e["action"] for e in dp.show(svc, list_id)["events"]} >= {"execution_started", "execution_resumed"}
+    assert {e["action"] for e in listing.show(svc, list_id)["events"]} >= {"execution_started", "execution_resumed"}
 
 
 def test_killed_process_is_resumed_from_the_cli(svc: Services, template) -> None:

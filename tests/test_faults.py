@@ -267,7 +267,8 @@ def disposal_template(tmp_path_factory: pytest.TempPathFactory):
 
 def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None,
                        kill_after: float | None = None) -> None:
-    import luutru.disposal.procedure as dp
+    import luutru.disposal.listing as listing
+    import luutru.disposal.tombstone as tombstone
     from tests.disposal_helpers import approved_list, copy_home
 
     home_t, ing = template
@@ -293,7 +294,7 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
     assert {ing.current, ing.permanent} <= set(after["stored"])
     svc = Services(Settings(home=home, database_url=db))
     try:
-        shown = dp.show(svc, list_id)
+        shown = listing.show(svc, list_id)
         status = shown["status"]
         states = {it.get("code", it.get("dossier_code")): it["state"] for it in shown["items"]}
     finally:
@@ -310,12 +311,12 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     svc = Services(Settings(home=home, database_url=db))
     try:
-        shown = dp.show(svc, list_id)
+        shown = listing.show(svc, list_id)
         assert shown["status"] == "executed", shown["status"]
         stored = set(svc.storage.list_aips())
         assert not stored & set(ing.expired)  # destroyed everywhere
         assert {ing.current, ing.permanent} <= stored  # nothing else touched
-        assert len(dp.tombstones(svc)) == 2  # one per destroyed dossier, not more
+        assert len(tombstone.tombstones(svc)) == 2  # one per destroyed dossier, not more
         assert len([a for a in stored if a.startswith("BBH-")]) == 1  # minutes written once
         with svc.catalog.session() as s:
             assert not set(s.scalars(select(m.Dossier.code))) & set(ing.expired)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from luutru.disposal.retention import (
+from luutru.policies.retention import (
     check_retention_group,
     lock_arguments,
     retention_end,

@@ -20,7 +20,7 @@ import pytest
 
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
-from luutru.disposal.retention import transfer_confirmed
+from luutru.disposal.transfers import transfer_confirmed
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
 from luutru.services import Services

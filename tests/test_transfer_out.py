@@ -38,7 +38,7 @@ from luutru.catalog.audit_models import AuditEvent
 from luutru.catalog.disposal_models import DossierTransfer
 from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
-from luutru.disposal.retention import transfer_confirmed, transfer_required
+from luutru.disposal.transfers import transfer_confirmed, transfer_required
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.bag import BAGIT_LOCK
@@ -58,7 +58,7 @@ from luutru.transfer_out.layout import (
 from luutru.transfer_out.package import build_package
 from luutru.transfer_out.register import BuildResult, get_package
 from luutru.transfer_out.registration import register
-from luutru.transfer_out.select import chosen_dossiers, due_dossiers
+from luutru.transfer_out.select import chosen_dossiers, due_for_transfer
 from tests.api_helpers import bearer, make_accounts
 from tests.factory import (
     AGENCY,
@@ -181,12 +181,12 @@ def _receipt(report: Any) -> Path:
 
 
 def test_due_list_holds_only_permanent_dossiers_whose_deadline_came(inst_a: Services) -> None:
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, AS_OF)] == DUE
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2029)] == DUE
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2030)] == sorted(DUE + [NOT_DUE])
-    assert [c.code for c in due_dossiers(inst_a, AGENCY, 2020)] == []  # deposit by 2016 + 5 = 2021
+    assert [c.code for c in due_for_transfer(inst_a, AGENCY, AS_OF)] == DUE
+    assert [c.code for c in due_for_transfer(inst_a, AGENCY, 2029)] == DUE
+    assert [c.code for c in due_for_transfer(inst_a, AGENCY, 2030)] == sorted(DUE + [NOT_DUE])
+    assert [c.code for c in due_for_transfer(inst_a, AGENCY, 2020)] == []  # deposit by 2016 + 5 = 2021
     # the fixed-term dossier closed in 2012 is never due, whatever the year
-    assert FIXED not in [c.code for c in due_dossiers(inst_a, AGENCY, 2100, include_transferred=True)]
+    assert FIXED not in [c.code for c in due_for_transfer(inst_a, AGENCY, 2100, include_transferred=True)]
 
 
 def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, tmp_path: Path) -> None:
@@ -317,7 +317,7 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
         audit = s.scalars(select(AuditEvent.action)).all()
     assert "export.build" in audit and "export.confirm" in audit
     assert get_package(inst_a, package.package_id)["status"] == "confirmed"
-    assert due_dossiers(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
+    assert due_for_transfer(inst_a, AGENCY, AS_OF) == []  # confirmed ones are no longer due
 
     # the transfer records are not derived from the AIPs: a rebuild of the catalog keeps them
     assert not reindex(inst_a, index=False).failed

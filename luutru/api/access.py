@@ -14,18 +14,17 @@ from sqlalchemy import select
 import luutru.catalog.models as m
 from luutru.api.auth import Principal
 from luutru.catalog.accounts_models import TransferSubmission
+from luutru.policies.access import readable
 from luutru.records.timeutil import iso_vn
 from luutru.search.query import Rights
 from luutru.services import Services
-
-RESTRICTED = "han_che"
 
 
 def may_see(rights: Rights, agency_code: str | None, *accesses: str | None) -> bool:
     """A record of ``agency_code`` whose access regimes (dossier, document …) are ``accesses``."""
     if rights.agencies is not None and agency_code not in rights.agencies:
         return False
-    return rights.see_restricted or all(a != RESTRICTED for a in accesses)
+    return readable(rights.see_restricted, *accesses)
 
 
 def file_context(services: Services, file_id: int) -> dict[str, Any] | None:

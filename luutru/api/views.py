@@ -8,7 +8,7 @@ from fastapi import Query
 
 from luutru.api.auth import Principal
 from luutru.audit.trail import record_action
-from luutru.records.model import AccessRegime
+from luutru.policies.access import is_restricted
 from luutru.records.status import Outcome
 from luutru.search.query import SearchQuery
 from luutru.services import Services
@@ -16,7 +16,7 @@ from luutru.services import Services
 
 def restricted(access: str) -> bool:
     """True for the restricted access regime (the one place the API compares it)."""
-    return access == AccessRegime.RESTRICTED.value
+    return is_restricted(access)
 
 
 def search_query(q: str = "", fonds: Annotated[list[str] | None, Query()] = None, agency: str | None = None,

@@ -24,12 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luutru.catalog.models import Base
-
-# List states, in order.  ``rejected`` ends a list; a new one must be drafted.
-DRAFT, APPROVED, REJECTED, EXECUTING, EXECUTED = "draft", "approved", "rejected", "executing", "executed"
-
-# Item states during execution.
-PENDING, DESTROYING, DESTROYED, WITHHELD = "pending", "destroying", "destroyed", "withheld"
+from luutru.records.status import DisposalItemState
 
 
 class DisposalList(Base):
@@ -41,7 +36,7 @@ class DisposalList(Base):
     agency_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text)
     explanatory_note: Mapped[str] = mapped_column(Text)  # bản thuyết minh
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # records.status.DisposalListStatus
     drafted_by: Mapped[str] = mapped_column(String(100))
     drafted_at: Mapped[str] = mapped_column(String(40))
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -67,7 +62,7 @@ class DisposalItem(Base):
     reason: Mapped[str] = mapped_column(Text)  # lý do hủy
     # What the list showed when drafted (title, dates, retention, manifest hash …)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(20), default=PENDING)
+    state: Mapped[str] = mapped_column(String(20), default=DisposalItemState.PENDING.value)
     # Execution steps done: {"key_destroyed": at, "storage": {url: at}, "index_removed": at,
     # "catalog_removed": at, "tombstone_written": at}
     steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 import luutru.catalog.models as m
 from luutru.catalog.db import Catalog
+from luutru.policies.access import readable
+from luutru.policies.retention import label_vi
 
 
 def file_view(f: m.File) -> dict[str, Any]:
@@ -25,7 +27,7 @@ def document_view(d: m.Document) -> dict[str, Any]:
 def dossier_summary(d: m.Dossier, agency_name: str | None = None) -> dict[str, Any]:
     return {"code": d.code, "agency_code": d.fonds_code, "agency_name": agency_name or d.meta.get("ten_co_quan"),
             "year": d.year, "number": d.number, "title": d.title,
-            "retention": "Vĩnh viễn" if d.retention_years is None else f"{d.retention_years} năm",
+            "retention": label_vi(d.retention_years),
             "retention_years": d.retention_years, "access": d.access, "start_date": d.start_date.isoformat(),
             "end_date": d.end_date.isoformat(), "status": d.status, "stored_at": d.stored_at, "aip_id": d.aip_id,
             "transfer_id": d.transfer_id, "metadata": d.meta}
@@ -34,9 +36,9 @@ def dossier_summary(d: m.Dossier, agency_name: str | None = None) -> dict[str, A
 def dossier_view(catalog: Catalog, code: str, *, see_restricted: bool = True) -> dict[str, Any] | None:
     with catalog.session() as s:
         d = s.get(m.Dossier, code)
-        if d is None or (not see_restricted and d.access == "han_che"):
+        if d is None or not readable(see_restricted, d.access):
             return None
-        docs = [document_view(x) for x in d.documents if see_restricted or x.access != "han_che"]
+        docs = [document_view(x) for x in d.documents if readable(see_restricted, x.access)]
         events = s.scalars(select(m.Event).where(m.Event.dossier_code == code).order_by(m.Event.event_datetime)).all()
         return {"dossier": dossier_summary(d), "documents": docs,
                 "events": [{"type": e.event_type, "object": e.object, "outcome": e.outcome, "detail": e.detail,

@@ -11,11 +11,17 @@ from typing import Any, Callable, Optional
 import typer
 from rich.console import Console
 
-import luutru.disposal.procedure as dp
+import luutru.disposal.execution as execution
+import luutru.disposal.hold as hold
+import luutru.disposal.listing as listing
+import luutru.disposal.proposal as proposal
+import luutru.disposal.tombstone as tombstone
+import luutru.disposal.transfers as transfers
 from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.config import Settings
-from luutru.disposal.procedure import DisposalError
-from luutru.disposal.retention import due_dossiers, parse_year
+from luutru.disposal.common import DisposalError
+from luutru.disposal.schedule import due_for_destruction, parse_year
+from luutru.policies.retention import label_vi
 from luutru.policies.retention_schedule import ScheduleError, load_schedule
 from luutru.preservation.storage.base import StorageError
 from luutru.services import Services
@@ -68,7 +74,7 @@ def retention_due(year: int = typer.Option(..., "--year", help="Hết thời h�
 
     def run(svc: Services) -> Any:
         with svc.catalog.session() as s:
-            return [d.to_dict() for d in due_dossiers(s, y, agency=agency)]
+            return [d.to_dict() for d in due_for_destruction(s, y, agency=agency)]
 
     def render(rows: list[dict[str, Any]]) -> None:
         out.print(f"{len(rows)} hồ sơ hết thời hạn bảo quản đến 31/12/{y} / dossiers due by 31/12/{y}", highlight=False)
@@ -78,7 +84,7 @@ def retention_due(year: int = typer.Option(..., "--year", help="Hết thời h�
                 flags.append(f"trong danh mục / on list {r['open_list']}")
             if r["transfer_required"] and not r["transfer_confirmed"]:
                 flags.append("chờ xác nhận nộp lưu / transfer receipt pending")
-            out.print(f"  {r['code']}  {r['retention_years']} năm → {r['retention_end']}  {r['title'][:70]}"
+            out.print(f"  {r['code']}  {label_vi(r['retention_years'])} → {r['retention_end']}  {r['title'][:70]}"
                       + (f"  [{'; '.join(flags)}]" if flags else ""), highlight=False, markup=False)
 
     _run(run, as_json, render)
@@ -143,7 +149,7 @@ def disposal_draft(dossiers: list[str] = typer.Argument(..., help="Mã hồ sơ,
                    actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Lập danh mục tài liệu hết giá trị / draft a list of expired records."""
 
-    _run(lambda svc: dp.draft(svc, actor=actor, dossiers=_parse_dossiers(dossiers, reason),
+    _run(lambda svc: proposal.draft(svc, actor=actor, dossiers=_parse_dossiers(dossiers, reason),
                               explanatory_note=note, title=title), as_json, _render_list)
 
 
@@ -153,7 +159,7 @@ def disposal_opinion(list_id: str, agree: bool = typer.Option(..., "--agree/--di
                      actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Ý kiến thành viên Hội đồng xác định giá trị tài liệu / a council member's opinion."""
 
-    _run(lambda svc: dp.add_opinion(svc, list_id, actor=actor, opinion="agree" if agree else "disagree",
+    _run(lambda svc: proposal.add_opinion(svc, list_id, actor=actor, opinion="agree" if agree else "disagree",
                                     comment=comment, role=role), as_json, _render_list)
 
 
@@ -162,7 +168,7 @@ def disposal_approve(list_id: str, decision: str = typer.Option(..., "--decision
                      note: str = typer.Option("", "--note"), actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Phê duyệt danh mục (không phải người lập) / approve (never by the drafter)."""
 
-    _run(lambda svc: dp.approve(svc, list_id, actor=actor, decision_ref=decision, note=note), as_json, _render_list)
+    _run(lambda svc: proposal.approve(svc, list_id, actor=actor, decision_ref=decision, note=note), as_json, _render_list)
 
 
 @disposal_app.command("reject")
@@ -170,7 +176,7 @@ def disposal_reject(list_id: str, reason: str = typer.Option(..., "--reason"), a
                     as_json: bool = JSON) -> None:
     """Không phê duyệt danh mục / reject a list."""
 
-    _run(lambda svc: dp.reject(svc, list_id, actor=actor, reason=reason), as_json, _render_list)
+    _run(lambda svc: proposal.reject(svc, list_id, actor=actor, reason=reason), as_json, _render_list)
 
 
 def _exec(list_id: str, actor: str, as_json: bool) -> None:
@@ -178,7 +184,7 @@ def _exec(list_id: str, actor: str, as_json: bool) -> None:
     result: dict[str, Any] = {}
 
     def run(svc: Services) -> Any:
-        rep = dp.execute(svc, list_id, actor=actor)
+        rep = execution.execute(svc, list_id, actor=actor)
         result["ok"] = rep.ok
         return rep
 
@@ -212,7 +218,7 @@ def disposal_resume(list_id: str, actor: str = AS_USER, as_json: bool = JSON) ->
 def disposal_show(list_id: str, as_json: bool = JSON) -> None:
     """Xem danh mục, phê duyệt, các bước / show a list, its approvals and steps."""
 
-    _run(lambda svc: dp.show(svc, list_id), as_json, _render_list)
+    _run(lambda svc: listing.show(svc, list_id), as_json, _render_list)
 
 
 @disposal_app.command("list")
@@ -224,7 +230,7 @@ def disposal_list(status: Optional[str] = typer.Option(None, "--status"), as_jso
             out.print(f"{r['id']}  [{r['status']}]  {r['dossiers']} hồ sơ  {r['drafted_by']} {r['drafted_at']}"
                       + (f"  → {r['minutes_aip_id']}" if r["minutes_aip_id"] else ""), highlight=False, markup=False)
 
-    _run(lambda svc: dp.list_lists(svc, status), as_json, render)
+    _run(lambda svc: listing.list_lists(svc, status), as_json, render)
 
 
 @disposal_app.command("tombstones")
@@ -237,7 +243,7 @@ def disposal_tombstones(code: Optional[str] = typer.Argument(None), as_json: boo
                       f"{t['list_id']}  sha256 {t['manifest_sha256']}  {t['title'][:60]}", highlight=False,
                       markup=False)
 
-    _run(lambda svc: dp.tombstones(svc, code), as_json, render)
+    _run(lambda svc: tombstone.tombstones(svc, code), as_json, render)
 
 
 @disposal_app.command("flag-transfer")
@@ -245,7 +251,7 @@ def disposal_flag_transfer(code: str, archive: Optional[str] = typer.Option(None
                            actor: str = AS_USER) -> None:
     """Đánh dấu hồ sơ phải nộp lưu lịch sử trước khi hủy / must be transferred before destruction."""
 
-    _run(lambda svc: dp.flag_transfer(svc, code, actor=actor, archive=archive), False,
+    _run(lambda svc: transfers.flag_transfer(svc, code, actor=actor, archive=archive), False,
          lambda _r: out.print(f"{code}: cần nộp lưu / transfer required", highlight=False, markup=False))
 
 
@@ -254,7 +260,7 @@ def hold_place(code: str, reason: str = typer.Option(..., "--reason"), actor: st
                as_json: bool = JSON) -> None:
     """Giữ lại hồ sơ (không được hủy) / put a dossier on hold."""
 
-    _run(lambda svc: dp.place_hold(svc, code, actor=actor, reason=reason), as_json,
+    _run(lambda svc: hold.place_hold(svc, code, actor=actor, reason=reason), as_json,
          lambda r: out.print(f"#{r['hold_id']} {r['dossier_code']}: {r['reason']}", highlight=False, markup=False))
 
 
@@ -263,7 +269,7 @@ def hold_lift(hold_id: int, reason: str = typer.Option(..., "--reason"), actor: 
               as_json: bool = JSON) -> None:
     """Gỡ lệnh giữ / lift a hold."""
 
-    _run(lambda svc: dp.lift_hold(svc, hold_id, actor=actor, reason=reason), as_json,
+    _run(lambda svc: hold.lift_hold(svc, hold_id, actor=actor, reason=reason), as_json,
          lambda r: out.print(f"#{r['hold_id']} {r['dossier_code']}: gỡ / lifted", highlight=False, markup=False))
 
 
@@ -277,4 +283,4 @@ def hold_list(all_: bool = typer.Option(False, "--all", help="Cả lệnh đã g
             out.print(f"#{h['hold_id']} {h['dossier_code']} {h['placed_by']} {h['placed_at']}: {h['reason']}"
                       + (f" (gỡ / lifted {h['lifted_at']})" if h["lifted_at"] else ""), highlight=False, markup=False)
 
-    _run(lambda svc: dp.list_holds(svc, active_only=not all_), as_json, render)
+    _run(lambda svc: hold.list_holds(svc, active_only=not all_), as_json, render)

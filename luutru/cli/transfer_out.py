@@ -31,7 +31,7 @@ from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
 from luutru.transfer_out.register import acting_user, list_packages
 from luutru.transfer_out.registration import register
-from luutru.transfer_out.select import due_dossiers
+from luutru.transfer_out.select import due_for_transfer
 from luutru.transfer_out.sip import build_sip_submission
 
 app = typer.Typer(add_completion=False)
@@ -69,7 +69,7 @@ def due(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ q
         for c in rows:
             out.print(f"{c['code']}  hạn/due {c['due_year']}  {c['title'][:70]}", highlight=False)
 
-    _run(lambda svc: [c.to_dict() for c in due_dossiers(svc, agency, year)], as_json, render)
+    _run(lambda svc: [c.to_dict() for c in due_for_transfer(svc, agency, year)], as_json, render)
 
 
 @transfer_app.command("register")
@@ -84,7 +84,7 @@ def register_cmd(agency: str = typer.Option(..., "--agency", help="Mã định d
     """Đăng ký nộp lưu với Lưu trữ lịch sử (Thông tư 06/2025 Điều 3) / register the submission."""
 
     def step(svc: Services) -> dict[str, Any]:
-        codes = list(dossier or []) or [c.code for c in due_dossiers(svc, agency, year)]
+        codes = list(dossier or []) or [c.code for c in due_for_transfer(svc, agency, year)]
         if not codes:
             raise ExportError([error(
                 "REGISTRATION_NOTHING_DUE",

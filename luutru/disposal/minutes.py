@@ -26,6 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 import luutru.records.events as ev
+from luutru.policies.access import combined_access
+from luutru.policies.retention import label_vi
 from luutru.preservation.aip import AipBuilder
 from luutru.preservation.commit import commit
 from luutru.records.model import (
@@ -114,7 +116,7 @@ def render_pdf(rec: dict[str, Any]) -> bytes:
     for i, d in enumerate(rec["destroyed"], 1):
         rows.append([Paragraph(str(i), small), Paragraph(d["dossier_code"], small), Paragraph(d["title"] or "", small),
                      Paragraph(f"{d['start_date']} – {d['end_date']}", small),
-                     Paragraph(f"{d['retention_years']} năm", small), Paragraph(d["reason"] or "", small),
+                     Paragraph(label_vi(d["retention_years"]), small), Paragraph(d["reason"] or "", small),
                      Paragraph((d["manifest_sha256"] or "")[:16] + "…", small)])
     t = Table(rows, colWidths=[8 * mm, 34 * mm, 50 * mm, 24 * mm, 14 * mm, 26 * mm, 22 * mm], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -146,7 +148,7 @@ def _pdfa(services: Services, pdf: Path, work: Path) -> tuple[Path, str]:
 
 
 def store_minutes(services: Services, listing: dict[str, Any], minutes_id: str) -> str:
-    """Write the minutes of an executed list (``listing``: the list as ``procedure.show`` gives
+    """Write the minutes of an executed list (``listing``: the list as ``listing.show`` gives
     it) as a permanent AIP under a legal hold, through the one commit path (store → catalog
     → index); idempotent: minutes already stored are only catalogued and indexed again."""
 
@@ -172,8 +174,7 @@ def _build(services: Services, listing: dict[str, Any], minutes_id: str, work: P
     js = work / "bien_ban_huy.json"
     js.write_text(json.dumps(rec, ensure_ascii=False, indent=2), "utf-8")
     today = now_vn().date()
-    restricted = any(it.get("access") == AccessRegime.RESTRICTED.value for it in listing["items"])
-    access = AccessRegime.RESTRICTED if restricted else AccessRegime.PUBLIC
+    access = combined_access(it.get("access") for it in listing["items"])
     d = _dossier_record(rec, minutes_id, today, access)
     builder = AipBuilder(work / "bag", d, f"disposal:{list_id}")
     docs = [_doc(d, 1, "Biên bản", "Biên bản hủy tài liệu hết giá trị", stored_pdf.name, today, access),

@@ -19,7 +19,6 @@ import luutru.ingest.checks.per_file as per_file
 import luutru.records.events as ev
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata
-from luutru.disposal.retention import lock_arguments
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
 from luutru.ingest.files import FileMatch, check_files
 from luutru.ingest.report import IngestReport
@@ -28,6 +27,7 @@ from luutru.ingest.sources import OpenedTransfer, open_transfer
 from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
 from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
 from luutru.policies.backup_policy import backup_findings
+from luutru.policies.retention import lock_arguments
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import commit
 from luutru.records.findings import Finding, finding, has_errors

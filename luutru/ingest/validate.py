@@ -23,10 +23,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from luutru.disposal.retention import check_retention_group
 from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
 from luutru.policies import catalogue_rules as rules
+from luutru.policies.access import state_secret_fields
 from luutru.policies.deadlines import late_deposit
+from luutru.policies.retention import check_retention_group
 from luutru.records import code_grammar as cg
 from luutru.records.fields import (
     DOCUMENT_COLUMNS,
@@ -41,7 +42,6 @@ from luutru.records.model import (
     DossierRecord,
     Reliability,
     Retention,
-    fold,
 )
 
 ACCESS_BY_CODE = {"01": AccessRegime.PUBLIC, "02": AccessRegime.RESTRICTED}
@@ -143,7 +143,7 @@ def _validate_document(row: RawRow, dossier: rules.RowResult | None
             "05/2025. Kept as is (data made before 05/2025). Fix: use identifiers of at most 25 characters in new catalogues.",
             row=row.where, field="ma_dinh_danh_van_ban", **ctx))
     mark = res.values.get("do_mat")
-    if mark is not None and fold(str(mark)) not in ("", "thuong", "khong", "none"):
+    if state_secret_fields({"do_mat": mark}):
         findings.append(error(
             "STATE_SECRET",
             f"{row.where}: tài liệu mang dấu mật ('{mark}'). Tài liệu bí mật nhà nước không được nộp lưu qua hệ thống "

@@ -107,18 +107,6 @@ class Reliability(str, enum.Enum):
         raise ValueError(str(value))
 
 
-# Security classifications (độ mật).  Documents carrying one are state secrets and are
-# out of scope: they must be refused at ingest.
-SECRET_MARKS = ("mat", "toi mat", "tuyet mat", "secret", "top secret", "confidential")
-
-
-def is_state_secret(mark: Any) -> bool:
-    if mark is None:
-        return False
-    s = fold(str(mark))
-    return s in SECRET_MARKS
-
-
 @dataclass
 class DossierRecord:
     """A dossier (hồ sơ) as validated from the catalogue."""

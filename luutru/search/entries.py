@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
+from luutru.policies.access import access_or_restricted, document_access
 from luutru.search.base import IndexingError
 from luutru.search.folding import code_key, nfc, squash_spaces
-from luutru.search.query import Kind, access_key, retention_key
+from luutru.search.query import Kind, retention_key
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
@@ -105,10 +106,7 @@ def _retention(value: Any) -> str:
 
 
 def _access(value: Any) -> str:
-    try:
-        return access_key(value)
-    except ValueError:
-        return "han_che"
+    return access_or_restricted(value)
 
 
 def _join(parts: Iterable[str]) -> str:
@@ -206,7 +204,7 @@ def _document_entry(doc: dict[str, Any], ident: str, dossier: Entry, full_text: 
     notation = text_of(doc.get("ky_hieu_van_ban"))
     forms = number_notation(text_of(doc.get("so_van_ban")), notation, year)
     doc_type = text_of(doc.get("ten_loai_van_ban"))
-    access = "han_che" if dossier.access == "han_che" else _access(doc.get("che_do_su_dung"))
+    access = document_access(dossier.access, _access(doc.get("che_do_su_dung")))
     return Entry(
         kind=Kind.DOCUMENT, id=ident, dossier_code=dossier.dossier_code, fonds=dossier.fonds,
         fonds_name=dossier.fonds_name, agency=text_of(doc.get("co_quan_ban_hanh")), year=year, date=issued,

@@ -19,6 +19,7 @@ import luutru.catalog.models as m
 import luutru.records.finding_codes.transfer_out as fc
 from luutru.catalog.disposal_models import DossierTransfer
 from luutru.catalog.export_models import ExportPackageDossier
+from luutru.policies.retention import is_permanent, permanent_filter
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.records.findings import Finding, finding
 from luutru.services import Services
@@ -66,12 +67,12 @@ def _deposit_year(d: m.Dossier) -> int | None:
         return None
 
 
-def due_dossiers(services: Services, agency: str, as_of: int, *, policy: TransferPolicy | None = None,
+def due_for_transfer(services: Services, agency: str, as_of: int, *, policy: TransferPolicy | None = None,
                  include_transferred: bool = False) -> list[Candidate]:
     """Permanent dossiers of ``agency`` whose transfer deadline falls in or before ``as_of``."""
     policy = policy or load_transfer_policy()
     with services.catalog.session() as s:
-        rows = list(s.scalars(select(m.Dossier).where(m.Dossier.fonds_code == agency, m.Dossier.retention_years.is_(None))
+        rows = list(s.scalars(select(m.Dossier).where(m.Dossier.fonds_code == agency, permanent_filter(m.Dossier.retention_years))
                               .order_by(m.Dossier.code)))
         confirmed = _confirmed_codes(s, [d.code for d in rows])
         sent = _packages_of(s, [d.code for d in rows])
@@ -101,7 +102,7 @@ def _problem(d: m.Dossier | None, code: str, agency: str, include_fixed_term: bo
             "Sửa: lập gói riêng cho từng cơ quan.",
             f"Dossier {code} belongs to agency {d.fonds_code}, not {agency}. A package holds one agency's records. "
             "Fix: build one package per agency.", dossier=code)
-    if d.retention_years is not None and not include_fixed_term:
+    if not is_permanent(d.retention_years) and not include_fixed_term:
         return finding(
             fc.TRANSFER_OUT_NOT_PERMANENT,
             f"Hồ sơ {code} có thời hạn bảo quản {d.retention_years} năm, không phải vĩnh viễn; chỉ tài liệu bảo quản "
@@ -131,7 +132,7 @@ def chosen_dossiers(services: Services, agency: str, codes: Sequence[str], *, in
                 continue
             assert d is not None  # _problem names an unknown code
             out.append(Candidate(code, d.title, d.fonds_code, d.retention_years, d.end_date.isoformat(),
-                                 policy.due_year(d.end_date, _deposit_year(d)) if d.retention_years is None else None,
+                                 policy.due_year(d.end_date, _deposit_year(d)) if is_permanent(d.retention_years) else None,
                                  code in confirmed, sent.get(code, [])))
     if findings:
         raise ExportError(findings)
@@ -151,7 +152,7 @@ def select_dossiers(services: Services, agency: str, as_of: int, dossiers: Seque
     policy = policy or load_transfer_policy()
     if dossiers:
         return chosen_dossiers(services, agency, dossiers, include_fixed_term=include_fixed_term, policy=policy)
-    chosen = due_dossiers(services, agency, as_of, policy=policy)
+    chosen = due_for_transfer(services, agency, as_of, policy=policy)
     if not chosen:
         raise refuse(
             fc.TRANSFER_OUT_NOTHING_DUE,

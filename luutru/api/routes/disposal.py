@@ -13,10 +13,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-import luutru.disposal.procedure as dp
+import luutru.disposal.common as common
+import luutru.disposal.execution as execution
+import luutru.disposal.hold as hold
+import luutru.disposal.listing as listing
+import luutru.disposal.proposal as proposal
+import luutru.disposal.tombstone as tombstone
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
-from luutru.disposal.retention import due_dossiers
+from luutru.disposal.schedule import due_for_destruction
 from luutru.preservation.storage.base import StorageError
 from luutru.services import Services
 
@@ -49,7 +54,7 @@ class HoldIn(BaseModel):
     reason: str
 
 
-def _refused(e: dp.DisposalError) -> JSONResponse:
+def _refused(e: common.DisposalError) -> JSONResponse:
     status = 404 if any(f.code in ("DISPOSAL_LIST_UNKNOWN", "HOLD_UNKNOWN") for f in e.findings) else 409
     return JSONResponse(e.to_dict(), status_code=status)
 
@@ -57,7 +62,7 @@ def _refused(e: dp.DisposalError) -> JSONResponse:
 def _call(fn: Any, *args: Any, **kw: Any) -> Any:
     try:
         return fn(*args, **kw)
-    except dp.DisposalError as e:
+    except common.DisposalError as e:
         return _refused(e)
     except StorageError as e:
         raise HTTPException(503, detail={"message_vi": f"Lỗi kho lưu trữ: {e}", "message_en": f"Storage error: {e}"})
@@ -70,33 +75,33 @@ def retention_due(year: int = Query(..., ge=1900, le=9999), agency: str | None =
     """Dossiers whose retention ends by 31/12/``year`` (held ones excluded)."""
 
     with svc.catalog.session() as s:
-        return [d.to_dict() for d in due_dossiers(s, year, agency=agency)]
+        return [d.to_dict() for d in due_for_destruction(s, year, agency=agency)]
 
 
 @router.get("/api/disposal/lists")
 def lists(status: str | None = None, svc: Services = Depends(get_services),
           who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    return dp.list_lists(svc, status)
+    return listing.list_lists(svc, status)
 
 
 @router.post("/api/disposal/lists", status_code=201)
 def draft(body: DraftIn, svc: Services = Depends(get_services),
           who: Principal = Depends(require(Perm.DISPOSAL_PROPOSE))) -> Any:
     """Draft a list of expired records (the caller is the drafter)."""
-    return _call(dp.draft, svc, actor=who.username, dossiers=body.dossiers,
+    return _call(proposal.draft, svc, actor=who.username, dossiers=body.dossiers,
                  explanatory_note=body.explanatory_note, title=body.title)
 
 
 @router.get("/api/disposal/lists/{list_id}")
 def show(list_id: str, svc: Services = Depends(get_services),
          who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    return _call(dp.show, svc, list_id)
+    return _call(listing.show, svc, list_id)
 
 
 @router.post("/api/disposal/lists/{list_id}/opinions")
 def opinion(list_id: str, body: OpinionIn, svc: Services = Depends(get_services),
             who: Principal = Depends(require(Perm.DISPOSAL_REVIEW))) -> Any:
-    return _call(dp.add_opinion, svc, list_id, actor=who.username, opinion=body.opinion, comment=body.comment,
+    return _call(proposal.add_opinion, svc, list_id, actor=who.username, opinion=body.opinion, comment=body.comment,
                  role=body.role)
 
 
@@ -104,13 +109,13 @@ def opinion(list_id: str, body: OpinionIn, svc: Services = Depends(get_services)
 def approve(list_id: str, body: DecisionIn, svc: Services = Depends(get_services),
             who: Principal = Depends(require(Perm.DISPOSAL_APPROVE))) -> Any:
     """Approve (never by the drafter: 409 DISPOSAL_FOUR_EYES)."""
-    return _call(dp.approve, svc, list_id, actor=who.username, decision_ref=body.decision_ref, note=body.note)
+    return _call(proposal.approve, svc, list_id, actor=who.username, decision_ref=body.decision_ref, note=body.note)
 
 
 @router.post("/api/disposal/lists/{list_id}/reject")
 def reject(list_id: str, body: ReasonIn, svc: Services = Depends(get_services),
            who: Principal = Depends(require(Perm.DISPOSAL_APPROVE))) -> Any:
-    return _call(dp.reject, svc, list_id, actor=who.username, reason=body.reason)
+    return _call(proposal.reject, svc, list_id, actor=who.username, reason=body.reason)
 
 
 @router.post("/api/disposal/lists/{list_id}/execute")
@@ -121,7 +126,7 @@ def execute(list_id: str, svc: Services = Depends(get_services),
     Runs in the request: destruction lists are small and the caller must know the outcome.
     200 when executed, 500 with the saved state when a step failed (call again to resume).
     """
-    rep = _call(dp.execute, svc, list_id, actor=who.username)
+    rep = _call(execution.execute, svc, list_id, actor=who.username)
     if isinstance(rep, JSONResponse):
         return rep
     return JSONResponse(rep.to_dict(), status_code=200 if rep.ok else 500)
@@ -136,23 +141,23 @@ def resume(list_id: str, svc: Services = Depends(get_services),
 @router.get("/api/disposal/tombstones")
 def tombstones(code: str | None = None, svc: Services = Depends(get_services),
                who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    return dp.tombstones(svc, code)
+    return tombstone.tombstones(svc, code)
 
 
 @router.get("/api/disposal/holds")
 def holds(all: bool = False, svc: Services = Depends(get_services),  # noqa: A002 - query name
           who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    return dp.list_holds(svc, active_only=not all)
+    return hold.list_holds(svc, active_only=not all)
 
 
 @router.post("/api/disposal/holds", status_code=201)
 def place_hold(body: HoldIn, svc: Services = Depends(get_services),
                who: Principal = Depends(require(Perm.DISPOSAL_PROPOSE))) -> Any:
-    return _call(dp.place_hold, svc, body.dossier_code, actor=who.username, reason=body.reason)
+    return _call(hold.place_hold, svc, body.dossier_code, actor=who.username, reason=body.reason)
 
 
 @router.post("/api/disposal/holds/{hold_id}/lift")
 def lift_hold(hold_id: int, body: ReasonIn, svc: Services = Depends(get_services),
               who: Principal = Depends(require(Perm.DISPOSAL_APPROVE))) -> Any:
     """Lifting a hold is a decision: it needs the approver's permission."""
-    return _call(dp.lift_hold, svc, hold_id, actor=who.username, reason=body.reason)
+    return _call(hold.lift_hold, svc, hold_id, actor=who.username, reason=body.reason)

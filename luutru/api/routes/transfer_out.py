@@ -25,7 +25,7 @@ from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
 from luutru.transfer_out.register import get_package, list_packages
-from luutru.transfer_out.select import due_dossiers
+from luutru.transfer_out.select import due_for_transfer
 from luutru.transfer_out.sip import build_sip_submission
 
 router = APIRouter(tags=["transfer-out"])
@@ -58,7 +58,7 @@ def due(agency: str, as_of: int | None = Query(None, ge=1900, le=9999), svc: Ser
         who: Principal = Depends(require(Perm.EXPORT_READ))) -> Any:
     """Permanent dossiers of ``agency`` due for the historical archive (confirmed ones left out)."""
 
-    return _call(lambda: [c.to_dict() for c in due_dossiers(svc, agency, as_of or now_vn().year)])
+    return _call(lambda: [c.to_dict() for c in due_for_transfer(svc, agency, as_of or now_vn().year)])
 
 
 @router.get("/api/export/packages")

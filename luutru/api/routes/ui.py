@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 import luutru.api.accounts as accounts
 import luutru.audit.trail as audit_log
 import luutru.catalog.models as m
-import luutru.disposal.procedure as disposal
+import luutru.disposal.listing as disposal
 from luutru.api.access import may_see, may_see_transfer, transfer_ids_of
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
@@ -29,7 +29,9 @@ from luutru.api.routes.accounts import fixity_status, password_login
 from luutru.api.views import audit_restricted_view, search_query
 from luutru.audit.trail import record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
-from luutru.disposal.retention import due_dossiers
+from luutru.disposal.common import DisposalError
+from luutru.disposal.schedule import due_for_destruction
+from luutru.policies.access import is_restricted
 from luutru.records.status import Outcome
 from luutru.records.timeutil import now_vn
 from luutru.search.base import QueryError
@@ -199,7 +201,7 @@ def document_page(identifier: str, request: Request, svc: Services = Depends(get
     if found is None or not may_see(who.rights, found[1]["agency_code"], found[0]["access"], found[1]["access"]):
         raise HTTPException(404, {"message_vi": "Không có văn bản này.", "message_en": "No such document."})
     doc, dossier = found
-    if "han_che" in (doc["access"], dossier["access"]):
+    if is_restricted(doc["access"]) or is_restricted(dossier["access"]):
         record_action(svc, who, "record.view_restricted", f"document:{identifier}", Outcome.SUCCESS)
     files = [f for f in doc["files"] if f["role"] != "text"]
     pdfs = [f for f in files if (f["mime"] or "").endswith("pdf")]
@@ -278,7 +280,7 @@ def disposal_page(request: Request, year: int | None = None, svc: Services = Dep
 
         year = year or now_vn().year
         with svc.catalog.session() as s:
-            due = [d.to_dict() for d in due_dossiers(s, year)]
+            due = [d.to_dict() for d in due_for_destruction(s, year)]
     return render(request, "disposal_lists.html", {"lists": dp.list_lists(svc), "due": due, "year": year,
                                                    "can_propose": who.can(Perm.DISPOSAL_PROPOSE)})
 
@@ -289,7 +291,7 @@ def disposal_list_page(list_id: str, request: Request, svc: Services = Depends(g
     dp = _disposal_module(request)
     try:
         lst = dp.show(svc, list_id)
-    except dp.DisposalError as e:
+    except DisposalError as e:
         raise HTTPException(404, {"message_vi": e.findings[0].message_vi, "message_en": e.findings[0].message_en}) from None
     return render(request, "disposal_list.html", {
         "l": lst, "can_review": who.can(Perm.DISPOSAL_REVIEW), "can_approve": who.can(Perm.DISPOSAL_APPROVE),

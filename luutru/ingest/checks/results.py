@@ -38,7 +38,8 @@ class CheckConfig:
 
     @classmethod
     def from_settings(cls, s: Settings) -> "CheckConfig":
-        return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s)
+        return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s, signature_policy=s.signature_policy,
+                   format_policy=s.format_policy)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from luutru.packaging.bag import (
     read_manifest,
     seal_bag,
 )
+from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.base import (
     AipNotFound,
     ChecksumMismatch,
@@ -144,7 +145,7 @@ class EncryptedStorage:
             meta = json.loads((bag_dir / "data" / "metadata" / "dossier.json").read_text("utf-8"))
         except (OSError, ValueError) as e:
             raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
-        return (meta.get("_service") or {}).get("retention_years") is not None
+        return not is_permanent((meta.get("_service") or {}).get("retention_years"))
 
     def put_aip(self, aip_id: str, bag_dir: Path, *, retain_until: date | None = None,
                 legal_hold: bool = False) -> StoredAip:
