@@ -7,11 +7,12 @@ replayed and checked after the fact.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
-from luutru.audit.trail import record_action
+from luutru.audit.trail import DENIED, SUCCESS, record_action
 from luutru.catalog.disposal_models import DisposalEvent, DisposalList
 from luutru.records.finding_codes.disposal import (
     DISPOSAL_ACTOR_MISSING,
@@ -54,7 +55,21 @@ def record_event(s: Session, action: str, actor: str, *, list_id: str | None = N
                         detail=detail))
     obj = f"dossier:{dossier}" if dossier else f"disposal-list:{list_id}"
     plain = {k: v for k, v in detail.items() if isinstance(v, (str, int, float, bool, list, type(None)))}
-    record_action(None, actor, f"disposal.{action}", obj, "success", {"list_id": list_id, **plain}, session=s)
+    record_action(None, actor, f"disposal.{action}", obj, SUCCESS, {"list_id": list_id, **plain}, session=s)
+
+
+@contextmanager
+def denials_recorded(services: Services, actor: str, action: str, list_id: str) -> Iterator[None]:
+    """A refused step is on the audit trail too (outcome ``denied``, with the finding codes).
+
+    Wrap the step's whole transaction: the denial is written after it rolled back.
+    """
+    try:
+        yield
+    except DisposalError as e:
+        record_action(services, actor, f"disposal.{action}", f"disposal-list:{list_id}", DENIED,
+                      {"list_id": list_id, "findings": [str(f.code) for f in e.findings]})
+        raise
 
 
 def get_list(s: Session, list_id: str) -> DisposalList:

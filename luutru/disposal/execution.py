@@ -31,7 +31,13 @@ import luutru.catalog.models as m
 import luutru.disposal.lifecycle as lc
 from luutru.catalog.disposal_models import DisposalItem, DisposalList
 from luutru.catalog.records import delete_dossier_rows
-from luutru.disposal.common import check_actor, get_list, locations, record_event
+from luutru.disposal.common import (
+    check_actor,
+    denials_recorded,
+    get_list,
+    locations,
+    record_event,
+)
 from luutru.disposal.compaction import compact_catalog, purge_index, secure_delete
 from luutru.disposal.eligibility import check_dossier
 from luutru.disposal.listing import show
@@ -66,7 +72,8 @@ class ExecutionReport:
 def execute(services: Services, list_id: str, *, actor: str) -> ExecutionReport:
     """Destroy every dossier of an approved list, step by step; also resumes an interrupted run."""
     actor = check_actor(actor)
-    item_ids = _start(services, list_id, actor)
+    with denials_recorded(services, actor, "execute", list_id):
+        item_ids = _start(services, list_id, actor)
     if item_ids is None:
         return report(services, list_id)
     try:

@@ -14,8 +14,12 @@ An item (one whole dossier on a list)::
 Each function takes the current state, the action and who acts (with the people who
 already acted on the list) and returns the new state, or raises :class:`DisposalError`
 (a ``Refused``) saying why.  The persistence code in ``proposal`` and ``execution``
-calls them before it writes anything, so the rules live here and only here: who may
-not act twice on one list (``separation``), which state allows which step.
+calls them before it writes anything, so the rules live here and only here: which
+state allows which step, and separation of duties — the drafter, each council member
+and the approver are different people, and those who authorised a list (council,
+approver) do not execute it; the drafter (the agency archive) does or another archivist.
+Names compare without case.  The council quorum is checked in ``proposal`` (it needs
+the configured number, ``Settings.disposal_council_quorum``).
 """
 
 from __future__ import annotations
@@ -120,12 +124,16 @@ def reject(list_id: str, state: ListStatus, actor: str, parties: Parties) -> Lis
 
 
 def execute(list_id: str, state: ListStatus, actor: str, parties: Parties) -> ListStatus:
-    """Start or resume destruction: approved lists only, by someone who took no other part."""
+    """Start or resume destruction: approved lists only, never by a council member or the approver.
+
+    The agency archive that drafted the list carries it out (the procedure gives both
+    to it); those who authorised it — council and approver — do not execute it.
+    """
     if state not in (ListStatus.APPROVED, ListStatus.EXECUTING):
         raise refuse(DISPOSAL_NOT_APPROVED,
                      f"Danh mục {list_id} đang ở trạng thái {state.value}: chỉ hủy theo danh mục đã được phê duyệt.",
                      f"List {list_id} is {state.value}: only an approved list can be executed.")
-    held = parties.capacities_of(actor)
+    held = [c for c in parties.capacities_of(actor) if c != "drafter"]
     if held:
         raise _separation(list_id, actor, "executor", held)
     return ListStatus.EXECUTING

@@ -27,6 +27,7 @@ from luutru.catalog.disposal_models import DisposalItem, DisposalList, DisposalO
 from luutru.disposal.common import (
     DisposalError,
     check_actor,
+    denials_recorded,
     get_list,
     record_event,
     refuse,
@@ -139,12 +140,13 @@ def add_opinion(services: Services, list_id: str, *, actor: str, opinion: str, c
     if op not in (AGREE, DISAGREE):
         raise refuse(DISPOSAL_OPINION_INVALID, f"Ý kiến '{opinion}' không hợp lệ: dùng agree hoặc disagree.",
                      f"Opinion '{opinion}' is invalid: use agree or disagree.")
-    with services.catalog.session() as s:
-        lst = get_list(s, list_id)
-        lc.opinion(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
-        s.add(DisposalOpinion(list_id=list_id, member=actor, role=role or "", opinion=op, comment=comment or "",
-                              at=iso_vn()))
-        record_event(s, "opinion", actor, list_id=list_id, opinion=op, comment=comment, role=role)
+    with denials_recorded(services, actor, "opinion", list_id):
+        with services.catalog.session() as s:
+            lst = get_list(s, list_id)
+            lc.opinion(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
+            s.add(DisposalOpinion(list_id=list_id, member=actor, role=role or "", opinion=op, comment=comment or "",
+                                  at=iso_vn()))
+            record_event(s, "opinion", actor, list_id=list_id, opinion=op, comment=comment, role=role)
     return show(services, list_id)
 
 
@@ -176,27 +178,29 @@ def approve(services: Services, list_id: str, *, actor: str, decision_ref: str, 
     if not (decision_ref or "").strip():
         raise refuse(DISPOSAL_DECISION_MISSING, "Thiếu số quyết định hủy tài liệu.",
                      "The decision number is missing. Fix: give --decision.")
-    with services.catalog.session() as s:
-        lst = get_list(s, list_id)
-        new = lc.approve(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
-        _council_consents(s, list_id, services.settings.disposal_council_quorum)
-        findings: list[Finding] = []
-        for it in s.scalars(select(DisposalItem).where(DisposalItem.list_id == list_id)):
-            findings += check_dossier(services, s, it.dossier_code, list_id=list_id)
-        if findings:
-            raise DisposalError(findings)
-        lst.status, lst.decided_by, lst.decided_at = new.value, actor, iso_vn()
-        lst.decision_ref, lst.decision_note = decision_ref.strip(), note or None
-        record_event(s, "approved", actor, list_id=list_id, decision_ref=lst.decision_ref, note=note)
+    with denials_recorded(services, actor, "approve", list_id):
+        with services.catalog.session() as s:
+            lst = get_list(s, list_id)
+            new = lc.approve(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
+            _council_consents(s, list_id, services.settings.disposal_council_quorum)
+            findings: list[Finding] = []
+            for it in s.scalars(select(DisposalItem).where(DisposalItem.list_id == list_id)):
+                findings += check_dossier(services, s, it.dossier_code, list_id=list_id)
+            if findings:
+                raise DisposalError(findings)
+            lst.status, lst.decided_by, lst.decided_at = new.value, actor, iso_vn()
+            lst.decision_ref, lst.decision_note = decision_ref.strip(), note or None
+            record_event(s, "approved", actor, list_id=list_id, decision_ref=lst.decision_ref, note=note)
     return show(services, list_id)
 
 
 def reject(services: Services, list_id: str, *, actor: str, reason: str) -> dict[str, Any]:
     """The competent person rejects a draft or an approved list that has not started."""
     actor = check_actor(actor)
-    with services.catalog.session() as s:
-        lst = get_list(s, list_id)
-        new = lc.reject(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
-        lst.status, lst.decided_by, lst.decided_at, lst.decision_note = new.value, actor, iso_vn(), reason
-        record_event(s, "rejected", actor, list_id=list_id, reason=reason)
+    with denials_recorded(services, actor, "reject", list_id):
+        with services.catalog.session() as s:
+            lst = get_list(s, list_id)
+            new = lc.reject(list_id, DisposalListStatus(lst.status), actor, parties(s, lst))
+            lst.status, lst.decided_by, lst.decided_at, lst.decision_note = new.value, actor, iso_vn(), reason
+            record_event(s, "rejected", actor, list_id=list_id, reason=reason)
     return show(services, list_id)

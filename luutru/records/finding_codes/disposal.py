@@ -150,9 +150,10 @@ RETENTION_SHORTER_THAN_SCHEDULE = define('RETENTION_SHORTER_THAN_SCHEDULE', E,
 DISPOSAL_SEPARATION_OF_DUTIES = define('DISPOSAL_SEPARATION_OF_DUTIES', E,
     '… đã là … của danh mục … nên không được làm …',
     '… already acted on list … as … and so may not act as …',
-    'một người khác phải làm việc này: người lập, các thành viên hội đồng, người phê duyệt và người thực hiện hủy '
-    'là những người khác nhau',
-    'another person must do it: drafter, council members, approver and executor are different people', area=A)
+    'một người khác phải làm việc này: người lập danh mục, các thành viên hội đồng và người phê duyệt là những người '
+    'khác nhau; thành viên hội đồng và người phê duyệt không thực hiện hủy',
+    'another person must do it: the drafter, the council members and the approver are different people; council '
+    'members and the approver do not execute', area=A)
 DISPOSAL_QUORUM_NOT_MET = define('DISPOSAL_QUORUM_NOT_MET', E,
     'Chưa đủ số thành viên hội đồng đồng ý (cần … người khác nhau)',
     'Not enough council members agreed (… different people needed)',
