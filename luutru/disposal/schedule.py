@@ -2,7 +2,7 @@
 
 RODA's "schedule" step: from the retention of each dossier (policies.retention) to the
 list an archivist drafts from.  Not to be confused with what is due for *transfer* to a
-historical archive (permanent dossiers, ``transfer_out.package.due_for_transfer``).
+historical archive (permanent dossiers, ``transfer_out.select.due_for_transfer``).
 """
 
 from __future__ import annotations
