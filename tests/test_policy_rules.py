@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from luutru.config import Settings
-from luutru.ingest.checks.per_file import CheckConfig
+from luutru.ingest.checks.per_file import CheckConfig, check_file
 from luutru.policies.access import (
     access_or_restricted,
     combined_access,
@@ -16,6 +18,7 @@ from luutru.policies.access import (
     readable,
     state_secret_fields,
 )
+from luutru.policies.formats import DEFAULT_PATH
 from luutru.policies.retention import (
     ended_by,
     is_permanent,
@@ -26,7 +29,7 @@ from luutru.policies.retention import (
     retention_of,
     still_retained,
 )
-from luutru.records.model import AccessRegime, Retention
+from luutru.records.model import AccessRegime, Reliability, Retention
 
 
 def test_restricted_access() -> None:
@@ -75,3 +78,21 @@ def test_signature_and_format_policy_overrides_reach_the_checks(tmp_path: Path, 
     monkeypatch.delenv("LUUTRU_FORMAT_POLICY")
     cfg = CheckConfig.from_settings(Settings(home=tmp_path / "home"))
     assert cfg.signature_policy is None and cfg.format_policy is None
+
+
+def test_a_format_policy_override_changes_the_verdict(tmp_path: Path) -> None:
+    """An agency policy without plain text: a .txt file is rejected with it, accepted without."""
+    doc = yaml.safe_load(DEFAULT_PATH.read_text("utf-8"))
+    del doc["formats"]["txt"]
+    agency = tmp_path / "formats.yaml"
+    agency.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    f = tmp_path / "ghi_chu.txt"
+    f.write_text("Ghi chú của hồ sơ.\n", "utf-8")
+
+    def codes(settings: Settings) -> set[str]:
+        res = check_file(f, relpath="ghi_chu.txt", document=None, dossier=None,
+                         reliability=Reliability.BORN_DIGITAL, settings=settings, out_dir=tmp_path / "out")
+        return {str(x.code) for x in res.findings}
+
+    assert "FORMAT_REJECTED" not in codes(Settings(home=tmp_path / "h1"))
+    assert "FORMAT_REJECTED" in codes(Settings(home=tmp_path / "h2", format_policy=agency))
