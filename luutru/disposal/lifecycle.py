@@ -114,7 +114,11 @@ def approve(list_id: str, state: ListStatus, actor: str, parties: Parties) -> Li
 
 
 def reject(list_id: str, state: ListStatus, actor: str, parties: Parties) -> ListStatus:
-    """Rejection: a draft or an approved list not yet executing; never by the drafter."""
+    """Rejection: a draft or an approved list not yet executing; never by the drafter.
+
+    Only the drafter is excluded: a rejection destroys nothing, and a council member or
+    approver who stops a list they doubt must be able to.
+    """
     if state not in (ListStatus.DRAFT, ListStatus.APPROVED):
         raise _not_draft(list_id, state, "it can no longer be rejected")
     if same_person(actor, parties.drafted_by):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import luutru.catalog.models as m
 from luutru.catalog.disposal_models import DisposalItem, DisposalList, DossierTransfer
 from luutru.disposal.hold import active_holds
-from luutru.policies.retention import ended_by, is_permanent, retention_end
+from luutru.policies.retention import ended_by, fixed_term_filter, retention_end
 from luutru.records.status import DisposalItemState, DisposalListStatus
 
 
@@ -51,14 +51,14 @@ def _on_open_lists(s: Session) -> dict[str, str]:
 def due_for_destruction(s: Session, year: int, *, agency: str | None = None) -> list[DueDossier]:
     """Fixed-term dossiers whose retention ends on or before 31/12/``year``; held ones excluded."""
     held = {h.dossier_code for h in active_holds(s)}
-    q = select(m.Dossier).order_by(m.Dossier.code)
+    q = select(m.Dossier).where(fixed_term_filter(m.Dossier.retention_years)).order_by(m.Dossier.code)
     if agency:
         q = q.where(m.Dossier.fonds_code == agency)
     on_lists = _on_open_lists(s)
     transfers = {t.dossier_code: t for t in s.scalars(select(DossierTransfer))}
     out = []
     for d in s.scalars(q):
-        if d.code in held or is_permanent(d.retention_years) or not ended_by(d.end_date, d.retention_years, year):
+        if d.code in held or not ended_by(d.end_date, d.retention_years, year):
             continue
         end = retention_end(d.end_date, d.retention_years)
         assert end is not None

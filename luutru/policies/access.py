@@ -18,6 +18,9 @@ from typing import Any, Mapping
 
 from luutru.records.model import AccessRegime, fold
 
+#: The one regime a reader without the restricted grant may see (search filters keep only it).
+PUBLIC_VALUE = AccessRegime.PUBLIC.value
+
 #: Security classifications (độ mật) and their English names, folded.
 SECRET_MARKS = ("mat", "toi mat", "tuyet mat", "secret", "top secret", "confidential")
 

@@ -43,6 +43,16 @@ def is_permanent(value: int | None | Retention) -> bool:
     return retention_of(value).permanent
 
 
+def permanent_filter(years_column: Any) -> Any:
+    """SQL condition on a stored-years column (SQLAlchemy): the dossier is permanent."""
+    return years_column.is_(None)
+
+
+def fixed_term_filter(years_column: Any) -> Any:
+    """SQL condition on a stored-years column (SQLAlchemy): the dossier has a fixed term."""
+    return years_column.is_not(None)
+
+
 def label_vi(value: int | None | Retention) -> str:
     """``Vĩnh viễn`` or ``N năm``, for pages, lists and minutes."""
     return retention_of(value).label_vi()

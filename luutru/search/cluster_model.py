@@ -30,6 +30,7 @@ import time
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
+from luutru.policies.access import PUBLIC_VALUE
 from luutru.search.base import SearchError
 from luutru.search.entries import Entry
 from luutru.search.folding import code_key
@@ -171,7 +172,7 @@ def query(q: SearchQuery, rights: Rights) -> dict[str, Any]:
     """The query: the text clauses, and the filters of the user's rights and choices."""
     filters: list[dict[str, Any]] = []
     if not rights.see_restricted:
-        filters.append({"term": {"access": "cong_khai"}})
+        filters.append({"term": {"access": PUBLIC_VALUE}})
     if rights.agencies is not None:
         filters.append({"terms": {"fonds": sorted(rights.agencies)}} if rights.agencies
                        else {"bool": {"must_not": {"match_all": {}}}})

@@ -30,6 +30,7 @@ from typing import Any
 
 import tantivy
 
+from luutru.policies.access import PUBLIC_VALUE
 from luutru.search import ranking as rk
 from luutru.search.folding import code_key
 from luutru.search.query import Clause, ClauseKind, Rights, SearchQuery, Sort
@@ -117,7 +118,7 @@ class QueryBuilder:
         s = self._schema
         f: list[tantivy.Query] = []
         if not rights.see_restricted:
-            f.append(self.term("access", "cong_khai"))  # only what is known to be public
+            f.append(self.term("access", PUBLIC_VALUE))  # only what is known to be public
         if rights.agencies is not None:
             f.append(Q.term_set_query(s, "fonds", sorted(rights.agencies)) if rights.agencies else Q.empty_query())
         for name in ("fonds", "agency", "doc_type", "retention", "access"):
