@@ -23,11 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from luutru.ingest.files import unsafe_listed_path
-from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
 from luutru.packaging.sip.from_aip import aip_view
 from luutru.packaging.sip.reader import read_sip
 from luutru.records.findings import Finding, error
+from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
+from luutru.ingest.files import unsafe_listed_path
 
 
 @dataclass

@@ -21,13 +21,13 @@ from typing import Any
 
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.sip_source import ReceivedSip
+from luutru.services import Services
 from luutru.records.findings import Finding, info, warning
 from luutru.records.timeutil import iso_vn
-from luutru.services import Services
 from luutru.transfer_out.digests import stored_digests
-from luutru.transfer_out.handover import render_receipt_pdf
 from luutru.transfer_out.layout import RECEIPT_PROFILE
 from luutru.transfer_out.sip import submission_digest
+from luutru.transfer_out.handover import render_receipt_pdf
 
 
 def _sha256(path: Path) -> tuple[str, int]:

@@ -28,6 +28,7 @@ from typing import Any
 
 from lxml import etree
 
+from luutru.records.findings import Finding, error
 from luutru.packaging.sip import ead, mapping, premis
 from luutru.packaging.sip.mets import AIP_PROFILE, FileRef, MetsWriter, read_mets
 from luutru.packaging.sip.model import (
@@ -48,7 +49,6 @@ from luutru.packaging.sip.xmlschemas import (
     schema_errors,
     to_bytes,
 )
-from luutru.records.findings import Finding, error
 
 SERVICE = "_service"
 METS_PATH = "data/METS.xml"

@@ -34,6 +34,8 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from luutru.records.findings import Finding, error
+from luutru.records.timeutil import iso_vn
 from luutru.packaging.sip import ead, premis
 from luutru.packaging.sip.mets import FileRef, MetsWriter
 from luutru.packaging.sip.model import (
@@ -45,15 +47,7 @@ from luutru.packaging.sip.model import (
     SipPackage,
     Source,
 )
-from luutru.packaging.sip.xmlschemas import (
-    PACKAGE_SCHEMAS,
-    PREMIS_XSD,
-    SCHEMA_DIR,
-    schema_errors,
-    to_bytes,
-)
-from luutru.records.findings import Finding, error
-from luutru.records.timeutil import iso_vn
+from luutru.packaging.sip.xmlschemas import PACKAGE_SCHEMAS, PREMIS_XSD, SCHEMA_DIR, schema_errors, to_bytes
 
 CHUNK = 1024 * 1024
 EAD_DOSSIER = "metadata/descriptive/EAD.xml"

@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from luutru.packaging.sip.model import SipDocumentFields, SipDossierFields
 from luutru.records.model import Retention, fold
+from luutru.packaging.sip.model import SipDocumentFields, SipDossierFields
 
 RETENTION_CODES = {None: "01", 70: "02", 50: "03", 30: "04", 20: "05", 10: "06"}
 RETENTION_LABELS = {"01": "Vĩnh viễn", "02": "70 năm", "03": "50 năm", "04": "30 năm", "05": "20 năm", "06": "10 năm"}

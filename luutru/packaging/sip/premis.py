@@ -17,13 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from luutru.packaging.sip.model import (
-    SipAgent,
-    SipDossier,
-    SipEvent,
-    SipFile,
-    SipRights,
-)
+from luutru.packaging.sip.model import SipAgent, SipDossier, SipEvent, SipFile, SipRights
 from luutru.packaging.sip.xmlschemas import PREMIS_NS, XSI_NS, q
 
 ID_FILE_CODE = "fileCode"

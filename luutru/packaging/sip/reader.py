@@ -28,6 +28,7 @@ from typing import Any
 
 from lxml import etree
 
+from luutru.records.findings import Finding, error, has_errors, warning
 from luutru.packaging.sip import ead, mapping, premis
 from luutru.packaging.sip.mets import FileRef, MetsInfo, read_mets
 from luutru.packaging.sip.model import (
@@ -38,14 +39,7 @@ from luutru.packaging.sip.model import (
     SipFile,
     SipPackage,
 )
-from luutru.packaging.sip.xmlschemas import (
-    EAD_NS,
-    METS_NS,
-    PREMIS_NS,
-    parse_bytes,
-    schema_errors,
-)
-from luutru.records.findings import Finding, error, has_errors, warning
+from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
 
 CHUNK = 1024 * 1024
 ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
