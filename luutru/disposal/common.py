@@ -12,13 +12,14 @@ from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
-from luutru.audit.trail import DENIED, SUCCESS, record_action
+from luutru.audit.trail import record_action
 from luutru.catalog.disposal_models import DisposalEvent, DisposalList
 from luutru.records.finding_codes.disposal import (
     DISPOSAL_ACTOR_MISSING,
     DISPOSAL_LIST_UNKNOWN,
 )
 from luutru.records.findings import FindingCode, Refused, finding
+from luutru.records.status import Outcome
 from luutru.records.timeutil import iso_vn
 from luutru.services import Services
 
@@ -55,7 +56,7 @@ def record_event(s: Session, action: str, actor: str, *, list_id: str | None = N
                         detail=detail))
     obj = f"dossier:{dossier}" if dossier else f"disposal-list:{list_id}"
     plain = {k: v for k, v in detail.items() if isinstance(v, (str, int, float, bool, list, type(None)))}
-    record_action(None, actor, f"disposal.{action}", obj, SUCCESS, {"list_id": list_id, **plain}, session=s)
+    record_action(None, actor, f"disposal.{action}", obj, Outcome.SUCCESS, {"list_id": list_id, **plain}, session=s)
 
 
 @contextmanager
@@ -67,7 +68,7 @@ def denials_recorded(services: Services, actor: str, action: str, list_id: str) 
     try:
         yield
     except DisposalError as e:
-        record_action(services, actor, f"disposal.{action}", f"disposal-list:{list_id}", DENIED,
+        record_action(services, actor, f"disposal.{action}", f"disposal-list:{list_id}", Outcome.DENIED,
                       {"list_id": list_id, "findings": [str(f.code) for f in e.findings]})
         raise
 
