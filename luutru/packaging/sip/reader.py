@@ -36,6 +36,7 @@ from luutru.packaging.sip.model import (
     REPRESENTATIONS,
     SipDocument,
     SipDossier,
+    SipDossierFields,
     SipFile,
     SipPackage,
 )
@@ -228,13 +229,8 @@ def read_sip(source: Path, workdir: Path) -> SipReadResult:
     return SipReadResult(pkg, r.findings, root)
 
 
-def _read(r: _Reader) -> SipPackage | None:
-    info = r.mets("METS.xml")
-    if info is None:
-        return None
-    if info.package_type and info.package_type != "SIP":
-        r.findings.append(warning("SIP_NOT_SIP", f"Gói có OAISPACKAGETYPE '{info.package_type}', không phải SIP.",
-                                  f"The package's OAISPACKAGETYPE is '{info.package_type}', not SIP.", file="METS.xml"))
+def _root_refs(r: _Reader, info: MetsInfo) -> tuple[str | None, str | None, dict[str, str]]:
+    """Verify the root METS's files; the dossier EAD, the package PREMIS and each representation's METS."""
     dossier_ead = package_premis = None
     rep_mets: dict[str, str] = {}
     for ref in info.refs:
@@ -249,6 +245,105 @@ def _read(r: _Reader) -> SipPackage | None:
             package_premis = rel
         elif ref.kind == "mets":
             rep_mets[PurePosixPath(rel).parent.name] = rel
+    return dossier_ead, package_premis, rep_mets
+
+
+def _rep_metadata(r: _Reader, base: str, rinfo: MetsInfo,
+                  documents: dict[str, SipDocument]) -> dict[str, premis.PremisFile]:
+    """Verify a representation's metadata files: its documents' EAD go into ``documents``; its PREMIS files are returned."""
+    pfiles: dict[str, premis.PremisFile] = {}
+    for ref in rinfo.refs:
+        rel = r.rel(base, ref.path)
+        if rel is None or (not r.verify(rel, ref) and not (r.root / rel).is_file()):
+            continue
+        if ref.kind == "dmd" and ref.mdtype == "EAD":
+            droot = r.xml(rel, "ead")
+            if droot is not None:
+                dfields, dcat = ead.read_document_ead(droot)
+                documents[dfields.doc_id] = SipDocument(dfields, [], dcat)
+        elif ref.kind == "amd" and ref.mdtype == "PREMIS":
+            proot = r.xml(rel, "premis")
+            if proot is not None:
+                pfiles = premis.read_representation_premis(proot)
+    return pfiles
+
+
+def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
+               pfiles: dict[str, premis.PremisFile]) -> list[tuple[str, SipFile]]:
+    """A representation's content files with their METS group, checked against PREMIS fixity."""
+    role = ROLE_OF_REP.get(rep)
+    files: list[tuple[str, SipFile]] = []
+    for ref in rinfo.refs:
+        if ref.kind != "file":
+            continue
+        rel = r.rel(base, ref.path)
+        if rel is None:
+            continue
+        if role is None:
+            r.findings.append(warning("SIP_REPRESENTATION_UNKNOWN",
+                                      f"Biểu diễn '{rep}' không phải rep1 (bản gốc) hay rep2 (bản bảo quản): tệp {rel} không được nhận.",
+                                      f"Representation '{rep}' is neither rep1 (originals) nor rep2 (preservation copies): "
+                                      f"file {rel} is not taken.", file=rel))
+            continue
+        pf = pfiles.get(ref.path)
+        if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
+            r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
+                  f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
+        files.append((ref.group, SipFile(
+            name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
+            mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
+            format_name=(pf.format_name or None) if pf else None,
+            format_version=(pf.format_version or None) if pf else None,
+            puid=(pf.puid or None) if pf else None, file_id=ref.ident)))
+    return files
+
+
+def _attach_files(r: _Reader, code: str, documents: dict[str, SipDocument],
+                  files: list[tuple[str, SipFile]]) -> list[SipDocument]:
+    """Give each file to its document; the documents in order, each one checked to have an original."""
+    for group, f in files:
+        doc = documents.get(group)
+        if doc is None:
+            r.error("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
+                  f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
+            continue
+        doc.files.append(f)
+    ordered = sorted(documents.values(), key=lambda d: (d.fields.sequence, d.doc_id))
+    for doc in ordered:
+        if not any(f.role == ORIGINAL for f in doc.files):
+            r.error("SIP_DOCUMENT_NO_FILE", f"Tài liệu {doc.doc_id} không có tệp gốc trong gói.",
+                  f"Document {doc.doc_id} has no original file in the package.", dossier=code, document=doc.doc_id)
+    return ordered
+
+
+def _check_catalogue(r: _Reader, d_fields: SipDossierFields, d_cat: dict[str, Any],
+                     ordered: list[SipDocument]) -> dict[str, Any]:
+    """The sender's catalogue fields (luutru packages) must still agree with the EAD elements;
+    a package from another system gets catalogue fields mapped from the elements. Returns the dossier's."""
+    code = d_fields.file_code
+    if d_cat:
+        _compare(r, "dossier", code, d_fields, mapping.dossier_fields(d_cat), {"dossier": code})
+    else:
+        d_cat = mapping.catalogue_from_dossier(d_fields)
+    for doc in ordered:
+        if doc.catalogue:
+            _compare(r, "document", doc.doc_id, doc.fields, mapping.document_fields(doc.catalogue, d_fields),
+                     {"dossier": code, "document": doc.doc_id})
+        else:
+            original = next((f for f in doc.files if f.role == ORIGINAL), None)
+            path = str(PurePosixPath(original.source).relative_to(r.root)) if original and isinstance(original.source, Path) else None
+            doc.catalogue = mapping.catalogue_from_document(doc.fields, code, path)
+    return d_cat
+
+
+def _read(r: _Reader) -> SipPackage | None:
+    info = r.mets("METS.xml")
+    if info is None:
+        return None
+    if info.package_type and info.package_type != "SIP":
+        r.findings.append(warning("SIP_NOT_SIP", f"Gói có OAISPACKAGETYPE '{info.package_type}', không phải SIP.",
+                                  f"The package's OAISPACKAGETYPE is '{info.package_type}', not SIP.", file="METS.xml"))
+    dossier_ead, package_premis, rep_mets = _root_refs(r, info)
     if dossier_ead is None:
         r.error("SIP_NO_EAD", "METS gốc không trỏ tới EAD.xml của hồ sơ (dmdSec MDTYPE='EAD').",
               "The root METS points to no dossier EAD.xml (dmdSec MDTYPE='EAD').", file="METS.xml")
@@ -257,7 +352,6 @@ def _read(r: _Reader) -> SipPackage | None:
     if ead_root is None:
         return None
     d_fields, d_cat = ead.read_dossier_ead(ead_root)
-    code = d_fields.file_code
     events, rights = [], None
     if package_premis:
         proot = r.xml(package_premis, "premis")
@@ -272,73 +366,11 @@ def _read(r: _Reader) -> SipPackage | None:
         rinfo = r.mets(mets_rel)
         if rinfo is None:
             continue
-        role = ROLE_OF_REP.get(rep)
-        pfiles: dict[str, premis.PremisFile] = {}
-        for ref in rinfo.refs:
-            rel = r.rel(base, ref.path)
-            if rel is None or (not r.verify(rel, ref) and not (r.root / rel).is_file()):
-                continue
-            if ref.kind == "dmd" and ref.mdtype == "EAD":
-                droot = r.xml(rel, "ead")
-                if droot is not None:
-                    dfields, dcat = ead.read_document_ead(droot)
-                    documents[dfields.doc_id] = SipDocument(dfields, [], dcat)
-            elif ref.kind == "amd" and ref.mdtype == "PREMIS":
-                proot = r.xml(rel, "premis")
-                if proot is not None:
-                    pfiles = premis.read_representation_premis(proot)
-        for ref in rinfo.refs:
-            if ref.kind != "file":
-                continue
-            rel = r.rel(base, ref.path)
-            if rel is None:
-                continue
-            if role is None:
-                r.findings.append(warning("SIP_REPRESENTATION_UNKNOWN",
-                                          f"Biểu diễn '{rep}' không phải rep1 (bản gốc) hay rep2 (bản bảo quản): tệp {rel} không được nhận.",
-                                          f"Representation '{rep}' is neither rep1 (originals) nor rep2 (preservation copies): "
-                                          f"file {rel} is not taken.", file=rel))
-                continue
-            pf = pfiles.get(ref.path)
-            if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
-                r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
-                      f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
-            files.append((ref.group, SipFile(
-                name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
-                mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
-                format_name=(pf.format_name or None) if pf else None,
-                format_version=(pf.format_version or None) if pf else None,
-                puid=(pf.puid or None) if pf else None, file_id=ref.ident)))
+        pfiles = _rep_metadata(r, base, rinfo, documents)
+        files.extend(_rep_files(r, rep, base, rinfo, pfiles))
 
-    for group, f in files:
-        doc = documents.get(group)
-        if doc is None:
-            r.error("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
-                  f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
-            continue
-        doc.files.append(f)
-    ordered = sorted(documents.values(), key=lambda d: (d.fields.sequence, d.doc_id))
-    for doc in ordered:
-        if not any(f.role == ORIGINAL for f in doc.files):
-            r.error("SIP_DOCUMENT_NO_FILE", f"Tài liệu {doc.doc_id} không có tệp gốc trong gói.",
-                  f"Document {doc.doc_id} has no original file in the package.", dossier=code, document=doc.doc_id)
-
-    # The sender's catalogue fields (luutru packages) must still agree with the EAD elements;
-    # a package from another system gets catalogue fields mapped from the elements.
-    if d_cat:
-        _compare(r, "dossier", code, d_fields, mapping.dossier_fields(d_cat), {"dossier": code})
-    else:
-        d_cat = mapping.catalogue_from_dossier(d_fields)
-    for doc in ordered:
-        if doc.catalogue:
-            _compare(r, "document", doc.doc_id, doc.fields, mapping.document_fields(doc.catalogue, d_fields),
-                     {"dossier": code, "document": doc.doc_id})
-        else:
-            original = next((f for f in doc.files if f.role == ORIGINAL), None)
-            path = str(PurePosixPath(original.source).relative_to(r.root)) if original and isinstance(original.source, Path) else None
-            doc.catalogue = mapping.catalogue_from_document(doc.fields, code, path)
-
+    ordered = _attach_files(r, d_fields.file_code, documents, files)
+    d_cat = _check_catalogue(r, d_fields, d_cat, ordered)
     dossier = SipDossier(d_fields, ordered, events, rights, d_cat)
     return SipPackage(dossier, objid=info.objid, created=info.created, label=info.label,
                       agents=[a for a in info.agents])
-
