@@ -181,12 +181,12 @@ def _zip(root: Path, objid: str, target: Path) -> None:
                 zf.write(p, f"{objid}/{p.relative_to(root).as_posix()}")
 
 
-def _write(pkg: SipPackage, tree: _Tree, created: str, creator: SipAgent) -> None:
-    dossier = pkg.dossier
-    agents = [creator] + [a for a in pkg.agents if a.identifier != creator.identifier]
-    agent_label = f"{creator.name} {creator.version or ''}".strip()
-    problems: list[Finding] = []
+# Content files of one representation: (docId, path in rep, file, FileRef relative to the rep).
+_RepEntries = list[tuple[str, str, SipFile, FileRef]]
 
+
+def _write_documentation(pkg: SipPackage, tree: _Tree, created: str) -> list[FileRef]:
+    """Copy the schemas and the documentation (a README when none is given); the documentation's references."""
     for name in PACKAGE_SCHEMAS:
         tree.copy(f"schemas/{name}", SCHEMA_DIR / name)
     docs = dict(pkg.documentation) or {"README.txt": _readme(pkg, created)}
@@ -195,9 +195,39 @@ def _write(pkg: SipPackage, tree: _Tree, created: str, creator: SipAgent) -> Non
         rel = f"documentation/{safe_name(name)}"
         sha, size = tree.copy(rel, src)
         doc_refs.append(FileRef(rel, "file", size, sha, "SHA-256", mime=_mime(name)))
+    return doc_refs
 
-    # Content files, per representation: (docId, path in rep, file, FileRef relative to the rep).
-    reps: dict[str, list[tuple[str, str, SipFile, FileRef]]] = {}
+
+def _copy_file(tree: _Tree, file_code: str, doc_id: str, f: SipFile, rep: str, name: str,
+               created: str, problems: list[Finding]) -> FileRef | None:
+    """Copy one content file into its representation and check it is still what was stored; None (and a finding) if not."""
+    rel_in_rep = f"data/{safe_name(doc_id)}/{name}"
+    try:
+        sha, size = tree.copy(f"representations/{rep}/{rel_in_rep}", f.source)
+    except OSError as e:
+        problems.append(error(
+            "SIP_FILE_UNREADABLE", f"Không đọc được tệp {f.name} của tài liệu {doc_id}: {e}.",
+            f"Cannot read file {f.name} of document {doc_id}: {e}.",
+            dossier=file_code, document=doc_id, file=f.name))
+        return None
+    if sha != f.sha256.lower() or size != f.size:
+        problems.append(error(
+            "SIP_FILE_CHANGED",
+            f"Tệp {f.name} của tài liệu {doc_id} khác với bản đã lưu (SHA-256 {sha}, {size} byte; "
+            f"đã ghi {f.sha256}, {f.size} byte). Sửa: chạy kiểm tra toàn vẹn (fixity) và khôi phục bản sao.",
+            f"File {f.name} of document {doc_id} differs from what was stored (SHA-256 {sha}, {size} bytes; "
+            f"recorded {f.sha256}, {f.size} bytes). Fix: run a fixity check and repair from a replica.",
+            dossier=file_code, document=doc_id, file=f.name))
+        return None
+    return FileRef(rel_in_rep, "file", size, sha, "SHA-256", mime=f.mime, ident=f.file_id,
+                   group=doc_id, created=created)
+
+
+def _copy_content(pkg: SipPackage, tree: _Tree, created: str) -> dict[str, _RepEntries]:
+    """Copy every content file into its representation; raises :class:`SipBuildError` with every problem found."""
+    dossier = pkg.dossier
+    problems: list[Finding] = []
+    reps: dict[str, _RepEntries] = {}
     doc_ids = [d.doc_id for d in dossier.documents]
     if len(set(doc_ids)) != len(doc_ids):
         raise SipBuildError([error("SIP_DUPLICATE_DOCUMENT", "Hồ sơ có mã định danh tài liệu trùng nhau.",
@@ -216,53 +246,48 @@ def _write(pkg: SipPackage, tree: _Tree, created: str, creator: SipAgent) -> Non
             while name in used:
                 name = f"_{name}"
             used.add(name)
-            rel_in_rep = f"data/{safe_name(doc.doc_id)}/{name}"
-            try:
-                sha, size = tree.copy(f"representations/{rep}/{rel_in_rep}", f.source)
-            except OSError as e:
-                problems.append(error(
-                    "SIP_FILE_UNREADABLE", f"Không đọc được tệp {f.name} của tài liệu {doc.doc_id}: {e}.",
-                    f"Cannot read file {f.name} of document {doc.doc_id}: {e}.",
-                    dossier=dossier.file_code, document=doc.doc_id, file=f.name))
-                continue
-            if sha != f.sha256.lower() or size != f.size:
-                problems.append(error(
-                    "SIP_FILE_CHANGED",
-                    f"Tệp {f.name} của tài liệu {doc.doc_id} khác với bản đã lưu (SHA-256 {sha}, {size} byte; "
-                    f"đã ghi {f.sha256}, {f.size} byte). Sửa: chạy kiểm tra toàn vẹn (fixity) và khôi phục bản sao.",
-                    f"File {f.name} of document {doc.doc_id} differs from what was stored (SHA-256 {sha}, {size} bytes; "
-                    f"recorded {f.sha256}, {f.size} bytes). Fix: run a fixity check and repair from a replica.",
-                    dossier=dossier.file_code, document=doc.doc_id, file=f.name))
-                continue
-            ref = FileRef(rel_in_rep, "file", size, sha, "SHA-256", mime=f.mime, ident=f.file_id,
-                          group=doc.doc_id, created=created)
-            reps.setdefault(rep, []).append((doc.doc_id, rel_in_rep, f, ref))
+            ref = _copy_file(tree, dossier.file_code, doc.doc_id, f, rep, name, created, problems)
+            if ref is not None:
+                reps.setdefault(rep, []).append((doc.doc_id, ref.path, f, ref))
     if problems:
         raise SipBuildError(problems)
     if REPRESENTATIONS[ORIGINAL] not in reps:
         raise SipBuildError([error("SIP_NO_FILES", f"Hồ sơ {dossier.file_code} không có tệp gốc nào.",
                                    f"Dossier {dossier.file_code} has no original files.", dossier=dossier.file_code)])
+    return reps
+
+
+def _write_representation(pkg: SipPackage, tree: _Tree, rep: str, entries: _RepEntries, created: str,
+                          creator: SipAgent, agent_label: str) -> FileRef:
+    """Write one representation's metadata (document EAD for originals, PREMIS) and its METS; the METS's reference."""
+    base = f"representations/{rep}"
+    rep_mets = MetsWriter(f"{pkg.objid}/{rep}", rep, created, schema_prefix="../../schemas/", root=False)
+    rep_mets.add_agent(creator)
+    if rep == REPRESENTATIONS[ORIGINAL]:
+        for doc in pkg.dossier.documents:
+            rel = f"{base}/metadata/descriptive/EAD_doc_{safe_name(doc.doc_id)}.xml"
+            ref = tree.write_xml(rel, ead.document_ead(doc.fields, doc.catalogue, created=created, agent=agent_label), "ead")
+            rep_mets.add_dmd(_rel_to(ref, base))
+    prem = premis.representation_premis(rep, [(d, r, f) for d, r, f, _ref in entries], f"../../../../schemas/{PREMIS_XSD}")
+    ref = tree.write_xml(f"{base}/metadata/preservation/PREMIS_{rep}.xml", prem, "premis")
+    rep_mets.add_amd(_rel_to(ref, base))
+    for _d, _r, _f, fref in entries:
+        rep_mets.add_file("Data", fref)
+    return tree.write_xml(f"{base}/METS.xml", rep_mets.build(), "mets")
+
+
+def _write(pkg: SipPackage, tree: _Tree, created: str, creator: SipAgent) -> None:
+    dossier = pkg.dossier
+    agents = [creator] + [a for a in pkg.agents if a.identifier != creator.identifier]
+    agent_label = f"{creator.name} {creator.version or ''}".strip()
+    doc_refs = _write_documentation(pkg, tree, created)
+    reps = _copy_content(pkg, tree, created)
 
     root_mets = MetsWriter(pkg.objid, pkg.label or dossier.fields.title[:200], created, schema_prefix="schemas/", root=True)
     for a in agents:
         root_mets.add_agent(a)
-
     for rep in sorted(reps):
-        base = f"representations/{rep}"
-        rep_mets = MetsWriter(f"{pkg.objid}/{rep}", rep, created, schema_prefix="../../schemas/", root=False)
-        rep_mets.add_agent(creator)
-        if rep == REPRESENTATIONS[ORIGINAL]:
-            for doc in dossier.documents:
-                rel = f"{base}/metadata/descriptive/EAD_doc_{safe_name(doc.doc_id)}.xml"
-                ref = tree.write_xml(rel, ead.document_ead(doc.fields, doc.catalogue, created=created, agent=agent_label), "ead")
-                rep_mets.add_dmd(_rel_to(ref, base))
-        prem = premis.representation_premis(rep, [(d, r, f) for d, r, f, _ref in reps[rep]], f"../../../../schemas/{PREMIS_XSD}")
-        ref = tree.write_xml(f"{base}/metadata/preservation/PREMIS_{rep}.xml", prem, "premis")
-        rep_mets.add_amd(_rel_to(ref, base))
-        for _d, _r, _f, fref in reps[rep]:
-            rep_mets.add_file("Data", fref)
-        mref = tree.write_xml(f"{base}/METS.xml", rep_mets.build(), "mets")
-        root_mets.add_representation(rep, mref)
+        root_mets.add_representation(rep, _write_representation(pkg, tree, rep, reps[rep], created, creator, agent_label))
 
     ref = tree.write_xml(EAD_DOSSIER, ead.dossier_ead(dossier.fields, dossier.catalogue, created=created, agent=agent_label), "ead")
     root_mets.add_dmd(ref)
