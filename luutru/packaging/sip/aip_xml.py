@@ -37,6 +37,7 @@ from luutru.packaging.sip.model import (
     SipAgent,
     SipDocument,
     SipDossier,
+    SipDossierFields,
     SipEvent,
     SipFile,
     SipRights,
@@ -75,29 +76,30 @@ def _checked(rel: str, root: etree._Element, kind: str) -> bytes:
     return to_bytes(root)
 
 
-def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str, Any]], events: list[dict[str, Any]],
-                  hashes: dict[str, tuple[str, int]], *, created: str, creator: SipAgent) -> dict[str, bytes]:
-    """The METS/EAD/PREMIS/schema/README files of an AIP (bag-relative path → bytes).
+class _Out:
+    """The XML files written so far, and the hash and size of every file in the bag (payload and written)."""
 
-    ``hashes`` maps every payload file already in the bag (``data/...``) to (sha256, size).
-    """
-    cat = _cat(dossier)
-    fields = mapping.dossier_fields(cat)
-    agent = f"{creator.name} {creator.version or ''}".strip()
-    out: dict[str, bytes] = {}
-    known: dict[str, tuple[str, int]] = dict(hashes)
+    def __init__(self, hashes: dict[str, tuple[str, int]]):
+        self.files: dict[str, bytes] = {}
+        self.known: dict[str, tuple[str, int]] = dict(hashes)
 
-    def put(rel: str, data: bytes) -> FileRef:
-        out[rel] = data
-        known[rel] = (hashlib.sha256(data).hexdigest(), len(data))
-        return FileRef(rel[len("data/"):], "file", len(data), known[rel][0], "SHA-256", mime="text/xml")
+    def put(self, rel: str, data: bytes) -> FileRef:
+        self.files[rel] = data
+        self.known[rel] = (hashlib.sha256(data).hexdigest(), len(data))
+        return FileRef(rel[len("data/"):], "file", len(data), self.known[rel][0], "SHA-256", mime="text/xml")
 
-    mets = MetsWriter(f"urn:uuid:{aip_id}" if not aip_id.startswith("urn:") else aip_id, fields.title[:200], created,
-                      schema_prefix="schemas/", root=True, package_type="AIP", profile=AIP_PROFILE)
-    mets.add_agent(creator)
-    if fields.agency_code:
-        mets.add_agent(SipAgent(fields.agency_code, fields.agency_name, "organization", role="ARCHIVIST"))
 
+def _component_file(comp: dict[str, Any], role: str) -> SipFile:
+    """A stored component (original or preservation copy) as a package file."""
+    return SipFile(name=PurePosixPath(comp["path"]).name, role=role, sha256=comp["sha256"], size=int(comp["size"]),
+                   mime=comp.get("mime") or "application/octet-stream",
+                   original_path=comp.get("original_name") if role == ORIGINAL else None,
+                   format_name=comp.get("format_name"), puid=comp.get("puid"))
+
+
+def _write_documents(out: _Out, mets: MetsWriter, documents: list[dict[str, Any]], fields: SipDossierFields,
+                     created: str, agent: str) -> tuple[list[SipDocument], dict[str, list[tuple[str, str, SipFile]]]]:
+    """Write each document's EAD; the documents, and their components by role as (docId, path in data/, file)."""
     docs: list[SipDocument] = []
     by_role: dict[str, list[tuple[str, str, SipFile]]] = {}
     for entry in sorted(documents, key=lambda d: (d.get("so_thu_tu") or 0, d.get("ma_dinh_danh_van_ban") or "")):
@@ -105,36 +107,18 @@ def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str
         dfields = mapping.document_fields(dcat, fields)
         docs.append(SipDocument(dfields, [], dcat))
         rel = f"data/metadata/descriptive/EAD_doc_{dfields.doc_id}.xml"
-        mets.add_dmd(put(rel, _checked(rel, ead.document_ead(dfields, dcat, created=created, agent=agent), "ead")))
+        mets.add_dmd(out.put(rel, _checked(rel, ead.document_ead(dfields, dcat, created=created, agent=agent), "ead")))
         for comp in entry.get(SERVICE, {}).get("components", []):
             role = comp.get("role")
             if role not in ROLES:
                 continue
-            f = SipFile(name=PurePosixPath(comp["path"]).name, role=role, sha256=comp["sha256"], size=int(comp["size"]),
-                        mime=comp.get("mime") or "application/octet-stream",
-                        original_path=comp.get("original_name") if role == ORIGINAL else None,
-                        format_name=comp.get("format_name"), puid=comp.get("puid"))
-            by_role.setdefault(role, []).append((dfields.doc_id, comp["path"][len("data/"):], f))
-    mets.add_dmd(put(EAD_PATH, _checked(EAD_PATH, ead.dossier_ead(fields, cat, created=created, agent=agent), "ead")))
+            by_role.setdefault(role, []).append((dfields.doc_id, comp["path"][len("data/"):], _component_file(comp, role)))
+    return docs, by_role
 
-    dossier_sip = SipDossier(fields, docs, [SipEvent.from_dict(e) for e in events],
-                             SipRights(fields.mode, mapping.MODE_LABELS.get(fields.mode, "")), cat)
-    mets.add_amd(put(PREMIS_PATH, _checked(
-        PREMIS_PATH, premis.package_premis(dossier_sip, [creator], f"../../schemas/{PREMIS_XSD}"), "premis")))
-    for role in ROLES:
-        if role in by_role:
-            rel = f"data/metadata/preservation/PREMIS_{role}.xml"
-            mets.add_amd(put(rel, _checked(rel, premis.representation_premis(
-                role, by_role[role], f"../../schemas/{PREMIS_XSD}"), "premis")))
-    for name in PACKAGE_SCHEMAS:
-        put(f"data/schemas/{name}", (SCHEMA_DIR / name).read_bytes())
-    readme = ("AIP luutru: túi BagIt; thư mục data/ theo cấu trúc E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
-              "luutru AIP: a BagIt bag whose data/ folder follows E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
-              "objects/<document id>/: original and preservation files; metadata/: EAD, PREMIS and luutru JSON;\n"
-              "schemas/: XML schemas.\n").encode()
-    put("data/documentation/README.txt", readme)
 
-    # Every payload file, once, in METS: metadata files above, the rest by what it is.
+def _declare_files(mets: MetsWriter, known: dict[str, tuple[str, int]],
+                   by_role: dict[str, list[tuple[str, str, SipFile]]], created: str) -> None:
+    """Every payload file, once, in METS: metadata files are already there, the rest by what it is."""
     described = {r.path for _i, r in mets.dmd} | {r.path for _i, r in mets.amd}
     role_of = {p: role for role, items in by_role.items() for _d, p, _f in items}
     group_of = {p: d for items in by_role.values() for d, p, _f in items}
@@ -157,8 +141,49 @@ def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str
             mime = "application/json" if p.endswith(".json") else "text/plain"
             ref = FileRef(p, "file", size, sha, "SHA-256", mime=mime)
         mets.add_file(use, ref)
-    out[METS_PATH] = _checked(METS_PATH, mets.build(), "mets")
-    return out
+
+
+def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str, Any]], events: list[dict[str, Any]],
+                  hashes: dict[str, tuple[str, int]], *, created: str, creator: SipAgent) -> dict[str, bytes]:
+    """The METS/EAD/PREMIS/schema/README files of an AIP (bag-relative path → bytes).
+
+    ``hashes`` maps every payload file already in the bag (``data/...``) to (sha256, size).
+    """
+    cat = _cat(dossier)
+    fields = mapping.dossier_fields(cat)
+    agent = f"{creator.name} {creator.version or ''}".strip()
+    out = _Out(hashes)
+    put = out.put
+
+    mets = MetsWriter(f"urn:uuid:{aip_id}" if not aip_id.startswith("urn:") else aip_id, fields.title[:200], created,
+                      schema_prefix="schemas/", root=True, package_type="AIP", profile=AIP_PROFILE)
+    mets.add_agent(creator)
+    if fields.agency_code:
+        mets.add_agent(SipAgent(fields.agency_code, fields.agency_name, "organization", role="ARCHIVIST"))
+
+    docs, by_role = _write_documents(out, mets, documents, fields, created, agent)
+    mets.add_dmd(put(EAD_PATH, _checked(EAD_PATH, ead.dossier_ead(fields, cat, created=created, agent=agent), "ead")))
+
+    dossier_sip = SipDossier(fields, docs, [SipEvent.from_dict(e) for e in events],
+                             SipRights(fields.mode, mapping.MODE_LABELS.get(fields.mode, "")), cat)
+    mets.add_amd(put(PREMIS_PATH, _checked(
+        PREMIS_PATH, premis.package_premis(dossier_sip, [creator], f"../../schemas/{PREMIS_XSD}"), "premis")))
+    for role in ROLES:
+        if role in by_role:
+            rel = f"data/metadata/preservation/PREMIS_{role}.xml"
+            mets.add_amd(put(rel, _checked(rel, premis.representation_premis(
+                role, by_role[role], f"../../schemas/{PREMIS_XSD}"), "premis")))
+    for name in PACKAGE_SCHEMAS:
+        put(f"data/schemas/{name}", (SCHEMA_DIR / name).read_bytes())
+    readme = ("AIP luutru: túi BagIt; thư mục data/ theo cấu trúc E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
+              "luutru AIP: a BagIt bag whose data/ folder follows E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
+              "objects/<document id>/: original and preservation files; metadata/: EAD, PREMIS and luutru JSON;\n"
+              "schemas/: XML schemas.\n").encode()
+    put("data/documentation/README.txt", readme)
+
+    _declare_files(mets, out.known, by_role, created)
+    out.files[METS_PATH] = _checked(METS_PATH, mets.build(), "mets")
+    return out.files
 
 
 @dataclass
