@@ -137,19 +137,15 @@ class MetsWriter:
         el.set(q(XLINK_NS, "type"), "simple")
         el.set(q(XLINK_NS, "href"), href(ref.path))
 
-    def build(self) -> etree._Element:
-        mets = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=self.objid, LABEL=self.label, TYPE=CONTENT_CATEGORY,
-                             PROFILE=self.profile)
-        mets.set(q(CSIP_NS, "CONTENTINFORMATIONTYPE"), CONTENT_INFORMATION_TYPE)
-        mets.set(q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), OTHER_CONTENT_INFORMATION_TYPE)
-        p = self.schema_prefix
-        mets.set(q(XSI_NS, "schemaLocation"),
-                 f"{METS_NS} {p}{METS_XSD} {XLINK_NS} {p}{XLINK_XSD} {CSIP_NS} {p}{CSIP_XSD} {SIP_NS} {p}{SIP_XSD}")
+    def _header(self, mets: etree._Element) -> None:
         hdr = etree.SubElement(mets, _m("metsHdr"), CREATEDATE=self.created, LASTMODDATE=self.created,
                                RECORDSTATUS="NEW")
         hdr.set(q(CSIP_NS, "OAISPACKAGETYPE"), self.package_type)
         for a in self.agents:
             self._agent(hdr, a)
+
+    def _metadata_sections(self, mets: etree._Element) -> list[str]:
+        """The dmdSec and amdSec elements; the IDs of the administrative metadata."""
         for ident, ref in self.dmd:
             sec = etree.SubElement(mets, _m("dmdSec"), ID=ident, CREATED=self.created, STATUS="CURRENT")
             self._md_ref(sec, ref, "EAD")
@@ -160,6 +156,23 @@ class MetsWriter:
                 dp = etree.SubElement(amd, _m("digiprovMD"), ID=ident, CREATED=self.created, STATUS="CURRENT")
                 self._md_ref(dp, ref, "PREMIS")
                 amd_ids.append(ident)
+        return amd_ids
+
+    def _file(self, grp: etree._Element, ref: FileRef) -> None:
+        attrs = {"ID": ref.ident or new_id(), "MIMETYPE": ref.mime or "application/octet-stream",
+                 "SIZE": str(ref.size), "CREATED": ref.created or self.created, "CHECKSUM": ref.checksum,
+                 "CHECKSUMTYPE": CHECKSUM_TYPE}
+        if ref.group:
+            attrs["GROUPID"] = ref.group
+        if ref.role:
+            attrs["USE"] = ref.role
+        f = etree.SubElement(grp, _m("file"), **attrs)
+        loc = etree.SubElement(f, _m("FLocat"), LOCTYPE="URL")
+        loc.set(q(XLINK_NS, "type"), "simple")
+        loc.set(q(XLINK_NS, "href"), href(ref.path))
+
+    def _file_section(self, mets: etree._Element) -> dict[str, str]:
+        """The fileSec with one fileGrp per use; the group IDs by use."""
         file_sec = etree.SubElement(mets, _m("fileSec"), ID=new_id())
         grp_ids: dict[str, str] = {}
         for use, refs in self.groups.items():
@@ -170,17 +183,10 @@ class MetsWriter:
                 grp.set(q(CSIP_NS, "CONTENTINFORMATIONTYPE"), CONTENT_INFORMATION_TYPE)
                 grp.set(q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), OTHER_CONTENT_INFORMATION_TYPE)
             for ref in refs:
-                attrs = {"ID": ref.ident or new_id(), "MIMETYPE": ref.mime or "application/octet-stream",
-                         "SIZE": str(ref.size), "CREATED": ref.created or self.created, "CHECKSUM": ref.checksum,
-                         "CHECKSUMTYPE": CHECKSUM_TYPE}
-                if ref.group:
-                    attrs["GROUPID"] = ref.group
-                if ref.role:
-                    attrs["USE"] = ref.role
-                f = etree.SubElement(grp, _m("file"), **attrs)
-                loc = etree.SubElement(f, _m("FLocat"), LOCTYPE="URL")
-                loc.set(q(XLINK_NS, "type"), "simple")
-                loc.set(q(XLINK_NS, "href"), href(ref.path))
+                self._file(grp, ref)
+        return grp_ids
+
+    def _struct_map(self, mets: etree._Element, grp_ids: dict[str, str], amd_ids: list[str]) -> None:
         smap = etree.SubElement(mets, _m("structMap"), ID=new_id(), TYPE="PHYSICAL", LABEL="CSIP")
         top = etree.SubElement(smap, _m("div"), ID=new_id(), LABEL=self.objid)
         if not self.root:
@@ -204,6 +210,19 @@ class MetsWriter:
                 mptr.set(q(XLINK_NS, "type"), "simple")
                 mptr.set(q(XLINK_NS, "href"), href(path))
                 mptr.set(q(XLINK_NS, "title"), grp_ids["Representations"])
+
+    def build(self) -> etree._Element:
+        mets = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=self.objid, LABEL=self.label, TYPE=CONTENT_CATEGORY,
+                             PROFILE=self.profile)
+        mets.set(q(CSIP_NS, "CONTENTINFORMATIONTYPE"), CONTENT_INFORMATION_TYPE)
+        mets.set(q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), OTHER_CONTENT_INFORMATION_TYPE)
+        p = self.schema_prefix
+        mets.set(q(XSI_NS, "schemaLocation"),
+                 f"{METS_NS} {p}{METS_XSD} {XLINK_NS} {p}{XLINK_XSD} {CSIP_NS} {p}{CSIP_XSD} {SIP_NS} {p}{SIP_XSD}")
+        self._header(mets)
+        amd_ids = self._metadata_sections(mets)
+        grp_ids = self._file_section(mets)
+        self._struct_map(mets, grp_ids, amd_ids)
         return mets
 
 
