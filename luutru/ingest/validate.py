@@ -181,11 +181,9 @@ def rules_sha(value: str) -> bool:
     return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
-def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> ValidatedCatalogue:
-    """Validate every row and the links between rows."""
-    today = today or date.today()
-    out = ValidatedCatalogue(findings=list(raw.findings), version=raw.version)
-    for sheet, version in raw.versions.items():
+def _check_sheets(raw: RawCatalogue, out: ValidatedCatalogue) -> None:
+    """Columns kept per sheet, a mix of circulars, the fonds rows, and a catalogue without dossiers."""
+    for sheet in raw.versions:
         out.kept_columns[sheet] = sorted({h for r in (raw.dossiers + raw.documents + raw.fonds)
                                           if r.where.startswith(f"{sheet}:") for h in r.extra})
     if len(set(raw.versions.values())) > 1:
@@ -204,8 +202,11 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
     if not raw.dossiers and not any(f.is_error for f in raw.findings) and raw.source:
         out.findings.append(error("CATALOGUE_NO_DOSSIERS", "Mục lục không có hồ sơ nào. Sửa: nhập các hồ sơ vào trang HoSo.",
                                   "The catalogue lists no dossiers. Fix: list the dossiers on the HoSo sheet."))
+
+
+def _validate_dossiers(raw: RawCatalogue, out: ValidatedCatalogue, today: date) -> dict[str, rules.RowResult]:
+    """Every dossier row (a duplicated code is refused); the rows read, by dossier code."""
     dossier_counts = Counter(r.values.get("ma_ho_so") for r in raw.dossiers if r.values.get("ma_ho_so"))
-    listed = set(dossier_counts)
     dossier_rows: dict[str, rules.RowResult] = {}
     for row in raw.dossiers:
         code = row.values.get("ma_ho_so")
@@ -226,6 +227,26 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
             out.findings.extend(replace(f, row=f.row or row.where) for f in group)
             if not any(f.is_error for f in group):
                 out.dossiers[rec.code] = rec
+    return dossier_rows
+
+
+def _check_document_date(out: ValidatedCatalogue, rec: DocumentRecord, where: str) -> None:
+    """A document dated outside its dossier's dates gets a warning."""
+    dossier = out.dossiers.get(rec.dossier_code)
+    if dossier and not (dossier.start_date <= rec.issued <= dossier.end_date):
+        out.findings.append(warning(
+            "DOCUMENT_DATE_OUTSIDE_DOSSIER",
+            f"{where}: ngày tài liệu {rec.issued:%d/%m/%Y} nằm ngoài thời gian của hồ sơ "
+            f"({dossier.start_date:%d/%m/%Y}–{dossier.end_date:%d/%m/%Y}). Sửa: kiểm tra ngày tài liệu hoặc thời gian hồ sơ.",
+            f"{where}: document date {rec.issued} is outside the dossier's dates "
+            f"({dossier.start_date}–{dossier.end_date}). Fix: check the document date or the dossier dates.",
+            dossier=rec.dossier_code, document=rec.identifier, row=where, field="ngay_van_ban"))
+
+
+def _validate_documents(raw: RawCatalogue, out: ValidatedCatalogue,
+                        dossier_rows: dict[str, rules.RowResult]) -> Counter[str]:
+    """Every document row, linked to its dossier; the number of document rows per dossier code."""
+    listed = {r.values.get("ma_ho_so") for r in raw.dossiers if r.values.get("ma_ho_so")}
     id_counts = Counter(r.values.get("ma_dinh_danh_van_ban") for r in raw.documents if r.values.get("ma_dinh_danh_van_ban"))
     per_dossier: Counter[str] = Counter()
     for row in raw.documents:
@@ -249,16 +270,13 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
         out.findings.extend(findings)
         out.mapped.extend(res.mapped)
         if rec:
-            dossier = out.dossiers.get(rec.dossier_code)
-            if dossier and not (dossier.start_date <= rec.issued <= dossier.end_date):
-                out.findings.append(warning(
-                    "DOCUMENT_DATE_OUTSIDE_DOSSIER",
-                    f"{row.where}: ngày tài liệu {rec.issued:%d/%m/%Y} nằm ngoài thời gian của hồ sơ "
-                    f"({dossier.start_date:%d/%m/%Y}–{dossier.end_date:%d/%m/%Y}). Sửa: kiểm tra ngày tài liệu hoặc thời gian hồ sơ.",
-                    f"{row.where}: document date {rec.issued} is outside the dossier's dates "
-                    f"({dossier.start_date}–{dossier.end_date}). Fix: check the document date or the dossier dates.",
-                    dossier=rec.dossier_code, document=rec.identifier, row=row.where, field="ngay_van_ban"))
+            _check_document_date(out, rec, row.where)
             out.documents[rec.dossier_code].append(rec)
+    return per_dossier
+
+
+def _check_counts(out: ValidatedCatalogue, per_dossier: Counter[str]) -> None:
+    """Each dossier has documents, as many as its stated total."""
     for code, rec in out.dossiers.items():
         n = per_dossier.get(code, 0)
         if n == 0:
@@ -272,4 +290,14 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
                 f"Hồ sơ '{code}' ghi tổng số {rec.document_count} tài liệu nhưng mục lục liệt kê {n}. Sửa: sửa tổng số hoặc bổ sung tài liệu.",
                 f"Dossier '{code}' states {rec.document_count} documents but the catalogue lists {n}. Fix: correct the count or add the documents.",
                 dossier=code, field="tong_so_van_ban", details={"stated": rec.document_count, "listed": n}))
+
+
+def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> ValidatedCatalogue:
+    """Validate every row and the links between rows."""
+    today = today or date.today()
+    out = ValidatedCatalogue(findings=list(raw.findings), version=raw.version)
+    _check_sheets(raw, out)
+    dossier_rows = _validate_dossiers(raw, out, today)
+    per_dossier = _validate_documents(raw, out, dossier_rows)
+    _check_counts(out, per_dossier)
     return out
