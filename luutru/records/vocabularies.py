@@ -33,6 +33,7 @@ from typing import Any, Literal
 import yaml
 
 from luutru.records.model import fold
+from luutru.records.vocabulary_values import Term, Value, exact_key, verbatim_form
 
 DATA_PATH = Path(__file__).with_name("vocabularies.yaml")
 
@@ -40,79 +41,10 @@ Version = Literal["2025", "2019"]
 V2025: Version = "2025"
 V2019: Version = "2019"
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _PREFIX_RE = re.compile(r"^(\d{1,2})\s*[:.)\-]\s*(.+)$")
 _YEARS_RE = re.compile(r"^(\d{1,3})\s*(năm|nam|years?|y)$")
 _SPLIT_RE = re.compile(r"[;,\n]+")
 RETENTION_MAX_YEARS = 100
-
-
-def _verbatim(text: str) -> str:
-    """Case-sensitive form: NFC, one space, one dash style, no spaces round dashes."""
-    s = unicodedata.normalize("NFC", str(text)).translate(_DASHES)
-    s = re.sub(r"\s+", " ", s).strip()
-    return re.sub(r"\s*-\s*", "-", s)
-
-
-def _key(text: str) -> str:
-    """Exact-form key: the verbatim form, case-folded."""
-    return _verbatim(text).casefold()
-
-
-@dataclass(frozen=True)
-class Term:
-    """One value of a list: its 05/2025 code and labels, and other accepted wordings."""
-
-    code: str
-    label_vi: str
-    label_en: str
-    alternatives: tuple[str, ...] = ()
-    years: int | None = None  # retention only; None with code 01 means permanent
-
-    def display(self) -> str:
-        """The form the template's drop-down offers: ``01: Vĩnh viễn``."""
-        return f"{self.code}: {self.label_vi}"
-
-
-@dataclass(frozen=True)
-class Value:
-    """A normalised cell value: code and labels, plus how it was read from the cell."""
-
-    vocabulary: str
-    code: str
-    label_vi: str
-    label_en: str
-    raw: str
-    how: str  # "code", "label", "code+label", "alternative", "years", "other"
-    years: int | None = None  # retention: the number of years (None = permanent)
-    text: str | None = None  # free text kept when a 02/2019 value was mapped to "Khác"
-
-    @property
-    def permanent(self) -> bool:
-        return self.vocabulary == "retention" and self.code == "01"
-
-    @property
-    def mapped(self) -> bool:
-        """True when the cell did not already hold the 05/2025 code or label."""
-        return self.how not in ("code", "label", "code+label")
-
-    @property
-    def label(self) -> str:
-        """Label for people; retention 07 shows its number of years."""
-        if self.vocabulary == "retention" and self.code == "07" and self.years is not None:
-            return f"{self.years} năm"
-        if self.text:
-            return f"{self.label_vi} ({self.text})"
-        return self.label_vi
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form stored in the AIP metadata: code and label always together."""
-        out: dict[str, Any] = {"code": self.code, "label": self.label}
-        if self.vocabulary == "retention":
-            out["years"] = self.years
-        if self.text:
-            out["text"] = self.text
-        return out
 
 
 class VocabularyError(ValueError):
@@ -222,12 +154,12 @@ class Vocabulary:
 
     def _lookup(self, s: str) -> tuple[frozenset[str], bool]:
         """Codes whose label/alternative matches ``s``; second item True if matched exactly."""
-        k = _key(s)
+        k = exact_key(s)
         folded = self._folded.get(fold(k), frozenset())
         if k in self._exact:
             if len(folded) > 1:
                 # e.g. HD (Hướng dẫn) and HĐ (Hợp đồng): only the exact spelling decides
-                code = self._verbatim.get(_verbatim(s))
+                code = self._verbatim.get(verbatim_form(s))
                 return (frozenset({code}) if code else folded), True
             return self._exact[k], True
         return folded, False
@@ -263,7 +195,7 @@ class Vocabulary:
             raise VocabularyError(self, raw, "out_of_range")
         term = next((t for t in self.terms if t.years == n), None)
         if term is not None:
-            return self._value(term, raw, "label" if _key(raw) == _key(term.label_vi) else how)
+            return self._value(term, raw, "label" if exact_key(raw) == exact_key(term.label_vi) else how)
         return self._value(self.term("07"), raw, how, years=n)
 
     def normalise(self, value: Any, *, version: Version = V2025) -> Value:
@@ -315,7 +247,7 @@ class Vocabulary:
         if m:
             return self._prefixed(m.group(1), m.group(2), raw)
         if self.key == "retention":
-            ym = _YEARS_RE.match(_key(raw)) or _YEARS_RE.match(fold(raw))
+            ym = _YEARS_RE.match(exact_key(raw)) or _YEARS_RE.match(fold(raw))
             if ym:
                 return self._years(int(ym.group(1)), raw, "years")
         codes, exact = self._lookup(raw)
@@ -323,11 +255,11 @@ class Vocabulary:
             term = self.term(next(iter(codes)))
             if self.key == "retention" and term.code == "07":
                 raise VocabularyError(self, raw, "needs_years")
-            how = "label" if _key(raw) == _key(term.label_vi) else "alternative"
+            how = "label" if exact_key(raw) == exact_key(term.label_vi) else "alternative"
             return self._value(term, raw, how)
         if len(codes) > 1:
             raise VocabularyError(self, raw, "ambiguous", tuple(self.term(c) for c in sorted(codes)))
-        if self.other is not None and fold(_key(raw)) in {fold(_key(x)) for x in self.also_other}:
+        if self.other is not None and fold(exact_key(raw)) in {fold(exact_key(x)) for x in self.also_other}:
             return self._value(self.term(self.other), raw, "other", text=raw)
         if version == V2019 and self.other is not None:
             return self._value(self.term(self.other), raw, "other", text=raw)
@@ -341,7 +273,7 @@ class Vocabulary:
             raise VocabularyError(self, raw, "unknown")
         term = self.term(code)
         if self.key == "retention" and code == "07":
-            ym = _YEARS_RE.match(_key(label_part)) or _YEARS_RE.match(fold(label_part))
+            ym = _YEARS_RE.match(exact_key(label_part)) or _YEARS_RE.match(fold(label_part))
             if ym is None:
                 if fold(label_part) in ("khac", "other"):
                     raise VocabularyError(self, raw, "needs_years")
@@ -355,12 +287,12 @@ class Vocabulary:
             return self._value(term, raw, "code+label", years=n)
         codes, _ = self._lookup(label_part)
         if self.key == "retention" and not codes:
-            ym = _YEARS_RE.match(_key(label_part))
+            ym = _YEARS_RE.match(exact_key(label_part))
             if ym:
                 codes = frozenset(t.code for t in self.terms if t.years == int(ym.group(1)))
         if code not in codes:
             detail = f"{code} = {term.label_vi}, '{label_part}'"
-            if code in self.disputed and fold(_key(label_part)) == fold(_key(self.disputed[code])):
+            if code in self.disputed and fold(exact_key(label_part)) == fold(exact_key(self.disputed[code])):
                 detail += f"; '{code}: {label_part}' is another reading of the list: write the label alone"
             raise VocabularyError(self, raw, "conflict", detail=detail)
         return self._value(term, raw, "code+label")
@@ -376,9 +308,9 @@ def _build(key: str, doc: dict[str, Any]) -> Vocabulary:
     verbatim: dict[str, str] = {}
     for t in terms:
         for form in (t.label_vi, t.label_en, *t.alternatives):
-            verbatim[_verbatim(form)] = t.code
-            exact.setdefault(_key(form), set()).add(t.code)
-            folded.setdefault(fold(_key(form)), set()).add(t.code)
+            verbatim[verbatim_form(form)] = t.code
+            exact.setdefault(exact_key(form), set()).add(t.code)
+            folded.setdefault(fold(exact_key(form)), set()).add(t.code)
     clashes = {k: v for k, v in exact.items() if len(v) > 1}
     if clashes:
         raise ValueError(f"{DATA_PATH.name}: list {key}: the same wording names several codes: {clashes}")
