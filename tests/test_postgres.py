@@ -85,6 +85,9 @@ def test_scale_out_compose_file_parses_and_wires_the_services():
         env = svc[name]["environment"]
         assert env["LUUTRU_DATABASE_URL"].startswith("postgresql+psycopg://")
         assert env["LUUTRU_STORAGE_URL"].startswith("s3://") and env["LUUTRU_JOBS_MODE"] == "workers"
+        # Two copies by default (Circular 05/2025), the second on a volume of its own.
+        assert "file:///var/lib/luutru-copy2/aips" in env["LUUTRU_REPLICA_URLS"]
+        assert "luutru-copy2:/var/lib/luutru-copy2" in svc[name]["volumes"]
         assert svc[name]["build"]["dockerfile"] == "deploy/Dockerfile"
     assert svc["worker"]["command"] == ["luutru", "worker", "run"]
     assert "ObjectLockEnabledForBucket=True" in svc["s3-init"]["command"][2]
