@@ -97,6 +97,27 @@ class AuthSettings(BaseSettings):
         return None
 
 
+class LimitSettings(BaseSettings):
+    """Bounds on what a transfer from outside may make the server do (issue 16, docs/security.md).
+
+    Checked before anything is written or allocated: a zip's central directory before
+    extraction, a catalogue row by row while it is streamed.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
+
+    zip_max_total_bytes: int = Field(default=64 * 1024**3, ge=1, description="Sum of the members' "
+                                     "uncompressed sizes a zip may declare (a transfer of PDFs barely compresses)")
+    zip_max_ratio: float = Field(default=200.0, gt=1, description="Uncompressed/compressed ratio a large member may have")
+    zip_ratio_min_bytes: int = Field(default=1024**2, ge=0, description="Members smaller than this skip the ratio check")
+    zip_max_members: int = Field(default=200_000, ge=1, description="Members (files and folders) in a zip")
+    zip_max_depth: int = Field(default=32, ge=1, description="Folder levels of a member path")
+    catalogue_max_rows: int = Field(default=100_000, ge=1, description="Rows of one catalogue sheet or CSV file")
+    catalogue_max_columns: int = Field(default=200, ge=1, description="Columns of one catalogue sheet or CSV file")
+    catalogue_max_cell_chars: int = Field(default=32_767, ge=1, description="Characters in one catalogue cell "
+                                          "(Excel's own limit)")
+
+
 #: Flat keywords of the first version and the section they belong to now.
 _STORAGE_KEYS = {"storage_url": "url", "replica_urls": "replica_urls", "s3_endpoint_url": "s3_endpoint_url",
                  "s3_region": "s3_region", "keystore_dir": "keystore_dir"}
@@ -123,6 +144,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @model_validator(mode="before")
     @classmethod

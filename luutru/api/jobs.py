@@ -17,6 +17,7 @@ import shutil
 import threading
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -66,7 +67,9 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
     """(dossier code, agency code) of catalogue rows not of ``agency``; None if no catalogue was found.
 
     Reads only the catalogue members (at the top, under one top folder, or in a bag's
-    ``data/``), so a large transfer is not unpacked twice.
+    ``data/``), so a large transfer is not unpacked twice; each at most
+    ``MAX_CATALOGUE_BYTES`` (declared, and enforced while copying), and nothing at all
+    from an archive :func:`zipsafe.expansion_problems` refuses.
     """
 
     if not zipfile.is_zipfile(zip_path):
@@ -75,6 +78,8 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
     tmp = work_dir / f"precheck-{uuid.uuid4().hex}"
     try:
         with zipfile.ZipFile(zip_path) as z:
+            if zipsafe.expansion_problems(z):
+                return None  # ingest refuses it with the findings; nothing is read here
             by_dir: dict[str, list[zipfile.ZipInfo]] = {}
             for info in z.infolist():
                 p = zipsafe.member_path(info)
@@ -90,7 +95,8 @@ def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[
             for info in by_dir[top]:
                 zipsafe.copy_member(z, info, tmp / zipsafe.member_path(info).name)
         raw = read_catalogue(tmp)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, zipsafe.MemberTooLarge,
+            NotImplementedError, RuntimeError):
         return None  # ingest itself reports a corrupt or unreadable transfer
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -13,11 +13,13 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import luutru.packaging.zipsafe as zipsafe
 import luutru.records.finding_codes.ingest as fc
+from luutru.config import LimitSettings
 from luutru.packaging.bag import BagProblem, bag_problems
 from luutru.records.findings import Finding, finding
 
@@ -57,10 +59,56 @@ def _symlink(name: str) -> Finding:
     )
 
 
-def extract_zip(zip_path: Path, dest: Path) -> list[Finding]:
+def _expansion(u: zipsafe.UnsafeMember) -> Finding:
+    """One expansion problem (:func:`zipsafe.expansion_problems`) as a finding with its limit and fix."""
+    name, d = u.name, u.detail
+    if u.why == zipsafe.TOTAL:
+        return finding(fc.ZIP_TOO_LARGE,
+                       f"Tệp zip khai báo dung lượng giải nén vượt giới hạn ({d} byte). Sửa: chia gói nộp lưu thành "
+                       "nhiều đợt nhỏ hơn (giới hạn: LUUTRU_ZIP_MAX_TOTAL_BYTES).",
+                       f"The zip declares more uncompressed bytes than allowed ({d}). Fix: split the transfer into "
+                       "smaller ones (limit: LUUTRU_ZIP_MAX_TOTAL_BYTES).", details={"bytes": d})
+    if u.why == zipsafe.COUNT:
+        return finding(fc.ZIP_TOO_MANY_MEMBERS,
+                       f"Tệp zip có quá nhiều mục ({d}). Sửa: chia gói nộp lưu thành nhiều đợt "
+                       "(giới hạn: LUUTRU_ZIP_MAX_MEMBERS).",
+                       f"The zip has too many members ({d}). Fix: split the transfer (limit: LUUTRU_ZIP_MAX_MEMBERS).",
+                       details={"members": d})
+    if u.why == zipsafe.RATIO:
+        return finding(fc.ZIP_RATIO,
+                       f"Tệp '{name}' trong zip nén với tỉ lệ quá cao ({d}), dấu hiệu bom zip. Sửa: nộp tệp gốc "
+                       "(giới hạn: LUUTRU_ZIP_MAX_RATIO).",
+                       f"Member '{name}' of the zip has too high a compression ratio ({d}), a zip bomb sign. Fix: "
+                       "submit the original files (limit: LUUTRU_ZIP_MAX_RATIO).", file=name, details={"ratio": d})
+    if u.why == zipsafe.DEPTH:
+        return finding(fc.ZIP_TOO_DEEP,
+                       f"Đường dẫn '{name}' trong zip có quá nhiều cấp thư mục ({d}). Sửa: giảm số cấp thư mục "
+                       "(giới hạn: LUUTRU_ZIP_MAX_DEPTH).",
+                       f"Path '{name}' in the zip is too deep ({d}). Fix: use fewer folder levels "
+                       "(limit: LUUTRU_ZIP_MAX_DEPTH).", file=name, details={"depth": d})
+    if u.why == zipsafe.ENCRYPTED:
+        return finding(fc.ZIP_ENCRYPTED,
+                       f"Tệp '{name}' trong zip được mã hóa bằng mật khẩu. Sửa: nén lại không đặt mật khẩu.",
+                       f"Member '{name}' of the zip is password-encrypted. Fix: re-create the zip without a password.",
+                       file=name)
+    return finding(fc.ZIP_UNSUPPORTED_METHOD,
+                   f"Tệp '{name}' trong zip dùng phương thức nén {d} không được hỗ trợ. Sửa: nén lại bằng Deflate "
+                   "(mặc định của Windows, 7-Zip, zip).",
+                   f"Member '{name}' of the zip uses unsupported compression method {d}. Fix: re-create the zip "
+                   "with Deflate (the default of Windows, 7-Zip and zip).", file=name, details={"method": d})
+
+
+def extract_zip(zip_path: Path, dest: Path, limits: LimitSettings | None = None) -> list[Finding]:
     """Extract safely (:mod:`luutru.packaging.zipsafe`): unsafe members are reported, never written."""
-    return [_symlink(u.name) if u.why == zipsafe.SYMLINK else _path_escape(u.name, u.why)
-            for u in zipsafe.extract(zip_path, dest)]
+    out: list[Finding] = []
+    for u in zipsafe.extract(zip_path, dest, limits):
+        if u.why == zipsafe.SYMLINK:
+            out.append(_symlink(u.name))
+        elif u.why in (zipsafe.ABSOLUTE, zipsafe.PARENT):
+            out.append(_path_escape(u.name, u.why))
+        else:
+            out.append(_expansion(u))
+    return out
 
 
 def _single_top_dir(root: Path) -> Path:
@@ -124,7 +172,18 @@ def is_bag(path: Path) -> bool:
     return (path / "bagit.txt").is_file() and (path / "data").is_dir()
 
 
-def open_transfer(path: Path, work_dir: Path) -> OpenedTransfer:
+#: Findings of :func:`zipsafe.expansion_problems`: the archive was not expanded at all.
+_EXPANSION_CODES = frozenset({fc.ZIP_TOO_LARGE, fc.ZIP_RATIO, fc.ZIP_TOO_MANY_MEMBERS, fc.ZIP_TOO_DEEP,
+                              fc.ZIP_ENCRYPTED, fc.ZIP_UNSUPPORTED_METHOD})
+
+
+def _refused_zip(path: Path, staging: Path, *findings: Finding) -> OpenedTransfer:
+    """Nothing of a refused zip stays: the staging folder is removed, the findings kept."""
+    shutil.rmtree(staging, ignore_errors=True)
+    return OpenedTransfer(path, "zip", staging, list(findings))
+
+
+def open_transfer(path: Path, work_dir: Path, limits: LimitSettings | None = None) -> OpenedTransfer:
     """Open a transfer for reading; unsafe content becomes findings, never a traceback."""
     path = Path(path)
     if not path.exists():
@@ -140,13 +199,20 @@ def open_transfer(path: Path, work_dir: Path) -> OpenedTransfer:
             return t
         staging = Path(work_dir) / f"unzip-{os.getpid()}-{os.urandom(4).hex()}"
         try:
-            findings = extract_zip(path, staging)
-        except (zipfile.BadZipFile, OSError, EOFError) as e:
-            shutil.rmtree(staging, ignore_errors=True)
-            t = OpenedTransfer(path, "zip", staging)
-            t.findings.append(finding(fc.ZIP_CORRUPT, f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
-                                    f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
-            return t
+            findings = extract_zip(path, staging, limits)
+        except zipsafe.MemberTooLarge as e:
+            return _refused_zip(path, staging, finding(
+                fc.ZIP_SIZE_MISMATCH,
+                f"Tệp '{e.name}' trong zip giải nén ra nhiều hơn {e.declared} byte đã khai báo. Sửa: nén lại bằng "
+                "công cụ chuẩn và gửi lại.",
+                f"Member '{e.name}' of the zip expands beyond the {e.declared} bytes its header declares. Fix: "
+                "re-create the zip with a standard tool and resend.", file=e.name))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as e:
+            return _refused_zip(path, staging, finding(
+                fc.ZIP_CORRUPT, f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
+                f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
+        if any(f.code in _EXPANSION_CODES for f in findings):
+            return _refused_zip(path, staging, *findings)  # nothing was written
         root = _single_top_dir(staging)
         kind = "zip"
         if is_bag(root):

@@ -91,7 +91,7 @@ class TransferItem:
 
 def open_source(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     """Step 1: open the folder, zip or bag safely (see :mod:`luutru.ingest.sources`)."""
-    item.opened = open_transfer(item.path, ctx.staging_root)
+    item.opened = open_transfer(item.path, ctx.staging_root, ctx.services.settings.limits)
     item.report.kind = item.opened.kind
     return item.opened.findings
 
@@ -107,7 +107,7 @@ def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         item.raw = item.sip.raw
         item.catalogue = validate_catalogue(item.raw)
         return item.sip.findings + item.catalogue.findings
-    item.raw = read_catalogue(item.root)
+    item.raw = read_catalogue(item.root, ctx.services.settings.limits)
     item.catalogue = validate_catalogue(item.raw)
     item.report.catalogue = item.catalogue.report()  # version read, every value mapped, columns kept
     # Circular 05/2025 Art. 27: a one-copy install says so on every ingest report

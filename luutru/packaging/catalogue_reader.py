@@ -6,16 +6,26 @@ circular a sheet follows is told by its headers (``fields.detect_version``) and
 said in the report.  **Nothing a catalogue holds is dropped**: a column the field table
 does not know is kept, cell by cell, in ``RawRow.extra`` (it travels into the AIP
 metadata) and reported as kept.  Field rules live in the validator.
+
+Reading is bounded (issue 16, :class:`luutru.config.LimitSettings`): an XLSX is streamed
+(openpyxl ``read_only``) with its declared dimension ignored, so a tiny file declaring a
+huge used range allocates nothing; rows, columns and cell length are capped and the
+excess reported; XML parts holding a DOCTYPE/ENTITY declaration are refused before
+openpyxl parses them; CSV fields are capped with ``csv.field_size_limit``.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
+from luutru.config import LimitSettings
+from luutru.packaging.zipsafe import expansion_problems
 from luutru.records.fields import (
     CATALOGUE_XLSX_NAMES,
     DOCUMENT_COLUMNS,
@@ -142,21 +152,117 @@ def _find_ci(root: Path, names: tuple[str, ...]) -> Path | None:
     return None
 
 
-def read_xlsx(path: Path, root: Path) -> RawCatalogue:
+#: The start of an XML part's root element: everything before it is the prolog.
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_PROLOG_BYTES = 64 * 1024
+
+
+def _xml_declares_entities(head: bytes) -> bool:
+    """True when an XML part's prolog declares a DOCTYPE or ENTITY (or is too long to judge)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    m = _ROOT_ELEMENT.search(head)
+    prolog = (head[:m.start()] if m else head).upper()
+    return m is None and len(head) >= _PROLOG_BYTES or b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
+def _xlsx_refusal(path: Path, lim: LimitSettings) -> tuple[str, str, str] | None:
+    """Why this workbook must not be handed to openpyxl: (code, part, reason), or None.
+
+    The XLSX is itself a zip: the same expansion bounds apply, and every XML part's
+    prolog is read (at most 64 KiB) so an entity declaration never reaches a parser.
+    """
+    with zipfile.ZipFile(path) as zf:
+        problems = expansion_problems(zf, lim)
+        if problems:
+            p = problems[0]
+            return "CATALOGUE_UNREADABLE", p.name, f"{p.why} {p.detail}".strip()
+        for info in zf.infolist():
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                with zf.open(info) as fh:
+                    if _xml_declares_entities(fh.read(_PROLOG_BYTES)):
+                        return "CATALOGUE_XML_ENTITY", info.filename, "DOCTYPE/ENTITY"
+    return None
+
+
+def _unreadable(cat: RawCatalogue, path: Path, reason: object) -> None:
+    cat.findings.append(error(
+        "CATALOGUE_UNREADABLE",
+        f"Không đọc được tệp mục lục '{path.name}': {reason}. Sửa: lưu lại bằng Excel/LibreOffice dạng .xlsx.",
+        f"Cannot read catalogue '{path.name}': {reason}. Fix: save it again as .xlsx from Excel/LibreOffice.",
+        file=cat.source))
+
+
+def _too_large(cat: RawCatalogue, label: str, where: str, lim: LimitSettings) -> None:
+    cat.findings.append(error(
+        "CATALOGUE_TOO_LARGE",
+        f"{where}: vượt giới hạn {lim.catalogue_max_rows} dòng hoặc {lim.catalogue_max_columns} cột; phần thừa không "
+        "được đọc. Sửa: chia mục lục thành nhiều gói nộp lưu (giới hạn: LUUTRU_CATALOGUE_MAX_ROWS, "
+        "LUUTRU_CATALOGUE_MAX_COLUMNS).",
+        f"{where}: more than {lim.catalogue_max_rows} rows or {lim.catalogue_max_columns} columns; the rest was not "
+        "read. Fix: split the catalogue over several transfers (limits: LUUTRU_CATALOGUE_MAX_ROWS, "
+        "LUUTRU_CATALOGUE_MAX_COLUMNS).", file=cat.source, row=where))
+
+
+def _cell_too_long(cat: RawCatalogue, where: str, lim: LimitSettings) -> None:
+    cat.findings.append(error(
+        "CATALOGUE_CELL_TOO_LONG",
+        f"{where}: ô dài hơn {lim.catalogue_max_cell_chars} ký tự. Sửa: rút gọn nội dung ô "
+        "(giới hạn: LUUTRU_CATALOGUE_MAX_CELL_CHARS, như Excel).",
+        f"{where}: a cell is longer than {lim.catalogue_max_cell_chars} characters. Fix: shorten the cell "
+        "(limit: LUUTRU_CATALOGUE_MAX_CELL_CHARS, Excel's own).", file=cat.source, row=where))
+
+
+def _bounded(rows: Iterable[Iterable[Any]], label: str, cat: RawCatalogue, lim: LimitSettings) -> list[list[Any]]:
+    """At most ``catalogue_max_rows`` rows (header included) of at most ``catalogue_max_columns``
+    cells; the first excess and every over-long cell become findings, never an allocation."""
+    out: list[list[Any]] = []
+    wide = False
+    for n, row in enumerate(rows, start=1):
+        if n > lim.catalogue_max_rows:
+            _too_large(cat, label, f"{label}:{n}", lim)
+            break
+        rec = list(row)
+        while rec and rec[-1] in (None, ""):
+            rec.pop()  # openpyxl pads to the column bound; keep only what the row holds
+        if len(rec) > lim.catalogue_max_columns:
+            if any(v not in (None, "") for v in rec[lim.catalogue_max_columns:]) and not wide:
+                wide = True
+                _too_large(cat, label, f"{label}:{n}", lim)
+            del rec[lim.catalogue_max_columns:]
+        for i, v in enumerate(rec):
+            if isinstance(v, str) and len(v) > lim.catalogue_max_cell_chars:
+                _cell_too_long(cat, f"{label}:{n}", lim)
+                rec[i] = None
+        out.append(rec)
+    return out
+
+
+def read_xlsx(path: Path, root: Path, limits: LimitSettings | None = None) -> RawCatalogue:
     from zipfile import BadZipFile
 
     import openpyxl  # local import: keeps CLI start-up light
     from openpyxl.utils.exceptions import InvalidFileException
 
+    lim = limits or LimitSettings()
     cat = RawCatalogue(source=path.relative_to(root).as_posix())
     try:
+        refusal = _xlsx_refusal(path, lim)
+        if refusal is not None:
+            code, part, reason = refusal
+            if code == "CATALOGUE_XML_ENTITY":
+                cat.findings.append(error(
+                    code,
+                    f"Tệp mục lục '{path.name}' chứa khai báo DOCTYPE/ENTITY trong phần XML '{part}'. Sửa: lưu lại "
+                    "bằng Excel/LibreOffice dạng .xlsx (tệp chuẩn không có khai báo này).",
+                    f"Catalogue '{path.name}' holds a DOCTYPE/ENTITY declaration in XML part '{part}'. Fix: save it "
+                    "again as .xlsx from Excel/LibreOffice (a standard file has none).", file=cat.source))
+            else:
+                _unreadable(cat, path, f"{part}: {reason}")
+            return cat
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as e:
-        cat.findings.append(error(
-            "CATALOGUE_UNREADABLE",
-            f"Không đọc được tệp mục lục '{path.name}': {e}. Sửa: lưu lại bằng Excel/LibreOffice dạng .xlsx.",
-            f"Cannot read catalogue '{path.name}': {e}. Fix: save it again as .xlsx from Excel/LibreOffice.",
-            file=cat.source))
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
+        _unreadable(cat, path, e)
         return cat
     try:
         sheets = {fold(n): n for n in wb.sheetnames}
@@ -173,14 +279,33 @@ def read_xlsx(path: Path, root: Path) -> RawCatalogue:
                         f"The catalogue workbook has no sheet '{sheet}'. Fix: use the `luutru template` workbook "
                         f"(sheets {DOSSIER_SHEET} and {DOCUMENT_SHEET}).", file=cat.source, row=sheet))
                 continue
-            records = [list(r) for r in wb[name].iter_rows(values_only=True)]
-            _rows(records, columns, sheet, cat, target, optional=optional)
+            ws = wb[name]
+            ws.reset_dimensions()  # the declared used range is never trusted: no padding to it
+            # one column past the bound is read, so a value there is reported rather than silently cut
+            rows = ws.iter_rows(max_col=lim.catalogue_max_columns + 1, values_only=True)
+            _rows(_bounded(rows, sheet, cat, lim), columns, sheet, cat, target, optional=optional)
+    except (KeyError, OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        _unreadable(cat, path, e)
     finally:
         wb.close()
     return cat
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
+class _LineTooLong(Exception):
+    """A CSV line longer than a whole row may be: reading it would be unbounded."""
+
+
+def _lines(fh: Any, limit: int) -> Iterator[str]:
+    """The file's lines, each read with a bound (a file of one endless line is refused)."""
+    while line := fh.readline(limit + 1):
+        if len(line) > limit:
+            raise _LineTooLong
+        yield line
+
+
+def _read_csv(path: Path, label: str, cat: RawCatalogue, lim: LimitSettings) -> list[list[Any]]:
+    csv.field_size_limit(lim.catalogue_max_cell_chars)
+    line_limit = (lim.catalogue_max_cell_chars + 3) * (lim.catalogue_max_columns + 1)
     with open(path, newline="", encoding="utf-8-sig") as fh:
         sample = fh.read(4096)
         fh.seek(0)
@@ -188,10 +313,17 @@ def _read_csv(path: Path) -> list[list[Any]]:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        return [list(r) for r in csv.reader(fh, dialect)]
+        reader = csv.reader(_lines(fh, line_limit), dialect)
+        try:
+            return _bounded(reader, label, cat, lim)
+        except (csv.Error, _LineTooLong):
+            _cell_too_long(cat, f"{label}:{reader.line_num + 1}", lim)
+            return []
 
 
-def read_csv_files(dossier_csv: Path, document_csv: Path, root: Path, fonds_csv: Path | None = None) -> RawCatalogue:
+def read_csv_files(dossier_csv: Path, document_csv: Path, root: Path, fonds_csv: Path | None = None,
+                   limits: LimitSettings | None = None) -> RawCatalogue:
+    lim = limits or LimitSettings()
     names = [p.relative_to(root).as_posix() for p in (dossier_csv, document_csv, fonds_csv) if p is not None]
     cat = RawCatalogue(source="+".join(names))
     for path, columns, target, optional in ((fonds_csv, FONDS_COLUMNS, cat.fonds, True),
@@ -200,7 +332,7 @@ def read_csv_files(dossier_csv: Path, document_csv: Path, root: Path, fonds_csv:
         if path is None:
             continue
         try:
-            records = _read_csv(path)
+            records = _read_csv(path, path.name, cat, lim)
         except UnicodeDecodeError:
             cat.findings.append(error(
                 "CATALOGUE_ENCODING",
@@ -211,18 +343,19 @@ def read_csv_files(dossier_csv: Path, document_csv: Path, root: Path, fonds_csv:
     return cat
 
 
-def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path) -> RawCatalogue:
-    return read_csv_files(dossier_csv, document_csv, root, _find_ci(root, (FONDS_CSV,)))
+def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path,
+                  limits: LimitSettings | None = None) -> RawCatalogue:
+    return read_csv_files(dossier_csv, document_csv, root, _find_ci(root, (FONDS_CSV,)), limits)
 
 
-def read_catalogue(root: Path) -> RawCatalogue:
-    """Find and read the catalogue in a transfer root."""
+def read_catalogue(root: Path, limits: LimitSettings | None = None) -> RawCatalogue:
+    """Find and read the catalogue in a transfer root, within ``limits`` (default: the environment's)."""
     xlsx = _find_ci(root, CATALOGUE_XLSX_NAMES)
     if xlsx is not None:
-        return read_xlsx(xlsx, root)
+        return read_xlsx(xlsx, root, limits)
     d, v = _find_ci(root, (DOSSIER_CSV,)), _find_ci(root, (DOCUMENT_CSV,))
     if d is not None and v is not None:
-        return read_csv_pair(d, v, root)
+        return read_csv_pair(d, v, root, limits)
     cat = RawCatalogue()
     cat.findings.append(error(
         "CATALOGUE_MISSING",

@@ -9,18 +9,23 @@ caller reports every one; they are never written.
 The same name rule applies to paths written in a catalogue (:func:`unsafe_path`), so a
 listed path and a zip member are judged alike.
 
-Expansion bounds (member count, total uncompressed size, compression ratio) will live
-in :func:`expansion_problems`, called before anything is written (issue 16).
+Expansion bounds (member count, total uncompressed size, compression ratio, path depth)
+and members that cannot be read safely (encrypted, unknown compression method) are
+judged by :func:`expansion_problems` from the central directory, before anything is
+written (issue 16); the limits come from :class:`luutru.config.LimitSettings`.  While a
+member is copied, :func:`copy_member` also stops at the size its header declared, so a
+header that lies cannot write more than was checked.
 """
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
+
+from luutru.config import LimitSettings
 
 #: Unix file type bits of a symbolic link, as zip stores them in ``external_attr >> 16``.
 ZIP_SYMLINK_MODE = 0o120000
@@ -28,6 +33,10 @@ COPY_CHUNK = 1024 * 1024
 
 #: Reasons a member is unsafe.
 ABSOLUTE, PARENT, SYMLINK = "absolute", "parent", "symlink"
+#: Reasons the archive (or a member) is refused before extraction.
+TOTAL, RATIO, COUNT, DEPTH, ENCRYPTED, METHOD = "total", "ratio", "count", "depth", "encrypted", "method"
+#: Compression methods :mod:`zipfile` reads: stored, deflate, bzip2, LZMA.
+SUPPORTED_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,15 @@ class UnsafeMember:
 
     name: str
     why: str
+    detail: str = ""  # the numbers behind an expansion problem (declared size, ratio, limit)
+
+
+class MemberTooLarge(Exception):
+    """A member yielded more bytes than its header declared (the header lied)."""
+
+    def __init__(self, name: str, declared: int) -> None:
+        super().__init__(f"{name}: more than the {declared} bytes its header declares")
+        self.name, self.declared = name, declared
 
 
 def unsafe_path(name: str) -> str | None:
@@ -69,32 +87,62 @@ def safe_members(zf: zipfile.ZipFile) -> Iterator[zipfile.ZipInfo]:
     return (info for info in zf.infolist() if member_problem(info) is None)
 
 
-def expansion_problems(zf: zipfile.ZipFile) -> list[UnsafeMember]:
-    """Members that would expand beyond the bounds; the one place those bounds go.
+def expansion_problems(zf: zipfile.ZipFile, limits: LimitSettings | None = None) -> list[UnsafeMember]:
+    """What makes this archive unsafe to expand, judged from the central directory alone.
 
-    No bounds are enforced yet (issue 16 sets them); every extraction already calls
-    this first, so adding them changes no caller.
+    The one place the bounds go: member count, total declared size, per-member ratio
+    (members over ``zip_ratio_min_bytes``), path depth; plus encrypted members and
+    compression methods :mod:`zipfile` cannot read, which would otherwise fail midway.
     """
-    return []
+    lim = limits or LimitSettings()
+    infos = zf.infolist()
+    problems: list[UnsafeMember] = []
+    if len(infos) > lim.zip_max_members:
+        problems.append(UnsafeMember("", COUNT, f"{len(infos)} > {lim.zip_max_members}"))
+    total = sum(i.file_size for i in infos)
+    if total > lim.zip_max_total_bytes:
+        problems.append(UnsafeMember("", TOTAL, f"{total} > {lim.zip_max_total_bytes}"))
+    for info in infos:
+        if info.flag_bits & 0x1:
+            problems.append(UnsafeMember(info.filename, ENCRYPTED))
+        if info.compress_type not in SUPPORTED_METHODS:
+            problems.append(UnsafeMember(info.filename, METHOD, str(info.compress_type)))
+        if info.file_size > lim.zip_ratio_min_bytes and info.file_size > lim.zip_max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            problems.append(UnsafeMember(info.filename, RATIO, f"{ratio:.0f} > {lim.zip_max_ratio:g}"))
+        depth = len(member_path(info).parts)
+        if depth > lim.zip_max_depth:
+            problems.append(UnsafeMember(info.filename, DEPTH, f"{depth} > {lim.zip_max_depth}"))
+    return problems
 
 
 def copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
-    """Write one (safe) member to ``target`` in bounded chunks."""
+    """Write one (safe) member to ``target`` in bounded chunks, never more than its header declared.
+
+    Raises :class:`MemberTooLarge` for a lying header, and what :mod:`zipfile` raises
+    for a corrupt stream (``BadZipFile``, ``zlib.error``, ``EOFError``).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
     with zf.open(info) as src, open(target, "wb") as out:
-        shutil.copyfileobj(src, out, COPY_CHUNK)
+        while chunk := src.read(COPY_CHUNK):
+            written += len(chunk)
+            if written > info.file_size:
+                raise MemberTooLarge(info.filename, info.file_size)
+            out.write(chunk)
 
 
-def extract(zip_path: Path, dest: Path) -> list[UnsafeMember]:
+def extract(zip_path: Path, dest: Path, limits: LimitSettings | None = None) -> list[UnsafeMember]:
     """Extract the safe members under ``dest``; return every unsafe one, none written.
 
-    Raises what :mod:`zipfile` raises for a corrupt archive (``BadZipFile``, ``EOFError``,
-    ``OSError``): the caller reports it.
+    Nothing is written when :func:`expansion_problems` finds any.  Raises what
+    :mod:`zipfile` raises for a corrupt archive (``BadZipFile``, ``EOFError``, ``OSError``,
+    ``zlib.error``) and :class:`MemberTooLarge`: the caller reports it.
     """
     problems: list[UnsafeMember] = []
     dest.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path) as zf:
-        problems += expansion_problems(zf)
+        problems += expansion_problems(zf, limits)
         if problems:
             return problems
         for info in zf.infolist():

@@ -285,3 +285,38 @@ BACKUP_SINGLE_COPY = define('BACKUP_SINGLE_COPY', W,
     'Only one copy is kept; Circular 05/2025 Art. 27 requires at least two backup sets on independent media',
     'cấu hình thêm vị trí lưu bản sao (LUUTRU_REPLICA_URLS) trên ổ đĩa hoặc máy chủ khác',
     'configure a replica location (LUUTRU_REPLICA_URLS) on another disk or server', area=A)
+ZIP_TOO_LARGE = define('ZIP_TOO_LARGE', E,
+    'Tệp zip khai báo dung lượng giải nén … byte, vượt giới hạn … byte',
+    'The zip declares … bytes uncompressed, over the limit of … bytes',
+    'chia gói nộp lưu thành nhiều đợt nhỏ hơn (giới hạn: LUUTRU_ZIP_MAX_TOTAL_BYTES)',
+    'split the transfer into smaller ones (limit: LUUTRU_ZIP_MAX_TOTAL_BYTES)', area=A)
+ZIP_RATIO = define('ZIP_RATIO', E,
+    "Tệp '…' trong zip nén với tỉ lệ … (quá cao, dấu hiệu bom zip)",
+    "Member '…' of the zip has a compression ratio of … (too high, a zip bomb sign)",
+    'nộp tệp gốc, không nén dữ liệu lặp lại (giới hạn: LUUTRU_ZIP_MAX_RATIO)',
+    'submit the original files, not padded data (limit: LUUTRU_ZIP_MAX_RATIO)', area=A)
+ZIP_TOO_MANY_MEMBERS = define('ZIP_TOO_MANY_MEMBERS', E,
+    'Tệp zip có … mục, vượt giới hạn …',
+    'The zip has … members, over the limit of …',
+    'chia gói nộp lưu thành nhiều đợt (giới hạn: LUUTRU_ZIP_MAX_MEMBERS)',
+    'split the transfer (limit: LUUTRU_ZIP_MAX_MEMBERS)', area=A)
+ZIP_TOO_DEEP = define('ZIP_TOO_DEEP', E,
+    "Đường dẫn '…' trong zip có … cấp thư mục, vượt giới hạn …",
+    "Path '…' in the zip is … folders deep, over the limit of …",
+    'giảm số cấp thư mục (giới hạn: LUUTRU_ZIP_MAX_DEPTH)',
+    'use fewer folder levels (limit: LUUTRU_ZIP_MAX_DEPTH)', area=A)
+ZIP_ENCRYPTED = define('ZIP_ENCRYPTED', E,
+    "Tệp '…' trong zip được mã hóa bằng mật khẩu",
+    "Member '…' of the zip is password-encrypted",
+    'nén lại không đặt mật khẩu',
+    're-create the zip without a password', area=A)
+ZIP_UNSUPPORTED_METHOD = define('ZIP_UNSUPPORTED_METHOD', E,
+    "Tệp '…' trong zip dùng phương thức nén … không được hỗ trợ",
+    "Member '…' of the zip uses unsupported compression method …",
+    'nén lại bằng Deflate (mặc định của Windows, 7-Zip, zip)',
+    're-create the zip with Deflate (the default of Windows, 7-Zip and zip)', area=A)
+ZIP_SIZE_MISMATCH = define('ZIP_SIZE_MISMATCH', E,
+    "Tệp '…' trong zip giải nén ra nhiều hơn … byte đã khai báo",
+    "Member '…' of the zip expands beyond the … bytes its header declares",
+    'nén lại bằng công cụ chuẩn và gửi lại',
+    're-create the zip with a standard tool and resend', area=A)

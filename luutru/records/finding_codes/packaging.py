@@ -42,3 +42,19 @@ CATALOGUE_UNREADABLE = define('CATALOGUE_UNREADABLE', E,
     "Cannot read catalogue '…': …",
     'lưu lại bằng Excel/LibreOffice dạng .xlsx',
     'save it again as .xlsx from Excel/LibreOffice', area=A)
+CATALOGUE_TOO_LARGE = define('CATALOGUE_TOO_LARGE', E,
+    '…: vượt giới hạn … dòng hoặc … cột',
+    '…: more than … rows or … columns',
+    'chia mục lục thành nhiều gói nộp lưu (giới hạn: LUUTRU_CATALOGUE_MAX_ROWS, LUUTRU_CATALOGUE_MAX_COLUMNS)',
+    'split the catalogue over several transfers (limits: LUUTRU_CATALOGUE_MAX_ROWS, LUUTRU_CATALOGUE_MAX_COLUMNS)',
+    area=A)
+CATALOGUE_CELL_TOO_LONG = define('CATALOGUE_CELL_TOO_LONG', E,
+    '…: ô dài hơn … ký tự',
+    '…: a cell is longer than … characters',
+    'rút gọn nội dung ô (giới hạn: LUUTRU_CATALOGUE_MAX_CELL_CHARS, như Excel)',
+    "shorten the cell (limit: LUUTRU_CATALOGUE_MAX_CELL_CHARS, Excel's own)", area=A)
+CATALOGUE_XML_ENTITY = define('CATALOGUE_XML_ENTITY', E,
+    "Tệp mục lục '…' chứa khai báo DOCTYPE/ENTITY trong phần XML '…'",
+    "Catalogue '…' holds a DOCTYPE/ENTITY declaration in XML part '…'",
+    'lưu lại bằng Excel/LibreOffice dạng .xlsx (tệp chuẩn không có khai báo này)',
+    'save it again as .xlsx from Excel/LibreOffice (a standard file has none)', area=A)
