@@ -37,6 +37,7 @@ import luutru.transfer_out.receipt_sip as receipt_sip
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
 from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
+import luutru.ingest.sources as sources
 from luutru.ingest.steps import (
     IngestContext,
     Progress,
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 __all__ = ["ingest", "retry_index_queue"]
 
 #: Findings of the open step after which there is nothing to read.
-UNREADABLE = (fc.TRANSFER_NOT_RECOGNISED, fc.ZIP_CORRUPT)
+UNREADABLE = (fc.TRANSFER_NOT_RECOGNISED, fc.ZIP_CORRUPT, fc.ZIP_SIZE_MISMATCH, *sources.EXPANSION_CODES)
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:

@@ -173,7 +173,7 @@ def is_bag(path: Path) -> bool:
 
 
 #: Findings of :func:`zipsafe.expansion_problems`: the archive was not expanded at all.
-_EXPANSION_CODES = frozenset({fc.ZIP_TOO_LARGE, fc.ZIP_RATIO, fc.ZIP_TOO_MANY_MEMBERS, fc.ZIP_TOO_DEEP,
+EXPANSION_CODES = frozenset({fc.ZIP_TOO_LARGE, fc.ZIP_RATIO, fc.ZIP_TOO_MANY_MEMBERS, fc.ZIP_TOO_DEEP,
                               fc.ZIP_ENCRYPTED, fc.ZIP_UNSUPPORTED_METHOD})
 
 
@@ -211,7 +211,7 @@ def open_transfer(path: Path, work_dir: Path, limits: LimitSettings | None = Non
             return _refused_zip(path, staging, finding(
                 fc.ZIP_CORRUPT, f"Tệp zip hỏng: {e}. Sửa: nén lại và gửi lại.",
                 f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
-        if any(f.code in _EXPANSION_CODES for f in findings):
+        if any(f.code in EXPANSION_CODES for f in findings):
             return _refused_zip(path, staging, *findings)  # nothing was written
         root = _single_top_dir(staging)
         kind = "zip"

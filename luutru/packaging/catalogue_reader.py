@@ -316,7 +316,10 @@ def _read_csv(path: Path, label: str, cat: RawCatalogue, lim: LimitSettings) -> 
         reader = csv.reader(_lines(fh, line_limit), dialect)
         try:
             return _bounded(reader, label, cat, lim)
-        except (csv.Error, _LineTooLong):
+        except csv.Error:  # the only error left once the sniffed dialect is set: a field over the limit
+            _cell_too_long(cat, f"{label}:{reader.line_num}", lim)
+            return []
+        except _LineTooLong:
             _cell_too_long(cat, f"{label}:{reader.line_num + 1}", lim)
             return []
 

@@ -1,0 +1,223 @@
+"""Hostile archives and catalogues (issue 16, item 3): each is refused with a finding.
+
+Every input is generated here: a zip bomb, encrypted and unknown-method members, a
+corrupt deflate stream, an XLSX declaring a huge used range or an entity, a CSV field of
+200,000 characters.  Each ingest ends ``rejected`` with the finding's code, no traceback
+in the report, nothing written outside the staging area (which is removed), and reading
+a huge declared range allocates nothing (peak RSS measured in a child process).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from luutru.config import LimitSettings, Settings
+from luutru.ingest.pipeline import ingest
+from luutru.records.findings import Severity
+from luutru.services import Services
+from tests.factory import base_spec, write_transfer
+
+MiB = 1024 * 1024
+
+
+@pytest.fixture
+def low(tmp_path: Path, database_url: str) -> Iterator[Services]:
+    """Services with limits low enough that a bomb is small and the test fast."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    limits = LimitSettings(zip_max_total_bytes=64 * MiB, zip_max_ratio=100, zip_ratio_min_bytes=MiB,
+                           zip_max_members=500, zip_max_depth=8, catalogue_max_rows=1000,
+                           catalogue_max_columns=60, catalogue_max_cell_chars=32_767)
+    svc = Services(Settings(home=home, database_url=database_url, limits=limits))
+    yield svc
+    svc.close()
+
+
+def _zip_of(root: Path, z: Path, extra: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(root.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(root).as_posix())
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return z
+
+
+def _transfer_zip(tmp_path: Path, extra: dict[str, bytes] | None = None) -> Path:
+    return _zip_of(write_transfer(base_spec(1, 2), tmp_path / "t"), tmp_path / "in.zip", extra)
+
+
+def _patch(z: Path, name: str, *, flag: int | None = None, method: int | None = None) -> None:
+    """Rewrite a member's flag bits or method in its local and central headers (zipfile cannot write them)."""
+    data = bytearray(z.read_bytes())
+    pos = 0
+    while (pos := data.find(b"PK\x01\x02", pos)) >= 0:
+        n = struct.unpack_from("<H", data, pos + 28)[0]
+        if bytes(data[pos + 46:pos + 46 + n]).decode() == name:
+            local = struct.unpack_from("<I", data, pos + 42)[0]
+            if flag is not None:
+                struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | flag)
+                struct.pack_into("<H", data, local + 6, struct.unpack_from("<H", data, local + 6)[0] | flag)
+            if method is not None:
+                struct.pack_into("<H", data, pos + 10, method)
+                struct.pack_into("<H", data, local + 8, method)
+            z.write_bytes(bytes(data))
+            return
+        pos += 4
+    raise AssertionError(name)
+
+
+def _codes(rep) -> set[str]:
+    return {f.code for f in rep.findings if f.severity is Severity.ERROR}
+
+
+def _assert_refused(rep, code: str, services: Services, tmp_path: Path) -> None:
+    text = rep.to_json()
+    assert rep.status == "rejected", text
+    assert code in _codes(rep), text
+    assert "Traceback" not in text and "INTERNAL_ERROR" not in text
+    staging = services.settings.work_dir
+    assert not list(staging.rglob("unzip-*")), "the staging folder of a refused zip is removed"
+    big = [p for p in tmp_path.rglob("*") if p.is_file() and p.stat().st_size > 4 * MiB]
+    assert big == [], "nothing expanded anywhere"
+
+
+def test_zip_bomb_refused_before_anything_is_written(low, tmp_path):
+    z = _transfer_zip(tmp_path, {"files/zeros.bin": b"\0" * (80 * MiB)})
+    assert z.stat().st_size < MiB
+    rep = ingest(z, low)
+    _assert_refused(rep, "ZIP_TOO_LARGE", low, tmp_path)
+    assert "ZIP_RATIO" in _codes(rep)
+
+
+def test_high_ratio_member_alone_is_refused(low, tmp_path):
+    rep = ingest(_transfer_zip(tmp_path, {"files/zeros.bin": b"\0" * (8 * MiB)}), low)
+    _assert_refused(rep, "ZIP_RATIO", low, tmp_path)
+    assert "ZIP_TOO_LARGE" not in _codes(rep)
+
+
+def test_too_many_members_and_too_deep(low, tmp_path):
+    extra = {f"files/many/{i}.txt": b"x" for i in range(600)}
+    extra["/".join(["d"] * 12) + "/deep.txt"] = b"x"
+    rep = ingest(_transfer_zip(tmp_path, extra), low)
+    _assert_refused(rep, "ZIP_TOO_MANY_MEMBERS", low, tmp_path)
+    assert "ZIP_TOO_DEEP" in _codes(rep)
+
+
+def test_encrypted_member(low, tmp_path):
+    z = _transfer_zip(tmp_path, {"files/secret.pdf": b"%PDF-1.4 secret"})
+    _patch(z, "files/secret.pdf", flag=0x1)
+    rep = ingest(z, low)
+    _assert_refused(rep, "ZIP_ENCRYPTED", low, tmp_path)
+    assert [f.file for f in rep.findings if f.code == "ZIP_ENCRYPTED"] == ["files/secret.pdf"]
+
+
+def test_unknown_compression_method(low, tmp_path):
+    z = _transfer_zip(tmp_path, {"files/odd.pdf": b"%PDF-1.4 odd"})
+    _patch(z, "files/odd.pdf", method=99)
+    _assert_refused(ingest(z, low), "ZIP_UNSUPPORTED_METHOD", low, tmp_path)
+
+
+def test_corrupt_deflate_stream_is_a_finding_not_an_internal_error(low, tmp_path):
+    z = tmp_path / "in.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("files/a.txt", b"hello " * 1000)
+    data = bytearray(z.read_bytes())
+    start = 30 + struct.unpack_from("<H", data, 26)[0] + struct.unpack_from("<H", data, 28)[0]
+    data[start] = 0xFF  # final block of reserved type 3: "invalid block type"
+    z.write_bytes(bytes(data))
+    _assert_refused(ingest(z, low), "ZIP_CORRUPT", low, tmp_path)
+
+
+def _rewrite_xlsx(path: Path, edit) -> None:
+    """Rewrite every XML part of a workbook through ``edit(name, text) -> text``."""
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            if info.filename.endswith(".xml"):
+                data = edit(info.filename, data.decode("utf-8")).encode("utf-8")
+            parts[info.filename] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def _xlsx_transfer(tmp_path: Path, edit) -> Path:
+    root = write_transfer(base_spec(1, 2), tmp_path / "t", fmt="xlsx")
+    _rewrite_xlsx(root / "muc_luc_ho_so.xlsx", edit)
+    return root
+
+
+def _huge_range(name: str, text: str) -> str:
+    if "worksheets/" not in name:
+        return text
+    return re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', text)
+
+
+_RSS_PROBE = """
+import resource, sys
+from pathlib import Path
+from luutru.packaging.catalogue_reader import read_catalogue
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+raw = read_catalogue(Path(sys.argv[1]))
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(raw.dossiers), len(raw.documents), (after - before) // 1024)
+"""
+
+
+def test_xlsx_declaring_a_huge_used_range_allocates_nothing(tmp_path):
+    root = _xlsx_transfer(tmp_path, _huge_range)
+    assert (root / "muc_luc_ho_so.xlsx").stat().st_size < 64 * 1024
+    out = subprocess.run([sys.executable, "-c", _RSS_PROBE, str(root)], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parents[1], check=True).stdout.split()
+    dossiers, documents, growth_mib = map(int, out)
+    assert (dossiers, documents) == (1, 2), "the real rows are read, the declared range ignored"
+    assert growth_mib < 40, f"peak RSS grew {growth_mib} MiB"
+
+
+def test_xlsx_with_a_cell_far_below_the_row_bound_is_refused(low, tmp_path):
+    def far_cell(name: str, text: str) -> str:
+        if not name.endswith("sheet1.xml"):
+            return text
+        return text.replace("</sheetData>", '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c>'
+                                             "</row></sheetData>")
+    root = _xlsx_transfer(tmp_path, far_cell)
+    rep = ingest(root, low)
+    assert rep.status == "rejected" and "CATALOGUE_TOO_LARGE" in _codes(rep), rep.to_json()
+    assert "Traceback" not in rep.to_json()
+
+
+def test_xlsx_with_an_entity_declaration_is_refused_before_parsing(low, tmp_path):
+    def entity(name: str, text: str) -> str:
+        if name != "xl/workbook.xml":
+            return text
+        decl_end = text.index("?>") + 2 if text.startswith("<?xml") else 0
+        return text[:decl_end] + '<!DOCTYPE w [<!ENTITY boom "boom">]>' + text[decl_end:]
+    rep = ingest(_xlsx_transfer(tmp_path, entity), low)
+    assert rep.status == "rejected" and "CATALOGUE_XML_ENTITY" in _codes(rep), rep.to_json()
+    assert "Traceback" not in rep.to_json()
+
+
+def test_csv_field_of_200000_characters(low, tmp_path):
+    root = write_transfer(base_spec(1, 2), tmp_path / "t")
+    lines = (root / "ho_so.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] += ',"' + "x" * 200_000 + '"'
+    (root / "ho_so.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep = ingest(_zip_of(root, tmp_path / "in.zip"), low)
+    _assert_refused(rep, "CATALOGUE_CELL_TOO_LONG", low, tmp_path)
+    assert any(f.row == "ho_so.csv:2" for f in rep.findings if f.code == "CATALOGUE_CELL_TOO_LONG"), rep.to_json()
+
+
+def test_default_limits_fit_a_real_transfer_of_pdfs() -> None:
+    lim = Settings().limits
+    assert lim.zip_max_total_bytes >= 50 * 1024**3 and lim.zip_max_members >= 100_000
+    assert lim.catalogue_max_cell_chars == 32_767
