@@ -14,11 +14,12 @@ import struct
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from luutru.api.jobs import foreign_dossiers
 from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
 from luutru.records.findings import Severity
@@ -221,3 +222,12 @@ def test_default_limits_fit_a_real_transfer_of_pdfs() -> None:
     lim = Settings().limits
     assert lim.zip_max_total_bytes >= 50 * 1024**3 and lim.zip_max_members >= 100_000
     assert lim.catalogue_max_cell_chars == 32_767
+
+
+def test_agency_precheck_reads_nothing_from_a_refused_archive(tmp_path):
+    """The upload pre-check (api/jobs.py) leaves a bomb to ingest's findings and expands nothing itself."""
+    z = _transfer_zip(tmp_path, {"files/zeros.bin": b"\0" * (8 * MiB)})
+    work = tmp_path / "work"
+    work.mkdir()
+    assert foreign_dossiers(z, "000.00.31.H57", work) is None
+    assert list(work.iterdir()) == []

@@ -31,13 +31,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import luutru.catalog.models as m
+import luutru.ingest.sources as sources
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
 from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
-import luutru.ingest.sources as sources
 from luutru.ingest.steps import (
     IngestContext,
     Progress,

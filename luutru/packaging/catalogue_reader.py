@@ -20,9 +20,10 @@ import csv
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from luutru.config import LimitSettings
 from luutru.packaging.zipsafe import expansion_problems
