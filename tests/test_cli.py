@@ -82,3 +82,40 @@ def test_findings_lists_codes(settings):
     codes = json.loads(r.stdout)
     for c in ("FILE_MISSING", "FILE_UNLISTED", "CHECKSUM_MISMATCH", "PATH_ESCAPE", "STATE_SECRET", "FILE_NAME_CONFLICT"):
         assert codes[c]["severity"] == "error"
+
+
+def test_template_never_overwrites_without_force_and_csv_needs_a_folder(settings, tmp_path):
+    xlsx = tmp_path / "muc_luc.xlsx"
+    xlsx.write_bytes(b"filled catalogue")
+    r = luutru(settings, "template", str(xlsx))
+    assert r.returncode == 2 and xlsx.read_bytes() == b"filled catalogue"
+    assert "--force" in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    r = luutru(settings, "template", str(xlsx), "--force")
+    assert r.returncode == 0, r.stderr
+    assert openpyxl.load_workbook(xlsx)["HoSo"]
+
+    r = luutru(settings, "template", str(tmp_path / "x.csv"), "--csv")
+    assert r.returncode == 2 and not (tmp_path / "x.csv").exists()
+    assert "folder" in r.stderr and "thư mục" in r.stderr
+
+    folder = tmp_path / "muc_luc"
+    assert luutru(settings, "template", str(folder), "--csv").returncode == 0
+    (folder / "ho_so.csv").write_text("filled", encoding="utf-8")
+    r = luutru(settings, "template", str(folder), "--csv")
+    assert r.returncode == 2 and (folder / "ho_so.csv").read_text(encoding="utf-8") == "filled"
+
+
+def test_bounded_search_options_fail_in_one_line_with_exit_2(settings):
+    for args, word in ((["--size", "200"], "page size"), (["--size", "0"], "page size"), (["--page", "-1"], "page"),
+                       (["--page", "5000", "--size", "100"], "narrow"), (["--kind", "x"], "kind")):
+        r = luutru(settings, "search", "quyet dinh", *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert word in r.stderr
+
+
+def test_flags_print_as_flags_in_help(settings):
+    for cmd in (["search"], ["show"], ["template"], ["ingest"], ["findings"]):
+        r = luutru(settings, *cmd, "--help")
+        assert r.returncode == 0, r.stderr
+        assert "<bool>" not in r.stdout and "--json <" not in r.stdout, r.stdout

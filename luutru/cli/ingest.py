@@ -16,6 +16,7 @@ import luutru.ingest.pipeline as pipeline
 from luutru.cli.support import ExitCode, progress_bar, services
 from luutru.ingest.report import render_text
 from luutru.packaging.catalogue_writer import write_csv_catalogue, write_xlsx_template
+from luutru.records.fields import DOCUMENT_CSV, DOSSIER_CSV
 
 app = typer.Typer(add_completion=False)
 out = Console()
@@ -45,14 +46,36 @@ def ingest(path: Path = typer.Argument(..., help="Thư mục, tệp .zip hoặc 
 
 
 @app.command()
-def template(path: Path = typer.Argument(Path("muc_luc_ho_so.xlsx"), help=".xlsx, or a folder for the CSV pair"),
-             csv: bool = typer.Option(False, "--csv", help="Viết ho_so.csv + van_ban.csv / write the CSV pair")) -> None:
-    """Tạo mẫu mục lục hồ sơ trống / write a blank catalogue template."""
+def template(path: Path = typer.Argument(Path("muc_luc_ho_so.xlsx"),
+                                         help="Tệp .xlsx, hoặc thư mục cho cặp CSV / an .xlsx file, or a folder for "
+                                              "the CSV pair"),
+             csv: bool = typer.Option(False, "--csv", help="Viết ho_so.csv + van_ban.csv vào thư mục PATH / write "
+                                                           "the CSV pair into the folder PATH"),
+             force: bool = typer.Option(False, "--force", help="Ghi đè tệp đã có / overwrite existing files")) -> None:
+    """Tạo mẫu mục lục hồ sơ trống / write a blank catalogue template.
+
+    PATH ending in .xlsx gets the workbook.  With --csv (or any PATH not ending in .xlsx),
+    PATH is a folder that receives ho_so.csv and van_ban.csv; a PATH ending in .csv is
+    refused (pass the folder instead).  Existing files are never overwritten without
+    --force, so a filled catalogue is not lost.
+    """
 
     if csv or path.suffix.lower() != ".xlsx":
+        if path.suffix.lower() == ".csv" or (path.exists() and not path.is_dir()):
+            err.print(f"[red]Cần một thư mục cho cặp CSV, không phải tệp / the CSV pair needs a folder, not a file:[/] "
+                      f"{path} — ví dụ / e.g. `luutru template --csv {path.parent / 'muc_luc'}`", highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.USAGE)
+        targets = [path / DOSSIER_CSV, path / DOCUMENT_CSV]
+    else:
+        targets = [path]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        err.print(f"[red]Tệp đã có, không ghi đè (thêm --force để ghi đè) / file exists, not overwritten (add --force):[/]"
+                  f" {', '.join(str(t) for t in existing)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.USAGE)
+    if len(targets) == 2:
         path.mkdir(parents=True, exist_ok=True)
         write_csv_catalogue(path, [], [])
-        out.print(f"Đã tạo / written: {path / 'ho_so.csv'}, {path / 'van_ban.csv'}")
     else:
         write_xlsx_template(path)
-        out.print(f"Đã tạo / written: {path}")
+    out.print(f"Đã tạo / written: {', '.join(str(t) for t in targets)}", highlight=False, soft_wrap=True)

@@ -23,7 +23,9 @@ import luutru.cli.status as cli_status
 import luutru.cli.storage as cli_storage
 import luutru.cli.transfer_out as cli_transfer_out
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain help (rich_markup_mode=None): typer's rich help panel prints every flag as
+# ``--json <bool>``; the plain formatter shows flags as flags.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Lưu trữ — lưu trữ và bảo quản tài liệu điện tử / records archive and preservation.")
 
 # The area modules, in the order their commands are listed by ``luutru --help``.

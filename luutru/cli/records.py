@@ -15,7 +15,8 @@ from rich.markup import escape
 
 from luutru.catalog.queries import dossier_view
 from luutru.cli.support import ExitCode, print_json, services
-from luutru.search.query import Rights, SearchQuery
+from luutru.search.errors import QueryError
+from luutru.search.query import MAX_SIZE, Rights, SearchQuery
 
 app = typer.Typer(add_completion=False)
 out = Console()
@@ -42,15 +43,23 @@ def search(query: str = typer.Argument(""),
            year: Optional[int] = typer.Option(None),
            kind: Optional[str] = typer.Option(None, help="dossier | document"),
            restricted: bool = typer.Option(False, "--restricted", help="Caller may see restricted records"),
-           size: int = typer.Option(20), page: int = typer.Option(1),
+           size: int = typer.Option(20, help=f"Số kết quả mỗi trang, 1–{MAX_SIZE} / page size, 1–{MAX_SIZE}"),
+           page: int = typer.Option(1, help="Trang, từ 1 / page number, from 1"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Tìm kiếm hồ sơ và văn bản (có hoặc không dấu) / search, with or without diacritics."""
 
-    svc = services()
     try:
         q = SearchQuery(text=query, agencies=[agency] if agency else None, year_from=year, year_to=year, kind=kind,
                         page=page, size=size)
+    except QueryError as e:
+        err.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+    svc = services()
+    try:
         res = svc.index.search(q, Rights(see_restricted=restricted))
+    except QueryError as e:
+        err.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.USAGE) from None
     finally:
         svc.close()
     if as_json:
