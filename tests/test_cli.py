@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -68,6 +70,13 @@ def test_ingest_exit_codes_json_search_show_reindex(settings, tmp_path):
     view = json.loads(r.stdout)
     assert view["dossier"]["code"] == code and len(view["documents"]) == 2
     assert {e["type"] for e in view["events"]} >= {"ingestion", "validation", "message digest calculation"}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00", e["at"]) for e in view["events"])
+    r = luutru(settings, "show", code)
+    assert r.returncode == 0, r.stderr
+    assert "ingestion" in r.stdout and "message digest calculation" in r.stdout
+    at = datetime.fromisoformat(view["events"][0]["at"])
+    assert at.strftime("%d/%m/%Y %H:%M:%S") in r.stdout
+    assert not re.search(r"\d{4}-\d\d-\d\d", r.stdout), r.stdout
     assert luutru(settings, "show", "000.00.00.X00.1999.99").returncode == 1
 
     r = luutru(settings, "reindex", "--json")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any, Optional
 
 import typer
@@ -15,6 +16,7 @@ from rich.markup import escape
 
 from luutru.catalog.queries import dossier_view
 from luutru.cli.support import ExitCode, print_json, services
+from luutru.records.timeutil import VN_TZ
 from luutru.search.errors import QueryError
 from luutru.search.query import MAX_SIZE, Rights, SearchQuery
 
@@ -73,18 +75,53 @@ def search(query: str = typer.Argument(""),
             out.print("    " + snippet_markup(h.snippet), highlight=False)
 
 
+def date_vn(value: Any) -> str:
+    """An ISO date (or date-time) as people read it: dd/mm/yyyy; other text unchanged."""
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+def time_vn(value: Any) -> str:
+    """An ISO date-time as dd/mm/yyyy HH:MM:SS in Vietnam time (+07:00)."""
+    if not value:
+        return ""
+    try:
+        dt = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=VN_TZ)
+    return dt.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
+
+
 def _print_dossier(view: dict[str, Any]) -> None:
     d = view["dossier"]
-    out.print(f"[bold]{d['code']}[/] — {d['title']}", highlight=False)
+    out.print(f"[bold]{escape(d['code'])}[/] — {escape(d['title'])}", highlight=False)
     for k in ("agency_name", "year", "retention", "access", "start_date", "end_date", "status", "stored_at"):
-        out.print(f"  {k}: {d.get(k)}", highlight=False)
+        value = d.get(k)
+        if k in ("start_date", "end_date"):
+            value = date_vn(value)
+        elif k == "stored_at":
+            value = time_vn(value)
+        out.print(f"  {k}: {value}", highlight=False, markup=False)
     for doc in view["documents"]:
-        out.print(f"  • {doc['identifier']}  {doc['doc_type']} {doc['number']}/{doc['notation']}  {doc['issued']}  "
+        out.print(f"  • {doc['identifier']}  {doc['doc_type']} {doc['number']}/{doc['notation']}  {date_vn(doc['issued'])}  "
                   f"{doc['abstract'][:70]}", highlight=False, markup=False)
         for f in doc["files"]:
             out.print(f"      {f['role']}: {f['path']} ({f['size']} B, {f.get('mime') or '?'}"
                       f"{', chữ ký: ' + f['signature_status'] if f.get('signature_status') else ''})",
                       highlight=False, markup=False)
+    events = view.get("events") or []
+    if events:
+        out.print("  Sự kiện / events (giờ Việt Nam / Vietnam time, +07:00):", highlight=False)
+    for e in events:
+        agent = f"  ({e['agent']})" if e.get("agent") else ""
+        obj = f" {e['object']}" if e.get("object") else ""
+        out.print(f"    {time_vn(e['at'])}  {e['type']}: {e['outcome']}{obj}{agent}", highlight=False, markup=False)
 
 
 @app.command()
@@ -101,6 +138,6 @@ def show(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
         err.print(f"[red]Không có hồ sơ / no such dossier:[/] {code}")
         raise typer.Exit(ExitCode.REFUSED)
     if as_json:
-        print_json(view)
+        print_json(view)  # times stay ISO 8601 with +07:00
         return
     _print_dossier(view)
