@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
+import tests.factory as base
 from tests.factory import base_spec, write_transfer
 
 REPO = Path(__file__).parent.parent
@@ -128,3 +129,20 @@ def test_flags_print_as_flags_in_help(settings):
         r = luutru(settings, *cmd, "--help")
         assert r.returncode == 0, r.stderr
         assert "<bool>" not in r.stdout and "--json <" not in r.stdout, r.stdout
+
+
+def test_rejected_report_lists_every_dossier_in_vietnamese_words(settings, tmp_path):
+    spec = base_spec(4, 1)
+    spec.dossiers[0]["thoi_gian_bat_dau"] = "31/02/2021"  # no such date: the row does not validate
+    spec.dossiers[1]["thoi_gian_ket_thuc"] = "32/13/2021"  # no such date either
+    spec.dossiers[3]["tieu_de"] = "Hồ sơ về việc phê duyệt kế hoạch cải cách hành chính nhà nước giai đoạn 2021-2025 của tỉnh"
+    r = luutru(settings, "ingest", str(write_transfer(spec, tmp_path / "t")))
+    assert r.returncode == 1, r.stdout + r.stderr
+    table = [line for line in r.stdout.splitlines() if line.startswith(base.AGENCY)]
+    assert [line.split()[0] for line in table] == [d["ma_ho_so"] for d in spec.dossiers], r.stdout
+    assert sum("bị từ chối" in line for line in table) == 2 and sum("không lưu" in line for line in table) == 2
+    assert not any(w in r.stdout for w in ("not_stored", " rejected ", " stored "))
+    last = table[3]
+    assert last.endswith("…") and "Hồ sơ về việc phê duyệt" in last
+    title_shown = last[last.index("Hồ sơ"):-1]
+    assert spec.dossiers[3]["tieu_de"].startswith(title_shown) and spec.dossiers[3]["tieu_de"][len(title_shown)] == " "

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from luutru.catalog.queries import dossier_view
 from luutru.cli.support import ExitCode, print_json, services
+from luutru.ingest.report import cut_words
 from luutru.records.timeutil import VN_TZ
 from luutru.search.errors import QueryError
 from luutru.search.query import MAX_SIZE, Rights, SearchQuery
@@ -110,7 +111,7 @@ def _print_dossier(view: dict[str, Any]) -> None:
         out.print(f"  {k}: {value}", highlight=False, markup=False)
     for doc in view["documents"]:
         out.print(f"  • {doc['identifier']}  {doc['doc_type']} {doc['number']}/{doc['notation']}  {date_vn(doc['issued'])}  "
-                  f"{doc['abstract'][:70]}", highlight=False, markup=False)
+                  f"{cut_words(doc['abstract'] or '', 70)}", highlight=False, markup=False)
         for f in doc["files"]:
             out.print(f"      {f['role']}: {f['path']} ({f['size']} B, {f.get('mime') or '?'}"
                       f"{', chữ ký: ' + f['signature_status'] if f.get('signature_status') else ''})",

@@ -138,13 +138,37 @@ def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
 
 
 def _outcomes(item: TransferItem) -> list[Outcome]:
-    """One line per dossier of the catalogue, with its error and warning counts."""
+    """One line per dossier row of the catalogue, with its error and warning counts.
+
+    The validated catalogue holds only the dossiers that passed validation; the rows
+    refused there (bad code, bad dates, duplicated code …) are taken from the raw
+    catalogue so a rejected transfer's table still lists every dossier it brought.
+    """
     out = []
-    for code, d in item.cat.dossiers.items():
-        mine = [f for f in item.report.findings if f.dossier == code]
-        out.append(Outcome(code, d.title, DossierOutcome.PENDING.value, len(item.cat.documents_of(code)),
+
+    def add(code: str, title: str, documents: int, mine: list[Finding]) -> None:
+        out.append(Outcome(code, title, DossierOutcome.PENDING.value, documents,
                            errors=sum(1 for f in mine if f.is_error),
                            warnings=sum(1 for f in mine if f.severity is Severity.WARNING)))
+
+    validated = item.cat.dossiers
+    listed: set[str] = set()
+    raw_docs = item.raw.documents if item.raw else []
+    for row in item.raw.dossiers if item.raw else []:  # in the catalogue's order
+        code = str(row.values.get("ma_ho_so") or "").strip()
+        if (code or row.where) in listed:
+            continue
+        listed.add(code or row.where)
+        if code in validated:
+            add(code, validated[code].title, len(item.cat.documents_of(code)),
+                [f for f in item.report.findings if f.dossier == code])
+            continue
+        mine = [f for f in item.report.findings if (code and f.dossier == code) or f.row == row.where]
+        documents = sum(1 for r in raw_docs if code and str(r.values.get("ma_ho_so") or "").strip() == code)
+        add(code or row.where, str(row.values.get("tieu_de") or ""), documents, mine)
+    for code, d in validated.items():  # dossiers read from elsewhere than the raw rows
+        if code not in listed:
+            add(code, d.title, len(item.cat.documents_of(code)), [f for f in item.report.findings if f.dossier == code])
     return out
 
 

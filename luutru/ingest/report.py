@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from luutru.records.findings import Finding, Severity
+from luutru.records.status import DossierOutcome as DossierOutcomeValue
 from luutru.records.status import TransferStatus
 
 
@@ -78,6 +79,31 @@ class IngestReport:
 STATUS_VI = {TransferStatus.ACCEPTED: "CHẤP NHẬN", TransferStatus.REJECTED: "TỪ CHỐI",
              TransferStatus.FAILED: "LỖI HỆ THỐNG", TransferStatus.RUNNING: "ĐANG XỬ LÝ"}
 SEV_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "THÔNG TIN"}
+# A dossier's outcome as the table shows it: (Vietnamese, English).
+OUTCOME_WORDS = {DossierOutcomeValue.PENDING: ("đang chờ", "pending"), DossierOutcomeValue.STORED: ("đã lưu", "stored"),
+                 DossierOutcomeValue.ALREADY_STORED: ("đã có", "already stored"),
+                 DossierOutcomeValue.REJECTED: ("bị từ chối", "rejected"),
+                 DossierOutcomeValue.NOT_STORED: ("không lưu", "not stored")}
+
+
+def outcome_word(status: str, lang: str = "both") -> str:
+    """The dossier outcome in words: Vietnamese unless ``lang`` is ``en``."""
+    try:
+        vi, en = OUTCOME_WORDS[DossierOutcomeValue(status)]
+    except ValueError:
+        return status
+    return en if lang == "en" else vi
+
+
+def cut_words(text: str, width: int) -> str:
+    """``text`` on one line, at most ``width`` characters, cut at a word boundary with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:.-–") + "…"
 
 
 def render_text(report: IngestReport, lang: str = "both") -> str:
@@ -103,9 +129,10 @@ def render_text(report: IngestReport, lang: str = "both") -> str:
     lines.append("")
     if report.dossiers:
         w = max(len(d.code) for d in report.dossiers)
-        lines.append(f"{'Mã hồ sơ / Dossier':<{w}}  {'Trạng thái / Status':<16} VB/Docs  Lỗi/Err  Tiêu đề / Title")
+        lines.append(f"{'Mã hồ sơ / Dossier':<{w}}  {'Trạng thái / Status':<20} VB/Docs  Lỗi/Err  Tiêu đề / Title")
         for d in report.dossiers:
-            lines.append(f"{d.code:<{w}}  {d.status:<16} {d.documents:>7}  {d.errors:>7}  {d.title[:60]}")
+            lines.append(f"{d.code:<{w}}  {outcome_word(d.status, lang):<20} {d.documents:>7}  {d.errors:>7}  "
+                         f"{cut_words(d.title, 60)}")
         lines.append("")
     if report.findings:
         lines.append("Phát hiện / Findings:")
