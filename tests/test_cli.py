@@ -146,3 +146,13 @@ def test_rejected_report_lists_every_dossier_in_vietnamese_words(settings, tmp_p
     assert last.endswith("…") and "Hồ sơ về việc phê duyệt" in last
     title_shown = last[last.index("Hồ sơ"):-1]
     assert spec.dossiers[3]["tieu_de"].startswith(title_shown) and spec.dossiers[3]["tieu_de"][len(title_shown)] == " "
+
+
+def test_unknown_status_and_bad_limit_are_usage_errors(settings):
+    for args in (["disposal", "list", "--status", "xyz"], ["jobs", "list", "--status", "xyz"],
+                 ["jobs", "list", "--limit", "0"]):
+        r = luutru(settings, *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "queued" in luutru(settings, "jobs", "list", "--status", "xyz").stderr
+    assert luutru(settings, "jobs", "list", "--status", "queued").returncode == 0

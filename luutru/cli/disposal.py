@@ -17,12 +17,13 @@ import luutru.disposal.listing as listing
 import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
-from luutru.cli.support import ExitCode, print_json, run_step
+from luutru.cli.support import ExitCode, choice, print_json, run_step
 from luutru.config import Settings
 from luutru.disposal.common import DisposalError
 from luutru.disposal.schedule import due_for_destruction, parse_year
 from luutru.policies.retention import label_vi
 from luutru.policies.retention_schedule import ScheduleError, load_schedule
+from luutru.records.status import DisposalListStatus
 from luutru.preservation.storage.base import StorageError
 from luutru.services import Services
 
@@ -230,6 +231,7 @@ def disposal_list(status: Optional[str] = typer.Option(None, "--status"), as_jso
             out.print(f"{r['id']}  [{r['status']}]  {r['dossiers']} hồ sơ  {r['drafted_by']} {r['drafted_at']}"
                       + (f"  → {r['minutes_aip_id']}" if r["minutes_aip_id"] else ""), highlight=False, markup=False)
 
+    status = choice(status, DisposalListStatus, "--status")
     _run(lambda svc: listing.list_lists(svc, status), as_json, render)
 
 

@@ -12,11 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from luutru.cli.support import ExitCode, print_json
+from luutru.cli.support import ExitCode, choice, print_json, usage_error
 from luutru.config import Settings
 from luutru.jobs.queue import JobQueue
 from luutru.jobs.registry import UnknownKind
 from luutru.jobs.worker import Worker, in_process, submit
+from luutru.records.status import JobStatus
 from luutru.services import Services
 
 app = typer.Typer(add_completion=False)
@@ -75,6 +76,9 @@ def jobs_list(
 ) -> None:
     """Liệt kê công việc / list jobs, newest first."""
 
+    choice(status, JobStatus, "--status")
+    if limit < 1:
+        usage_error("--limit phải từ 1 trở lên.", "--limit must be 1 or more.")
     svc = _services()
     try:
         jobs = JobQueue(svc.catalog).list(status=status, kind=kind, limit=limit)

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from luutru.catalog.queries import dossier_view
-from luutru.cli.support import ExitCode, print_json, services
+from luutru.cli.support import ExitCode, print_json, services, usage_error
 from luutru.ingest.report import cut_words
 from luutru.records.timeutil import VN_TZ
 from luutru.search.errors import QueryError
@@ -55,14 +55,12 @@ def search(query: str = typer.Argument(""),
         q = SearchQuery(text=query, agencies=[agency] if agency else None, year_from=year, year_to=year, kind=kind,
                         page=page, size=size)
     except QueryError as e:
-        err.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        usage_error(e.message_vi, e.message_en)
     svc = services()
     try:
         res = svc.index.search(q, Rights(see_restricted=restricted))
     except QueryError as e:
-        err.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        usage_error(e.message_vi, e.message_en)
     finally:
         svc.close()
     if as_json:

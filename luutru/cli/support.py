@@ -12,10 +12,11 @@ import enum
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -43,6 +44,23 @@ class ExitCode(enum.IntEnum):
     REJECTED = 1
     FAILED = 1
     USAGE = 2  # bad arguments, a missing path
+
+
+def usage_error(message_vi: str, message_en: str) -> NoReturn:
+    """A bad option value: one bilingual line on stderr, exit 2 (never a traceback)."""
+    err.print(f"[red]{escape(message_vi)}[/] / {escape(message_en)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(ExitCode.USAGE)
+
+
+def choice(value: str | None, allowed: type[enum.Enum], option: str) -> str | None:
+    """``value`` checked against the enum's values (``None`` passes): an unknown one is a usage error."""
+    if value is None:
+        return None
+    values = [str(m.value) for m in allowed]
+    if value not in values:
+        usage_error(f"Giá trị '{value}' của {option} không hợp lệ; dùng: {', '.join(values)}.",
+                    f"Unknown value '{value}' for {option}; use one of: {', '.join(values)}.")
+    return value
 
 
 def print_json(obj: Any) -> None:
