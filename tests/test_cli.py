@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 
-from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 import tests.factory as base
+from luutru.records.fields import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 from tests.factory import base_spec, write_transfer
 
 REPO = Path(__file__).parent.parent

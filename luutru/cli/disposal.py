@@ -23,8 +23,8 @@ from luutru.disposal.common import DisposalError
 from luutru.disposal.schedule import due_for_destruction, parse_year
 from luutru.policies.retention import label_vi
 from luutru.policies.retention_schedule import ScheduleError, load_schedule
-from luutru.records.status import DisposalListStatus
 from luutru.preservation.storage.base import StorageError
+from luutru.records.status import DisposalListStatus
 from luutru.services import Services
 
 app = typer.Typer(add_completion=False)
