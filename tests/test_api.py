@@ -12,6 +12,7 @@ from luutru.audit.trail import list_events
 from luutru.config import AuthSettings
 from luutru.jobs.queue import JobQueue
 from luutru.records.status import JobStatus
+from luutru.services import Services
 from tests.api_helpers import (
     OTHER_AGENCY,
     _add_dossier,
@@ -159,9 +160,13 @@ def test_openapi_docs_list_the_routes(world):
     assert client.get("/docs").status_code == 200
 
 
-def test_server_start_takes_up_queued_jobs(services):
+def test_server_start_takes_up_queued_jobs(settings):
     """At start-up (the app's lifespan) the server runs what an earlier run left queued:
-    a reindex job queued without a runner is done once the app has started."""
+    a reindex job queued without a runner is done once the app has started.  The server
+    runs jobs itself in the embedded mode; on PostgreSQL ``auto`` means workers take them,
+    so the mode is set here as a single-server deployment sets it."""
+    single = settings.model_copy(update={"jobs": settings.jobs.model_copy(update={"mode": "in_process"})})
+    services = Services(single)
     job_id = JobQueue(services.catalog).enqueue("reindex", {"index": False})
     assert JobQueue(services.catalog).get(job_id).status == JobStatus.QUEUED
     with TestClient(create_app(services=services)) as client:
@@ -169,4 +174,5 @@ def test_server_start_takes_up_queued_jobs(services):
         deadline = time.monotonic() + 120
         while not (view := JobQueue(services.catalog).get(job_id)).terminal and time.monotonic() < deadline:
             time.sleep(0.2)
+    services.close()
     assert view.status == JobStatus.DONE, view
