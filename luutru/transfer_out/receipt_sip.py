@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import Any
 
+import luutru.packaging.atomic as atomic
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.sip_source import ReceivedSip
-from luutru.services import Services
 from luutru.records.findings import Finding, info, warning
 from luutru.records.timeutil import iso_vn
+from luutru.services import Services
 from luutru.transfer_out.digests import stored_digests
+from luutru.transfer_out.handover import render_receipt_pdf
 from luutru.transfer_out.layout import RECEIPT_PROFILE
 from luutru.transfer_out.sip import submission_digest
-from luutru.transfer_out.handover import render_receipt_pdf
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -98,12 +98,10 @@ def write_sip_receipt(services: Services, report: Any, packages: list[ReceivedSi
         out.mkdir(parents=True, exist_ok=True)
         name = receipt["receipt_id"] if "+" in receipt["package_id"] else receipt["package_id"]
         jpath, ppath = out / f"{name}.json", out / f"{name}.pdf"
-        tmp_pdf = out / f".{name}.{uuid.uuid4().hex[:6]}.pdf"
+        tmp_pdf = atomic.temp_beside(ppath)
         render_receipt_pdf(tmp_pdf, receipt)
-        os.replace(tmp_pdf, ppath)
-        tmp = out / f".{name}.{uuid.uuid4().hex[:6]}.json"
-        tmp.write_text(json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, jpath)
+        atomic.replace(tmp_pdf, ppath)
+        atomic.write_atomic(jpath, json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True))
     except (OSError, ValueError, KeyError) as e:
         return [warning(
             "TRANSFER_OUT_RECEIPT_FAILED",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 
 import luutru.catalog.models as m
+import luutru.packaging.atomic as atomic
 import luutru.records.finding_codes.transfer_out as tfc
 from luutru import __version__
 from luutru.catalog.records import AipMetadata, load_aip_metadata
@@ -96,9 +96,8 @@ def build_sip_submission(services: Services, *, agency: str, out_dir: Path | Non
         services, root, package_id, chosen, policy, archive_name, archive_code, as_of))
     result.path = str(final)
     sidecar["path"] = str(final)
-    tmp = out_dir / f".{package_id}{SUBMISSION_SUFFIX}.partial"
-    tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, out_dir / f"{package_id}{SUBMISSION_SUFFIX}")
+    atomic.write_atomic(out_dir / f"{package_id}{SUBMISSION_SUFFIX}",
+                        json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True))
     record_build(services, result, actor, as_of, policy)
     result.seconds = round(time.monotonic() - t0, 3)
     return result
