@@ -129,6 +129,9 @@ exec java -Xss4m \${VERAPDF_JAVA_OPTS:-} -cp '$home/lib/*' org.verapdf.apps.Gree
 EOF
   chmod 755 "$wrapper"
   ln -sfn "$wrapper" .engines/bin/verapdf
+  # On PATH for the service and the demo too (luutru finds `verapdf` on PATH when
+  # LUUTRU_VERAPDF is unset), not only for the tests.
+  if [ -w /usr/local/bin ]; then ln -sfn "$wrapper" /usr/local/bin/verapdf; fi
   local v
   v=$("$wrapper" --version 2>/dev/null | awk '/^veraPDF/{print $2; exit}')
   if [ -z "$v" ]; then _engine_line verapdf "$VERAPDF_VERSION" "missing: $wrapper --version failed"; return 0; fi
