@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from luutru.cli.findings import markdown_table
 from luutru.records.finding_codes import REGISTRY
 from luutru.records.findings import FindingCode, Severity
 
@@ -73,3 +74,10 @@ def test_cli_findings_lists_the_whole_registry_with_fix(tmp_path: Path) -> None:
     assert set(listed) == set(REGISTRY)
     assert listed["FILE_MISSING"]["severity"] == "error" and listed["FILE_MISSING"]["meaning_en"]
     assert "SIGNATURE_MODIFIED" in listed and "TRANSFER_OUT_NOTHING" in listed
+
+
+def test_the_documented_table_lists_every_registered_code() -> None:
+    """docs/transfer-format.md shows the registry as it is (scripts/findings_table.py rewrites it)."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "transfer-format.md").read_text(encoding="utf-8")
+    block = doc.split("<!-- findings:begin -->\n", 1)[1].split("<!-- findings:end -->", 1)[0]
+    assert block == markdown_table(), "run: .venv/bin/python scripts/findings_table.py"

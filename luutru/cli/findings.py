@@ -13,10 +13,24 @@ app = typer.Typer(add_completion=False)
 out = Console()
 
 
+def markdown_table() -> str:
+    """The registry as the Markdown table of docs/transfer-format.md (kept equal by a test)."""
+    rows = ["| code | severity | area | meaning |", "|---|---|---|---|"]
+    for c in sorted(REGISTRY):
+        fc = REGISTRY[c]
+        meaning = fc.meaning_en.replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{c}` | {fc.severity.value} | {fc.area} | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
 @app.command()
-def findings(as_json: bool = typer.Option(False, "--json")) -> None:
+def findings(as_json: bool = typer.Option(False, "--json"),
+             markdown: bool = typer.Option(False, "--markdown", help="Bảng Markdown / a Markdown table")) -> None:
     """Liệt kê mã phát hiện, ý nghĩa và cách sửa / every finding code, its meaning and its fix."""
     codes = [REGISTRY[c] for c in sorted(REGISTRY)]
+    if markdown:
+        typer.echo(markdown_table(), nl=False)
+        return
     if as_json:
         print_json({c: fc.to_dict() for c, fc in zip(sorted(REGISTRY), codes)})
         return
