@@ -40,6 +40,8 @@ class StorageSettings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     keystore_dir: Path | None = Field(default=None, description="File key store; default <home>/keys")
+    anchor_retain_days: int = Field(default=3650, ge=1, description="Object-lock days of each audit-trail "
+                                    "anchor written to storage (evidence that the trail was not rewritten)")
 
 
 class JobSettings(BaseSettings):

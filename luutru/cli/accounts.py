@@ -17,7 +17,8 @@ from rich.table import Table
 
 import luutru.api.accounts as accounts
 from luutru.api.accounts import AccountError
-from luutru.audit.trail import list_events, verify_chain
+from luutru.audit.trail import list_events
+from luutru.preservation.audit_anchor import verify_with_anchors, write_anchor
 from luutru.cli.support import ExitCode, print_json
 from luutru.config import Settings
 from luutru.services import Services
@@ -157,12 +158,13 @@ def user_token(username: str, label: str = typer.Option("", help="Ghi chú / wha
 
 @audit_app.command("verify")
 def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Kiểm tra chuỗi băm của nhật ký; mã thoát 1 và tên mục hỏng đầu tiên nếu bị sửa/xóa /
-    verify the hash chain; exit 1 naming the first broken entry if anything was edited or deleted."""
+    """Kiểm tra chuỗi băm của nhật ký và các mốc neo trong kho; mã thoát 1 và tên mục hỏng đầu tiên
+    nếu bị sửa/xóa / verify the hash chain and the anchors kept in storage; exit 1 naming the
+    first broken entry if anything was edited, deleted or rewritten."""
 
     svc = _services()
     try:
-        res = verify_chain(svc)
+        res = verify_with_anchors(svc)
     finally:
         svc.close()
     if as_json:
@@ -174,6 +176,22 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
         err.print(f"[red]NHẬT KÝ BỊ SỬA / AUDIT TRAIL BROKEN at entry {res.broken_seq}[/]\n"
                   f"{res.problem_vi}\n{res.problem_en}")
     raise typer.Exit(ExitCode.OK if res.ok else ExitCode.FAILED)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Neo đầu chuỗi nhật ký vào kho lưu trữ (chạy định kỳ) / anchor the audit trail's head in
+    storage (run it periodically, e.g. hourly from cron)."""
+
+    svc = _services()
+    try:
+        a = write_anchor(svc)
+    finally:
+        svc.close()
+    if a is None:
+        out.print("Không có gì mới để neo / nothing new to anchor")
+    else:
+        out.print(f"Đã neo / anchored: #{a.seq} {a.hash} → {a.name}", soft_wrap=True)
 
 
 @audit_app.command("show")

@@ -44,6 +44,7 @@ from luutru.disposal.listing import show
 from luutru.disposal.minutes import store_minutes
 from luutru.disposal.proposal import parties, snapshot
 from luutru.disposal.tombstone import link_minutes, write_tombstone
+from luutru.preservation.audit_anchor import anchor_quietly
 from luutru.records.status import DisposalItemState, DisposalListStatus
 from luutru.records.timeutil import iso_vn, now_vn
 from luutru.services import FaultInjected, Services
@@ -80,6 +81,7 @@ def execute(services: Services, list_id: str, *, actor: str) -> ExecutionReport:
         for item_id in item_ids:
             destroy_item(services, list_id, item_id, actor)
         _finish_list(services, list_id, actor)
+        anchor_quietly(services)  # the destruction's trail is fixed outside the database at once
     except FaultInjected:
         raise
     except Exception as e:  # noqa: BLE001 - recorded on the list; resume continues from the saved steps

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from luutru.catalog.fixity_models import FixityState
 from luutru.catalog.records import add_events
+from luutru.preservation.audit_anchor import anchor_quietly
 from luutru.preservation.fixity import AuditReport, audit
 from luutru.records.events import Event
 from luutru.services import Services
@@ -56,9 +57,11 @@ def run_audit(services: Services, *, aip_ids: list[str] | None = None, sample: i
         with services.catalog.session() as s:
             add_events(s, ev.object, [ev.to_dict()])  # the event object is the AIP id = dossier code
 
-    return audit(services.storage, aip_ids=aip_ids or None, sample=sample,
-                 not_checked_since_days=not_checked_since_days, on_event=record, progress=progress,
-                 state=state, repair=repair, work_dir=services.settings.work_dir)
+    rep = audit(services.storage, aip_ids=aip_ids or None, sample=sample,
+                not_checked_since_days=not_checked_since_days, on_event=record, progress=progress,
+                state=state, repair=repair, work_dir=services.settings.work_dir)
+    anchor_quietly(services)  # the periodic audit also anchors the audit trail in storage
+    return rep
 
 
 def report_dict(rep: AuditReport) -> dict[str, Any]:

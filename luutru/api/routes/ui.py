@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 import luutru.api.accounts as accounts
 import luutru.audit.trail as audit_log
+from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
 import luutru.disposal.listing as disposal
 from luutru.api.access import may_see, may_see_transfer, transfer_ids_of
@@ -245,7 +246,7 @@ def transfer_page(transfer_id: str, request: Request, svc: Services = Depends(ge
 def audit_page(request: Request, before: int | None = None, actor: str | None = None, action: str | None = None,
                svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.AUDIT_READ))) -> Any:
     events = audit_log.list_events(svc, limit=100, before=before, actor=actor or None, action=action or None)
-    check = audit_log.verify_chain(svc)
+    check = verify_with_anchors(svc)
     older = None
     if events and events[-1]["seq"] > 1:
         older = "/nhat-ky?" + urlencode({k: v for k, v in {"before": events[-1]["seq"], "actor": actor or "",

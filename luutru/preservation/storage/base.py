@@ -14,6 +14,7 @@ to destroy — that one raises :class:`StorageError` saying so).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from luutru.records.errors import (
     StorageError,
 )
 
-__all__ = ["AipNotFound", "ChecksumMismatch", "LockedError", "PlainBackend", "Storage", "StorageError", "StoredAip",
+__all__ = ["check_record_name", "AipNotFound", "ChecksumMismatch", "LockedError", "PlainBackend", "Storage", "StorageError", "StoredAip",
            "stored_manifest_sha256"]
 
 
@@ -123,6 +124,18 @@ class Storage(Protocol):
     def sweep_incoming(self) -> int:
         """Remove leftovers of interrupted writes (only when no ingest runs); how many."""
 
+    # -- records: small write-once objects beside the AIPs (audit-trail anchors) ---------
+
+    def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
+        """Write a small object once (StorageError if ``name`` exists), under retention
+        until ``retain_until`` where the backend locks objects."""
+
+    def get_record(self, name: str) -> bytes | None:
+        """The bytes of record ``name``, or None when there is none."""
+
+    def list_records(self, prefix: str) -> Iterator[str]:
+        """Names of the records starting with ``prefix``, sorted."""
+
 
 def stored_manifest_sha256(locations: "list[Storage]", aip_id: str) -> dict[str, str]:
     """SHA-256 of the stored manifest at each of ``locations`` that holds the AIP."""
@@ -132,6 +145,16 @@ def stored_manifest_sha256(locations: "list[Storage]", aip_id: str) -> dict[str,
             with loc.open_file(aip_id, MANIFEST) as f:
                 out[loc.url] = sha256_stream(f)[0]
     return out
+
+
+_RECORD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}(/[A-Za-z0-9][A-Za-z0-9._-]{0,199}){0,3}")
+
+
+def check_record_name(name: str) -> str:
+    """A record name: slash-separated plain parts (no ``..``, no leading dot or slash)."""
+    if not _RECORD_NAME.fullmatch(name) or ".." in name:
+        raise StorageError(f"invalid record name: {name!r}")
+    return name
 
 
 class PlainBackend:

@@ -89,6 +89,16 @@ class EncryptedStorage:
     def sweep_incoming(self) -> int:
         return self.inner.sweep_incoming()
 
+    # Records (audit-trail anchors) hold no record content: stored as they are.
+    def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
+        self.inner.put_record(name, data, retain_until=retain_until)
+
+    def get_record(self, name: str) -> bytes | None:
+        return self.inner.get_record(name)
+
+    def list_records(self, prefix: str) -> Iterator[str]:
+        return self.inner.list_records(prefix)
+
     # -- what is encrypted ---------------------------------------------------------------
 
     def encryption_info(self, aip_id: str) -> dict[str, Any] | None:

@@ -38,6 +38,7 @@ from luutru.preservation.storage.base import (
     PlainBackend,
     StorageError,
     StoredAip,
+    check_record_name,
 )
 from luutru.preservation.storage.locks import LockState, check_extension
 from luutru.records.timeutil import iso_vn
@@ -289,3 +290,40 @@ class LocalStorage(PlainBackend):
                 p.unlink(missing_ok=True)
             n += 1
         return n
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _record_path(self, name: str) -> Path:
+        return self.root / "records" / check_record_name(name)
+
+    def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
+        """Written once and made read-only; a folder has no lock dates, so ``retain_until``
+        is kept only where the backend can enforce it (S3 Object Lock)."""
+        final = self._record_path(name)
+        tmp = self.incoming / f"record.{uuid.uuid4().hex}"
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(tmp, data, mode=0o444)
+            os.link(tmp, final)  # fails if the record exists: never overwritten
+            fsync_dir(final.parent)
+        except FileExistsError as e:
+            raise StorageError(f"record {name} already exists in {self.url}") from e
+        except OSError as e:
+            raise StorageError(f"could not write record {name} in {self.url}: {e.strerror or e}") from e
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def get_record(self, name: str) -> bytes | None:
+        try:
+            return self._record_path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def list_records(self, prefix: str) -> Iterator[str]:
+        base = self.root / "records"
+        if not base.is_dir():
+            return
+        for p in sorted(base.rglob("*")):
+            name = p.relative_to(base).as_posix()
+            if p.is_file() and name.startswith(prefix):
+                yield name

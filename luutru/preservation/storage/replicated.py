@@ -188,3 +188,27 @@ class ReplicatedStorage:
 
     def sweep_incoming(self) -> int:
         return sum(s.sweep_incoming() for s in self.locations)
+
+    # -- records: written at every location, read from the first that has them ------------
+
+    def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
+        failures: dict[str, str] = {}
+        for s in self.locations:
+            if s.get_record(name) == data:
+                continue  # already there (a retry after one location failed)
+            try:
+                s.put_record(name, data, retain_until=retain_until)
+            except StorageError as e:
+                failures[s.url] = str(e)
+        if failures:
+            raise ReplicationError(name, failures)
+
+    def get_record(self, name: str) -> bytes | None:
+        for s in self.locations:
+            data = s.get_record(name)
+            if data is not None:
+                return data
+        return None
+
+    def list_records(self, prefix: str) -> Iterator[str]:
+        return iter(sorted({n for s in self.locations for n in s.list_records(prefix)}))

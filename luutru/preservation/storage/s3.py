@@ -45,6 +45,7 @@ from luutru.preservation.storage.base import (
     PlainBackend,
     StorageError,
     StoredAip,
+    check_record_name,
 )
 from luutru.preservation.storage.locks import (
     LockState,
@@ -322,3 +323,24 @@ class S3Storage(PlainBackend):
         """Nothing to sweep: leftovers of an interrupted put have no completion marker, so
         they are invisible, and the next put of the same id removes them."""
         return 0
+
+    # -- records ---------------------------------------------------------------------------
+
+    def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
+        """One object under ``records/``, written once, in COMPLIANCE until ``retain_until``
+        when the bucket has Object Lock."""
+        key = f"{self.prefix}records/{check_record_name(name)}"
+        if self.objects.head(key) is not None:
+            raise StorageError(f"record {name} already exists in {self.url}")
+        version = self.objects.put_bytes(key, data, f"writing record {name}")
+        if retain_until is not None and self.objects.check_bucket():
+            self.objects.apply_lock(key, version, LockState(retain_until, False))
+
+    def get_record(self, name: str) -> bytes | None:
+        key = f"{self.prefix}records/{check_record_name(name)}"
+        body = self.objects.get_body(key, f"reading record {name}")
+        return None if body is None else bytes(body.read())
+
+    def list_records(self, prefix: str) -> Iterator[str]:
+        base = f"{self.prefix}records/"
+        yield from sorted(o["Key"][len(base):] for o in self.objects.list_keys(base + prefix))
