@@ -14,6 +14,8 @@ section.
 
 from __future__ import annotations
 
+import hashlib
+
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +41,7 @@ class StorageSettings(BaseSettings):
     replica_urls: list[str] = Field(default_factory=list, description="Extra storage locations")
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
-    keystore_dir: Path | None = Field(default=None, description="File key store; default <home>/keys")
+    keystore_dir: Path | None = Field(default=None, description="File key store (LUUTRU_KEYSTORE_DIR); default outside the home: ~/.local/state/luutru/keys-<hash of the home path>")
     anchor_retain_days: int = Field(default=3650, ge=1, description="Object-lock days of each audit-trail "
                                     "anchor written to storage (evidence that the trail was not rewritten)")
 
@@ -165,7 +167,7 @@ class Settings(BaseSettings):
     @cached_property
     def home_dir(self) -> Path:
         p = self.home.expanduser().resolve()
-        p.mkdir(parents=True, exist_ok=True)
+        p.mkdir(mode=0o700, parents=True, exist_ok=True)  # catalog, reports, index: not world-readable
         return p
 
     @property
@@ -179,8 +181,27 @@ class Settings(BaseSettings):
 
     @property
     def keystore_path(self) -> Path:
-        """Directory of the file key store (per-AIP keys of encrypted storage)."""
-        return Path(self.storage.keystore_dir or self.home_dir / "keys").expanduser()
+        """Directory of the file key store (per-AIP keys of encrypted storage).
+
+        Outside LUUTRU_HOME by default, so that a backup of the home (catalog, reports,
+        local storage) never holds the keys that decrypt what was destroyed since:
+        ``~/.local/state/luutru/keys-<hash of the home's path>``.  A home made before
+        this rule keeps its ``keys/`` folder (``luutru status`` warns about it).
+        """
+        if self.storage.keystore_dir:
+            return Path(self.storage.keystore_dir).expanduser()
+        if self.keystore_in_home:
+            return self.home_dir / "keys"
+        digest = hashlib.sha256(str(self.home_dir).encode("utf-8")).hexdigest()[:16]
+        return Path("~/.local/state/luutru").expanduser() / f"keys-{digest}"
+
+    @property
+    def keystore_in_home(self) -> bool:
+        """True when the key store lives inside LUUTRU_HOME (a home made before the rule,
+        or configured so): a backup of the home then undoes crypto-shredding."""
+        if self.storage.keystore_dir:
+            return self.home_dir in Path(self.storage.keystore_dir).expanduser().resolve().parents
+        return (self.home_dir / "keys" / "master.key").exists()
 
     @property
     def search(self) -> str:

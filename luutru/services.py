@@ -23,6 +23,9 @@ class FaultInjected(RuntimeError):
 class Services:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
+        # Catalog, reports, index, scratch and key files are the archive's alone (0600/0700):
+        # restricted titles must not be world-readable on a shared host.
+        os.umask(0o077)
         # Tests set this to crash at a named checkpoint (see ``checkpoint``).
         self.fault_hook: Callable[[str], None] | None = None
 

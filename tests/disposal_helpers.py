@@ -92,7 +92,13 @@ def copy_home(template: Path, dest: Path) -> Services:
     from luutru.config import Settings
 
     shutil.copytree(template, dest, symlinks=True)
-    return Services(Settings(home=dest, database_url=f"sqlite:///{dest / 'catalog.sqlite'}"))
+    settings = Settings(home=dest, database_url=f"sqlite:///{dest / 'catalog.sqlite'}")
+    # The key store lives outside the home (by default beside the operator's state): the
+    # copy gets a copy of the template's keys, as a restore of both would.
+    keys = Settings(home=template).keystore_path
+    if keys.is_dir():
+        shutil.copytree(keys, settings.keystore_path, dirs_exist_ok=True)
+    return Services(settings)
 
 
 def approved_list(services: Services, codes: list[str], *, drafter: str = "lan.vanthu",

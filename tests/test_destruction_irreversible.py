@@ -102,7 +102,7 @@ def test_no_byte_of_the_content_survives_locally(svc: Services, template, tmp_pa
     # The backup still holds the ciphertext, but it cannot be decrypted any more.
     assert (backup / "aips" / code).is_dir()
     assert grep_tree(backup, needles) == {}
-    old = EncryptedStorage(LocalStorage(backup), FileKeyStore(home / "keys"))
+    old = EncryptedStorage(LocalStorage(backup), FileKeyStore(svc.settings.keystore_path))
     with pytest.raises(KeyDestroyed, match="destroyed"):
         old.open_file(code, pdf_rel)
     with pytest.raises(KeyDestroyed):

@@ -26,3 +26,17 @@ def backup_findings(copies: int, *, locations: tuple[str, ...] = ()) -> list[Fin
         f"Only {copies} copy is kept ({where}); Circular 05/2025 Art. 27 requires at least {MIN_COPIES} backup sets "
         "on independent media. Fix: configure a replica location (LUUTRU_REPLICA_URLS) on another disk or server.",
         details={"copies": copies, "required": MIN_COPIES, "locations": list(locations)})]
+
+
+def keystore_findings(in_home: bool, where: str) -> list[Finding]:
+    """KEYSTORE_IN_HOME when the per-AIP keys live inside LUUTRU_HOME (crypto-shredding
+    is undone by any backup of the home that predates a destruction)."""
+    if not in_home:
+        return []
+    return [warning(
+        "KEYSTORE_IN_HOME",
+        f"Kho khoá mã hoá ({where}) nằm trong LUUTRU_HOME: một bản sao lưu của thư mục này giải mã được cả hồ sơ "
+        "đã huỷ sau đó. Sửa: chuyển kho khoá ra ngoài (LUUTRU_KEYSTORE_DIR) và sao lưu nó riêng, ngắn hạn.",
+        f"The encryption key store ({where}) is inside LUUTRU_HOME: a backup of that folder decrypts records destroyed "
+        "after it was taken. Fix: move the key store out (LUUTRU_KEYSTORE_DIR) and back it up separately, short-lived.",
+        details={"keystore": where})]

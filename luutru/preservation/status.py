@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from luutru.catalog import models as m
 from luutru.catalog.jobs_models import Job
-from luutru.policies.backup_policy import backup_findings
+from luutru.policies.backup_policy import backup_findings, keystore_findings
 
 INDEX_KIND = "index"  # jobs that index a stored dossier again after an index failure
 
@@ -85,5 +85,6 @@ def status(services: Any) -> Status:
         "search": _scheme(settings.search),
         "verapdf": "yes" if (settings.verapdf or shutil.which("verapdf")) else "no",
     }
-    warnings = [f.to_dict() for f in backup_findings(len(locations), locations=tuple(locations))]
+    warnings = [f.to_dict() for f in backup_findings(len(locations), locations=tuple(locations))
+                + keystore_findings(settings.keystore_in_home, str(settings.keystore_path))]
     return Status(len(locations), locations, dossiers, last, failures, jobs, backlog, engines, warnings)

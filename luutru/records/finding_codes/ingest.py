@@ -285,6 +285,11 @@ BACKUP_SINGLE_COPY = define('BACKUP_SINGLE_COPY', W,
     'Only one copy is kept; Circular 05/2025 Art. 27 requires at least two backup sets on independent media',
     'cấu hình thêm vị trí lưu bản sao (LUUTRU_REPLICA_URLS) trên ổ đĩa hoặc máy chủ khác',
     'configure a replica location (LUUTRU_REPLICA_URLS) on another disk or server', area=A)
+KEYSTORE_IN_HOME = define('KEYSTORE_IN_HOME', W,
+    'Kho khoá mã hoá nằm trong LUUTRU_HOME: bản sao lưu của thư mục này giải mã được cả hồ sơ đã huỷ',
+    'The encryption key store is inside LUUTRU_HOME: a backup of that folder decrypts even destroyed records',
+    'chuyển thư mục khoá ra ngoài LUUTRU_HOME (LUUTRU_KEYSTORE_DIR) và sao lưu nó riêng, ngắn hạn',
+    'move the key store out of LUUTRU_HOME (LUUTRU_KEYSTORE_DIR) and back it up separately, short-lived', area=A)
 ZIP_TOO_LARGE = define('ZIP_TOO_LARGE', E,
     'Tệp zip khai báo dung lượng giải nén … byte, vượt giới hạn … byte',
     'The zip declares … bytes uncompressed, over the limit of … bytes',
