@@ -9,6 +9,7 @@
 
 PG_VERSION_WANTED=15                                 # Debian 12's PostgreSQL
 VERAPDF_VERSION=1.28.2                               # org.verapdf.apps:greenfield-apps
+COMMONSIP_VERSION=2.10.0                             # org.roda-community:commons-ip2 (E-ARK reference implementation)
 OPENSEARCH_VERSION=2.19.6                            # newest 2.x that Java 17 runs
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6 # SeaweedFS 4.53 (S3 object lock)
@@ -137,6 +138,41 @@ EOF
   if [ -z "$v" ]; then _engine_line verapdf "$VERAPDF_VERSION" "missing: $wrapper --version failed"; return 0; fi
   ENGINE_ENV+=("LUUTRU_TEST_VERAPDF=$wrapper")
   _engine_line verapdf "$v" "$state $wrapper"
+}
+
+# --- commons-ip2 (the E-ARK reference implementation: SIP validator and builder, Maven Central) ---
+# Its jar carries a picocli command line (org.roda_project.commons_ip2.cli.Main: `validate`,
+# `create`); the wrapper runs it with the machine's Java. Used by the tests: E-ARK SIP
+# validation of every package luutru builds, and packages it builds are ingested.
+engine_commons_ip() {
+  local home=$ENGINES_OPT/commons-ip2-$COMMONSIP_VERSION
+  local wrapper=$home/bin/commons-ip state=present
+  if [ ! -f "$home/lib/commons-ip2-$COMMONSIP_VERSION.jar" ]; then
+    if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+      _engine_line commons-ip - "missing: needs mvn and java (Debian: maven, openjdk-17-jre-headless)"; return 0
+    fi
+    rm -rf "$home.tmp"
+    if ! mvn -q -B -Dstyle.color=never -f scripts/engines/commons-ip/pom.xml dependency:copy-dependencies \
+        -DincludeScope=runtime -Dcommonsip.version="$COMMONSIP_VERSION" -DoutputDirectory="$home.tmp/lib" >&2; then
+      _engine_line commons-ip - "missing: Maven Central did not give org.roda-community:commons-ip2:$COMMONSIP_VERSION"; return 0
+    fi
+    rm -rf "$home" && mv "$home.tmp" "$home"
+    state=installed
+  fi
+  mkdir -p "$home/bin"
+  cat >"$wrapper" <<EOF
+#!/bin/sh
+# commons-ip2 $COMMONSIP_VERSION command line (E-ARK SIP validate/create), written by Lưu trữ's scripts/setup.
+exec java \${COMMONSIP_JAVA_OPTS:-} -cp '$home/lib/*' org.roda_project.commons_ip2.cli.Main "\$@"
+EOF
+  chmod 755 "$wrapper"
+  ln -sfn "$wrapper" .engines/bin/commons-ip
+  # The jar's manifest has no version (its -V prints "null"): check that the command answers.
+  if ! "$wrapper" validate --help >/dev/null 2>&1; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: $wrapper validate --help failed"; return 0
+  fi
+  ENGINE_ENV+=("LUUTRU_TEST_COMMONS_IP=$wrapper")
+  _engine_line commons-ip "$COMMONSIP_VERSION" "$state $wrapper"
 }
 
 # --- OpenSearch (server and modules from Maven Central, one node on loopback) ---
