@@ -19,9 +19,6 @@ could be read.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import stat
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,6 +37,7 @@ from luutru.packaging.sip.model import (
     SipFile,
     SipPackage,
 )
+from luutru.packaging.sip.unpack import find_root, unpack
 from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
 
 CHUNK = 1024 * 1024
@@ -57,44 +55,6 @@ class SipReadResult:
     @property
     def ok(self) -> bool:
         return self.package is not None and not has_errors(self.findings)
-
-
-# -- unpacking ---------------------------------------------------------------------------------------
-
-
-def unpack(zip_path: Path, dest: Path) -> tuple[Path | None, list[Finding]]:
-    """Unpack a package ZIP into ``dest`` after checking every member name; nothing is written if one is unsafe."""
-    try:
-        zf = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as e:
-        return None, [error("SIP_ZIP_BAD", f"{zip_path.name} không phải tệp ZIP đọc được ({e}). Sửa: gửi lại gói.",
-                         f"{zip_path.name} is not a readable ZIP ({e}). Fix: send the package again.", file=zip_path.name)]
-    with zf:
-        bad = []
-        for info in zf.infolist():
-            p = PurePosixPath(info.filename)
-            is_link = stat.S_ISLNK(info.external_attr >> 16)
-            if p.is_absolute() or ".." in p.parts or "\\" in info.filename or is_link:
-                bad.append(error("SIP_ZIP_UNSAFE_MEMBER",
-                              f"Gói chứa mục không an toàn '{info.filename}' (đường dẫn tuyệt đối, '..' hoặc liên kết). "
-                              "Sửa: đóng gói lại chỉ với tệp thường, đường dẫn tương đối.",
-                              f"The package holds an unsafe member '{info.filename}' (absolute path, '..' or a link). "
-                              "Fix: repackage with plain files and relative paths only.", file=info.filename))
-        if bad:
-            return None, bad
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        zf.extractall(dest)
-    return dest, []
-
-
-def find_root(folder: Path) -> Path | None:
-    """The package folder: ``folder`` itself or its only sub-folder holding ``METS.xml``."""
-    if (folder / "METS.xml").is_file():
-        return folder
-    subs = [p for p in folder.iterdir() if p.is_dir() and (p / "METS.xml").is_file()]
-    return subs[0] if len(subs) == 1 else None
 
 
 # -- checks ------------------------------------------------------------------------------------------
@@ -127,6 +87,12 @@ class _Reader:
                      f"METS points to '{path}', outside the package. Fix: use relative paths inside the package only.",
                      file=path)
             return None
+        if "+" in path and not (self.root / p).exists():
+            # commons-ip (the E-ARK reference implementation) writes hrefs form-encoded, a space as
+            # "+": a literal "+" is read first, the space only when no such file exists.
+            spaced = PurePosixPath(base) / path.replace("+", " ") if base else PurePosixPath(path.replace("+", " "))
+            if (self.root / spaced).exists():
+                return spaced.as_posix()
         return p.as_posix()
 
     def xml(self, rel: str, expect: str) -> etree._Element | None:
@@ -290,7 +256,7 @@ def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
             r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
                   f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
         files.append((ref.group, SipFile(
-            name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
+            name=PurePosixPath(rel).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
             mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
             format_name=(pf.format_name or None) if pf else None,
             format_version=(pf.format_version or None) if pf else None,
@@ -303,6 +269,14 @@ def _attach_files(r: _Reader, code: str, documents: dict[str, SipDocument],
     """Give each file to its document; the documents in order, each one checked to have an original."""
     for group, f in files:
         doc = documents.get(group)
+        if doc is None and not group:
+            r.error("SIP_FILE_NO_DOCUMENT",
+                    f"Tệp {f.name} không gắn với tài liệu nào: METS không có GROUPID là mã định danh (docId) của một "
+                    "EAD_doc. Gói 05/2025 mô tả từng tài liệu bằng một EAD và gắn tệp với nó.",
+                    f"File {f.name} is linked to no document: its METS entry has no GROUPID naming the docId of an "
+                    "EAD_doc. A 05/2025 package describes each document in an EAD and links its files to it.",
+                    dossier=code, file=f.name)
+            continue
         if doc is None:
             r.error("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
                   f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
@@ -336,6 +310,22 @@ def _check_catalogue(r: _Reader, d_fields: SipDossierFields, d_cat: dict[str, An
     return d_cat
 
 
+def _not_05_2025(r: _Reader, rel: str, ead_root: etree._Element) -> None:
+    """A dossier EAD without the 05/2025 elements (a package from a plain E-ARK tool): one finding that
+    says what the EAD does hold; its plain ``unitid`` is not taken for a dossier code (never guessed)."""
+    ns = {"e": EAD_NS}
+    unitid = (ead_root.findtext("e:archdesc/e:did/e:unitid", "", ns) or "").strip()
+    title = (ead_root.findtext("e:archdesc/e:did/e:unittitle", "", ns) or "").strip()
+    r.error("SIP_EAD_NOT_05_2025",
+            f"{rel} mô tả hồ sơ không theo Thông tư 05/2025: không có fileCode (mã hồ sơ) trong @encodinganalog "
+            f"(unitid '{unitid}', unittitle '{title}'). Sửa: mô tả hồ sơ và từng tài liệu theo 05/2025 "
+            "(docs/sip-05-2025.md) hoặc nộp bằng mẫu mục lục.",
+            f"{rel} does not describe the dossier per Circular 05/2025: no fileCode (dossier code) in @encodinganalog "
+            f"(unitid '{unitid}', unittitle '{title}'). Fix: describe the dossier and each document per 05/2025 "
+            "(docs/sip-05-2025.md) or submit with the catalogue template.",
+            file=rel, field="fileCode", details={"unitid": unitid, "unittitle": title})
+
+
 def _read(r: _Reader) -> SipPackage | None:
     info = r.mets("METS.xml")
     if info is None:
@@ -352,6 +342,8 @@ def _read(r: _Reader) -> SipPackage | None:
     if ead_root is None:
         return None
     d_fields, d_cat = ead.read_dossier_ead(ead_root)
+    if not d_fields.file_code:
+        _not_05_2025(r, dossier_ead, ead_root)
     events, rights = [], None
     if package_premis:
         proot = r.xml(package_premis, "premis")
