@@ -200,3 +200,16 @@ def commons_ip_create(out_dir: Path, *args: str) -> Path:
     made = sorted(out_dir.iterdir())
     assert proc.returncode == 0 and len(made) == 1, f"commons-ip create failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
     return made[0]
+
+
+def commons_ip_sip_from_folder(source: Path, out_dir: Path, sip_id: str, submitter: tuple[str, str]) -> Path:
+    """A SIP built with commons-ip2's EARKSIP API (``commons-ip-sip``, scripts/engines/commons-ip/SipFromFolder.java,
+    compiled by scripts/setup next to the ``commons-ip`` wrapper) from ``source``: ``EAD.xml``,
+    ``<rep>/metadata/*.xml``, ``<rep>/data/<folder>/<file>``; zipped. Its path."""
+    exe = Path(engines.need("commons-ip")).with_name("commons-ip-sip")
+    assert exe.is_file(), f"{exe} missing: run scripts/setup (it compiles SipFromFolder.java against commons-ip2)"
+    name, ident = submitter
+    proc = subprocess.run([str(exe), str(source), str(out_dir), sip_id, name, ident], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, f"commons-ip-sip failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+    return Path(proc.stdout.strip().splitlines()[-1])

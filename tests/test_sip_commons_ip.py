@@ -10,6 +10,11 @@ scripts/setup installs it under /opt/luutru-engines with a ``commons-ip`` wrappe
     file group, upper-case checksums, ``mets1_12.xsd``, an empty ``amdSec``): every declared file is
     found and its SHA-256 verified.  It carries none of the 05/2025 descriptions (no fileCode, no
     document EADs), so it is refused with findings that say so — never a traceback.
+(c) A package built with commons-ip2's EARKSIP API (``commons-ip-sip``) that carries 05/2025
+    descriptions — the dossier EAD and one EAD per document, as another system would write them
+    (no luutru catalogue block), files in ``data/<docId>/`` without METS GROUPID, no PREMIS —
+    passes commons-ip2's validator and is accepted by luutru's ingest: the records are mapped from
+    the 05/2025 elements and the stored bytes are the package's.
 """
 
 from __future__ import annotations
@@ -18,15 +23,27 @@ from pathlib import Path
 
 import pytest
 
+import hashlib
+
+from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
+from luutru.packaging.sip import ead
 from luutru.packaging.sip.builder import build_sip
 from luutru.packaging.sip.reader import read_sip
+from luutru.packaging.sip.xmlschemas import to_bytes
 from luutru.transfer_out.registration import register
 from luutru.transfer_out.sip import build_sip_submission
 from tests import engines
 from tests.factory import AGENCY, base_spec, make_pdf, write_transfer
-from tests.sip_helpers import CREATOR, commons_ip_create, commons_ip_problems, commons_ip_validate, sample_package
+from tests.sip_helpers import (
+    CREATOR,
+    commons_ip_create,
+    commons_ip_problems,
+    commons_ip_sip_from_folder,
+    commons_ip_validate,
+    sample_package,
+)
 
 pytestmark = engines.mark("commons-ip")
 
@@ -136,3 +153,35 @@ def test_reference_package_ingest_is_refused_with_clear_findings(services, refer
     assert all(f.file and f.file.startswith(reference_sip.name) for f in errors)
     assert all(f.message_vi and f.message_en and "Traceback" not in f.message_en for f in report.findings)
     assert not list(services.storage.list_aips())
+
+
+def test_reference_package_with_05_2025_descriptions_is_accepted(services, tmp_path):
+    pkg = sample_package(2, with_preservation=False)
+    d = pkg.dossier
+    src = tmp_path / "src"
+    (src / "rep1" / "metadata").mkdir(parents=True)
+    created, agent = "2026-03-02T09:00:00+07:00", "Hệ thống khác 1.0"
+    (src / "EAD.xml").write_bytes(to_bytes(ead.dossier_ead(d.fields, {}, created=created, agent=agent)))
+    for doc in d.documents:
+        (src / "rep1" / "metadata" / f"EAD_doc_{doc.doc_id}.xml").write_bytes(
+            to_bytes(ead.document_ead(doc.fields, {}, created=created, agent=agent)))
+        f = doc.files[0]
+        (src / "rep1" / "data" / doc.doc_id).mkdir(parents=True)
+        (src / "rep1" / "data" / doc.doc_id / f.name).write_bytes(f.source)
+    z = commons_ip_sip_from_folder(src, tmp_path / "submission", "uuid-7A1F3C2E-0B4D-4E5F-8A9B-1C2D3E4F5A6B",
+                                   (d.fields.agency_name, d.fields.agency_code))
+    report = commons_ip_validate(z, tmp_path / "report")
+    assert report["summary"]["result"] == "VALID" and report["summary"]["errors"] == 0, commons_ip_problems(report)
+
+    res = read_sip(z, tmp_path / "read")
+    assert res.ok and res.findings == [], [f.message_en for f in res.findings]
+    assert [(x.doc_id, [f.name for f in x.files]) for x in res.package.dossier.documents] == [
+        (doc.doc_id, [doc.files[0].name]) for doc in d.documents]
+
+    ing = ingest(z.parent, services)
+    assert ing.status == "accepted", [f.to_dict() for f in ing.findings if f.is_error]
+    meta = load_aip_metadata(services.storage, d.file_code, with_text=False)
+    assert meta.dossier["tieu_de"] == d.fields.title and meta.dossier["ma_co_quan"] == d.fields.agency_code
+    stored = sorted(c["sha256"] for doc in meta.documents for c in doc["_service"]["components"]
+                    if c["role"] == "original")
+    assert stored == sorted(hashlib.sha256(doc.files[0].source).hexdigest() for doc in d.documents)

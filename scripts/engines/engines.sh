@@ -171,8 +171,23 @@ EOF
   if ! "$wrapper" validate --help >/dev/null 2>&1; then
     _engine_line commons-ip "$COMMONSIP_VERSION" "missing: $wrapper validate --help failed"; return 0
   fi
+  # commons-ip-sip: a SIP built with commons-ip2's EARKSIP API from a folder (a description per
+  # document, which `create` cannot write); compiled here against the jars, on every run (1-2 s).
+  if ! command -v javac >/dev/null 2>&1; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: needs javac to compile scripts/engines/commons-ip/SipFromFolder.java (Debian: openjdk-17-jdk-headless)"; return 0
+  fi
+  rm -rf "$home/classes" && mkdir -p "$home/classes"
+  if ! javac -nowarn -d "$home/classes" -cp "$home/lib/*" scripts/engines/commons-ip/SipFromFolder.java >&2; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: javac of scripts/engines/commons-ip/SipFromFolder.java failed"; return 0
+  fi
+  cat >"$home/bin/commons-ip-sip" <<EOF
+#!/bin/sh
+# A SIP built with commons-ip2 $COMMONSIP_VERSION's EARKSIP API (scripts/engines/commons-ip/SipFromFolder.java), written by scripts/setup.
+exec java \${COMMONSIP_JAVA_OPTS:-} -cp '$home/lib/*:$home/classes' SipFromFolder "\$@"
+EOF
+  chmod 755 "$home/bin/commons-ip-sip"
   ENGINE_ENV+=("LUUTRU_TEST_COMMONS_IP=$wrapper")
-  _engine_line commons-ip "$COMMONSIP_VERSION" "$state $wrapper"
+  _engine_line commons-ip "$COMMONSIP_VERSION" "$state $wrapper (and commons-ip-sip)"
 }
 
 # --- OpenSearch (server and modules from Maven Central, one node on loopback) ---

@@ -42,6 +42,7 @@ from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_by
 
 CHUNK = 1024 * 1024
 ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
+_BY_FOLDER = "folder:"  # a document named by the file's data/<docId>/ folder, not by GROUPID
 ROLE_OF_REP = {rep: role for role, rep in REPRESENTATIONS.items()}
 KIND_OF_ROOT = {f"{{{METS_NS}}}mets": "mets", f"{{{EAD_NS}}}ead": "ead", f"{{{PREMIS_NS}}}premis": "premis"}
 
@@ -255,7 +256,11 @@ def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
         if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
             r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
                   f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
-        files.append((ref.group, SipFile(
+        # Without GROUPID (packages from tools that cannot write it, e.g. commons-ip), a file in
+        # data/<folder>/ belongs to the document whose docId is exactly that folder's name.
+        parts = PurePosixPath(ref.path).parts
+        group = ref.group or (f"{_BY_FOLDER}{parts[1]}" if len(parts) > 2 and parts[0] == "data" else "")
+        files.append((group, SipFile(
             name=PurePosixPath(rel).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
             mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
             format_name=(pf.format_name or None) if pf else None,
@@ -268,13 +273,15 @@ def _attach_files(r: _Reader, code: str, documents: dict[str, SipDocument],
                   files: list[tuple[str, SipFile]]) -> list[SipDocument]:
     """Give each file to its document; the documents in order, each one checked to have an original."""
     for group, f in files:
-        doc = documents.get(group)
-        if doc is None and not group:
+        doc = documents.get(group.removeprefix(_BY_FOLDER))
+        if doc is None and (not group or group.startswith(_BY_FOLDER)):
             r.error("SIP_FILE_NO_DOCUMENT",
                     f"Tệp {f.name} không gắn với tài liệu nào: METS không có GROUPID là mã định danh (docId) của một "
-                    "EAD_doc. Gói 05/2025 mô tả từng tài liệu bằng một EAD và gắn tệp với nó.",
+                    "EAD_doc, và thư mục data/<docId>/ chứa tệp không mang docId nào. Gói 05/2025 mô tả từng tài liệu "
+                    "bằng một EAD và gắn tệp với nó.",
                     f"File {f.name} is linked to no document: its METS entry has no GROUPID naming the docId of an "
-                    "EAD_doc. A 05/2025 package describes each document in an EAD and links its files to it.",
+                    "EAD_doc, and its data/<docId>/ folder names none. A 05/2025 package describes each document in "
+                    "an EAD and links its files to it.",
                     dossier=code, file=f.name)
             continue
         if doc is None:
