@@ -160,10 +160,13 @@ engine_commons_ip() {
     state=installed
   fi
   mkdir -p "$home/bin"
+  # Its logback writes commons-ip.log.txt into \${commonsIp.home}, the current directory by default:
+  # the wrappers point it at a per-user folder under /tmp (COMMONSIP_LOG_DIR to choose another).
   cat >"$wrapper" <<EOF
 #!/bin/sh
 # commons-ip2 $COMMONSIP_VERSION command line (E-ARK SIP validate/create), written by Lưu trữ's scripts/setup.
-exec java \${COMMONSIP_JAVA_OPTS:-} -cp '$home/lib/*' org.roda_project.commons_ip2.cli.Main "\$@"
+log=\${COMMONSIP_LOG_DIR:-\${TMPDIR:-/tmp}/commons-ip-\$(id -u)}; mkdir -p "\$log"
+exec java \${COMMONSIP_JAVA_OPTS:-} -DcommonsIp.home="\$log" -cp '$home/lib/*' org.roda_project.commons_ip2.cli.Main "\$@"
 EOF
   chmod 755 "$wrapper"
   ln -sfn "$wrapper" .engines/bin/commons-ip
@@ -183,7 +186,8 @@ EOF
   cat >"$home/bin/commons-ip-sip" <<EOF
 #!/bin/sh
 # A SIP built with commons-ip2 $COMMONSIP_VERSION's EARKSIP API (scripts/engines/commons-ip/SipFromFolder.java), written by scripts/setup.
-exec java \${COMMONSIP_JAVA_OPTS:-} -cp '$home/lib/*:$home/classes' SipFromFolder "\$@"
+log=\${COMMONSIP_LOG_DIR:-\${TMPDIR:-/tmp}/commons-ip-\$(id -u)}; mkdir -p "\$log"
+exec java \${COMMONSIP_JAVA_OPTS:-} -DcommonsIp.home="\$log" -cp '$home/lib/*:$home/classes' SipFromFolder "\$@"
 EOF
   chmod 755 "$home/bin/commons-ip-sip"
   ENGINE_ENV+=("LUUTRU_TEST_COMMONS_IP=$wrapper")
