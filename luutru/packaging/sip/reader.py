@@ -11,6 +11,11 @@ What is checked, each problem one finding naming the file (and the field) concer
   document has an original;
 * when the package carries the sender's catalogue fields, the 05/2025 elements written in EAD
   still say what those fields say (an edited EAD element is named with both values).
+* the dossier EAD carries the 05/2025 elements at all (a plain E-ARK package is named as such).
+
+What CSIP allows is not refused: packages from the E-ARK reference implementation (commons-ip) write
+hrefs form-encoded (``+`` for a space) and files without ``GROUPID``; such a file belongs to the
+document whose docId is exactly its ``data/<docId>/`` folder (see docs/sip-05-2025.md).
 
 The reader never raises for bad input: it returns the findings, and the package as far as it
 could be read.
