@@ -155,19 +155,21 @@ def test_reference_package_ingest_is_refused_with_clear_findings(services, refer
     assert not list(services.storage.list_aips())
 
 
-def test_reference_package_with_05_2025_descriptions_is_accepted(services, tmp_path):
+@pytest.mark.parametrize("rep", ["rep1", "ban-goc"])
+def test_reference_package_with_05_2025_descriptions_is_accepted(services, tmp_path, rep):
+    """``rep1`` as luutru names it, or any name CSIP allows for a package's only representation."""
     pkg = sample_package(2, with_preservation=False)
     d = pkg.dossier
     src = tmp_path / "src"
-    (src / "rep1" / "metadata").mkdir(parents=True)
+    (src / rep / "metadata").mkdir(parents=True)
     created, agent = "2026-03-02T09:00:00+07:00", "Hệ thống khác 1.0"
     (src / "EAD.xml").write_bytes(to_bytes(ead.dossier_ead(d.fields, {}, created=created, agent=agent)))
     for doc in d.documents:
-        (src / "rep1" / "metadata" / f"EAD_doc_{doc.doc_id}.xml").write_bytes(
+        (src / rep / "metadata" / f"EAD_doc_{doc.doc_id}.xml").write_bytes(
             to_bytes(ead.document_ead(doc.fields, {}, created=created, agent=agent)))
         f = doc.files[0]
-        (src / "rep1" / "data" / doc.doc_id).mkdir(parents=True)
-        (src / "rep1" / "data" / doc.doc_id / f.name).write_bytes(f.source)
+        (src / rep / "data" / doc.doc_id).mkdir(parents=True)
+        (src / rep / "data" / doc.doc_id / f.name).write_bytes(f.source)
     z = commons_ip_sip_from_folder(src, tmp_path / "submission", "uuid-7A1F3C2E-0B4D-4E5F-8A9B-1C2D3E4F5A6B",
                                    (d.fields.agency_name, d.fields.agency_code))
     report = commons_ip_validate(z, tmp_path / "report")

@@ -241,9 +241,12 @@ def _rep_metadata(r: _Reader, base: str, rinfo: MetsInfo,
 
 
 def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
-               pfiles: dict[str, premis.PremisFile]) -> list[tuple[str, SipFile]]:
-    """A representation's content files with their METS group, checked against PREMIS fixity."""
-    role = ROLE_OF_REP.get(rep)
+               pfiles: dict[str, premis.PremisFile], *, only: bool = False) -> list[tuple[str, SipFile]]:
+    """A representation's content files with their METS group, checked against PREMIS fixity.
+
+    CSIP leaves representation names free: ``rep1`` holds originals and ``rep2`` preservation
+    copies (luutru's names); the only representation of a package holds originals whatever its name."""
+    role = ROLE_OF_REP.get(rep) or (ORIGINAL if only else None)
     files: list[tuple[str, SipFile]] = []
     for ref in rinfo.refs:
         if ref.kind != "file":
@@ -371,7 +374,7 @@ def _read(r: _Reader) -> SipPackage | None:
         if rinfo is None:
             continue
         pfiles = _rep_metadata(r, base, rinfo, documents)
-        files.extend(_rep_files(r, rep, base, rinfo, pfiles))
+        files.extend(_rep_files(r, rep, base, rinfo, pfiles, only=len(rep_mets) == 1))
 
     ordered = _attach_files(r, d_fields.file_code, documents, files)
     d_cat = _check_catalogue(r, d_fields, d_cat, ordered)
