@@ -19,11 +19,10 @@ scripts/setup installs it under /opt/luutru-engines with a ``commons-ip`` wrappe
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
-
-import hashlib
 
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
