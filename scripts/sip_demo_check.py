@@ -1,11 +1,12 @@
-"""Build 05/2025 SIPs from `luutru demo` data and run eark-validator on them (offline).
+"""Build 05/2025 SIPs from `luutru demo` data and run eark-validator and commons-ip2 on them (offline).
 
     python scripts/sip_demo_check.py OUT_DIR [--dossiers 8]
 
 Generates the demo transfers in a fresh LUUTRU_HOME under OUT_DIR, ingests the good one, builds
 one SIP per stored permanent dossier (at most three) from what the AIPs hold, and prints the
-package names and eark-validator's verdicts (CSIP/SIP 2.0.4).  Used for the output quoted in
-docs/transfer-format.md.  Needs the eark-validator environment (tests/sip_helpers.py makes it).
+package names with eark-validator's and commons-ip2's verdicts (CSIP/SIP 2.0.4).  Used for the output
+quoted in docs/sip-05-2025.md.  Needs the eark-validator environment (tests/sip_helpers.py makes it)
+and commons-ip2 (scripts/setup installs it; LUUTRU_TEST_COMMONS_IP or .engines/env names it).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from luutru.packaging.sip.builder import build_sip
 from luutru.packaging.sip.from_aip import package_from_aip
 from luutru.packaging.sip.model import SipAgent
 from luutru.packaging.sip.reader import read_sip
-from tests.sip_helpers import eark_validate
+from tests.sip_helpers import commons_ip_problems, commons_ip_validate, eark_validate
 
 
 def main() -> None:
@@ -67,6 +68,8 @@ def main() -> None:
                                     if m["severity"] == "Warn"} | {m["rule_id"] for m in rep["structure"]["messages"]
                                                                   if m["severity"] == "Warn"}),
             }, ensure_ascii=False, indent=1))
+            cip = commons_ip_validate(b.path, args.out / "commons-ip" / b.objid)
+            print(json.dumps({"commons_ip": cip["summary"], "not_passed": commons_ip_problems(cip)}, ensure_ascii=False))
     finally:
         services.close()
 

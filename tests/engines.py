@@ -1,4 +1,5 @@
-"""The engines tests talk to: PostgreSQL, an OpenSearch node, an S3 server, veraPDF.
+"""The engines tests talk to: PostgreSQL, an OpenSearch node, an S3 server, veraPDF,
+commons-ip2 (the E-ARK reference implementation).
 
 ``scripts/setup`` installs and starts them on loopback and writes their addresses to
 ``.engines/env``; this module reads that file for any variable the environment does not
@@ -45,6 +46,8 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
     Engine("opensearch", "LUUTRU_TEST_OPENSEARCH_URL", "an OpenSearch node (http://127.0.0.1:9200)"),
     Engine("s3", "LUUTRU_TEST_S3_ENDPOINT", "an S3 server with object lock (SeaweedFS, http://127.0.0.1:8333)"),
     Engine("verapdf", "LUUTRU_TEST_VERAPDF", "the veraPDF command line (scripts/setup writes .engines/bin/verapdf)"),
+    Engine("commons-ip", "LUUTRU_TEST_COMMONS_IP",
+           "the E-ARK reference implementation commons-ip2 (scripts/setup writes .engines/bin/commons-ip)"),
 )}
 
 

@@ -1,4 +1,5 @@
-"""A small dossier as a 05/2025 SIP, and eark-validator run on packages (see tests/eark_runner.py)."""
+"""A small dossier as a 05/2025 SIP; eark-validator (see tests/eark_runner.py) and commons-ip2, the E-ARK
+reference implementation (scripts/setup installs it), run on packages."""
 
 from __future__ import annotations
 
@@ -24,11 +25,18 @@ from luutru.packaging.sip.model import (
     SipPackage,
     SipRights,
 )
+from tests import engines
 from tests.factory import AGENCY, AGENCY_NAME, make_pdf
 
 HERE = Path(__file__).parent
 VOCABS = HERE / "data" / "eark_vocabularies"
 EARK_VERSION = "1.1.3"
+# What eark-validator 1.1.3 reports on every SIP that meets E-ARK SIP 2.0.4 (docs/sip-05-2025.md,
+# "Validation by outside tools"): its CSIP12/13/16 and SIP14 rules hold *every* agent with
+# ROLE="CREATOR" to the software agent's rules and to an unqualified NOTETYPE, while SIP15–20 (MUST)
+# require a second CREATOR agent, the submitting organisation, and the METS schema allows only
+# csip:NOTETYPE. commons-ip2 checks SIP15 and reports these packages valid.
+EARK_DISPUTED = ["CSIP12", "CSIP13", "CSIP16", "SIP14", "SIP14"]
 CREATOR = SipAgent("luutru", "luutru", "software", role="CREATOR", version="0.1.0")
 
 
@@ -149,3 +157,59 @@ def _metadata_errors(report: dict) -> list[str]:
             if msg.get("severity") == "Error":
                 out.append(f"{msg.get('rule_id')}: {msg.get('message')} @ {msg.get('location')}")
     return out
+
+
+def eark_only_disputed(errors: list[str]) -> None:
+    """Assert that eark-validator's errors are exactly its disputed CREATOR-agent rules, at those agents."""
+    assert sorted(e.split(":")[0] for e in errors) == EARK_DISPUTED, errors
+    assert all("mets:agent[@ROLE = 'CREATOR']" in e for e in errors), errors
+
+
+# -- commons-ip2, the E-ARK reference implementation (Maven Central; scripts/setup installs it) --------
+
+
+def commons_ip_validate(package: Path, out_dir: Path, version: str = "2.0.4") -> dict:
+    """commons-ip2's E-ARK SIP validation report on ``package`` (zip or folder), as a dict.
+
+    Its command exits 0 whatever it finds, so the verdict is read from the JSON report it writes."""
+    exe = engines.need("commons-ip")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([exe, "validate", "-i", str(package), "-o", str(out_dir), "--specification-version", version],
+                          capture_output=True, text=True, timeout=600, check=False)
+    reports = sorted(out_dir.glob("*_validation-report_*.json"))
+    assert proc.returncode == 0 and len(reports) == 1, f"commons-ip validate failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+    return json.loads(reports[0].read_text(encoding="utf-8"))
+
+
+def commons_ip_problems(report: dict) -> list[str]:
+    """Every requirement commons-ip2 did not pass, as 'ID LEVEL: issues' (MUST → error, SHOULD → warning)."""
+    out = []
+    for item in report.get("validation", []):
+        t = item.get("testing", {})
+        if t.get("outcome") == "FAILED":
+            out.append(f"{item['id']} {item.get('level')}: {'; '.join(t.get('issues') or t.get('warnings') or [])}")
+    return out
+
+
+def commons_ip_create(out_dir: Path, *args: str) -> Path:
+    """A SIP built by commons-ip2's own ``create`` command (E-ARK SIP 2.0.4, zipped); its path."""
+    exe = engines.need("commons-ip")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([exe, "create", "-v", "2.0.4", "-p", str(out_dir), *args], capture_output=True, text=True,
+                          timeout=600, check=False)
+    made = sorted(out_dir.iterdir())
+    assert proc.returncode == 0 and len(made) == 1, f"commons-ip create failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+    return made[0]
+
+
+def commons_ip_sip_from_folder(source: Path, out_dir: Path, sip_id: str, submitter: tuple[str, str]) -> Path:
+    """A SIP built with commons-ip2's EARKSIP API (``commons-ip-sip``, scripts/engines/commons-ip/SipFromFolder.java,
+    compiled by scripts/setup next to the ``commons-ip`` wrapper) from ``source``: ``EAD.xml``,
+    ``<rep>/metadata/*.xml``, ``<rep>/data/<folder>/<file>``; zipped. Its path."""
+    exe = Path(engines.need("commons-ip")).with_name("commons-ip-sip")
+    assert exe.is_file(), f"{exe} missing: run scripts/setup (it compiles SipFromFolder.java against commons-ip2)"
+    name, ident = submitter
+    proc = subprocess.run([str(exe), str(source), str(out_dir), sip_id, name, ident], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, f"commons-ip-sip failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+    return Path(proc.stdout.strip().splitlines()[-1])

@@ -9,6 +9,7 @@
 
 PG_VERSION_WANTED=15                                 # Debian 12's PostgreSQL
 VERAPDF_VERSION=1.28.2                               # org.verapdf.apps:greenfield-apps
+COMMONSIP_VERSION=2.10.0                             # org.roda-community:commons-ip2 (E-ARK reference implementation)
 OPENSEARCH_VERSION=2.19.6                            # newest 2.x that Java 17 runs
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6 # SeaweedFS 4.53 (S3 object lock)
@@ -137,6 +138,60 @@ EOF
   if [ -z "$v" ]; then _engine_line verapdf "$VERAPDF_VERSION" "missing: $wrapper --version failed"; return 0; fi
   ENGINE_ENV+=("LUUTRU_TEST_VERAPDF=$wrapper")
   _engine_line verapdf "$v" "$state $wrapper"
+}
+
+# --- commons-ip2 (the E-ARK reference implementation: SIP validator and builder, Maven Central) ---
+# Its jar carries a picocli command line (org.roda_project.commons_ip2.cli.Main: `validate`,
+# `create`); the wrapper runs it with the machine's Java. Used by the tests: E-ARK SIP
+# validation of every package luutru builds, and packages it builds are ingested.
+engine_commons_ip() {
+  local home=$ENGINES_OPT/commons-ip2-$COMMONSIP_VERSION
+  local wrapper=$home/bin/commons-ip state=present
+  if [ ! -f "$home/lib/commons-ip2-$COMMONSIP_VERSION.jar" ]; then
+    if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+      _engine_line commons-ip - "missing: needs mvn and java (Debian: maven, openjdk-17-jre-headless)"; return 0
+    fi
+    rm -rf "$home.tmp"
+    if ! mvn -q -B -Dstyle.color=never -f scripts/engines/commons-ip/pom.xml dependency:copy-dependencies \
+        -DincludeScope=runtime -Dcommonsip.version="$COMMONSIP_VERSION" -DoutputDirectory="$home.tmp/lib" >&2; then
+      _engine_line commons-ip - "missing: Maven Central did not give org.roda-community:commons-ip2:$COMMONSIP_VERSION"; return 0
+    fi
+    rm -rf "$home" && mv "$home.tmp" "$home"
+    state=installed
+  fi
+  mkdir -p "$home/bin"
+  # Its logback writes commons-ip.log.txt into \${commonsIp.home}, the current directory by default:
+  # the wrappers point it at a per-user folder under /tmp (COMMONSIP_LOG_DIR to choose another).
+  cat >"$wrapper" <<EOF
+#!/bin/sh
+# commons-ip2 $COMMONSIP_VERSION command line (E-ARK SIP validate/create), written by Lưu trữ's scripts/setup.
+log=\${COMMONSIP_LOG_DIR:-\${TMPDIR:-/tmp}/commons-ip-\$(id -u)}; mkdir -p "\$log"
+exec java \${COMMONSIP_JAVA_OPTS:-} -DcommonsIp.home="\$log" -cp '$home/lib/*' org.roda_project.commons_ip2.cli.Main "\$@"
+EOF
+  chmod 755 "$wrapper"
+  ln -sfn "$wrapper" .engines/bin/commons-ip
+  # The jar's manifest has no version (its -V prints "null"): check that the command answers.
+  if ! "$wrapper" validate --help >/dev/null 2>&1; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: $wrapper validate --help failed"; return 0
+  fi
+  # commons-ip-sip: a SIP built with commons-ip2's EARKSIP API from a folder (a description per
+  # document, which `create` cannot write); compiled here against the jars, on every run (1-2 s).
+  if ! command -v javac >/dev/null 2>&1; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: needs javac to compile scripts/engines/commons-ip/SipFromFolder.java (Debian: openjdk-17-jdk-headless)"; return 0
+  fi
+  rm -rf "$home/classes" && mkdir -p "$home/classes"
+  if ! javac -nowarn -d "$home/classes" -cp "$home/lib/*" scripts/engines/commons-ip/SipFromFolder.java >&2; then
+    _engine_line commons-ip "$COMMONSIP_VERSION" "missing: javac of scripts/engines/commons-ip/SipFromFolder.java failed"; return 0
+  fi
+  cat >"$home/bin/commons-ip-sip" <<EOF
+#!/bin/sh
+# A SIP built with commons-ip2 $COMMONSIP_VERSION's EARKSIP API (scripts/engines/commons-ip/SipFromFolder.java), written by scripts/setup.
+log=\${COMMONSIP_LOG_DIR:-\${TMPDIR:-/tmp}/commons-ip-\$(id -u)}; mkdir -p "\$log"
+exec java \${COMMONSIP_JAVA_OPTS:-} -DcommonsIp.home="\$log" -cp '$home/lib/*:$home/classes' SipFromFolder "\$@"
+EOF
+  chmod 755 "$home/bin/commons-ip-sip"
+  ENGINE_ENV+=("LUUTRU_TEST_COMMONS_IP=$wrapper")
+  _engine_line commons-ip "$COMMONSIP_VERSION" "$state $wrapper (and commons-ip-sip)"
 }
 
 # --- OpenSearch (server and modules from Maven Central, one node on loopback) ---

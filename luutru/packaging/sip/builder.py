@@ -261,7 +261,8 @@ def _write_representation(pkg: SipPackage, tree: _Tree, rep: str, entries: _RepE
                           creator: SipAgent, agent_label: str) -> FileRef:
     """Write one representation's metadata (document EAD for originals, PREMIS) and its METS; the METS's reference."""
     base = f"representations/{rep}"
-    rep_mets = MetsWriter(f"{pkg.objid}/{rep}", rep, created, schema_prefix="../../schemas/", root=False)
+    # CSIP1: a representation METS's OBJID is the name of its representation folder.
+    rep_mets = MetsWriter(rep, rep, created, schema_prefix="../../schemas/", root=False)
     rep_mets.add_agent(creator)
     if rep == REPRESENTATIONS[ORIGINAL]:
         for doc in pkg.dossier.documents:
@@ -276,9 +277,26 @@ def _write_representation(pkg: SipPackage, tree: _Tree, rep: str, entries: _RepE
     return tree.write_xml(f"{base}/METS.xml", rep_mets.build(), "mets")
 
 
+def submitting_agents(pkg: SipPackage, creator: SipAgent) -> list[SipAgent]:
+    """The package's agents after the software, with the submitting agent E-ARK SIP15–20 require.
+
+    SIP15 (MUST, 1..1): the organisation submitting the package, ``ROLE="CREATOR"`` with ``TYPE``
+    ORGANIZATION or INDIVIDUAL. luutru submits from the agency's own archive, so when the package
+    names no submitter, the submitter is the agency that formed the dossier (organName and its
+    code, as in the profile's example ``metsHdrElementExample1``).
+    """
+    agents = [a for a in pkg.agents if a.identifier != creator.identifier]
+    if not any(a.role == "CREATOR" and a.agent_type != "software" for a in agents):
+        f = pkg.dossier.fields
+        if f.agency_code or f.agency_name:
+            agents.insert(0, SipAgent(f.agency_code or f.agency_name, f.agency_name or f.agency_code,
+                                      "organization", role="CREATOR"))
+    return agents
+
+
 def _write(pkg: SipPackage, tree: _Tree, created: str, creator: SipAgent) -> None:
     dossier = pkg.dossier
-    agents = [creator] + [a for a in pkg.agents if a.identifier != creator.identifier]
+    agents = [creator] + submitting_agents(pkg, creator)
     agent_label = f"{creator.name} {creator.version or ''}".strip()
     doc_refs = _write_documentation(pkg, tree, created)
     reps = _copy_content(pkg, tree, created)

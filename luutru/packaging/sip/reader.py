@@ -11,6 +11,11 @@ What is checked, each problem one finding naming the file (and the field) concer
   document has an original;
 * when the package carries the sender's catalogue fields, the 05/2025 elements written in EAD
   still say what those fields say (an edited EAD element is named with both values).
+* the dossier EAD carries the 05/2025 elements at all (a plain E-ARK package is named as such).
+
+What CSIP allows is not refused: packages from the E-ARK reference implementation (commons-ip) write
+hrefs form-encoded (``+`` for a space) and files without ``GROUPID``; such a file belongs to the
+document whose docId is exactly its ``data/<docId>/`` folder (see docs/sip-05-2025.md).
 
 The reader never raises for bad input: it returns the findings, and the package as far as it
 could be read.
@@ -19,9 +24,6 @@ could be read.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import stat
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,10 +42,12 @@ from luutru.packaging.sip.model import (
     SipFile,
     SipPackage,
 )
+from luutru.packaging.sip.unpack import find_root, unpack
 from luutru.packaging.sip.xmlschemas import EAD_NS, METS_NS, PREMIS_NS, parse_bytes, schema_errors
 
 CHUNK = 1024 * 1024
 ALGORITHMS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
+_BY_FOLDER = "folder:"  # a document named by the file's data/<docId>/ folder, not by GROUPID
 ROLE_OF_REP = {rep: role for role, rep in REPRESENTATIONS.items()}
 KIND_OF_ROOT = {f"{{{METS_NS}}}mets": "mets", f"{{{EAD_NS}}}ead": "ead", f"{{{PREMIS_NS}}}premis": "premis"}
 
@@ -57,44 +61,6 @@ class SipReadResult:
     @property
     def ok(self) -> bool:
         return self.package is not None and not has_errors(self.findings)
-
-
-# -- unpacking ---------------------------------------------------------------------------------------
-
-
-def unpack(zip_path: Path, dest: Path) -> tuple[Path | None, list[Finding]]:
-    """Unpack a package ZIP into ``dest`` after checking every member name; nothing is written if one is unsafe."""
-    try:
-        zf = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as e:
-        return None, [error("SIP_ZIP_BAD", f"{zip_path.name} không phải tệp ZIP đọc được ({e}). Sửa: gửi lại gói.",
-                         f"{zip_path.name} is not a readable ZIP ({e}). Fix: send the package again.", file=zip_path.name)]
-    with zf:
-        bad = []
-        for info in zf.infolist():
-            p = PurePosixPath(info.filename)
-            is_link = stat.S_ISLNK(info.external_attr >> 16)
-            if p.is_absolute() or ".." in p.parts or "\\" in info.filename or is_link:
-                bad.append(error("SIP_ZIP_UNSAFE_MEMBER",
-                              f"Gói chứa mục không an toàn '{info.filename}' (đường dẫn tuyệt đối, '..' hoặc liên kết). "
-                              "Sửa: đóng gói lại chỉ với tệp thường, đường dẫn tương đối.",
-                              f"The package holds an unsafe member '{info.filename}' (absolute path, '..' or a link). "
-                              "Fix: repackage with plain files and relative paths only.", file=info.filename))
-        if bad:
-            return None, bad
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        zf.extractall(dest)
-    return dest, []
-
-
-def find_root(folder: Path) -> Path | None:
-    """The package folder: ``folder`` itself or its only sub-folder holding ``METS.xml``."""
-    if (folder / "METS.xml").is_file():
-        return folder
-    subs = [p for p in folder.iterdir() if p.is_dir() and (p / "METS.xml").is_file()]
-    return subs[0] if len(subs) == 1 else None
 
 
 # -- checks ------------------------------------------------------------------------------------------
@@ -127,6 +93,12 @@ class _Reader:
                      f"METS points to '{path}', outside the package. Fix: use relative paths inside the package only.",
                      file=path)
             return None
+        if "+" in path and not (self.root / p).exists():
+            # commons-ip (the E-ARK reference implementation) writes hrefs form-encoded, a space as
+            # "+": a literal "+" is read first, the space only when no such file exists.
+            spaced = PurePosixPath(base) / path.replace("+", " ") if base else PurePosixPath(path.replace("+", " "))
+            if (self.root / spaced).exists():
+                return spaced.as_posix()
         return p.as_posix()
 
     def xml(self, rel: str, expect: str) -> etree._Element | None:
@@ -269,9 +241,12 @@ def _rep_metadata(r: _Reader, base: str, rinfo: MetsInfo,
 
 
 def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
-               pfiles: dict[str, premis.PremisFile]) -> list[tuple[str, SipFile]]:
-    """A representation's content files with their METS group, checked against PREMIS fixity."""
-    role = ROLE_OF_REP.get(rep)
+               pfiles: dict[str, premis.PremisFile], *, only: bool = False) -> list[tuple[str, SipFile]]:
+    """A representation's content files with their METS group, checked against PREMIS fixity.
+
+    CSIP leaves representation names free: ``rep1`` holds originals and ``rep2`` preservation
+    copies (luutru's names); the only representation of a package holds originals whatever its name."""
+    role = ROLE_OF_REP.get(rep) or (ORIGINAL if only else None)
     files: list[tuple[str, SipFile]] = []
     for ref in rinfo.refs:
         if ref.kind != "file":
@@ -289,8 +264,12 @@ def _rep_files(r: _Reader, rep: str, base: str, rinfo: MetsInfo,
         if pf is not None and pf.sha256 and pf.sha256 != ref.checksum.lower():
             r.error("SIP_PREMIS_FIXITY_MISMATCH", f"Tệp {rel}: mã băm trong PREMIS ({pf.sha256}) khác METS ({ref.checksum.lower()}).",
                   f"File {rel}: the PREMIS digest ({pf.sha256}) differs from METS ({ref.checksum.lower()}).", file=rel)
-        files.append((ref.group, SipFile(
-            name=PurePosixPath(ref.path).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
+        # Without GROUPID (packages from tools that cannot write it, e.g. commons-ip), a file in
+        # data/<folder>/ belongs to the document whose docId is exactly that folder's name.
+        parts = PurePosixPath(ref.path).parts
+        group = ref.group or (f"{_BY_FOLDER}{parts[1]}" if len(parts) > 2 and parts[0] == "data" else "")
+        files.append((group, SipFile(
+            name=PurePosixPath(rel).name, role=role, sha256=ref.checksum.lower(), size=ref.size or 0,
             mime=ref.mime, source=r.root / rel, original_path=(pf.original_name or None) if pf else None,
             format_name=(pf.format_name or None) if pf else None,
             format_version=(pf.format_version or None) if pf else None,
@@ -302,7 +281,17 @@ def _attach_files(r: _Reader, code: str, documents: dict[str, SipDocument],
                   files: list[tuple[str, SipFile]]) -> list[SipDocument]:
     """Give each file to its document; the documents in order, each one checked to have an original."""
     for group, f in files:
-        doc = documents.get(group)
+        doc = documents.get(group.removeprefix(_BY_FOLDER))
+        if doc is None and (not group or group.startswith(_BY_FOLDER)):
+            r.error("SIP_FILE_NO_DOCUMENT",
+                    f"Tệp {f.name} không gắn với tài liệu nào: METS không có GROUPID là mã định danh (docId) của một "
+                    "EAD_doc, và thư mục data/<docId>/ chứa tệp không mang docId nào. Gói 05/2025 mô tả từng tài liệu "
+                    "bằng một EAD và gắn tệp với nó.",
+                    f"File {f.name} is linked to no document: its METS entry has no GROUPID naming the docId of an "
+                    "EAD_doc, and its data/<docId>/ folder names none. A 05/2025 package describes each document in "
+                    "an EAD and links its files to it.",
+                    dossier=code, file=f.name)
+            continue
         if doc is None:
             r.error("SIP_FILE_NO_DOCUMENT", f"Tệp {f.name} (GROUPID '{group}') không thuộc tài liệu nào được mô tả trong EAD.",
                   f"File {f.name} (GROUPID '{group}') belongs to no document described in EAD.", dossier=code, file=f.name)
@@ -336,6 +325,22 @@ def _check_catalogue(r: _Reader, d_fields: SipDossierFields, d_cat: dict[str, An
     return d_cat
 
 
+def _not_05_2025(r: _Reader, rel: str, ead_root: etree._Element) -> None:
+    """A dossier EAD without the 05/2025 elements (a package from a plain E-ARK tool): one finding that
+    says what the EAD does hold; its plain ``unitid`` is not taken for a dossier code (never guessed)."""
+    ns = {"e": EAD_NS}
+    unitid = (ead_root.findtext("e:archdesc/e:did/e:unitid", "", ns) or "").strip()
+    title = (ead_root.findtext("e:archdesc/e:did/e:unittitle", "", ns) or "").strip()
+    r.error("SIP_EAD_NOT_05_2025",
+            f"{rel} mô tả hồ sơ không theo Thông tư 05/2025: không có fileCode (mã hồ sơ) trong @encodinganalog "
+            f"(unitid '{unitid}', unittitle '{title}'). Sửa: mô tả hồ sơ và từng tài liệu theo 05/2025 "
+            "(docs/sip-05-2025.md) hoặc nộp bằng mẫu mục lục.",
+            f"{rel} does not describe the dossier per Circular 05/2025: no fileCode (dossier code) in @encodinganalog "
+            f"(unitid '{unitid}', unittitle '{title}'). Fix: describe the dossier and each document per 05/2025 "
+            "(docs/sip-05-2025.md) or submit with the catalogue template.",
+            file=rel, field="fileCode", details={"unitid": unitid, "unittitle": title})
+
+
 def _read(r: _Reader) -> SipPackage | None:
     info = r.mets("METS.xml")
     if info is None:
@@ -352,6 +357,8 @@ def _read(r: _Reader) -> SipPackage | None:
     if ead_root is None:
         return None
     d_fields, d_cat = ead.read_dossier_ead(ead_root)
+    if not d_fields.file_code:
+        _not_05_2025(r, dossier_ead, ead_root)
     events, rights = [], None
     if package_premis:
         proot = r.xml(package_premis, "premis")
@@ -367,7 +374,7 @@ def _read(r: _Reader) -> SipPackage | None:
         if rinfo is None:
             continue
         pfiles = _rep_metadata(r, base, rinfo, documents)
-        files.extend(_rep_files(r, rep, base, rinfo, pfiles))
+        files.extend(_rep_files(r, rep, base, rinfo, pfiles, only=len(rep_mets) == 1))
 
     ordered = _attach_files(r, d_fields.file_code, documents, files)
     d_cat = _check_catalogue(r, d_fields, d_cat, ordered)

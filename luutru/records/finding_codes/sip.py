@@ -85,6 +85,12 @@ SIP_NO_EAD = define('SIP_NO_EAD', E,
 SIP_FILE_NO_DOCUMENT = define('SIP_FILE_NO_DOCUMENT', E,
     'Tệp không thuộc tài liệu nào được mô tả trong EAD', 'A file belongs to no document described in EAD',
     'yêu cầu bên giao lập lại gói', 'ask the sender to rebuild the package', area=A)
+SIP_EAD_NOT_05_2025 = define('SIP_EAD_NOT_05_2025', E,
+    'EAD của hồ sơ không có các trường theo Thông tư 05/2025 (fileCode, title … trong @encodinganalog)',
+    "The dossier's EAD carries no Circular 05/2025 fields (fileCode, title … in @encodinganalog)",
+    'yêu cầu bên giao mô tả hồ sơ và từng tài liệu theo 05/2025 (docs/sip-05-2025.md), hoặc nộp bằng mẫu mục lục',
+    'ask the sender to describe the dossier and each document per 05/2025 (docs/sip-05-2025.md), or submit with the '
+    'catalogue template', area=A)
 SIP_DOCUMENT_NO_FILE = define('SIP_DOCUMENT_NO_FILE', E,
     'Tài liệu không có tệp gốc trong gói', 'A document has no original file in the package',
     'yêu cầu bên giao bổ sung tệp', 'ask the sender to add the file', area=A)
