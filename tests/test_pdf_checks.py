@@ -131,6 +131,19 @@ def test_pdfa_file_is_accepted_without_migration(pki, tmp_path):
     assert (r.format.key, r.format.puid) == ("pdfa", "fmt/477")
 
 
+@needs_gs
+def test_a_percent_sign_in_the_file_name_is_not_a_ghostscript_format(tmp_path):
+    """Ghostscript reads "%d" in its output name as a page number: a file named "100%…"
+    once failed its preservation copy with "Unable to open the initial device"."""
+    folder = tmp_path / "50%_hồ sơ"
+    folder.mkdir()
+    plain = folder / "100%_quyết định.pdf"
+    plain.write_bytes(make_pdf_bytes("Quyết định"))
+    r = ghostscript.convert_to_pdfa(plain, folder / "100%_quyết định.pdfa.pdf")
+    assert r.ok, r.message
+    assert (folder / "100%_quyết định.pdfa.pdf").stat().st_size > 0
+
+
 def test_missing_ghostscript_warns_how_to_install(pki, tmp_path):
     src = tmp_path / "a.pdf"
     src.write_bytes(make_pdf_bytes("x"))

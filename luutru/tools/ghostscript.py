@@ -145,7 +145,9 @@ def convert_to_pdfa(
             f"--permit-file-read={icc}", f"--permit-file-read={defs}",
             "-sDEVICE=pdfwrite", f"-dPDFA={part}", "-dPDFACompatibilityPolicy=1",
             "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true",
-            f"-sOutputFile={tmp_out}", str(defs), str(src),
+            # "%" in OutputFile is a page-number format to Ghostscript ("%d"): "%%" is a
+            # literal one, so a file named "100%.pdf" is written, not refused.
+            "-sOutputFile=" + str(tmp_out).replace("%", "%%"), str(defs), str(src),
         ]
         try:
             r = run_ghostscript(exe, args, timeout=timeout)
