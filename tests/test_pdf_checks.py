@@ -184,7 +184,7 @@ def test_verapdf_absent_is_reported_once_per_batch(pki, tmp_path):
         p.write_bytes(make_pdf_bytes(f"Văn bản {i}"))
         items.append(FileItem(p, p.name, document=f"VB{i}"))
     seen = []
-    b = check_files(items, settings(pki, ghostscript="gs-not-here"), progress=lambda d, t: seen.append((d, t)),
+    b = check_files(items, settings(pki, ghostscript="gs-not-here", verapdf="verapdf-not-here"), progress=lambda d, t: seen.append((d, t)),
                     out_dir=tmp_path / "o")
     assert [f.code for f in b.batch_findings] == ["VERAPDF_NOT_INSTALLED"]
     assert all("VERAPDF_NOT_INSTALLED" not in codes(r.findings) for r in b)
