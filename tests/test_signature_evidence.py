@@ -150,3 +150,50 @@ def test_ingest_without_tsa_says_no_evidence_is_kept(tmp_path, database_url, ltv
         assert [f.severity.value for f in rep.findings if f.code == "SIGNATURE_EVIDENCE_NOT_CONFIGURED"] == ["warning"]
     finally:
         svc.close()
+
+
+def test_renewal_job_renews_due_evidence_as_a_new_revision(tmp_path, database_url, ltv, signed):
+    from luutru.preservation.timestamp_renewal import no_revision_writer, renew_due
+
+    svc, rep, spec = _ingest_signed(tmp_path, database_url, ltv, signed, ltv.tsa_url)
+    try:
+        assert rep.status == "accepted"
+        code = spec.dossiers[0]["ma_ho_so"]
+        end = ltv.not_after("tsa")
+        early = renew_due(svc, writer=no_revision_writer, now=end - timedelta(days=1000))
+        assert early.checked == 1 and early.due == [] and early.renewed == []
+        # Stands in for the AIP revision writer (luutru.preservation.revisions, merged separately):
+        # it receives what the next revision must hold.
+        written: list[tuple[str, dict, list]] = []
+        rep2 = renew_due(svc, writer=lambda aip, changes, events: written.append((aip, changes, events)),
+                         now=end - timedelta(days=100))
+        assert len(rep2.due) == 1 and rep2.findings == [] and len(rep2.renewed) == 1
+        aip, changes, events = written[0]
+        (path, renewed), = changes.items()
+        with svc.storage.open_file(code, path) as fh:
+            stored = fh.read()
+        assert aip == code and renewed.startswith(stored) and len(renewed) > len(stored)
+        assert events[0]["event_type"] == "signature evidence"
+        later = ltv.not_after("alice") + timedelta(days=400)
+        assert validate_evidence(renewed, trust_roots=[ltv.cert("root")], at=later).valid
+        # without a revision writer nothing is overwritten, and the report says why
+        refused = renew_due(svc, writer=no_revision_writer, now=end - timedelta(days=100))
+        assert [f.code for f in refused.findings] == ["TIMESTAMP_RENEWAL_FAILED"] and refused.renewed == []
+        with svc.storage.open_file(code, path) as fh:
+            assert fh.read() == stored
+    finally:
+        svc.close()
+
+
+def test_renewal_is_a_registered_job_kind(tmp_path, database_url):
+    from luutru.jobs import submit
+    from luutru.jobs.queue import JobQueue
+
+    svc = Services(Settings(home=tmp_path / "home", database_url=database_url))
+    try:
+        job = submit(svc, "timestamp-renewal", {}, wait=True, timeout=120)
+        v = JobQueue(svc.catalog).get(job)
+        assert v.status == "done", v
+        assert v.result["checked"] == 0 and v.result["renewed"] == []
+    finally:
+        svc.close()

@@ -91,7 +91,7 @@ def _timestamper(tsa_url: str, timeout: float) -> Any:
     return HTTPTimeStamper(tsa_url, timeout=int(timeout) or 1)
 
 
-def _newest_timestamp(data: bytes) -> tuple[str | None, str | None]:
+def newest_timestamp(data: bytes) -> tuple[str | None, str | None]:
     """(time, TSA certificate not-after) of the newest document timestamp, ISO +07:00."""
 
     tss = list(_reader(data).embedded_timestamp_signatures)
@@ -142,7 +142,7 @@ def collect_evidence(data: bytes, *, trust_roots: Iterable[Any], tsa_url: str | 
     except Exception as e:  # noqa: BLE001 - TSA down, refused, or its chain untrusted
         return Evidence(False, signatures=len(sigs), problem="TSA_UNREACHABLE",
                         detail=f"{type(e).__name__}: {e}"[:500])
-    at, not_after = _newest_timestamp(buf)
+    at, not_after = newest_timestamp(buf)
     return Evidence(True, buf, len(sigs), at, not_after)
 
 
@@ -161,7 +161,7 @@ def renew_timestamp(data: bytes, *, trust_roots: Iterable[Any], tsa_url: str, ti
         buf = out.getvalue()
     except Exception as e:  # noqa: BLE001
         return Evidence(False, problem="RENEWAL_FAILED", detail=f"{type(e).__name__}: {e}"[:500])
-    at, not_after = _newest_timestamp(buf)
+    at, not_after = newest_timestamp(buf)
     return Evidence(True, buf, n, at, not_after)
 
 

@@ -37,10 +37,10 @@ SIGNATURE_EVIDENCE_FAILED = define(
     "được sau khi chứng thư hết hạn",
     "Could not collect long-term validation data for the signature (…): valid today, but it cannot be shown valid "
     "once the certificate expires",
-    "Kiểm tra kết nối tới máy chủ OCSP/CRL của tổ chức chứng thực và tới máy chủ cấp dấu thời gian (LUUTRU_TSA_URL), "
-    "rồi chạy lại `luutru jobs submit signature-evidence`.",
-    "Check access to the CA's OCSP/CRL servers and to the time-stamping authority (LUUTRU_TSA_URL), then run "
-    "`luutru jobs submit signature-evidence` again.", area=A)
+    "Kiểm tra kết nối tới máy chủ OCSP/CRL của tổ chức chứng thực và tới máy chủ cấp dấu thời gian (LUUTRU_TSA_URL); "
+    "tài liệu vẫn được lưu, hãy thu thập lại dữ liệu xác thực trước khi chứng thư hết hạn (docs/operations.md).",
+    "Check access to the CA's OCSP/CRL servers and to the time-stamping authority (LUUTRU_TSA_URL); the document "
+    "is stored: collect the validation data again before the certificate expires (docs/operations.md).", area=A)
 SIGNATURE_EVIDENCE_NOT_CONFIGURED = define(
     "SIGNATURE_EVIDENCE_NOT_CONFIGURED", W,
     "Chưa cấu hình máy chủ cấp dấu thời gian: không lưu dữ liệu xác thực dài hạn cho các chữ ký số hợp lệ",
