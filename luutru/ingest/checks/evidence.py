@@ -36,17 +36,20 @@ def _path(item: FileCheckItem) -> Path:
     return base.joinpath(*parts, rel.stem + ".ltv.pdf")
 
 
-def keep_evidence(item: FileCheckItem, cfg: CheckConfig, sig: SignatureReport | None
+def keep_evidence(item: FileCheckItem, cfg: CheckConfig, sig: SignatureReport | None, time_left: float | None = None
                   ) -> tuple[Path | None, list[Finding], ev.Event | None]:
-    """(evidence copy, findings, event) for one file; nothing when not wanted or no TSA."""
+    """(evidence copy, findings, event) for one file; nothing when not wanted or no TSA.
+
+    Each request (OCSP, CRL, TSA) gets at most a sixth of the file's remaining time, so a
+    slow TSA ends as SIGNATURE_EVIDENCE_FAILED (a warning), never as a file timeout."""
     if not cfg.tsa_url or not wants_evidence(sig):
         return None, [], None
     try:
         roots = load_trust_roots(cfg.trust_roots)
     except TrustRootError:
         return None, [], None  # already a TRUST_ROOTS_UNREADABLE finding
-    res = collect_evidence(item.path.read_bytes(), trust_roots=roots, tsa_url=cfg.tsa_url,
-                           timeout=cfg.evidence_timeout_s)
+    timeout = cfg.evidence_timeout_s if time_left is None else max(min(cfg.evidence_timeout_s, time_left / 6), 1.0)
+    res = collect_evidence(item.path.read_bytes(), trust_roots=roots, tsa_url=cfg.tsa_url, timeout=timeout)
     if not res.ok or res.pdf is None:
         why = f"{res.problem}: {res.detail}"[:300]
         f = finding(sfc.SIGNATURE_EVIDENCE_FAILED,

@@ -180,7 +180,7 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             findings += mig_findings
             if mig_event is not None:
                 events.append(mig_event)
-    evidence, ev_findings, ev_event = keep_evidence(item, cfg, insp.sig) if cfg.migrate else (None, [], None)
+    evidence, ev_findings, ev_event = keep_evidence(item, cfg, insp.sig, time_left) if cfg.migrate else (None, [], None)
     findings += ev_findings
     events += [ev_event] if ev_event is not None else []
     return FileCheckResult(

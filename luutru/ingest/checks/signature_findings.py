@@ -88,8 +88,9 @@ def _hazard(status: SignatureStatus, sig: SignatureResult | None, report: Signat
     else:
         return None
     detail = (sig.detail or problem or "")[:300]
-    return (code, code.meaning_vi.replace("…", detail), code.meaning_en.replace("…", detail)
-            + ("" if "…" in code.meaning_en else f" ({detail})"), code.fix_vi, code.fix_en)
+    tail = "" if "…" in code.meaning_en else f" ({detail})"
+    return (code, code.meaning_vi.replace("…", detail) + tail, code.meaning_en.replace("…", detail) + tail,
+            code.fix_vi, code.fix_en)
 
 
 def signature_findings(
