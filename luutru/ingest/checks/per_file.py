@@ -15,6 +15,7 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -144,6 +145,7 @@ def _copy_path(item: FileCheckItem) -> Path:
 
 def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             vera: verapdf.VeraPdfOutcome | None, time_left: float | None = None) -> FileCheckResult:
+    t0 = time.monotonic()
     fpol, _ = _policies(cfg)
     where = item.where
     findings = list(insp.findings)
@@ -180,7 +182,8 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             findings += mig_findings
             if mig_event is not None:
                 events.append(mig_event)
-    evidence, ev_findings, ev_event = keep_evidence(item, cfg, insp.sig, time_left) if cfg.migrate else (None, [], None)
+    remaining = time_left - (time.monotonic() - t0) if time_left else None
+    evidence, ev_findings, ev_event = keep_evidence(item, cfg, insp.sig, remaining) if cfg.migrate else (None, [], None)
     findings += ev_findings
     events += [ev_event] if ev_event is not None else []
     return FileCheckResult(
