@@ -24,8 +24,8 @@ from luutru.transfer_out.registration import register
 from tests.disposal_helpers import approved_list, seed_template
 from tests.factory import write_transfer
 from tests.ltv_pki import start_ltv_pki
-from tests.pki import make_pdf_bytes
 from tests.pgdb import catalog_url
+from tests.pki import make_pdf_bytes
 from tests.test_transfer_out import AGENCY, AS_OF, DUE, NOT_DUE, _spec
 
 ARCHIVE_CN = "Trung tâm Lưu trữ thử nghiệm"

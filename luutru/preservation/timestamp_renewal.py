@@ -24,7 +24,11 @@ import luutru.records.events as ev
 import luutru.records.finding_codes.signatures as sfc
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.checks.signatures import load_trust_roots
-from luutru.preservation.signature_evidence import newest_timestamp, renew_timestamp, renewal_due
+from luutru.preservation.signature_evidence import (
+    newest_timestamp,
+    renew_timestamp,
+    renewal_due,
+)
 from luutru.records.findings import Finding, finding
 from luutru.services import Services
 
