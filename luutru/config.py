@@ -122,6 +122,28 @@ class LimitSettings(BaseSettings):
                                           "(Excel's own limit)")
 
 
+class SigningSettings(BaseSettings):
+    """Signatures that last and what the archive signs (``LUUTRU_TSA_URL``, ``LUUTRU_ORG_*``;
+    docs/operations.md).  The passphrase and PIN come from a file (or the environment),
+    never from the command line."""
+
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
+
+    tsa_url: str | None = Field(default=None, description="RFC 3161 time-stamping authority; unset = no "
+                                "long-term evidence at ingest and no timestamp on issued documents")
+    evidence_timeout_s: float = Field(default=30.0, gt=0, description="Per request to the TSA and OCSP/CRL servers")
+    timestamp_renew_days: int = Field(default=365, ge=1, description="Renew an archive timestamp when its TSA "
+                                      "certificate ends within this many days")
+    org_pkcs12: Path | None = Field(default=None, description="The archive's organisation certificate and key")
+    org_pkcs12_passphrase_file: Path | None = Field(default=None, description="File holding its passphrase")
+    org_pkcs12_passphrase: str | None = Field(default=None, description="Its passphrase (prefer the file)")
+    org_pkcs11_module: Path | None = Field(default=None, description="PKCS#11 library (token or HSM) instead of PKCS#12")
+    org_pkcs11_token: str | None = Field(default=None, description="PKCS#11 token label")
+    org_pkcs11_key_label: str | None = None
+    org_pkcs11_cert_label: str | None = None
+    org_pkcs11_pin_file: Path | None = Field(default=None, description="File holding the token's user PIN")
+
+
 #: Flat keywords of the first version and the section they belong to now.
 _STORAGE_KEYS = {"storage_url": "url", "replica_urls": "replica_urls", "s3_endpoint_url": "s3_endpoint_url",
                  "s3_region": "s3_region", "keystore_dir": "keystore_dir"}
@@ -149,6 +171,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    signing: SigningSettings = Field(default_factory=SigningSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -123,7 +123,8 @@ def test_annotation_added_after_signing_is_modified(pki, roots, base_pdf):
     assert r.status is SignatureStatus.MODIFIED
     assert s.intact  # the signed revision itself is untouched …
     assert s.coverage == "ENTIRE_REVISION" and s.modification_level == "OTHER"  # … but the file was extended
-    assert codes(signature_findings(r, Reliability.BORN_DIGITAL)) == {(Severity.ERROR, "SIGNATURE_MODIFIED")}
+    # a change appended after signing has a finding of its own (issue 16), not "changed inside the signed range"
+    assert codes(signature_findings(r, Reliability.BORN_DIGITAL)) == {(Severity.ERROR, "SIGNATURE_APPENDED_CHANGES")}
 
 
 def test_byte_tampered_inside_signed_range_is_modified(pki, roots, base_pdf):

@@ -104,6 +104,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role_original": ("Bản gốc", "Original"),
     "role_preservation": ("Bản bảo quản (PDF/A)", "Preservation copy (PDF/A)"),
     "role_text": ("Văn bản trích xuất", "Extracted text"),
+    "role_signature_evidence": ("Chứng cứ chữ ký số dài hạn (PAdES-LTA)", "Long-term signature evidence (PAdES-LTA)"),
     "events": ("Sự kiện bảo quản", "Preservation events"),
     "audit": ("Nhật ký", "Audit trail"),
     "audit_title": ("Nhật ký kiểm tra (chuỗi băm)", "Audit trail (hash chain)"),

@@ -39,6 +39,7 @@ from luutru.records.model import (
 )
 from luutru.records.timeutil import iso_vn, now_vn
 from luutru.services import Services
+from luutru.packaging.pdf_signing import sign_issued_pdf
 from luutru.tools.ghostscript import convert_to_pdfa
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -171,6 +172,9 @@ def _build(services: Services, listing: dict[str, Any], minutes_id: str, work: P
     pdf.write_bytes(render_pdf(rec))
     stored_pdf, pdf_form = _pdfa(services, pdf, work)
     rec["pdf_form"] = pdf_form
+    signing = sign_issued_pdf(stored_pdf, services.settings.signing, what_vi="biên bản hủy tài liệu",
+                              what_en="destruction minutes", reason=f"Biên bản hủy tài liệu {minutes_id}")
+    rec["pdf_signature"] = {**signing.to_dict(), "warnings": [f.message_vi for f in signing.findings]}
     js = work / "bien_ban_huy.json"
     js.write_text(json.dumps(rec, ensure_ascii=False, indent=2), "utf-8")
     today = now_vn().date()
@@ -187,6 +191,9 @@ def _build(services: Services, listing: dict[str, Any], minutes_id: str, work: P
     builder.add_text(docs[0].identifier, _text(rec))
     builder.events.append(ev.Event(ev.INGESTION, minutes_id, "success",
                                    f"destruction minutes of list {list_id}", {"list_id": list_id}))
+    builder.events.append(ev.Event(ev.SIGNATURE_GENERATION, c1.path, "success" if signing.signed else "warning",
+                                   "signed with the organisation certificate" if signing.signed else
+                                   "; ".join(f.message_en for f in signing.findings), signing.to_dict()))
     return builder.seal()
 
 

@@ -199,6 +199,9 @@ def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: 
     if res.preservation_copy is not None:
         sd.builder.add_derivative(doc.identifier, res.preservation_copy, "preservation",
                                   mime="application/pdf", format_name="PDF/A-2b")
+    if res.signature_evidence is not None:  # PAdES-LTA evidence copy (ingest/checks/evidence.py)
+        sd.builder.add_derivative(doc.identifier, res.signature_evidence, "signature_evidence",
+                                  mime="application/pdf", format_name="PDF (PAdES-LTA evidence)")
 
 
 def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:

@@ -27,6 +27,7 @@ KINDS: dict[str, str] = {
     "ingest": "luutru.jobs.kinds:ingest_job",
     "reindex": "luutru.jobs.kinds:reindex_job",
     "index": "luutru.jobs.kinds:index_job",  # a failed index update, queued by ingest (catalog.index_retries)
+    "timestamp-renewal": "luutru.preservation.timestamp_renewal:timestamp_renewal_job",  # run on a schedule
     # Areas add one line each, e.g.:
     # "audit": "luutru.preservation.fixity:audit_job",
     # "destruction": "luutru.disposal.procedure:destruction_job",

@@ -61,9 +61,18 @@ class SignerKindRule:
 
 
 @dataclass(frozen=True)
+class WeakAlgorithmRule:
+    """Algorithms that no longer prove authenticity (see signatures.yaml ``weak_algorithms``)."""
+
+    digests: frozenset[str] = frozenset({"md5", "sha1"})
+    min_rsa_bits: int = 2048
+
+
+@dataclass(frozen=True)
 class SignaturePolicy:
     rules: dict[Reliability, KindRule]
     signer_kind: SignerKindRule
+    weak: WeakAlgorithmRule = WeakAlgorithmRule()
 
     def for_kind(self, reliability: Reliability) -> KindRule:
         return self.rules[reliability]
@@ -108,7 +117,13 @@ def parse_policy(data: dict[str, Any]) -> SignaturePolicy:
         frozenset(str(o) for o in sk.get("personal_policy_oids") or []),
         tuple(fold(str(p)) for p in sk.get("organisation_name_prefixes") or []),
     )
-    return SignaturePolicy(rules, signer_kind)
+    wk = data.get("weak_algorithms") or {}
+    try:
+        weak = WeakAlgorithmRule(frozenset(str(d).lower().replace("-", "") for d in wk.get("digests", ["md5", "sha1"])),
+                                 int(wk.get("min_rsa_bits", 2048)))
+    except (TypeError, ValueError, AttributeError) as e:
+        raise PolicyError(f"weak_algorithms: {e}") from None
+    return SignaturePolicy(rules, signer_kind, weak)
 
 
 @lru_cache(maxsize=8)

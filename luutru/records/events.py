@@ -30,6 +30,8 @@ REPLICATION = "replication"
 REPAIR = "recovery"
 DELETION = "deletion"
 METADATA_EXTRACTION = "metadata extraction"
+SIGNATURE_GENERATION = "digital signature generation"  # what the archive issues, signed
+SIGNATURE_EVIDENCE = "signature evidence"  # long-term validation data + archive timestamp (PAdES-LTA)
 
 
 @dataclass

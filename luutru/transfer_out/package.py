@@ -47,7 +47,9 @@ from luutru.packaging.bag import (
     write_declaration,
     write_manifest,
 )
+from luutru.config import SigningSettings
 from luutru.packaging.catalogue_writer import write_xlsx_template
+from luutru.packaging.pdf_signing import IssuedSignature, sign_issued_pdf
 from luutru.policies.transfer import TransferPolicy, load_transfer_policy
 from luutru.preservation.aip import safe_component_name
 from luutru.records.code_grammar import PartialDate
@@ -280,11 +282,15 @@ def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str), encoding="utf-8")
 
 
-def _write_tag_files(root: Path, package: dict[str, Any], handover: dict[str, Any], payload: _Payload) -> None:
-    """``transfer-out/``: package.json, the handover record (JSON + PDF), the catalogue PDF, the AIP metadata."""
+def _write_tag_files(root: Path, package: dict[str, Any], handover: dict[str, Any], payload: _Payload,
+                     signing: SigningSettings) -> IssuedSignature:
+    """``transfer-out/``: package.json, the handover record (JSON + PDF signed by the archive), the
+    catalogue PDF, the AIP metadata."""
     _write_json(root / PACKAGE_JSON, package)
     _write_json(root / HANDOVER_JSON, handover)
     render_handover_pdf(root / HANDOVER_PDF, handover)
+    signed = sign_issued_pdf(root / HANDOVER_PDF, signing, what_vi="biên bản giao nhận", what_en="handover record",
+                             reason=f"Biên bản giao nhận {package['package_id']}")
     render_catalogue_pdf(root / CATALOGUE_PDF, payload.sent_dossiers, payload.sent_documents,
                          package_id=package["package_id"], agency_name=payload.agency_name,
                          created_at=package["created_at"])
@@ -293,6 +299,7 @@ def _write_tag_files(root: Path, package: dict[str, Any], handover: dict[str, An
             p = root / METADATA_DIR / code / f"{name}.json"
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(blob)
+    return signed
 
 
 def _bag_info(package: dict[str, Any], n_dossiers: int) -> dict[str, str]:
@@ -344,13 +351,14 @@ def _write_package(services: Services, root: Path, package_id: str, chosen: list
         "payload_manifest_sha256": payload_manifest,
         "dossiers": [asdict(x) for x in members],
     }
-    _write_tag_files(root, package, handover, payload)
+    signed = _write_tag_files(root, package, handover, payload, services.settings.signing)
     seal_bag(root, payload.hashes, _bag_info(package, len(members)))
     _check_bag(root)
     n_docs = sum(x.documents for x in members)
     n_bytes = sum(x.bytes for x in members)
     return BuildResult(package_id, str(root), None, agency_code, payload.agency_name, archive["archive_name"],
-                       members, n_docs, n_docs, n_bytes, payload_manifest, 0.0)
+                       members, n_docs, n_docs, n_bytes, payload_manifest, 0.0,
+                       findings=[f.to_dict() for f in signed.findings])
 
 
 def _zip_bag(bag_dir: Path, zip_path: Path) -> Path:

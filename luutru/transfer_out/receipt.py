@@ -39,6 +39,7 @@ from luutru.records.status import DossierOutcome, Outcome
 from luutru.records.timeutil import iso_vn
 from luutru.services import FaultInjected, Services
 from luutru.transfer_out.digests import stored_digests
+from luutru.packaging.pdf_signing import sign_issued_pdf
 from luutru.transfer_out.handover import render_receipt_pdf
 from luutru.transfer_out.layout import PACKAGE_JSON, PROFILE, RECEIPT_PROFILE, TAG_DIR
 
@@ -113,6 +114,8 @@ def after_accept(services: Services, report: Any, transfer_root: Path) -> list[F
 
         tmp_pdf = out / f".{pid}.{uuid.uuid4().hex[:6]}.pdf"
         render_receipt_pdf(tmp_pdf, receipt)
+        signing = sign_issued_pdf(tmp_pdf, services.settings.signing, what_vi="giấy xác nhận",
+                                  what_en="receipt", reason=f"Giấy xác nhận {receipt['receipt_id']}", name=ppath.name)
         atomic.replace(tmp_pdf, ppath)
         atomic.write_atomic(jpath, json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
         sender_copy = out / f"{pid}.sender"
@@ -135,7 +138,9 @@ def after_accept(services: Services, report: Any, transfer_root: Path) -> list[F
         "Gửi tệp .json cho bên giao để xác nhận (`luutru transfer-out confirm`).",
         f"Transfer package {pid}: receipt {receipt['receipt_id']} written to {jpath} (PDF: {ppath}). "
         "Send the .json file to the sender to confirm (`luutru transfer-out confirm`).",
-        details={"receipt": str(jpath), "pdf": str(ppath), "package_id": pid, "receipt_id": receipt["receipt_id"]})]
+        details={"receipt": str(jpath), "pdf": str(ppath), "package_id": pid, "receipt_id": receipt["receipt_id"],
+                 "pdf_signed": signing.signed})]
+    findings += signing.findings
     if bad:
         findings.append(finding(
             fc.TRANSFER_OUT_RECEIPT_MISMATCH,

@@ -25,6 +25,7 @@ from luutru.records.findings import Finding, info, warning
 from luutru.records.timeutil import iso_vn
 from luutru.services import Services
 from luutru.transfer_out.digests import stored_digests
+from luutru.packaging.pdf_signing import sign_issued_pdf
 from luutru.transfer_out.handover import render_receipt_pdf
 from luutru.transfer_out.layout import RECEIPT_PROFILE
 from luutru.transfer_out.sip import submission_digest
@@ -100,6 +101,8 @@ def write_sip_receipt(services: Services, report: Any, packages: list[ReceivedSi
         jpath, ppath = out / f"{name}.json", out / f"{name}.pdf"
         tmp_pdf = atomic.temp_beside(ppath)
         render_receipt_pdf(tmp_pdf, receipt)
+        signing = sign_issued_pdf(tmp_pdf, services.settings.signing, what_vi="giấy xác nhận",
+                                  what_en="receipt", reason=f"Giấy xác nhận {receipt['receipt_id']}", name=ppath.name)
         atomic.replace(tmp_pdf, ppath)
         atomic.write_atomic(jpath, json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True))
     except (OSError, ValueError, KeyError) as e:
@@ -113,7 +116,9 @@ def write_sip_receipt(services: Services, report: Any, packages: list[ReceivedSi
         f"Gói nộp lưu {receipt['package_id']}: đã lập giấy xác nhận {receipt['receipt_id']} tại {jpath} (PDF: {ppath}).",
         f"Package {receipt['package_id']}: receipt {receipt['receipt_id']} written to {jpath} (PDF: {ppath}).",
         details={"receipt": str(jpath), "pdf": str(ppath), "package_id": receipt["package_id"],
-                 "receipt_id": receipt["receipt_id"], "objids": [p["objid"] for p in receipt["packages"]]})]
+                 "receipt_id": receipt["receipt_id"], "objids": [p["objid"] for p in receipt["packages"]],
+                 "pdf_signed": signing.signed})]
+    findings += signing.findings
     bad = [d["ma_ho_so"] for d in receipt["dossiers"] if d.get("matches_package") is False]
     if bad:
         findings.append(warning(

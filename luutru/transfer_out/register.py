@@ -9,7 +9,7 @@ per dossier and ``export.build`` in the audit trail, in one transaction.
 from __future__ import annotations
 
 import getpass
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -55,6 +55,7 @@ class BuildResult:
     bytes: int
     payload_manifest_sha256: str
     seconds: float
+    findings: list[dict[str, Any]] = field(default_factory=list)  # e.g. ISSUED_UNSIGNED for the handover PDF
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

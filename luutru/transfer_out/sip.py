@@ -36,6 +36,8 @@ import luutru.packaging.atomic as atomic
 import luutru.records.finding_codes.transfer_out as tfc
 from luutru import __version__
 from luutru.catalog.records import AipMetadata, load_aip_metadata
+from luutru.config import SigningSettings
+from luutru.packaging.pdf_signing import IssuedSignature, sign_issued_pdf
 from luutru.packaging.sip.builder import SipBuildError, build_sip
 from luutru.packaging.sip.from_aip import package_from_aip
 from luutru.packaging.sip.model import SipAgent
@@ -131,9 +133,13 @@ def _members(chosen: list[Candidate], metas: list[AipMetadata]
 
 
 def _documentation(doc_dir: Path, handover: dict[str, Any], package_json: dict[str, Any],
-                   sent_dossiers: list[dict[str, Any]], sent_documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """The ``documentation/`` files every package of the submission carries (PDFs rendered in ``doc_dir``)."""
+                   sent_dossiers: list[dict[str, Any]], sent_documents: list[dict[str, Any]],
+                   signing: SigningSettings) -> tuple[dict[str, Any], IssuedSignature]:
+    """The ``documentation/`` files every package of the submission carries (PDFs rendered in ``doc_dir``;
+    the handover record signed by the archive)."""
     render_handover_pdf(doc_dir / "bien_ban_giao_nhan.pdf", handover)
+    signed = sign_issued_pdf(doc_dir / "bien_ban_giao_nhan.pdf", signing, what_vi="biên bản giao nhận",
+                             what_en="handover record", reason=f"Biên bản giao nhận {package_json['package_id']}")
     render_catalogue_pdf(doc_dir / "muc_luc_ho_so.pdf", sent_dossiers, sent_documents,
                          package_id=package_json["package_id"], agency_name=package_json["sender"]["agency_name"],
                          created_at=package_json["created_at"])
@@ -142,7 +148,7 @@ def _documentation(doc_dir: Path, handover: dict[str, Any], package_json: dict[s
         "bien_ban_giao_nhan.pdf": doc_dir / "bien_ban_giao_nhan.pdf",
         "muc_luc_ho_so.pdf": doc_dir / "muc_luc_ho_so.pdf",
         "package.json": json.dumps(package_json, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
-    }
+    }, signed
 
 
 def _build_sips(services: Services, root: Path, chosen: list[Candidate], metas: list[AipMetadata],
@@ -196,12 +202,14 @@ def _write(services: Services, root: Path, package_id: str, chosen: list[Candida
                      for x in members],
     }
     with tempfile.TemporaryDirectory(dir=root.parent, prefix=f".{package_id}.doc") as tmpd:
-        documentation = _documentation(Path(tmpd), handover, package_json, sent_dossiers, sent_documents)
+        documentation, signed = _documentation(Path(tmpd), handover, package_json, sent_dossiers, sent_documents,
+                                               services.settings.signing)
         packages = _build_sips(services, root, chosen, metas, members, documentation, package_json)
     digest = submission_digest((p["objid"], p["zip_sha256"]) for p in packages)
     sidecar = {"profile": SIP_PROFILE, "package_id": package_id, "created_at": created, "sender": package_json["sender"],
                "receiver": archive, "submission_sha256": digest, "packages": packages}
     n_docs = sum(x.documents for x in members)
     result = BuildResult(package_id, str(root), None, agency_code, agency_name, archive["archive_name"], members,
-                         n_docs, n_docs, sum(x.bytes for x in members), digest, 0.0)
+                         n_docs, n_docs, sum(x.bytes for x in members), digest, 0.0,
+                         findings=[f.to_dict() for f in signed.findings])
     return result, sidecar

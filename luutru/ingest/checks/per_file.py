@@ -15,6 +15,7 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -32,6 +33,7 @@ from luutru.ingest.checks.formats import (
     identify_format,
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
+from luutru.ingest.checks.evidence import keep_evidence, not_configured_finding
 from luutru.ingest.checks.isolation import TimeLimitedWorker
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
@@ -43,6 +45,7 @@ from luutru.ingest.checks.results import (
 )
 from luutru.ingest.checks.scan_facts import scan_facts
 from luutru.ingest.checks.signature_findings import signature_event, signature_findings
+from luutru.ingest.checks.signature_model import SignatureStatus
 from luutru.ingest.checks.signatures import (
     TrustRootError,
     check_signatures,
@@ -99,7 +102,7 @@ def _inspect(item: FileCheckItem, cfg: CheckConfig) -> Inspection:
     if pdfa.error is None:
         sig = check_signatures(item.path, trust_roots=roots, policy=spol)
         events.append(signature_event(sig, item.object_id))
-        if sig.error is None:
+        if sig.error is None or sig.unparsable:
             findings += signature_findings(sig, item.reliability, policy=spol, **where)
         t = extract_pdf_text(item.path)
         text = t.text
@@ -142,6 +145,7 @@ def _copy_path(item: FileCheckItem) -> Path:
 
 def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             vera: verapdf.VeraPdfOutcome | None, time_left: float | None = None) -> FileCheckResult:
+    t0 = time.monotonic()
     fpol, _ = _policies(cfg)
     where = item.where
     findings = list(insp.findings)
@@ -178,6 +182,10 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
             findings += mig_findings
             if mig_event is not None:
                 events.append(mig_event)
+    remaining = time_left - (time.monotonic() - t0) if time_left else None
+    evidence, ev_findings, ev_event = keep_evidence(item, cfg, insp.sig, remaining) if cfg.migrate else (None, [], None)
+    findings += ev_findings
+    events += [ev_event] if ev_event is not None else []
     return FileCheckResult(
         relpath=item.relpath,
         format=fmt,
@@ -188,6 +196,7 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
         pdfa=pdfa,
         text=insp.text,
         preservation_copy=copy,
+        signature_evidence=evidence,
     )
 
 
@@ -355,4 +364,6 @@ def check_files(
             if progress:
                 progress(total + n, total * 2)
         restarts = worker.restarts
+    if not cfg.tsa_url and any(r.signature_status is SignatureStatus.VALID for r in results):
+        batch_findings.append(not_configured_finding())
     return BatchCheckResult(results, batch_findings, restarts)

@@ -35,11 +35,14 @@ class CheckConfig:
     signature_policy: Path | None = None
     format_policy: Path | None = None
     migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
+    tsa_url: str | None = None  # keep PAdES-LTA evidence of valid signatures (checks/evidence.py)
+    evidence_timeout_s: float = 30.0
 
     @classmethod
     def from_settings(cls, s: Settings) -> "CheckConfig":
         return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s, signature_policy=s.signature_policy,
-                   format_policy=s.format_policy)
+                   format_policy=s.format_policy, tsa_url=s.signing.tsa_url,
+                   evidence_timeout_s=s.signing.evidence_timeout_s)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class FileCheckResult:
     pdfa: PdfaResult | None = None
     text: str | None = None
     preservation_copy: Path | None = None
+    signature_evidence: Path | None = None  # original + validation data + archive timestamp
 
     @property
     def rejected(self) -> bool:

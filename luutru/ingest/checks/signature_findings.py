@@ -6,6 +6,7 @@ from typing import Any
 
 import luutru.records.events as ev
 import luutru.records.finding_codes.checks as fc
+import luutru.records.finding_codes.signatures as sfc
 from luutru.ingest.checks.signature_model import (
     SignatureReport,
     SignatureResult,
@@ -61,6 +62,37 @@ SIGNATURE_CODES = {SignatureStatus.VALID_UNTRUSTED: fc.SIGNATURE_VALID_UNTRUSTED
                    SignatureStatus.INVALID: fc.SIGNATURE_INVALID, SignatureStatus.UNSIGNED: fc.SIGNATURE_UNSIGNED}
 
 
+#: Problems (SignatureResult.problem) that have a finding code of their own (issue 16).
+_APPENDED = {"APPENDED_BYTES", "MODIFIED_AFTER_SIGNING", "NONSTANDARD_COVERAGE"}
+_PLAIN_INVALID = {"SIG_CRYPTO_FAILURE", None}
+
+
+def _hazard(status: SignatureStatus, sig: SignatureResult | None, report: SignatureReport
+            ) -> tuple[Any, str, str, str, str] | None:
+    """(code, message vi, en, fix vi, en) of an unparsable signature, content appended
+    after signing, or a weak algorithm; None for the plain status findings."""
+    problem = sig.problem if sig is not None else None
+    if status is SignatureStatus.INVALID and sig is None and report.unparsable:
+        what = ", ".join(report.unparsable)[:200]
+        code = sfc.SIGNATURE_UNPARSABLE
+        return (code, code.meaning_vi.replace("…", f"trường {what}: {report.error or ''}"[:300]),
+                code.meaning_en.replace("…", f"field {what}: {report.error or ''}"[:300]), code.fix_vi, code.fix_en)
+    if sig is None:
+        return None
+    if status is SignatureStatus.INVALID and problem == "WEAK_ALGORITHM":
+        code = sfc.SIGNATURE_WEAK_ALGORITHM
+    elif status is SignatureStatus.INVALID and problem not in _PLAIN_INVALID:
+        code = sfc.SIGNATURE_UNPARSABLE
+    elif status is SignatureStatus.MODIFIED and problem in _APPENDED:
+        code = sfc.SIGNATURE_APPENDED_CHANGES
+    else:
+        return None
+    detail = (sig.detail or problem or "")[:300]
+    tail = "" if "…" in code.meaning_en else f" ({detail})"
+    return (code, code.meaning_vi.replace("…", detail) + tail, code.meaning_en.replace("…", detail) + tail,
+            code.fix_vi, code.fix_en)
+
+
 def signature_findings(
     report: SignatureReport,
     reliability: Reliability,
@@ -79,7 +111,9 @@ def signature_findings(
         sev = rule.severity_for(status.value)
         if sev is None or status not in _STATUS_TEXT:
             continue
-        vi, en, fix_vi, fix_en = _STATUS_TEXT[status]
+        special = _hazard(status, sig, report)
+        code = special[0] if special else SIGNATURE_CODES[status]
+        vi, en, fix_vi, fix_en = special[1:] if special else _STATUS_TEXT[status]
         who_vi = who_en = ""
         details: dict[str, Any] = {"status": status.value}
         if sig is not None:
@@ -88,7 +122,8 @@ def signature_findings(
             details.update(sig.to_dict())
         elif report.error:
             details["error"] = report.error
-        out.append(Finding(sev, SIGNATURE_CODES[status], f"{vi}{who_vi}. {fix_vi}",
+            details["unparsable_fields"] = list(report.unparsable)
+        out.append(Finding(sev, code, f"{vi}{who_vi}. {fix_vi}",
                            f"{en}{who_en}. {fix_en}", details=details, **where))
     if rule.expect_kind:
         ok = {SignatureStatus.VALID, SignatureStatus.VALID_UNTRUSTED}

@@ -76,6 +76,7 @@ class SignatureReport:
     status: SignatureStatus
     signatures: tuple[SignatureResult, ...] = ()
     error: str | None = None  # the file could not be read for signatures at all
+    unparsable: tuple[str, ...] = ()  # filled signature fields whose dictionary cannot be parsed
 
     @property
     def signed(self) -> bool:

@@ -23,6 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from luutru.ingest.checks.signature_hazards import (
+    appended_bytes,
+    apply_appended,
+    apply_weak,
+    filled_signature_fields,
+    weak_algorithms,
+)
 from luutru.ingest.checks.signature_model import (
     SEVERITY_ORDER,
     SignatureReport,
@@ -33,6 +40,7 @@ from luutru.ingest.checks.signature_model import (
 from luutru.policies.signatures import (
     SignaturePolicy,
     SignerKindRule,
+    WeakAlgorithmRule,
     load_signature_policy,
 )
 from luutru.records.model import fold
@@ -259,7 +267,13 @@ def _verdict(st: Any) -> tuple[SignatureStatus, str | None]:
     return SignatureStatus.VALID, None
 
 
-def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKindRule) -> SignatureResult:
+def _validate_one(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKindRule,
+                  weak: WeakAlgorithmRule) -> SignatureResult:
+    """One signature's verdict; weak algorithms make it INVALID (signature_hazards)."""
+    return apply_weak(_validate_plain(reader, sig, roots, rule), weak_algorithms(sig, weak))
+
+
+def _validate_plain(reader: Any, sig: Any, roots: tuple[Any, ...], rule: SignerKindRule) -> SignatureResult:
     from pyhanko.sign.diff_analysis import SuspiciousModification
 
     base = _signer(sig, rule)
@@ -306,7 +320,8 @@ def check_signatures(
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    rule = (policy or load_signature_policy()).signer_kind
+    policy = policy or load_signature_policy()
+    rule = policy.signer_kind
     roots = tuple(trust_roots)
     try:
         if isinstance(pdf, bytes):
@@ -315,8 +330,17 @@ def check_signatures(
             stream = open(pdf, "rb")  # noqa: SIM115 - closed below
         try:
             reader = PdfFileReader(stream, strict=False)
-            sigs = list(reader.embedded_regular_signatures)
-            results = tuple(_validate_one(reader, s, roots, rule) for s in sigs)
+            try:
+                sigs = list(reader.embedded_regular_signatures)
+            except Exception as e:  # noqa: BLE001 - a signature dictionary pyHanko cannot read
+                fields = filled_signature_fields(reader)
+                if not fields:
+                    raise
+                return SignatureReport(SignatureStatus.INVALID, (), error=f"{type(e).__name__}: {e}"[:500],
+                                       unparsable=tuple(fields))
+            results = tuple(_validate_one(reader, s, roots, rule, policy.weak) for s in sigs)
+            if results:
+                results = apply_appended(results, appended_bytes(reader, stream))
         finally:
             stream.close()
     except Exception as e:  # noqa: BLE001 - unreadable/hostile PDFs give a verdict, not a traceback
