@@ -11,11 +11,13 @@ PG_VERSION_WANTED=15                                 # Debian 12's PostgreSQL
 VERAPDF_VERSION=1.28.2                               # org.verapdf.apps:greenfield-apps
 COMMONSIP_VERSION=2.10.0                             # org.roda-community:commons-ip2 (E-ARK reference implementation)
 OPENSEARCH_VERSION=2.19.6                            # newest 2.x that Java 17 runs
+ELASTICSEARCH_VERSION=9.5.3                          # the Python client's major (9.x); Java 21+
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6 # SeaweedFS 4.53 (S3 object lock)
 
 PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test
 OPENSEARCH_URL=http://127.0.0.1:9200
+ELASTICSEARCH_URL=http://127.0.0.1:9201
 S3_ENDPOINT=http://127.0.0.1:8333
 S3_ACCESS_KEY=luutru-test          # test-only identity of the loopback S3 server
 S3_SECRET_KEY=luutru-test-secret
@@ -237,6 +239,83 @@ engine_opensearch() {
   curl -s -m 60 "$OPENSEARCH_URL/_cluster/health?wait_for_status=yellow&timeout=50s" >/dev/null
   ENGINE_ENV+=("LUUTRU_TEST_OPENSEARCH_URL=$OPENSEARCH_URL")
   _engine_line opensearch "$OPENSEARCH_VERSION" "started $OPENSEARCH_URL"
+}
+
+# --- Elasticsearch (server and transport-netty4 from Maven Central, one node on loopback) ---
+# Opt-in (LUUTRU_SETUP_ELASTICSEARCH=1): the node starts and answers, but it cannot serve
+# the tests yet, so its URL is not written to .engines/env. Maven Central has the 9.x
+# server, its libraries and transport-netty4, but not the distribution's tools and other
+# modules; small stand-ins compiled here replace the tools (scripts/engines/elasticsearch/
+# java: the start arguments server-cli sends on stdin, the entitlement agent, the
+# console loader) and the three analysis-common components luutru's index uses (plugin/).
+# Still missing: the reindex module (_delete_by_query, which ElasticsearchIndex calls on
+# every write: "no handler found for uri [/x/_delete_by_query] and method [POST]") and
+# rest-root (GET / answers 405).
+engine_elasticsearch() {
+  if [ "${LUUTRU_SETUP_ELASTICSEARCH:-0}" != 1 ]; then
+    _engine_line elasticsearch - "off: LUUTRU_SETUP_ELASTICSEARCH=1 starts a node on $ELASTICSEARCH_URL (no _delete_by_query: tests cannot use it, see docs/search.md)"
+    return 0
+  fi
+  local home=$ENGINES_OPT/elasticsearch-$ELASTICSEARCH_VERSION var=$ENGINES_VAR/elasticsearch src=scripts/engines/elasticsearch
+  local jdk
+  if curl -s -m 3 -o /dev/null "$ELASTICSEARCH_URL/_cluster/health"; then
+    _engine_line elasticsearch "$ELASTICSEARCH_VERSION" "running $ELASTICSEARCH_URL (no _delete_by_query: not used by the tests)"; return 0
+  fi
+  jdk=$(_jdk21)
+  if [ -z "$jdk" ]; then _engine_line elasticsearch - "missing: needs a JDK 21+ (ES_JAVA_HOME, or one under /usr/lib/jvm)"; return 0; fi
+  if [ ! -f "$home/.complete" ]; then
+    if ! command -v mvn >/dev/null 2>&1; then _engine_line elasticsearch - "missing: needs mvn (Debian: maven)"; return 0; fi
+    rm -rf "$home"
+    local p out ok=1 j
+    for p in server transport-netty4; do
+      if [ "$p" = server ]; then out=$home/lib; else out=$home/modules/$p; fi
+      mvn -q -B -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies -P "$p" -DincludeScope=runtime \
+        -Des.version="$ELASTICSEARCH_VERSION" -DoutputDirectory="$out" >&2 || ok=0
+    done
+    if [ "$ok" = 0 ]; then _engine_line elasticsearch - "missing: Maven Central did not give Elasticsearch $ELASTICSEARCH_VERSION"; return 0; fi
+    for j in "$home"/modules/transport-netty4/*.jar; do [ -e "$home/lib/$(basename "$j")" ] && rm "$j"; done
+    # The module's descriptor and entitlement policy are inside its jar.
+    (cd "$home/modules/transport-netty4" && "$jdk/bin/jar" xf transport-netty4-"$ELASTICSEARCH_VERSION".jar META-INF/es-plugins &&
+      mv META-INF/es-plugins/transport-netty4/* . && rm -rf META-INF)
+    mkdir -p "$home/lib/entitlement-bridge" "$home/lib/entitlement-agent" "$home/lib/tools/ansi-console" \
+      "$home/launcher" "$home/plugins/luutru-analysis" "$home/build"
+    mv "$home"/lib/elasticsearch-entitlement-bridge-*.jar "$home/lib/entitlement-bridge/"
+    local b=$home/build
+    if ! { "$jdk/bin/javac" -nowarn -d "$home/launcher" -cp "$home/lib/*" "$src/java/ServerArgsWriter.java" &&
+           "$jdk/bin/javac" -nowarn -d "$b/agent" "$src/java/EntitlementAgent.java" &&
+           printf 'Agent-Class: EntitlementAgent\nCan-Redefine-Classes: true\nCan-Retransform-Classes: true\n' >"$b/agent.mf" &&
+           "$jdk/bin/jar" cfm "$home/lib/entitlement-agent/entitlement-agent.jar" "$b/agent.mf" -C "$b/agent" . &&
+           "$jdk/bin/javac" -nowarn -d "$b/ansi" "$src/java/org/elasticsearch/io/ansi/AnsiConsoleLoader.java" &&
+           "$jdk/bin/jar" cf "$home/lib/tools/ansi-console/ansi-console.jar" -C "$b/ansi" . &&
+           "$jdk/bin/javac" -nowarn -d "$b/analysis" -cp "$home/lib/*" "$src/plugin/vn/luutru/esnode/TestAnalysisPlugin.java" &&
+           "$jdk/bin/jar" cf "$home/plugins/luutru-analysis/luutru-analysis.jar" -C "$b/analysis" .; } >&2; then
+      _engine_line elasticsearch - "missing: compiling scripts/engines/elasticsearch/java or plugin failed"; return 0
+    fi
+    sed "s/@ES_VERSION@/$ELASTICSEARCH_VERSION/" "$src/plugin/plugin-descriptor.properties" >"$home/plugins/luutru-analysis/plugin-descriptor.properties"
+    rm -rf "$b"
+    touch "$home/.complete"
+  fi
+  mkdir -p "$var/config" "$var/data" "$var/logs" "$var/tmp"
+  cp "$src"/config/* "$var/config/"
+  mkdir -p "$home/bin" && install -m 755 "$src/start" "$home/bin/start"
+  _is_root && chown -R "$ENGINE_USER": "$var"
+  (cd "$var" && _detach "$var/logs/stdout.log" "$home/bin/start" "$home" "$var" "$jdk" 1g)
+  if ! _wait_http "$ELASTICSEARCH_URL/_cluster/health" 180; then
+    _engine_line elasticsearch "$ELASTICSEARCH_VERSION" "missing: did not answer on $ELASTICSEARCH_URL in 180 s (see $var/logs)"; return 0
+  fi
+  curl -s -m 60 "$ELASTICSEARCH_URL/_cluster/health?wait_for_status=yellow&timeout=50s" >/dev/null
+  _engine_line elasticsearch "$ELASTICSEARCH_VERSION" "started $ELASTICSEARCH_URL (no _delete_by_query: not used by the tests)"
+}
+
+# A JDK of version 21 or newer: ES_JAVA_HOME, else the newest under /usr/lib/jvm.
+_jdk21() {
+  local d v
+  for d in ${ES_JAVA_HOME:-} $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    d=${d%/}
+    [ -x "$d/bin/javac" ] || continue
+    v=$("$d/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')
+    if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then echo "$d"; return 0; fi
+  done
 }
 
 # --- SeaweedFS S3 (built with the Go toolchain from the Go module proxy) ---
