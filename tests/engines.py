@@ -1,4 +1,4 @@
-"""The engines tests talk to: PostgreSQL, an OpenSearch node, an S3 server, veraPDF,
+"""The engines tests talk to: PostgreSQL, OpenSearch and Elasticsearch nodes, an S3 server, veraPDF.
 commons-ip2 (the E-ARK reference implementation).
 
 ``scripts/setup`` installs and starts them on loopback and writes their addresses to
@@ -44,6 +44,7 @@ class Engine:
 ENGINES: dict[str, Engine] = {e.name: e for e in (
     Engine("postgresql", "LUUTRU_TEST_PG_URL", "PostgreSQL (postgresql+psycopg://postgres@127.0.0.1:5432/test)"),
     Engine("opensearch", "LUUTRU_TEST_OPENSEARCH_URL", "an OpenSearch node (http://127.0.0.1:9200)"),
+    Engine("elasticsearch", "LUUTRU_TEST_ELASTICSEARCH_URL", "an Elasticsearch 9 node (http://127.0.0.1:9201)"),
     Engine("s3", "LUUTRU_TEST_S3_ENDPOINT", "an S3 server with object lock (SeaweedFS, http://127.0.0.1:8333)"),
     Engine("verapdf", "LUUTRU_TEST_VERAPDF", "the veraPDF command line (scripts/setup writes .engines/bin/verapdf)"),
     Engine("commons-ip", "LUUTRU_TEST_COMMONS_IP",

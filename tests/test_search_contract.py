@@ -8,7 +8,6 @@ is set. On a cluster a unique index prefix is used and removed afterwards.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 import uuid
 from typing import Any, Iterator
@@ -19,8 +18,7 @@ from luutru.search import Index, Kind, Rights, SearchQuery, Sort, open_index
 from luutru.search.opensearch_index import OpenSearchIndex
 from tests import engines
 
-ES_URL = os.environ.get("LUUTRU_TEST_ELASTICSEARCH_URL", "").rstrip("/")
-ES_SKIP = "Elasticsearch backend not tested: set LUUTRU_TEST_ELASTICSEARCH_URL=http://host:9200 to run it"
+ES_URL = (engines.value("elasticsearch") or "").rstrip("/")
 
 FONDS_A, NAME_A = "000.00.31.H57", "UBND tỉnh Đắk Lắk"
 FONDS_B, NAME_B = "000.00.12.H12", "Sở Nội vụ tỉnh Tiền Giang"
@@ -126,9 +124,8 @@ def make_index(backend: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[
         idx = open_index(f"opensearch+{url}/{prefix}")
         assert isinstance(idx, OpenSearchIndex)
         return idx, ("opensearch", url, prefix)
-    if not ES_URL:
-        pytest.skip(ES_SKIP)
-    return open_index(f"{ES_URL}/{prefix}"), ("elasticsearch", ES_URL, prefix)
+    url = engines.need("elasticsearch").rstrip("/")
+    return open_index(f"{url}/{prefix}"), ("elasticsearch", url, prefix)
 
 
 def cleanup(made: Any) -> None:
@@ -138,7 +135,7 @@ def cleanup(made: Any) -> None:
 
 
 BACKENDS = ["tantivy", pytest.param("opensearch", marks=engines.mark("opensearch")),
-            pytest.param("elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason=ES_SKIP))]
+            pytest.param("elasticsearch", marks=engines.mark("elasticsearch"))]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -1,8 +1,8 @@
 """Elasticsearch specifics: template, dynamic: false, alias swap (needs a server).
 
-Set ``LUUTRU_TEST_ELASTICSEARCH_URL=http://127.0.0.1:9200`` (see
-``deploy/elasticsearch/compose.yaml``); without it these tests are skipped, except the
-one about an unreachable cluster.
+Runs on the Elasticsearch 9 node that scripts/setup starts (``LUUTRU_TEST_ELASTICSEARCH_URL``,
+see tests/engines.py; skipped with the reason without it, failed in CI), except the one
+about an unreachable cluster.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from luutru.search import (
     open_index,
 )
 from luutru.search.elasticsearch_index import ElasticsearchIndex
-from tests.test_search_contract import D_LAND, ES_SKIP, ES_URL, corpus, es_cleanup, load
+from tests import engines
+from tests.test_search_contract import D_LAND, corpus, es_cleanup, load
 
-needs_es = pytest.mark.skipif(not ES_URL, reason=ES_SKIP)
+needs_es = engines.mark("elasticsearch")
 
 
 @pytest.fixture
 def es_index() -> Iterator[ElasticsearchIndex]:
     prefix = f"luutru-test-{uuid.uuid4().hex[:8]}"
-    idx = open_index(f"{ES_URL}/{prefix}")
+    idx = open_index(f"{engines.need('elasticsearch').rstrip('/')}/{prefix}")
     assert isinstance(idx, ElasticsearchIndex)
     yield idx
     idx.close()

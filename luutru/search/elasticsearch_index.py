@@ -107,6 +107,27 @@ class ElasticsearchIndex(BulkWrites):
                 raise IndexingError("Elasticsearch từ chối một mục chỉ mục.",
                                     "Elasticsearch rejected an index entry.", details={"item": item})
 
+    def _delete_matching(self, index: str, query: dict[str, Any], *, refresh: bool) -> None:
+        """Delete the entries ``query`` matches: their ids by a scroll, then one bulk of deletes.
+
+        Why not ``_delete_by_query``: it lives in Elasticsearch's ``reindex`` module, which
+        a node may lack (the one scripts/setup can assemble from Maven Central does); a
+        dossier has few entries, so looking them up costs one small search.  Entries
+        already gone (a concurrent delete) are not an error.
+        """
+        from elasticsearch import helpers
+
+        hits = helpers.scan(self.es, index=index, query={"query": query, "_source": False},
+                            size=BULK_DOCS, scroll="2m")
+        actions = ({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits)
+        for ok, item in helpers.streaming_bulk(self.es, actions, chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,
+                                               raise_on_error=False, max_retries=3, initial_backoff=1):
+            if not ok and item.get("delete", {}).get("status") != 404:
+                raise IndexingError("Elasticsearch không xóa được một mục chỉ mục.",
+                                    "Elasticsearch could not delete an index entry.", details={"item": item})
+        if refresh:
+            self.es.indices.refresh(index=index)
+
     def index_dossier(self, dossier: dict[str, Any], documents: list[dict[str, Any]],
                       texts: dict[str, str] | None = None) -> None:
         """Replace the dossier's entries.  Visible on return outside ``bulk()``/rebuild."""
@@ -118,13 +139,8 @@ class ElasticsearchIndex(BulkWrites):
             try:
                 self._send([{"_op_type": "index", "_index": target, "_id": e.uid, "_source": model.source(e)}
                             for e in entries])
-                self.es.delete_by_query(
-                    index=target, conflicts="proceed", refresh=False,
-                    query=model.replace_dossier_query(code, (e.uid for e in entries)),
-                )
-                if not self._deferred():
-                    # delete-by-query refreshes only when it deleted something: refresh here.
-                    self.es.indices.refresh(index=target)
+                self._delete_matching(target, model.replace_dossier_query(code, (e.uid for e in entries)),
+                                      refresh=not self._deferred())
             except IndexingError:
                 raise
             except Exception as e:
@@ -137,9 +153,8 @@ class ElasticsearchIndex(BulkWrites):
             self._ensure()
             targets = [self.alias] + ([self._rebuild_target] if self._rebuild_target else [])
             try:
-                self.es.delete_by_query(index=",".join(targets), conflicts="proceed",
-                                        refresh=self._bulk_depth == 0,
-                                        query={"term": {"dossier_code": code}})
+                self._delete_matching(",".join(targets), {"term": {"dossier_code": code}},
+                                      refresh=self._bulk_depth == 0)
             except Exception as e:
                 raise self._wrap(f"xóa hồ sơ {code}", f"deleting dossier {code}", e) from e
 
@@ -147,8 +162,7 @@ class ElasticsearchIndex(BulkWrites):
         with self._lock:
             self._ensure()
             try:
-                self.es.delete_by_query(index=self._target(), conflicts="proceed",
-                                        refresh=not self._deferred(), query={"match_all": {}})
+                self._delete_matching(self._target(), {"match_all": {}}, refresh=not self._deferred())
             except Exception as e:
                 raise self._wrap("xóa toàn bộ chỉ mục", "clearing the index", e) from e
 
