@@ -126,7 +126,10 @@ def test_cli_user_commands(services, settings, monkeypatch):
     assert token.startswith("lt_")
     assert run(app, ["user", "passwd", "thu", "--password-stdin"], input="mật-khẩu-mới-2\n").exit_code == 0
     assert accounts.authenticate(services, "thu", "mật-khẩu-mới-2") is not None
-    me = TestClient(create_app(services=services)).get("/api/me", headers=bearer(token)).json()
+    client = TestClient(create_app(services=services))
+    assert client.get("/api/me", headers=bearer(token)).status_code == 401  # a new password revokes tokens
+    token = run(app, ["user", "token", "thu", "--label", "máy nộp lưu"]).stdout.strip().splitlines()[-1]
+    me = client.get("/api/me", headers=bearer(token)).json()
     assert me["roles"] == ["submitter"] and me["rights"]["agencies"] == [AGENCY]
     actors = {e["actor"] for e in list_events(services, obj="user:thu")}
     assert len(actors) == 1 and actors.pop().startswith("cli")

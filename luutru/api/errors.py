@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from luutru.api.routes.ui import error_page
 from luutru.search.base import QueryError, SearchUnavailable
@@ -36,6 +37,13 @@ async def search_down(_req: Request, exc: SearchUnavailable) -> JSONResponse:
     return JSONResponse({"detail": {"message_vi": exc.message_vi, "message_en": exc.message_en}}, status_code=503)
 
 
+async def pool_exhausted(_req: Request, _exc: PoolTimeout) -> JSONResponse:
+    """Every catalog connection busy past ``LUUTRU_DATABASE_POOL_TIMEOUT_S``: busy, not broken."""
+    return JSONResponse({"detail": {"message_vi": "Máy chủ đang bận; hãy thử lại sau giây lát.",
+                                    "message_en": "The server is busy; try again in a moment."}},
+                        status_code=503, headers={"Retry-After": "5"})
+
+
 async def http_error(request: Request, exc: HTTPException) -> Any:
     """Web pages: 401 → the login page, other errors → a readable page; the API keeps JSON."""
     if wants_html(request):
@@ -50,6 +58,7 @@ HANDLERS: tuple[tuple[type[Exception], Any], ...] = (
     (FileNotFoundError, not_found),
     (QueryError, bad_query),
     (SearchUnavailable, search_down),
+    (PoolTimeout, pool_exhausted),
     (HTTPException, http_error),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
@@ -17,6 +18,7 @@ from luutru.api.accounts import AccountError
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.oidc import oauth_client, user_from_claims
+from luutru.api.throttle import LoginThrottle, TooManyAttempts
 from luutru.audit.trail import record_action
 from luutru.records.status import Outcome
 from luutru.services import Services
@@ -68,26 +70,61 @@ def set_session_cookie(request: Request, response: Response, value: str) -> None
                         samesite="lax", secure=auth.secure_cookies, path="/")
 
 
-def password_login(request: Request, response: Response, username: str, password: str) -> dict[str, Any]:
-    """Check a password, open a web session (cookie) and audit the attempt either way."""
-    svc: Services = request.app.state.services
-    user = accounts.authenticate(svc, username, password)
+def _login_checked(svc: Services, auth: Any, throttle: LoginThrottle, name: str, password: str,
+                   address: str) -> dict[str, Any] | None:
+    """The password check and its bookkeeping, run in the throttle's own small thread pool."""
+    user = accounts.authenticate(svc, name, password)
     if user is None:
-        record_action(svc, (username or "?").strip().lower()[:64], "auth.login", f"user:{username}", Outcome.DENIED,
-                      {"via": "password", "client": request.client.host if request.client else None})
+        locked = throttle.failed(name, address)
+        record_action(svc, name or "?", "auth.login", f"user:{name}", Outcome.DENIED,
+                      {"via": "password", "client": address, **({"locked": True} if locked else {})})
+        return None
+    throttle.succeeded(user["username"])
+    user["_session"] = accounts.create_session(svc, user["username"], hours=auth.session_hours,
+                                               idle_minutes=auth.session_idle_minutes)
+    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "password"})
+    return user
+
+
+def throttled(e: TooManyAttempts) -> HTTPException:
+    return HTTPException(e.status, detail={"message_vi": e.message_vi, "message_en": e.message_en},
+                         headers={"Retry-After": str(e.retry_after)})
+
+
+async def password_login(request: Request, response: Response, username: str, password: str) -> dict[str, Any]:
+    """Check a password, open a web session (cookie) and audit the attempt either way.
+
+    A locked account or address answers 429 and a full check queue 503 (both with
+    ``Retry-After``) before any hashing; the check itself runs off the event loop in the
+    throttle's bounded pool (:mod:`luutru.api.throttle`), so logins never hold up search."""
+    svc: Services = request.app.state.services
+    throttle: LoginThrottle = request.app.state.throttle
+    name = (username or "").strip().lower()[:64]
+    address = request.client.host if request.client else "?"
+    try:
+        throttle.check(name, address)
+    except TooManyAttempts as e:
+        raise throttled(e) from None
+    user = await anyio.to_thread.run_sync(_login_checked, svc, request.app.state.auth, throttle, name,
+                                          password or "", address, limiter=throttle.limiter)
+    if user is None:
         raise HTTPException(401, detail={"message_vi": "Sai tên đăng nhập hoặc mật khẩu.",
                                          "message_en": "Wrong username or password."})
-    value = accounts.create_session(svc, user["username"], hours=request.app.state.auth.session_hours)
-    set_session_cookie(request, response, value)
-    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "password"})
+    set_session_cookie(request, response, user.pop("_session"))
     return Principal.from_user(user, "session").to_dict()
 
 
-@router.post("/api/auth/login", tags=["accounts"])
-def api_login(body: LoginBody, request: Request, response: Response,
-              _p: Principal = Depends(require(Perm.PUBLIC))) -> dict[str, Any]:
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Wrong username or password"},
+    429: {"description": "Account or client address locked after failed logins; see Retry-After"},
+    503: {"description": "Too many logins waiting for a password check; see Retry-After"}}
+
+
+@router.post("/api/auth/login", tags=["accounts"], responses=LOGIN_RESPONSES)
+async def api_login(body: LoginBody, request: Request, response: Response,
+                    _p: Principal = Depends(require(Perm.PUBLIC))) -> dict[str, Any]:
     """Log in with a password; sets the session cookie (for the web UI). Scripts use API tokens."""
-    return password_login(request, response, body.username, body.password)
+    return await password_login(request, response, body.username, body.password)
 
 
 @router.post("/api/auth/logout", tags=["accounts"])

@@ -102,16 +102,19 @@ def _safe_next(url: str) -> str:
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse)
-def login_submit(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),  # noqa: A002
-                 _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
-
+async def login_submit(request: Request, username: str = Form(""), password: str = Form(""),
+                       next: str = Form("/"), _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:  # noqa: A002
+    """The login form; a locked account or a busy server keeps its 429/503 and Retry-After."""
     resp = RedirectResponse(_safe_next(next), status_code=303)
     try:
-        password_login(request, resp, username, password)
-    except HTTPException:
-        return render(request, "login.html", {"next": _safe_next(next), "failed": True, "username": username,
+        await password_login(request, resp, username, password)
+    except HTTPException as e:
+        page = render(request, "login.html", {"next": _safe_next(next), "failed": True, "username": username,
                                               "oidc": request.app.state.auth.oidc_enabled,
-                                              "oidc_label": request.app.state.auth.oidc_label}, status=200)
+                                              "oidc_label": request.app.state.auth.oidc_label},
+                      status=200 if e.status_code == 401 else e.status_code)
+        page.headers.update(e.headers or {})
+        return page
     return resp
 
 
