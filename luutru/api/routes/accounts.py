@@ -6,11 +6,12 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 import luutru.api.accounts as accounts
+import luutru.api.grants as grants
 import luutru.audit.trail as audit_log
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
@@ -143,10 +144,20 @@ def api_me(who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
     return who.to_dict()
 
 
-@router.post("/api/me/password", tags=["accounts"])
-def api_my_password(body: PasswordBody, svc: Services = Depends(get_services),
+@router.post("/api/me/password", tags=["accounts"], responses={
+    403: {"description": "The current password is wrong"}, 429: {"description": "Locked after failures"}})
+def api_my_password(body: PasswordBody, request: Request, svc: Services = Depends(get_services),
                     who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
+    """Change one's own password: the current one is checked (and counted like a login);
+    every session and API token of the account ends, a new login is needed."""
+    throttle: LoginThrottle = request.app.state.throttle
+    address = request.client.host if request.client else "?"
+    try:
+        throttle.check(who.username, address)
+    except TooManyAttempts as e:
+        raise throttled(e) from None
     if accounts.authenticate(svc, who.username, body.current_password or "") is None:
+        throttle.failed(who.username, address)
         record_action(svc, who, "account.password", f"user:{who.username}", Outcome.DENIED)
         raise HTTPException(403, detail={"message_vi": "Mật khẩu hiện tại không đúng.",
                                          "message_en": "The current password is wrong."})
@@ -189,13 +200,54 @@ def api_accounts(svc: Services = Depends(get_services),
     return accounts.list_users(svc)
 
 
-@router.post("/api/accounts", status_code=201, tags=["accounts"])
+PENDING_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Waits for a second administrator: the pending change (`/api/accounts/changes`)"},
+    403: {"description": "A change of one's own account, or a caller without accounts:manage"},
+    404: {"description": "No such account"}, 409: {"description": "The account already exists"}}
+
+
+def _applied_or_pending(outcome: tuple[str, dict[str, Any]], status: int = 200) -> Any:
+    state, body = outcome
+    if state == "pending":
+        return JSONResponse({"pending": body}, status_code=202)
+    return JSONResponse(body, status_code=status) if status != 200 else body
+
+
+@router.post("/api/accounts", status_code=201, tags=["accounts"], responses=PENDING_RESPONSES)
 def api_create_account(body: NewAccount, svc: Services = Depends(get_services),
-                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Create an account; one with a sensitive role or the restricted grant waits for a second administrator (202)."""
     try:
-        return accounts.create_user(svc, body.username, roles=body.roles, password=body.password,
-                                    agency_code=body.agency_code, restricted_access=body.restricted_access,
-                                    display_name=body.display_name, email=body.email, actor=who)
+        return _applied_or_pending(grants.propose_create(
+            svc, who, body.username, roles=body.roles, password=body.password, agency_code=body.agency_code,
+            restricted_access=body.restricted_access, display_name=body.display_name, email=body.email), 201)
+    except AccountError as e:
+        raise _account_error(e) from None
+
+
+@router.get("/api/accounts/changes", tags=["accounts"])
+def api_account_changes(status: str | None = "pending", svc: Services = Depends(get_services),
+                        _w: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> list[dict[str, Any]]:
+    """Account changes waiting for a second administrator (``status=`` pending, applied, rejected or empty for all)."""
+    return grants.list_changes(svc, status or None)
+
+
+@router.post("/api/accounts/changes/{change_id}/confirm", tags=["accounts"], responses=PENDING_RESPONSES)
+def api_confirm_change(change_id: str, svc: Services = Depends(get_services),
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+    """Apply a pending change: only an administrator who is neither its requester nor the account."""
+    try:
+        return grants.confirm(svc, who, change_id)
+    except AccountError as e:
+        raise _account_error(e) from None
+
+
+@router.post("/api/accounts/changes/{change_id}/reject", tags=["accounts"], responses=PENDING_RESPONSES)
+def api_reject_change(change_id: str, svc: Services = Depends(get_services),
+                      who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+    """Refuse a pending change (its requester may withdraw it)."""
+    try:
+        return grants.reject(svc, who, change_id)
     except AccountError as e:
         raise _account_error(e) from None
 
@@ -210,24 +262,26 @@ def api_account(username: str, svc: Services = Depends(get_services),
     return {**user, "tokens": accounts.list_tokens(svc, username)}
 
 
-@router.patch("/api/accounts/{username}", tags=["accounts"])
+@router.patch("/api/accounts/{username}", tags=["accounts"], responses=PENDING_RESPONSES)
 def api_change_account(username: str, body: AccountChange, svc: Services = Depends(get_services),
-                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
-    """Change roles, agency, restricted-access grant, active flag or name (audited)."""
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Change roles, agency, restricted-access grant, active flag or name (audited). Never one's own
+    roles or grant; adding a sensitive role or the grant waits for a second administrator (202)."""
     try:
-        return accounts.update_user(svc, username, actor=who, **body.model_dump(exclude_unset=True))
+        return _applied_or_pending(grants.propose_update(svc, who, username, **body.model_dump(exclude_unset=True)))
     except AccountError as e:
         raise _account_error(e) from None
 
 
-@router.post("/api/accounts/{username}/password", tags=["accounts"])
+@router.post("/api/accounts/{username}/password", tags=["accounts"], responses=PENDING_RESPONSES)
 def api_set_password(username: str, body: PasswordBody, svc: Services = Depends(get_services),
-                     who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+                     who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Set another account's password; for an account with a sensitive role or grant it waits for a
+    second administrator (202). Ends the account's sessions and tokens."""
     try:
-        accounts.set_password(svc, username, body.new_password, actor=who)
+        return _applied_or_pending(grants.propose_password(svc, who, username, body.new_password))
     except AccountError as e:
         raise _account_error(e) from None
-    return {"changed": True}
 
 
 @router.get("/api/audit", tags=["audit"])
