@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from luutru.api.accounts import AccountError
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.oidc import oauth_client, user_from_claims
+from luutru.api.views import Cursor
 from luutru.api.throttle import LoginThrottle, TooManyAttempts
 from luutru.audit.trail import record_action
 from luutru.records.status import Outcome
@@ -285,7 +286,7 @@ def api_set_password(username: str, body: PasswordBody, svc: Services = Depends(
 
 
 @router.get("/api/audit", tags=["audit"])
-def api_audit(limit: int = 100, before: int | None = None, actor: str | None = None, action: str | None = None,
+def api_audit(limit: int = Query(100, ge=1, le=1000), before: Cursor = None, actor: str | None = None, action: str | None = None,
               object: str | None = None, svc: Services = Depends(get_services),  # noqa: A002
               _w: Principal = Depends(require(Perm.AUDIT_READ))) -> dict[str, Any]:
     """Audit events, newest first; page back with ``before=<seq>``."""
@@ -315,7 +316,7 @@ def fixity_status(svc: Services, limit: int = 200) -> dict[str, Any]:
 
 
 @router.get("/api/fixity", tags=["storage"])
-def api_fixity(limit: int = 200, svc: Services = Depends(get_services),
+def api_fixity(limit: int = Query(200, ge=1, le=2000), svc: Services = Depends(get_services),
                _w: Principal = Depends(require(Perm.STORAGE_READ))) -> dict[str, Any]:
     """Fixity status: counts of fixity-check events by outcome and the latest ones."""
     return fixity_status(svc, max(1, min(limit, 2000)))

@@ -27,7 +27,7 @@ from luutru.api.deps import get_services
 from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
 from luutru.api.roles import ROLE_LABELS, Role
 from luutru.api.routes.accounts import fixity_status, password_login
-from luutru.api.views import audit_restricted_view, search_query
+from luutru.api.views import Cursor, audit_restricted_view, search_query
 from luutru.audit.trail import record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
 from luutru.disposal.common import DisposalError
@@ -246,7 +246,7 @@ def transfer_page(transfer_id: str, request: Request, svc: Services = Depends(ge
 
 
 @router.get("/nhat-ky", response_class=HTMLResponse)
-def audit_page(request: Request, before: int | None = None, actor: str | None = None, action: str | None = None,
+def audit_page(request: Request, before: Cursor = None, actor: str | None = None, action: str | None = None,
                svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.AUDIT_READ))) -> Any:
     events = audit_log.list_events(svc, limit=100, before=before, actor=actor or None, action=action or None)
     check = verify_with_anchors(svc)
