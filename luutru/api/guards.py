@@ -3,7 +3,7 @@
 A plain ASGI middleware (not ``BaseHTTPMiddleware``) so the bound applies while the body
 is streamed: a request that declares a longer ``Content-Length`` than allowed is
 answered 413 before it is read, and one that sends more than it declared (or streams
-without a length) is cut off at the bound with 413 as well.  Transfer uploads
+without a length) is answered 413 at the bound, and the app is told the client left.  Transfer uploads
 (``UPLOAD_PATHS``) may be as large as ``LUUTRU_MAX_UPLOAD_BYTES``; every other request
 (JSON, forms) as ``LUUTRU_MAX_REQUEST_BYTES``.
 
@@ -19,7 +19,6 @@ import json
 import secrets
 from typing import Any, Awaitable, Callable
 
-from starlette.exceptions import HTTPException
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -60,14 +59,6 @@ def _too_large_detail(limit: int) -> dict[str, str]:
             "message_en": f"The request body is too large (at most {limit} bytes)."}
 
 
-class BodyTooLarge(HTTPException):
-    """Raised inside ``receive`` when a streamed body passes its bound (an HTTPException, so
-    FastAPI's body parsing lets it through and the handlers answer 413)."""
-
-    def __init__(self, limit: int):
-        super().__init__(413, detail=_too_large_detail(limit))
-
-
 class Guards:
     """Body bounds (413) and security headers around the whole app."""
 
@@ -83,10 +74,12 @@ class Guards:
         https = self.secure or scope.get("scheme") == "https"
         extra = security_headers(scope.get("path", ""), nonce, https)
         limit = self.max_upload if scope.get("path") in UPLOAD_PATHS else self.max_request
-        started = False
+        started = answered = False
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if answered:
+                return  # the 413 is out; whatever the app still says is dropped
             if message["type"] == "http.response.start":
                 started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
@@ -100,19 +93,19 @@ class Guards:
         seen = 0
 
         async def bounded_receive() -> Message:
-            nonlocal seen
+            """Past the bound: answer 413 at once and tell the app the client left."""
+            nonlocal seen, answered
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge(limit)
+                    if not started:
+                        await _answer_413(send_with_headers, limit)
+                        answered = True
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, bounded_receive, send_with_headers)
-        except BodyTooLarge:
-            if not started:
-                await _answer_413(send_with_headers, limit)
+        await self.app(scope, bounded_receive, send_with_headers)
 
 
 async def _answer_413(send: Send, limit: int) -> None:

@@ -1,7 +1,8 @@
 """The HTTP middleware of the app: cross-site refusal and the audit of unsafe requests.
 
-Unsafe requests (anything but GET, HEAD, OPTIONS) made with the session cookie from
-another origin are refused (CSRF; with SameSite=Lax this protects the web forms).  An
+Unsafe requests (anything but GET, HEAD, OPTIONS) made with the session cookie, or to a
+login form, from another origin are refused (CSRF and login CSRF; with SameSite=Lax this
+protects the web forms; see :func:`cross_site`).  An
 unsafe request that no route recorded itself gets a generic ``http.<method>`` event, so
 every change is in the audit trail.
 """
@@ -9,6 +10,7 @@ every change is in the audit trail.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -19,12 +21,35 @@ from luutru.records.status import Outcome
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+#: Unsafe requests that log in: checked even without a session cookie (login CSRF).
+LOGIN_PATHS = ("/api/auth/login", "/dang-nhap")
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 def cross_site(request: Request) -> bool:
-    """A request carrying the session cookie (not a bearer token) from another origin."""
-    if not request.cookies.get("luutru_session") or request.headers.get("authorization"):
+    """An unsafe request by a browser from another site, made with the session cookie or to a
+    login form (bearer-token requests are not affected: a browser never adds that header).
+
+    Browsers say where a request comes from: ``Sec-Fetch-Site`` (anything but
+    ``same-origin`` or ``none``), else ``Origin`` (``null`` included), else ``Referer``.
+    A request with none of them is not from a browser page and passes."""
+    if request.headers.get("authorization"):
         return False
+    if not request.cookies.get("luutru_session") and request.url.path not in LOGIN_PATHS:
+        return False
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    here = _origin_of(str(request.base_url))
     origin = request.headers.get("origin")
-    return bool(origin) and origin.rstrip("/") != str(request.base_url).rstrip("/")
+    if origin is not None:
+        return origin.rstrip("/").lower() != here
+    referer = request.headers.get("referer")
+    return bool(referer) and _origin_of(referer) != here
 
 
 def outcome_of(status: int) -> Outcome:

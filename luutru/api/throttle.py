@@ -95,7 +95,8 @@ class LoginThrottle:
         if wait > 0:
             raise TooManyAttempts(429, wait, "Đăng nhập sai quá nhiều lần; hãy thử lại sau.",
                                   "Too many failed logins; try again later.")
-        if self.limiter.statistics().tasks_waiting >= self.queue:
+        stats = self.limiter.statistics()
+        if stats.borrowed_tokens >= stats.total_tokens and stats.tasks_waiting >= self.queue:
             raise TooManyAttempts(503, 1, "Máy chủ đang bận kiểm tra đăng nhập; hãy thử lại sau giây lát.",
                                   "The server is busy checking logins; try again in a moment.")
 
