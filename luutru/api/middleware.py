@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from luutru.audit.trail import REQUEST_SCOPE, record_action
 from luutru.records.status import Outcome
@@ -75,9 +76,18 @@ async def audit_and_origin(request: Request, call_next: Any) -> Any:
         who = getattr(request.state, "principal", None)
         code = response.status_code
         route = request.scope.get("route")
-        try:
-            record_action(request.app.state.services, who or "anonymous", f"http.{request.method.lower()}",
-                          request.url.path, outcome_of(code), {"status": code, "route": getattr(route, "path", None)})
+        try:  # in a worker thread: an audit write waits for the chain's lock, never on the event loop
+            await run_in_threadpool(record_action, request.app.state.services, who or "anonymous",
+                                    f"http.{request.method.lower()}", request.url.path, outcome_of(code),
+                                    {"status": code, "route": getattr(route, "path", None)})
         except Exception:  # noqa: BLE001 - never turn a done action into an error
             pass
     return response
+
+
+def not_audited() -> None:
+    """Mark this request as needing no audit event of its own (a login turned away by the
+    throttle: the lockout itself was recorded once, the flood is not)."""
+    scope = REQUEST_SCOPE.get()
+    if scope is not None:
+        scope["recorded"] = True

@@ -18,6 +18,7 @@ import luutru.catalog.models as m
 from luutru.api.accounts import AccountError
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
+from luutru.api.middleware import not_audited
 from luutru.api.oidc import oauth_client, user_from_claims
 from luutru.api.views import Cursor
 from luutru.api.throttle import LoginThrottle, TooManyAttempts
@@ -106,6 +107,7 @@ async def password_login(request: Request, response: Response, username: str, pa
     try:
         throttle.check(name, address)
     except TooManyAttempts as e:
+        not_audited()
         raise throttled(e) from None
     user = await anyio.to_thread.run_sync(_login_checked, svc, request.app.state.auth, throttle, name,
                                           password or "", address, limiter=throttle.limiter)
