@@ -5,8 +5,10 @@ fields) and sends them to the app over ASGI, as an administrator and as an archi
 the disposal tests cover).  No request may end in a server error (5xx other than a
 documented 503) or a traceback.
 
-Bounded so it runs in about a minute: a few examples per operation, no shrinking
-deadline.  ``POST /api/transfers`` is left out (each example would start an ingest job;
+Both of schemathesis' generation modes: requests valid by the schema and requests that
+break it (wrong types, missing fields).  Bounded so it runs in a minute or two: a few
+examples per operation, no deadline.  Ids past 64 bits have an explicit test
+(tests/test_security_api.py): a generator rarely draws them.  ``POST /api/transfers`` is left out (each example would start an ingest job;
 hostile uploads have their own tests in tests/test_hostile_input.py and
 tests/test_security_api.py).
 """
@@ -16,12 +18,13 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from luutru.api.app import create_app
 from luutru.config import AuthSettings
 from tests.api_helpers import bearer, make_accounts
 
-EXAMPLES = 6
+EXAMPLES = 8
 SKIP = {("POST", "/api/transfers")}
 
 
@@ -51,7 +54,7 @@ def test_no_request_ends_in_a_server_error(fuzz_env):
 
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
-        @given(case=op.as_strategy())
+        @given(case=st.one_of(*(op.as_strategy(mode) for mode in schemathesis.GenerationMode)))
         def probe(case) -> None:  # type: ignore[no-untyped-def]
             for role in ("administrator", "archivist"):
                 response = case.call(headers={**(case.headers or {}), **bearer(tokens[role])})
