@@ -14,11 +14,12 @@ from luutru.search.query import SearchQuery
 from luutru.services import Services
 
 
-#: Largest row id the catalog holds (a signed 64-bit integer on PostgreSQL and SQLite).
-MAX_ROW_ID = 2**63 - 1
+#: Largest numeric row id of the catalog: its id columns are SQL ``INTEGER`` (32-bit on
+#: PostgreSQL; a larger value there, or past 64 bits on SQLite, is a driver error, not "absent").
+MAX_ROW_ID = 2**31 - 1
 
-#: A numeric id in a path: outside 1 … 2^63-1 it is refused with 422 before any query.
-RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="numeric id (1 … 2^63-1)")]
+#: A numeric id in a path: outside 1 … 2^31-1 it is refused with 422 before any query.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="numeric id (1 … 2^31-1)")]
 
 #: A ``before=<seq>`` cursor of a listing.
 Cursor = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="list entries before this sequence number")]
