@@ -3,7 +3,9 @@ from the OpenAPI document (valid and invalid: huge integers, odd strings, missin
 fields) and sends them to the app over ASGI, as an administrator and as an archivist
 (together they hold every permission but the council's and the approver's, which
 the disposal tests cover).  No request may end in a server error (5xx other than a
-documented 503) or a traceback.
+503 with Retry-After) or a traceback, and every status answered is documented in the
+OpenAPI document (``luutru.api.errors.COMMON_RESPONSES`` on every route, plus each
+route's own).
 
 Both of schemathesis' generation modes: requests valid by the schema and requests that
 break it (wrong types, missing fields).  Bounded so it runs in a minute or two: a few
@@ -45,12 +47,14 @@ def test_no_request_ends_in_a_server_error(fuzz_env):
     app, tokens = fuzz_env
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     problems: list[str] = []
+    undocumented: set[str] = set()
     operations = 0
     for result in schema.get_all_operations():
         op = result.ok()
         if (op.method.upper(), op.path) in SKIP:
             continue
         operations += 1
+        documented = {str(k) for k in op.definition.raw.get("responses", {})}
 
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
@@ -63,7 +67,10 @@ def test_no_request_ends_in_a_server_error(fuzz_env):
                 if server_error or "Traceback" in response.text:
                     problems.append(f"{case.method} {case.formatted_path} as {role}: {response.status_code} "
                                     f"{response.text[:300]}")
+                elif str(response.status_code) not in documented and "default" not in documented:
+                    undocumented.add(f"{case.method} {op.path}: {response.status_code}")
 
         probe()
     assert operations >= 30
     assert not problems, "\n".join(sorted(set(problems))[:30])
+    assert not undocumented, "statuses missing from the OpenAPI document:\n" + "\n".join(sorted(undocumented))

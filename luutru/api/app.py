@@ -23,7 +23,7 @@ import luutru.api.routes.transfer_out as routes_transfer_out
 import luutru.api.routes.transfers as routes_transfers
 import luutru.api.routes.ui as routes_ui
 from luutru import __version__
-from luutru.api.errors import install_handlers
+from luutru.api.errors import COMMON_RESPONSES, install_handlers
 from luutru.api.guards import Guards
 from luutru.api.jobs import IngestJobs
 from luutru.api.middleware import audit_and_origin
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.jobs = IngestJobs(services)
     app.state.throttle = LoginThrottle(app.state.auth)
     for mod in ROUTERS:
-        app.include_router(mod.router)
+        app.include_router(mod.router, responses=COMMON_RESPONSES)
     install_handlers(app)
     app.middleware("http")(audit_and_origin)
     if app.state.auth.oidc_enabled:

@@ -54,6 +54,17 @@ async def http_error(request: Request, exc: HTTPException) -> Any:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
+#: Statuses any route may answer, documented on every operation of the OpenAPI document.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Refused input (a bilingual message names the field and the fix), or an unreadable body"},
+    401: {"description": "Not logged in, or the token is invalid, expired or revoked"},
+    403: {"description": "The caller lacks the route's permission, or a cross-site request was refused"},
+    404: {"description": "Absent, or outside the caller's rights"},
+    409: {"description": "Conflicts with the current state (already exists, already decided, held)"},
+    413: {"description": "Request body larger than LUUTRU_MAX_REQUEST_BYTES (uploads: LUUTRU_MAX_UPLOAD_BYTES)"},
+    503: {"description": "Busy (catalog pool or search engine); see Retry-After"},
+}
+
 HANDLERS: tuple[tuple[type[Exception], Any], ...] = (
     (FileNotFoundError, not_found),
     (QueryError, bad_query),
