@@ -19,7 +19,6 @@ import json
 import secrets
 from typing import Any, Awaitable, Callable
 
-
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]

@@ -13,7 +13,6 @@ from luutru.records.status import Outcome
 from luutru.search.query import SearchQuery
 from luutru.services import Services
 
-
 #: Largest numeric row id of the catalog: its id columns are SQL ``INTEGER`` (32-bit on
 #: PostgreSQL; a larger value there, or past 64 bits on SQLite, is a driver error, not "absent").
 MAX_ROW_ID = 2**31 - 1

@@ -20,8 +20,8 @@ from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, requ
 from luutru.api.deps import get_services
 from luutru.api.middleware import not_audited
 from luutru.api.oidc import oauth_client, user_from_claims
-from luutru.api.views import Cursor
 from luutru.api.throttle import LoginThrottle, TooManyAttempts
+from luutru.api.views import Cursor
 from luutru.audit.trail import record_action
 from luutru.records.status import Outcome
 from luutru.services import Services
