@@ -71,7 +71,17 @@ class AuthSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
 
-    session_hours: float = Field(default=12, description="How long a web login lasts")
+    session_hours: float = Field(default=12, gt=0, description="How long a web login lasts at most")
+    session_idle_minutes: float = Field(default=60, gt=0, description="A web login unused this long ends")
+    token_days: int = Field(default=90, ge=1, description="Lifetime of an API token (the longest one may ask for)")
+    token_idle_days: int = Field(default=30, ge=1, description="An API token unused this long stops working")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins of one account before it is locked")
+    login_address_max_failures: int = Field(default=20, ge=1, description="Failed logins from one client address "
+                                            "before it is held back")
+    login_window_seconds: float = Field(default=900, gt=0, description="Failures older than this are forgotten")
+    login_lockout_seconds: float = Field(default=900, gt=0, description="How long a locked account or address waits")
+    login_concurrency: int = Field(default=2, ge=1, description="Password checks run at once (argon2 is costly)")
+    login_queue: int = Field(default=16, ge=0, description="Logins waiting for a check before 503 is answered")
     secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only (set behind TLS)")
     session_secret: str | None = Field(default=None, description="Signs the short-lived OIDC login state; "
                                        "default: a random key kept in LUUTRU_HOME/secrets/session.key")
@@ -120,6 +130,11 @@ class LimitSettings(BaseSettings):
     catalogue_max_columns: int = Field(default=200, ge=1, description="Columns of one catalogue sheet or CSV file")
     catalogue_max_cell_chars: int = Field(default=32_767, ge=1, description="Characters in one catalogue cell "
                                           "(Excel's own limit)")
+    max_request_bytes: int = Field(default=1024**2, ge=1024, description="Body of any request but a transfer "
+                                   "upload (JSON, forms); larger answers 413")
+    database_pool_size: int = Field(default=10, ge=1, description="Catalog connections kept per process")
+    database_pool_timeout_s: float = Field(default=10.0, gt=0, description="Wait for a free catalog connection "
+                                           "before answering 503")
 
 
 class SigningSettings(BaseSettings):

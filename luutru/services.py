@@ -31,7 +31,9 @@ class Services:
 
     @cached_property
     def catalog(self) -> Catalog:
-        return Catalog(self.settings.db_url)
+        limits = self.settings.limits
+        return Catalog(self.settings.db_url, pool_size=limits.database_pool_size,
+                       pool_timeout=limits.database_pool_timeout_s)
 
     @cached_property
     def storage(self) -> Storage:

@@ -98,16 +98,22 @@ def test_cross_site_post_with_the_session_cookie_is_refused(client):
 
 def test_administrator_manages_accounts_and_every_change_is_audited(client, services):
     admin = bearer(accounts.create_token(services, "administrator")[0])
+    accounts.create_user(services, "admin2", roles=["administrator"], password=PASSWORD, actor="test")
+    admin2 = bearer(accounts.create_token(services, "admin2")[0])
     r = client.post("/api/accounts", headers=admin, json={"username": "hoa", "roles": ["researcher"],
                                                            "password": "mật-khẩu-hoa-1"})
     assert r.status_code == 201
     r = client.patch("/api/accounts/hoa", headers=admin, json={"restricted_access": True})
+    assert r.status_code == 202 and r.json()["pending"]["changes"] == {"restricted_access": True}
+    r = client.post(f"/api/accounts/changes/{r.json()['pending']['id']}/confirm", headers=admin2)
     assert r.json()["restricted_access"] is True
     r = client.post("/api/accounts", headers=admin, json={"username": "xuan", "roles": ["submitter"]})
     assert r.status_code == 400 and "agency" in r.json()["detail"]["message_en"]
     assert client.get("/api/accounts", headers=bearer(accounts.create_token(services, "archivist")[0])).status_code == 403
     ev = [(e["actor"], e["action"], e["object"]) for e in list_events(services, obj="user:hoa")]
-    assert ev == [("administrator", "account.update", "user:hoa"), ("administrator", "account.create", "user:hoa")]
+    assert ev == [("admin2", "account.update", "user:hoa"), ("admin2", "account.change_confirm", "user:hoa"),
+                  ("administrator", "account.change_request", "user:hoa"),
+                  ("administrator", "account.create", "user:hoa")]
     assert list_events(services, obj="user:hoa")[0]["detail"] == {"restricted_access": True}
 
 
@@ -126,7 +132,10 @@ def test_cli_user_commands(services, settings, monkeypatch):
     assert token.startswith("lt_")
     assert run(app, ["user", "passwd", "thu", "--password-stdin"], input="mật-khẩu-mới-2\n").exit_code == 0
     assert accounts.authenticate(services, "thu", "mật-khẩu-mới-2") is not None
-    me = TestClient(create_app(services=services)).get("/api/me", headers=bearer(token)).json()
+    client = TestClient(create_app(services=services))
+    assert client.get("/api/me", headers=bearer(token)).status_code == 401  # a new password revokes tokens
+    token = run(app, ["user", "token", "thu", "--label", "máy nộp lưu"]).stdout.strip().splitlines()[-1]
+    me = client.get("/api/me", headers=bearer(token)).json()
     assert me["roles"] == ["submitter"] and me["rights"]["agencies"] == [AGENCY]
     actors = {e["actor"] for e in list_events(services, obj="user:thu")}
     assert len(actors) == 1 and actors.pop().startswith("cli")

@@ -27,6 +27,26 @@ def may_see(rights: Rights, agency_code: str | None, *accesses: str | None) -> b
     return readable(rights.see_restricted, *accesses)
 
 
+def report_for(services: Services, rights: Rights, report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A transfer report as ``rights`` may read it: the title of a dossier the reader may not
+    see (restricted, or not stored so its regime is unknown: fail closed) is withheld, and so
+    are the messages of findings about it (they may quote its cells)."""
+    if not report or rights.see_restricted:
+        return report
+    codes = [d.get("code") for d in report.get("dossiers", [])]
+    with services.catalog.session() as s:
+        stored = dict(s.execute(select(m.Dossier.code, m.Dossier.access).where(m.Dossier.code.in_(codes))).all())
+    shown = {c for c, a in stored.items() if readable(rights.see_restricted, a)}
+    out = dict(report)
+    out["dossiers"] = [d if d.get("code") in shown else {**d, "title": "", "title_withheld": True}
+                       for d in report.get("dossiers", [])]
+    out["findings"] = [f if not f.get("dossier") or f.get("dossier") in shown else
+                       {**f, "message_vi": f"[{f.get('code')}] (hồ sơ hạn chế tiếp cận)",
+                        "message_en": f"[{f.get('code')}] (restricted dossier)", "details": {},
+                        "withheld": True} for f in report.get("findings", [])]
+    return out
+
+
 def file_context(services: Services, file_id: int) -> dict[str, Any] | None:
     """A file row with what access decisions need: its document, dossier, agency and regimes."""
     with services.catalog.session() as s:

@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from luutru.api.roles import Role, parse_roles
 from luutru.audit.trail import record_action
@@ -74,6 +74,15 @@ def check_roles(roles: list[str] | list[Role], agency_code: str | None) -> tuple
     return [r.value for r in rs], None
 
 
+def normal_username(username: str) -> str:
+    """The stored form of a username, or AccountError."""
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise AccountError("Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ @ - (2–64 ký tự).",
+                           "A username is 2–64 characters: lowercase letters, digits and . _ @ -.")
+    return username
+
+
 def _user_or_error(s: Any, username: str) -> User:
     u = s.get(User, username)
     if u is None:
@@ -83,13 +92,11 @@ def _user_or_error(s: Any, username: str) -> User:
 
 def create_user(services: Any, username: str, *, roles: list[str], password: str | None = None,
                 agency_code: str | None = None, restricted_access: bool = False, display_name: str = "",
-                email: str | None = None, oidc_subject: str | None = None, actor: Any = "system") -> dict[str, Any]:
-    username = (username or "").strip().lower()
-    if not USERNAME_RE.match(username):
-        raise AccountError("Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ @ - (2–64 ký tự).",
-                           "A username is 2–64 characters: lowercase letters, digits and . _ @ -.")
+                email: str | None = None, oidc_subject: str | None = None, actor: Any = "system",
+                password_hash: str | None = None) -> dict[str, Any]:
+    username = normal_username(username)
     roles, agency_code = check_roles(roles, agency_code)
-    pw_hash = hash_password(password) if password is not None else None
+    pw_hash = password_hash or (hash_password(password) if password is not None else None)
     now = iso_vn()
     with services.catalog.session() as s:
         if s.get(User, username) is not None:
@@ -123,8 +130,8 @@ def update_user(services: Any, username: str, *, actor: Any = "system", roles: l
             u.restricted_access = changes["restricted_access"] = bool(restricted_access)
         if active is not None and active != u.active:
             u.active = changes["active"] = bool(active)
-            if not active:
-                s.execute(delete(WebSession).where(WebSession.username == username))
+        if set(changes) & {"roles", "agency_code", "restricted_access", "active"}:
+            end_credentials(s, username)
         if display_name is not None:
             u.display_name = changes["display_name"] = display_name
         if email is not None:
@@ -135,14 +142,25 @@ def update_user(services: Any, username: str, *, actor: Any = "system", roles: l
     return out
 
 
-def set_password(services: Any, username: str, password: str, *, actor: Any = "system") -> None:
-    """Set a new password and end the user's open web sessions."""
-    h = hash_password(password)
+def end_credentials(s: Any, username: str) -> None:
+    """End every web session and revoke every API token of ``username`` (in session ``s``).
+
+    Called on a password change and on any change of roles, agency, grant or active flag:
+    a credential keeps working only for the account it was issued to, as it was."""
+    s.execute(delete(WebSession).where(WebSession.username == username))
+    s.execute(update(ApiToken).where(ApiToken.username == username, ApiToken.revoked.is_(False)).values(revoked=True))
+
+
+def set_password(services: Any, username: str, password: str | None = None, *, actor: Any = "system",
+                 password_hash: str | None = None) -> None:
+    """Set a new password (or an already computed hash) and end the user's sessions and tokens."""
+    h = password_hash or hash_password(password or "")
     with services.catalog.session() as s:
         u = _user_or_error(s, username)
         u.password_hash, u.updated_at = h, iso_vn()
-        s.execute(delete(WebSession).where(WebSession.username == username))
-        record_action(services, actor, "account.password", f"user:{username}", Outcome.SUCCESS, session=s)
+        end_credentials(s, username)
+        record_action(services, actor, "account.password", f"user:{username}", Outcome.SUCCESS,
+                      {"sessions_ended": True, "tokens_revoked": True}, session=s)
 
 
 def get_user(services: Any, username: str) -> dict[str, Any] | None:
@@ -176,11 +194,14 @@ def authenticate(services: Any, username: str, password: str) -> dict[str, Any] 
 
 def create_token(services: Any, username: str, *, label: str = "", days: int | None = None,
                  actor: Any = "system") -> tuple[str, dict[str, Any]]:
-    """A new API token ``lt_<id>_<secret>``: shown once, stored as SHA-256 only."""
+    """A new API token ``lt_<id>_<secret>``: shown once, stored as SHA-256 only.
+
+    Every token expires: after ``days``, at most ``LUUTRU_TOKEN_DAYS`` (the default too)."""
     tid = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{tid}_{secrets.token_urlsafe(32)}"
     now = now_vn()
-    expires = iso_vn(now + timedelta(days=days)) if days else None
+    most = services.settings.auth.token_days
+    expires = iso_vn(now + timedelta(days=min(days or most, most)))
     with services.catalog.session() as s:
         _user_or_error(s, username)
         s.add(ApiToken(id=tid, username=username, token_hash=_sha(token), label=label, created_at=iso_vn(now),
@@ -210,14 +231,27 @@ def _expired(at: str | None) -> bool:
     return at is not None and datetime.fromisoformat(at) <= now_vn()
 
 
-def user_for_token(services: Any, token: str) -> dict[str, Any] | None:
-    """The active user owning a valid (unrevoked, unexpired) token, else None."""
+def _idle(last: str | None, created: str, limit: timedelta) -> bool:
+    return datetime.fromisoformat(last or created) + limit <= now_vn()
+
+
+def user_for_token(services: Any, token: str, *, idle_days: float | None = None,
+                   max_days: float | None = None) -> dict[str, Any] | None:
+    """The active user owning a valid token, else None.
+
+    Refused: revoked, past ``expires_at``, older than ``max_days`` (tokens made before
+    every token had an expiry), or unused for ``idle_days`` (defaults: the auth settings)."""
     if not token.startswith(TOKEN_PREFIX) or token.count("_") < 2:
         return None
+    auth = services.settings.auth
+    idle = timedelta(days=idle_days if idle_days is not None else auth.token_idle_days)
+    most = timedelta(days=max_days if max_days is not None else auth.token_days)
     tid = token[len(TOKEN_PREFIX):].split("_", 1)[0]
     with services.catalog.session() as s:
         t = s.get(ApiToken, tid)
         if t is None or t.revoked or _expired(t.expires_at) or not hmac.compare_digest(t.token_hash, _sha(token)):
+            return None
+        if _idle(t.last_used_at, t.created_at, idle) or _idle(None, t.created_at, most):
             return None
         u = s.get(User, t.username)
         if u is None or not u.active:
@@ -226,17 +260,29 @@ def user_for_token(services: Any, token: str) -> dict[str, Any] | None:
         return u.to_dict()
 
 
-def create_session(services: Any, username: str, *, hours: float = 12, via: str = "password") -> str:
-    """A new web session; returns the cookie value (random), stores its SHA-256."""
+def create_session(services: Any, username: str, *, hours: float = 12, via: str = "password",
+                   idle_minutes: float | None = None) -> str:
+    """A new web session; returns the cookie value (random), stores its SHA-256.
+
+    It first expires after ``idle_minutes`` (see :func:`user_for_session`), at most ``hours``."""
     value = secrets.token_urlsafe(32)
     now = now_vn()
+    idle = timedelta(minutes=idle_minutes if idle_minutes is not None else services.settings.auth.session_idle_minutes)
     with services.catalog.session() as s:
         s.add(WebSession(id_hash=_sha(value), username=username, created_at=iso_vn(now),
-                         expires_at=iso_vn(now + timedelta(hours=hours)), via=via))
+                         expires_at=iso_vn(now + min(idle, timedelta(hours=hours))), via=via))
     return value
 
 
-def user_for_session(services: Any, value: str) -> dict[str, Any] | None:
+def user_for_session(services: Any, value: str, *, idle_minutes: float | None = None,
+                     hours: float | None = None) -> dict[str, Any] | None:
+    """The active user of a live web session, else None (an ended session is deleted).
+
+    ``expires_at`` slides: each use moves it to now + ``idle_minutes``, never past
+    ``created_at`` + ``hours``; so a session ends after that much idleness or lifetime."""
+    auth = services.settings.auth
+    idle = timedelta(minutes=idle_minutes if idle_minutes is not None else auth.session_idle_minutes)
+    cap = timedelta(hours=hours if hours is not None else auth.session_hours)
     with services.catalog.session() as s:
         ws = s.get(WebSession, _sha(value))
         if ws is None:
@@ -245,7 +291,13 @@ def user_for_session(services: Any, value: str) -> dict[str, Any] | None:
             s.delete(ws)
             return None
         u = s.get(User, ws.username)
-        return u.to_dict() if u is not None and u.active else None
+        if u is None or not u.active:
+            return None
+        now = now_vn()
+        nxt = iso_vn(min(now + idle, datetime.fromisoformat(ws.created_at) + cap))
+        if nxt[:16] != ws.expires_at[:16]:  # at most one write a minute per session
+            ws.expires_at = nxt
+        return u.to_dict()
 
 
 def end_session(services: Any, value: str) -> str | None:

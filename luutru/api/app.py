@@ -23,10 +23,12 @@ import luutru.api.routes.transfer_out as routes_transfer_out
 import luutru.api.routes.transfers as routes_transfers
 import luutru.api.routes.ui as routes_ui
 from luutru import __version__
-from luutru.api.errors import install_handlers
+from luutru.api.errors import COMMON_RESPONSES, install_handlers
+from luutru.api.guards import Guards
 from luutru.api.jobs import IngestJobs
 from luutru.api.middleware import audit_and_origin
 from luutru.api.oidc import session_secret
+from luutru.api.throttle import LoginThrottle
 from luutru.config import AuthSettings, Settings
 from luutru.jobs import resume as resume_jobs
 from luutru.services import Services
@@ -50,12 +52,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
+    app.state.throttle = LoginThrottle(app.state.auth)
     for mod in ROUTERS:
-        app.include_router(mod.router)
+        app.include_router(mod.router, responses=COMMON_RESPONSES)
     install_handlers(app)
     app.middleware("http")(audit_and_origin)
     if app.state.auth.oidc_enabled:
         _add_oidc_sessions(app, services)
+    app.add_middleware(Guards, max_request=services.settings.limits.max_request_bytes,  # type: ignore[arg-type]
+                       max_upload=services.settings.max_upload_bytes, secure=app.state.auth.secure_cookies)
     return app
 
 

@@ -109,13 +109,15 @@ def get_principal(request: Request) -> Principal:
             principal = Principal("api-token", roles=(Role.RESEARCHER.value,), restricted_access=True,
                                   via="legacy-token")
         else:
-            user = accounts.user_for_token(services, token)
+            user = accounts.user_for_token(services, token, idle_days=request.app.state.auth.token_idle_days,
+                                           max_days=request.app.state.auth.token_days)
             if user is None:
                 raise _unauthorized("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
                                     "The token is invalid, expired or revoked.")
             principal = Principal.from_user(user, "token")
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        user = accounts.user_for_session(services, cookie)
+        user = accounts.user_for_session(services, cookie, idle_minutes=request.app.state.auth.session_idle_minutes,
+                                         hours=request.app.state.auth.session_hours)
         if user is not None:
             principal = Principal.from_user(user, "session")
     request.state.principal = principal

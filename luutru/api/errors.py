@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from luutru.api.routes.ui import error_page
 from luutru.search.base import QueryError, SearchUnavailable
@@ -36,6 +37,13 @@ async def search_down(_req: Request, exc: SearchUnavailable) -> JSONResponse:
     return JSONResponse({"detail": {"message_vi": exc.message_vi, "message_en": exc.message_en}}, status_code=503)
 
 
+async def pool_exhausted(_req: Request, _exc: PoolTimeout) -> JSONResponse:
+    """Every catalog connection busy past ``LUUTRU_DATABASE_POOL_TIMEOUT_S``: busy, not broken."""
+    return JSONResponse({"detail": {"message_vi": "Máy chủ đang bận; hãy thử lại sau giây lát.",
+                                    "message_en": "The server is busy; try again in a moment."}},
+                        status_code=503, headers={"Retry-After": "5"})
+
+
 async def http_error(request: Request, exc: HTTPException) -> Any:
     """Web pages: 401 → the login page, other errors → a readable page; the API keeps JSON."""
     if wants_html(request):
@@ -46,10 +54,22 @@ async def http_error(request: Request, exc: HTTPException) -> Any:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
+#: Statuses any route may answer, documented on every operation of the OpenAPI document.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Refused input (a bilingual message names the field and the fix), or an unreadable body"},
+    401: {"description": "Not logged in, or the token is invalid, expired or revoked"},
+    403: {"description": "The caller lacks the route's permission, or a cross-site request was refused"},
+    404: {"description": "Absent, or outside the caller's rights"},
+    409: {"description": "Conflicts with the current state (already exists, already decided, held)"},
+    413: {"description": "Request body larger than LUUTRU_MAX_REQUEST_BYTES (uploads: LUUTRU_MAX_UPLOAD_BYTES)"},
+    503: {"description": "Busy (catalog pool or search engine); see Retry-After"},
+}
+
 HANDLERS: tuple[tuple[type[Exception], Any], ...] = (
     (FileNotFoundError, not_found),
     (QueryError, bad_query),
     (SearchUnavailable, search_down),
+    (PoolTimeout, pool_exhausted),
     (HTTPException, http_error),
 )
 

@@ -1,7 +1,8 @@
 """The HTTP middleware of the app: cross-site refusal and the audit of unsafe requests.
 
-Unsafe requests (anything but GET, HEAD, OPTIONS) made with the session cookie from
-another origin are refused (CSRF; with SameSite=Lax this protects the web forms).  An
+Unsafe requests (anything but GET, HEAD, OPTIONS) made with the session cookie, or to a
+login form, from another origin are refused (CSRF and login CSRF; with SameSite=Lax this
+protects the web forms; see :func:`cross_site`).  An
 unsafe request that no route recorded itself gets a generic ``http.<method>`` event, so
 every change is in the audit trail.
 """
@@ -9,9 +10,11 @@ every change is in the audit trail.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from luutru.audit.trail import REQUEST_SCOPE, record_action
 from luutru.records.status import Outcome
@@ -19,12 +22,35 @@ from luutru.records.status import Outcome
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+#: Unsafe requests that log in: checked even without a session cookie (login CSRF).
+LOGIN_PATHS = ("/api/auth/login", "/dang-nhap")
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 def cross_site(request: Request) -> bool:
-    """A request carrying the session cookie (not a bearer token) from another origin."""
-    if not request.cookies.get("luutru_session") or request.headers.get("authorization"):
+    """An unsafe request by a browser from another site, made with the session cookie or to a
+    login form (bearer-token requests are not affected: a browser never adds that header).
+
+    Browsers say where a request comes from: ``Sec-Fetch-Site`` (anything but
+    ``same-origin`` or ``none``), else ``Origin`` (``null`` included), else ``Referer``.
+    A request with none of them is not from a browser page and passes."""
+    if request.headers.get("authorization"):
         return False
+    if not request.cookies.get("luutru_session") and request.url.path not in LOGIN_PATHS:
+        return False
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    here = _origin_of(str(request.base_url))
     origin = request.headers.get("origin")
-    return bool(origin) and origin.rstrip("/") != str(request.base_url).rstrip("/")
+    if origin is not None:
+        return origin.rstrip("/").lower() != here
+    referer = request.headers.get("referer")
+    return bool(referer) and _origin_of(referer) != here
 
 
 def outcome_of(status: int) -> Outcome:
@@ -50,9 +76,18 @@ async def audit_and_origin(request: Request, call_next: Any) -> Any:
         who = getattr(request.state, "principal", None)
         code = response.status_code
         route = request.scope.get("route")
-        try:
-            record_action(request.app.state.services, who or "anonymous", f"http.{request.method.lower()}",
-                          request.url.path, outcome_of(code), {"status": code, "route": getattr(route, "path", None)})
+        try:  # in a worker thread: an audit write waits for the chain's lock, never on the event loop
+            await run_in_threadpool(record_action, request.app.state.services, who or "anonymous",
+                                    f"http.{request.method.lower()}", request.url.path, outcome_of(code),
+                                    {"status": code, "route": getattr(route, "path", None)})
         except Exception:  # noqa: BLE001 - never turn a done action into an error
             pass
     return response
+
+
+def not_audited() -> None:
+    """Mark this request as needing no audit event of its own (a login turned away by the
+    throttle: the lockout itself was recorded once, the flood is not)."""
+    scope = REQUEST_SCOPE.get()
+    if scope is not None:
+        scope["recorded"] = True

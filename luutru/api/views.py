@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from luutru.api.auth import Principal
 from luutru.audit.trail import record_action
@@ -12,6 +12,16 @@ from luutru.policies.access import is_restricted
 from luutru.records.status import Outcome
 from luutru.search.query import SearchQuery
 from luutru.services import Services
+
+#: Largest numeric row id of the catalog: its id columns are SQL ``INTEGER`` (32-bit on
+#: PostgreSQL; a larger value there, or past 64 bits on SQLite, is a driver error, not "absent").
+MAX_ROW_ID = 2**31 - 1
+
+#: A numeric id in a path: outside 1 … 2^31-1 it is refused with 422 before any query.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="numeric id (1 … 2^31-1)")]
+
+#: A ``before=<seq>`` cursor of a listing.
+Cursor = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="list entries before this sequence number")]
 
 
 def restricted(access: str) -> bool:

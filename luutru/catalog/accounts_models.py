@@ -78,3 +78,29 @@ class TransferSubmission(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     agency_code: Mapped[str | None] = mapped_column(String(13), nullable=True)
     submitted_at: Mapped[str] = mapped_column(String(40))
+
+
+class AccountChange(Base):
+    """An account change that waits for a second administrator (see :mod:`luutru.api.grants`).
+
+    ``kind`` is ``create``, ``update`` or ``password``; ``changes`` the arguments of the
+    change (a password only as its argon2 hash).  ``status``: pending, applied, rejected."""
+
+    __tablename__ = "account_changes"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        shown = {k: v for k, v in (self.changes or {}).items() if k != "password_hash"}
+        if "password_hash" in (self.changes or {}):
+            shown["password"] = True
+        return {"id": self.id, "username": self.username, "kind": self.kind, "changes": shown,
+                "requested_by": self.requested_by, "requested_at": self.requested_at, "status": self.status,
+                "decided_by": self.decided_by, "decided_at": self.decided_at}

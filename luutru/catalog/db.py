@@ -24,11 +24,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, pool_timeout: float | None = None) -> Engine:
+    """An engine with a bounded pool: past ``pool_size`` (+ as many overflow) connections a
+    caller waits ``pool_timeout`` seconds, then gets ``sqlalchemy.exc.TimeoutError`` (the API answers 503)."""
     u = make_url(url)
+    pool: dict[str, float] = {}
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)  # a new LUUTRU_HOME
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if u.database and u.database != ":memory:":
+        if pool_size is not None:
+            pool.update(pool_size=pool_size, max_overflow=pool_size)
+        if pool_timeout is not None:
+            pool["pool_timeout"] = pool_timeout
+    engine = create_engine(url, future=True, pool_pre_ping=True, **pool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -62,9 +70,10 @@ def migrate(engine: Engine) -> None:
 class Catalog:
     """The catalog database: one engine, migrated on open."""
 
-    def __init__(self, url: str, *, migrate_now: bool = True):
+    def __init__(self, url: str, *, migrate_now: bool = True, pool_size: int | None = None,
+                 pool_timeout: float | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size, pool_timeout=pool_timeout)
         if migrate_now:
             migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 import luutru.catalog.models as m
 from luutru.catalog.db import Catalog
-from luutru.policies.access import readable
+from luutru.policies.access import readable, visible_events
 from luutru.policies.retention import label_vi
 
 
@@ -39,7 +39,10 @@ def dossier_view(catalog: Catalog, code: str, *, see_restricted: bool = True) ->
         if d is None or not readable(see_restricted, d.access):
             return None
         docs = [document_view(x) for x in d.documents if readable(see_restricted, x.access)]
-        events = s.scalars(select(m.Event).where(m.Event.dossier_code == code).order_by(m.Event.event_datetime)).all()
+        withheld = {w for x in d.documents if not readable(see_restricted, x.access)
+                    for w in (x.identifier, *(f.path for f in x.files))}
+        events = visible_events(s.scalars(select(m.Event).where(m.Event.dossier_code == code)
+                                          .order_by(m.Event.event_datetime)).all(), withheld)
         return {"dossier": dossier_summary(d), "documents": docs,
                 "events": [{"type": e.event_type, "object": e.object, "outcome": e.outcome, "detail": e.detail,
                             "at": e.event_datetime, "agent": e.agent} for e in events]}

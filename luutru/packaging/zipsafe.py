@@ -65,6 +65,26 @@ def unsafe_path(name: str) -> str | None:
     return None
 
 
+#: Longest upload name kept, in UTF-8 bytes (file systems allow 255).
+UPLOAD_NAME_BYTES = 180
+
+
+def upload_name(raw: str | None, default: str = "transfer.zip") -> str:
+    """A safe local name for an uploaded file: NFC, the last path part only (``/`` and ``\\``),
+    no control characters or NUL, not ``.``/``..``, at most :data:`UPLOAD_NAME_BYTES` bytes
+    (cut before the extension, never inside a character); ``default`` when nothing is left."""
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    if not name:
+        return default
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext.encode()) > 16:
+        stem, dot, ext = name, "", ""
+    room = UPLOAD_NAME_BYTES - len((dot + ext).encode())
+    stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip() or "transfer"
+    return stem + dot + ext
+
+
 def is_symlink(info: zipfile.ZipInfo) -> bool:
     return (info.external_attr >> 16) & 0o170000 == ZIP_SYMLINK_MODE
 

@@ -14,7 +14,9 @@ template says so to the sender).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Collection, Iterable, Mapping, TypeVar
+
+E = TypeVar("E")
 
 from luutru.records.model import AccessRegime, fold
 
@@ -49,6 +51,31 @@ def document_access(dossier_access: Any, document_access: Any) -> str:
 def readable(see_restricted: bool, *accesses: Any) -> bool:
     """Whether a reader may see a record whose regimes (dossier, document …) are ``accesses``."""
     return see_restricted or not any(is_restricted(a) for a in accesses)
+
+
+def event_visible(event_object: str, withheld: Collection[str]) -> bool:
+    """Whether a preservation event may be shown to a reader from whom the records
+    ``withheld`` are kept back (identifiers of documents they may not read and the stored
+    paths of their files).
+
+    An event about a withheld document, or about a file inside one (its stored path
+    holds the document identifier as a folder), tells the file name, format and
+    signature state of a record the reader may not see: it is withheld too."""
+    if not withheld:
+        return True
+    if event_object in withheld:
+        return False
+    return not any(part in withheld for part in str(event_object).replace("\\", "/").split("/"))
+
+
+def visible_events(events: Iterable[E], withheld: Collection[str], object_of: Any = None) -> list[E]:
+    """The events a reader may see (see :func:`event_visible`); ``object_of`` reads an
+    event's object (default: the ``object`` attribute or key)."""
+    def obj(e: Any) -> str:
+        if object_of is not None:
+            return str(object_of(e))
+        return str(e["object"] if isinstance(e, Mapping) else getattr(e, "object"))
+    return [e for e in events if event_visible(obj(e), withheld)]
 
 
 def access_or_restricted(value: Any) -> str:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
+import anyio
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 import luutru.api.accounts as accounts
+import luutru.api.grants as grants
 import luutru.audit.trail as audit_log
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
 from luutru.api.accounts import AccountError
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
+from luutru.api.middleware import not_audited
 from luutru.api.oidc import oauth_client, user_from_claims
+from luutru.api.throttle import LoginThrottle, TooManyAttempts
+from luutru.api.views import Cursor
 from luutru.audit.trail import record_action
 from luutru.records.status import Outcome
 from luutru.services import Services
@@ -68,26 +73,62 @@ def set_session_cookie(request: Request, response: Response, value: str) -> None
                         samesite="lax", secure=auth.secure_cookies, path="/")
 
 
-def password_login(request: Request, response: Response, username: str, password: str) -> dict[str, Any]:
-    """Check a password, open a web session (cookie) and audit the attempt either way."""
-    svc: Services = request.app.state.services
-    user = accounts.authenticate(svc, username, password)
+def _login_checked(svc: Services, auth: Any, throttle: LoginThrottle, name: str, password: str,
+                   address: str) -> dict[str, Any] | None:
+    """The password check and its bookkeeping, run in the throttle's own small thread pool."""
+    user = accounts.authenticate(svc, name, password)
     if user is None:
-        record_action(svc, (username or "?").strip().lower()[:64], "auth.login", f"user:{username}", Outcome.DENIED,
-                      {"via": "password", "client": request.client.host if request.client else None})
+        locked = throttle.failed(name, address)
+        record_action(svc, name or "?", "auth.login", f"user:{name}", Outcome.DENIED,
+                      {"via": "password", "client": address, **({"locked": True} if locked else {})})
+        return None
+    throttle.succeeded(user["username"])
+    user["_session"] = accounts.create_session(svc, user["username"], hours=auth.session_hours,
+                                               idle_minutes=auth.session_idle_minutes)
+    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "password"})
+    return user
+
+
+def throttled(e: TooManyAttempts) -> HTTPException:
+    return HTTPException(e.status, detail={"message_vi": e.message_vi, "message_en": e.message_en},
+                         headers={"Retry-After": str(e.retry_after)})
+
+
+async def password_login(request: Request, response: Response, username: str, password: str) -> dict[str, Any]:
+    """Check a password, open a web session (cookie) and audit the attempt either way.
+
+    A locked account or address answers 429 and a full check queue 503 (both with
+    ``Retry-After``) before any hashing; the check itself runs off the event loop in the
+    throttle's bounded pool (:mod:`luutru.api.throttle`), so logins never hold up search."""
+    svc: Services = request.app.state.services
+    throttle: LoginThrottle = request.app.state.throttle
+    name = (username or "").strip().lower()[:64]
+    address = request.client.host if request.client else "?"
+    try:
+        throttle.check(name, address)
+    except TooManyAttempts as e:
+        not_audited()
+        raise throttled(e) from None
+    user = await anyio.to_thread.run_sync(_login_checked, svc, request.app.state.auth, throttle, name,
+                                          password or "", address, limiter=throttle.limiter)
+    if user is None:
         raise HTTPException(401, detail={"message_vi": "Sai tên đăng nhập hoặc mật khẩu.",
                                          "message_en": "Wrong username or password."})
-    value = accounts.create_session(svc, user["username"], hours=request.app.state.auth.session_hours)
-    set_session_cookie(request, response, value)
-    record_action(svc, user["username"], "auth.login", f"user:{user['username']}", Outcome.SUCCESS, {"via": "password"})
+    set_session_cookie(request, response, user.pop("_session"))
     return Principal.from_user(user, "session").to_dict()
 
 
-@router.post("/api/auth/login", tags=["accounts"])
-def api_login(body: LoginBody, request: Request, response: Response,
-              _p: Principal = Depends(require(Perm.PUBLIC))) -> dict[str, Any]:
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Wrong username or password"},
+    429: {"description": "Account or client address locked after failed logins; see Retry-After"},
+    503: {"description": "Too many logins waiting for a password check; see Retry-After"}}
+
+
+@router.post("/api/auth/login", tags=["accounts"], responses=LOGIN_RESPONSES)
+async def api_login(body: LoginBody, request: Request, response: Response,
+                    _p: Principal = Depends(require(Perm.PUBLIC))) -> dict[str, Any]:
     """Log in with a password; sets the session cookie (for the web UI). Scripts use API tokens."""
-    return password_login(request, response, body.username, body.password)
+    return await password_login(request, response, body.username, body.password)
 
 
 @router.post("/api/auth/logout", tags=["accounts"])
@@ -106,10 +147,20 @@ def api_me(who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
     return who.to_dict()
 
 
-@router.post("/api/me/password", tags=["accounts"])
-def api_my_password(body: PasswordBody, svc: Services = Depends(get_services),
+@router.post("/api/me/password", tags=["accounts"], responses={
+    403: {"description": "The current password is wrong"}, 429: {"description": "Locked after failures"}})
+def api_my_password(body: PasswordBody, request: Request, svc: Services = Depends(get_services),
                     who: Principal = Depends(require(Perm.SELF))) -> dict[str, Any]:
+    """Change one's own password: the current one is checked (and counted like a login);
+    every session and API token of the account ends, a new login is needed."""
+    throttle: LoginThrottle = request.app.state.throttle
+    address = request.client.host if request.client else "?"
+    try:
+        throttle.check(who.username, address)
+    except TooManyAttempts as e:
+        raise throttled(e) from None
     if accounts.authenticate(svc, who.username, body.current_password or "") is None:
+        throttle.failed(who.username, address)
         record_action(svc, who, "account.password", f"user:{who.username}", Outcome.DENIED)
         raise HTTPException(403, detail={"message_vi": "Mật khẩu hiện tại không đúng.",
                                          "message_en": "The current password is wrong."})
@@ -152,13 +203,54 @@ def api_accounts(svc: Services = Depends(get_services),
     return accounts.list_users(svc)
 
 
-@router.post("/api/accounts", status_code=201, tags=["accounts"])
+PENDING_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Waits for a second administrator: the pending change (`/api/accounts/changes`)"},
+    403: {"description": "A change of one's own account, or a caller without accounts:manage"},
+    404: {"description": "No such account"}, 409: {"description": "The account already exists"}}
+
+
+def _applied_or_pending(outcome: tuple[str, dict[str, Any]], status: int = 200) -> Any:
+    state, body = outcome
+    if state == "pending":
+        return JSONResponse({"pending": body}, status_code=202)
+    return JSONResponse(body, status_code=status) if status != 200 else body
+
+
+@router.post("/api/accounts", status_code=201, tags=["accounts"], responses=PENDING_RESPONSES)
 def api_create_account(body: NewAccount, svc: Services = Depends(get_services),
-                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Create an account; one with a sensitive role or the restricted grant waits for a second administrator (202)."""
     try:
-        return accounts.create_user(svc, body.username, roles=body.roles, password=body.password,
-                                    agency_code=body.agency_code, restricted_access=body.restricted_access,
-                                    display_name=body.display_name, email=body.email, actor=who)
+        return _applied_or_pending(grants.propose_create(
+            svc, who, body.username, roles=body.roles, password=body.password, agency_code=body.agency_code,
+            restricted_access=body.restricted_access, display_name=body.display_name, email=body.email), 201)
+    except AccountError as e:
+        raise _account_error(e) from None
+
+
+@router.get("/api/accounts/changes", tags=["accounts"])
+def api_account_changes(status: str | None = "pending", svc: Services = Depends(get_services),
+                        _w: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> list[dict[str, Any]]:
+    """Account changes waiting for a second administrator (``status=`` pending, applied, rejected or empty for all)."""
+    return grants.list_changes(svc, status or None)
+
+
+@router.post("/api/accounts/changes/{change_id}/confirm", tags=["accounts"], responses=PENDING_RESPONSES)
+def api_confirm_change(change_id: str, svc: Services = Depends(get_services),
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+    """Apply a pending change: only an administrator who is neither its requester nor the account."""
+    try:
+        return grants.confirm(svc, who, change_id)
+    except AccountError as e:
+        raise _account_error(e) from None
+
+
+@router.post("/api/accounts/changes/{change_id}/reject", tags=["accounts"], responses=PENDING_RESPONSES)
+def api_reject_change(change_id: str, svc: Services = Depends(get_services),
+                      who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+    """Refuse a pending change (its requester may withdraw it)."""
+    try:
+        return grants.reject(svc, who, change_id)
     except AccountError as e:
         raise _account_error(e) from None
 
@@ -173,28 +265,30 @@ def api_account(username: str, svc: Services = Depends(get_services),
     return {**user, "tokens": accounts.list_tokens(svc, username)}
 
 
-@router.patch("/api/accounts/{username}", tags=["accounts"])
+@router.patch("/api/accounts/{username}", tags=["accounts"], responses=PENDING_RESPONSES)
 def api_change_account(username: str, body: AccountChange, svc: Services = Depends(get_services),
-                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
-    """Change roles, agency, restricted-access grant, active flag or name (audited)."""
+                       who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Change roles, agency, restricted-access grant, active flag or name (audited). Never one's own
+    roles or grant; adding a sensitive role or the grant waits for a second administrator (202)."""
     try:
-        return accounts.update_user(svc, username, actor=who, **body.model_dump(exclude_unset=True))
+        return _applied_or_pending(grants.propose_update(svc, who, username, **body.model_dump(exclude_unset=True)))
     except AccountError as e:
         raise _account_error(e) from None
 
 
-@router.post("/api/accounts/{username}/password", tags=["accounts"])
+@router.post("/api/accounts/{username}/password", tags=["accounts"], responses=PENDING_RESPONSES)
 def api_set_password(username: str, body: PasswordBody, svc: Services = Depends(get_services),
-                     who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> dict[str, Any]:
+                     who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """Set another account's password; for an account with a sensitive role or grant it waits for a
+    second administrator (202). Ends the account's sessions and tokens."""
     try:
-        accounts.set_password(svc, username, body.new_password, actor=who)
+        return _applied_or_pending(grants.propose_password(svc, who, username, body.new_password))
     except AccountError as e:
         raise _account_error(e) from None
-    return {"changed": True}
 
 
 @router.get("/api/audit", tags=["audit"])
-def api_audit(limit: int = 100, before: int | None = None, actor: str | None = None, action: str | None = None,
+def api_audit(limit: int = Query(100, ge=1, le=1000), before: Cursor = None, actor: str | None = None, action: str | None = None,
               object: str | None = None, svc: Services = Depends(get_services),  # noqa: A002
               _w: Principal = Depends(require(Perm.AUDIT_READ))) -> dict[str, Any]:
     """Audit events, newest first; page back with ``before=<seq>``."""
@@ -224,7 +318,7 @@ def fixity_status(svc: Services, limit: int = 200) -> dict[str, Any]:
 
 
 @router.get("/api/fixity", tags=["storage"])
-def api_fixity(limit: int = 200, svc: Services = Depends(get_services),
+def api_fixity(limit: int = Query(200, ge=1, le=2000), svc: Services = Depends(get_services),
                _w: Principal = Depends(require(Perm.STORAGE_READ))) -> dict[str, Any]:
     """Fixity status: counts of fixity-check events by outcome and the latest ones."""
     return fixity_status(svc, max(1, min(limit, 2000)))

@@ -21,6 +21,7 @@ import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
+from luutru.api.views import RowId
 from luutru.disposal.schedule import due_for_destruction
 from luutru.preservation.storage.base import StorageError
 from luutru.services import Services
@@ -157,7 +158,7 @@ def place_hold(body: HoldIn, svc: Services = Depends(get_services),
 
 
 @router.post("/api/disposal/holds/{hold_id}/lift")
-def lift_hold(hold_id: int, body: ReasonIn, svc: Services = Depends(get_services),
+def lift_hold(hold_id: RowId, body: ReasonIn, svc: Services = Depends(get_services),
               who: Principal = Depends(require(Perm.DISPOSAL_APPROVE))) -> Any:
     """Lifting a hold is a decision: it needs the approver's permission."""
     return _call(hold.lift_hold, svc, hold_id, actor=who.username, reason=body.reason)

@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from luutru.api.access import file_context, may_see
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
-from luutru.api.views import audit_restricted_view, restricted
+from luutru.api.views import RowId, audit_restricted_view, restricted
 from luutru.audit.trail import record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
 from luutru.records.status import Outcome
@@ -63,7 +63,7 @@ def _chunks(fh: BinaryIO) -> Iterator[bytes]:
 
 
 @router.get("/api/files/{file_id}")
-def api_file(file_id: int, svc: Services = Depends(get_services),
+def api_file(file_id: RowId, svc: Services = Depends(get_services),
              who: Principal = Depends(require(Perm.RECORDS_READ))):
     """The bytes of one file (original, preservation copy, text), streamed; every download is audited."""
     ctx = file_context(svc, file_id)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 
 import luutru.catalog.models as m
-from luutru.api.access import may_see_transfer, note_submission, transfer_ids_of
+from luutru.api.access import may_see_transfer, note_submission, report_for, transfer_ids_of
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
 from luutru.audit.trail import record_action
+from luutru.packaging.zipsafe import upload_name
 from luutru.records.status import Outcome, TransferStatus
 from luutru.services import Services
 
@@ -38,7 +38,7 @@ async def post_transfer(request: Request, file: UploadFile = File(...),
     job_id = str(uuid.uuid4())
     up_dir = svc.settings.work_dir / f"upload-{job_id}"
     up_dir.mkdir(parents=True)
-    name = Path(file.filename or "transfer.zip").name
+    name = upload_name(file.filename)
     target = up_dir / name
     size = 0
     try:
@@ -77,7 +77,7 @@ def get_transfer(transfer_id: str, request: Request, svc: Services = Depends(get
             out["status"] = row.status if row.status != TransferStatus.RUNNING or st is None else st.status
             out["source"] = row.source_name
             out["received_at"] = row.received_at
-            out["report"] = row.report
+            out["report"] = report_for(svc, who.rights, row.report)
     if st is None and len(out) == 1:
         raise HTTPException(404, NO_SUCH_TRANSFER)
     return out

@@ -27,7 +27,7 @@ from luutru.api.deps import get_services
 from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
 from luutru.api.roles import ROLE_LABELS, Role
 from luutru.api.routes.accounts import fixity_status, password_login
-from luutru.api.views import audit_restricted_view, search_query
+from luutru.api.views import Cursor, audit_restricted_view, search_query
 from luutru.audit.trail import record_action
 from luutru.catalog.queries import document_with_dossier, dossier_view
 from luutru.disposal.common import DisposalError
@@ -102,16 +102,19 @@ def _safe_next(url: str) -> str:
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse)
-def login_submit(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),  # noqa: A002
-                 _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
-
+async def login_submit(request: Request, username: str = Form(""), password: str = Form(""),
+                       next: str = Form("/"), _p: Principal = Depends(require(Perm.PUBLIC))) -> Any:  # noqa: A002
+    """The login form; a locked account or a busy server keeps its 429/503 and Retry-After."""
     resp = RedirectResponse(_safe_next(next), status_code=303)
     try:
-        password_login(request, resp, username, password)
-    except HTTPException:
-        return render(request, "login.html", {"next": _safe_next(next), "failed": True, "username": username,
+        await password_login(request, resp, username, password)
+    except HTTPException as e:
+        page = render(request, "login.html", {"next": _safe_next(next), "failed": True, "username": username,
                                               "oidc": request.app.state.auth.oidc_enabled,
-                                              "oidc_label": request.app.state.auth.oidc_label}, status=200)
+                                              "oidc_label": request.app.state.auth.oidc_label},
+                      status=200 if e.status_code == 401 else e.status_code)
+        page.headers.update(e.headers or {})
+        return page
     return resp
 
 
@@ -243,7 +246,7 @@ def transfer_page(transfer_id: str, request: Request, svc: Services = Depends(ge
 
 
 @router.get("/nhat-ky", response_class=HTMLResponse)
-def audit_page(request: Request, before: int | None = None, actor: str | None = None, action: str | None = None,
+def audit_page(request: Request, before: Cursor = None, actor: str | None = None, action: str | None = None,
                svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.AUDIT_READ))) -> Any:
     events = audit_log.list_events(svc, limit=100, before=before, actor=actor or None, action=action or None)
     check = verify_with_anchors(svc)
