@@ -64,3 +64,4 @@ def test_last_checks_of_the_old_state_file_are_carried_into_the_catalog(tmp_path
         assert run_audit(svc, not_checked_since_days=30).aips == ()  # both checked now, in the catalog
     finally:
         svc.close()
+

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 import luutru.api.accounts as accounts
+import luutru.api.grants as grants
 from luutru.api.accounts import AccountError
 from luutru.audit.trail import list_events
 from luutru.preservation.audit_anchor import verify_with_anchors, write_anchor
@@ -118,6 +119,56 @@ def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
         t.add_row(u["username"], ", ".join(u["roles"]), u["agency_code"] or "", "✓" if u["restricted_access"] else "",
                   "✓" if u["active"] else "✗", u["created_at"])
     out.print(t)
+
+
+@user_app.command("changes")
+def user_changes(all_: bool = typer.Option(False, "--all", help="Cả thay đổi đã quyết / decided ones too"),
+                 as_json: bool = typer.Option(False, "--json")) -> None:
+    """Thay đổi tài khoản chờ quản trị viên thứ hai xác nhận / account changes waiting for a
+    second administrator (asked for in the web UI or the API)."""
+
+    svc = _services()
+    try:
+        rows = grants.list_changes(svc, None if all_ else "pending")
+    finally:
+        svc.close()
+    if as_json:
+        print_json(rows)
+        return
+    t = Table("id", "user", "kind", "changes", "requested_by", "requested_at", "status")
+    for r in rows:
+        t.add_row(str(r["id"]), r["username"], r["kind"], json.dumps(r.get("changes") or {}, ensure_ascii=False),
+                  r["requested_by"], r["requested_at"], r["status"])
+    out.print(t)
+
+
+@user_app.command("confirm")
+def user_confirm(change_id: str) -> None:
+    """Xác nhận một thay đổi đang chờ (không phải của chính mình) / confirm a pending change
+    (not one you asked for, not one about your own account)."""
+
+    svc = _services()
+    try:
+        u = grants.confirm(svc, _actor(), change_id)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    finally:
+        svc.close()
+    out.print(f"Đã áp dụng / applied: {json.dumps(u, ensure_ascii=False)}", soft_wrap=True)
+
+
+@user_app.command("reject")
+def user_reject(change_id: str) -> None:
+    """Từ chối một thay đổi đang chờ / refuse a pending change."""
+
+    svc = _services()
+    try:
+        grants.reject(svc, _actor(), change_id)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    finally:
+        svc.close()
+    out.print(f"Đã từ chối / rejected: {change_id}")
 
 
 @user_app.command("passwd")
