@@ -40,6 +40,7 @@ from luutru.packaging.bag import (
     nfc,
     read_manifest,
     seal_bag,
+    write_declaration,
 )
 from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.base import (
@@ -198,9 +199,11 @@ class EncryptedStorage:
         info = {"scheme": SCHEME, "cipher": "AES-256-GCM", "segment_size": SEGMENT, "key_id": aip_id,
                 "encrypted": "payload (data/) and original tag files"}
         (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
-        shutil.copyfile(bag_dir / "bagit.txt", enc / "bagit.txt")
-        shutil.copyfile(bag_dir / "bag-info.txt", enc / "bag-info.txt")
-        seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME})  # manifests over the ciphertext
+        # The original bag-info (title, description, agency) is inside PLAIN_TAGS only: the
+        # stored, replicated and backed-up bag names nothing a destruction must remove.
+        write_declaration(enc, _bagging_date(bag_dir))
+        seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME,  # manifests over the ciphertext
+                                      "Luutru-Description": f"encrypted; described inside {PLAIN_TAGS}"})
 
     # -- reading -------------------------------------------------------------------------
 
@@ -295,3 +298,11 @@ class EncryptedStorage:
 def wrap_storage(storage: Storage, settings: Settings) -> EncryptedStorage:
     """What ``Services.storage`` returns: the configured storage behind encryption."""
     return EncryptedStorage(storage, FileKeyStore(settings.keystore_path), work_dir=settings.work_dir)
+
+
+def _bagging_date(bag_dir: Path) -> str:
+    """The original's Bagging-Date (storing the same bag again must give the same bytes)."""
+    for line in (bag_dir / "bag-info.txt").read_text("utf-8").splitlines():
+        if line.startswith("Bagging-Date:"):
+            return line.split(":", 1)[1].strip()
+    return "1970-01-01"
