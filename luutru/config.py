@@ -172,6 +172,8 @@ class Settings(BaseSettings):
     search_url: str | None = Field(default=None, description="tantivy:///path, http(s)://elasticsearch:9200[/prefix] or opensearch+http(s)://opensearch:9200[/prefix]")
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")
     verapdf: str | None = Field(default=None, description="Path to the veraPDF CLI; found on PATH if unset")
+    siegfried: str | None = Field(default=None, description="Path to Siegfried's sf (PRONOM format "
+                                  "identification); found on PATH if unset")
     retention_schedule: Path | None = Field(default=None, description="An agency's own retention schedule (YAML)")
     signature_policy: Path | None = Field(default=None, description="Signature policy (YAML); default the bundled one")
     format_policy: Path | None = Field(default=None, description="Format policy (YAML); default the bundled one")

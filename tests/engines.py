@@ -1,5 +1,5 @@
-"""The engines tests talk to: PostgreSQL, OpenSearch and Elasticsearch nodes, an S3 server, veraPDF.
-commons-ip2 (the E-ARK reference implementation).
+"""The engines tests talk to: PostgreSQL, OpenSearch and Elasticsearch nodes, an S3 server, veraPDF,
+commons-ip2 (the E-ARK reference implementation), Siegfried.
 
 ``scripts/setup`` installs and starts them on loopback and writes their addresses to
 ``.engines/env``; this module reads that file for any variable the environment does not
@@ -49,6 +49,8 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
     Engine("verapdf", "LUUTRU_TEST_VERAPDF", "the veraPDF command line (scripts/setup writes .engines/bin/verapdf)"),
     Engine("commons-ip", "LUUTRU_TEST_COMMONS_IP",
            "the E-ARK reference implementation commons-ip2 (scripts/setup writes .engines/bin/commons-ip)"),
+    Engine("siegfried", "LUUTRU_TEST_SIEGFRIED",
+           "Siegfried's sf with its PRONOM signature file (scripts/setup writes .engines/bin/sf)"),
 )}
 
 

@@ -37,6 +37,8 @@ class FormatRule:
     verdict: FormatVerdict
     puid: str | None = None
     migrate_to: str | None = None
+    puids: tuple[str, ...] = ()  # every PRONOM PUID that is this format (Siegfried's answer)
+    container: str | None = None  # "zip" or "ole2": told apart by what is inside
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class FormatPolicy:
 
     def rule(self, key: str | None) -> FormatRule | None:
         return self.formats.get(key) if key else None
+
+    def key_for_puid(self, puid: str | None) -> str | None:
+        """The policy key whose ``puids`` list ``puid`` (first listed wins), None if none."""
+        return next((k for k, r in self.formats.items() if puid and puid in r.puids), None)
 
     def verdict(self, key: str | None) -> FormatVerdict:
         r = self.rule(key)
@@ -73,6 +79,8 @@ def parse_format_policy(data: dict[str, Any]) -> FormatPolicy:
                 verdict=FormatVerdict(d.get("verdict", "accepted")),
                 puid=d.get("puid"),
                 migrate_to=d.get("migrate_to"),
+                puids=tuple(str(x) for x in d.get("puids") or ()),
+                container=d.get("container"),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise FormatPolicyError(f"formats.{key}: {e!r}") from None

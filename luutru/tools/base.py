@@ -30,15 +30,16 @@ def which(configured: str | None, default: str) -> str | None:
 
 
 def run(program: str, args: Sequence[str], *, hint: tuple[str, str], timeout: float | None = None,
-        text: bool = False) -> subprocess.CompletedProcess:
+        text: bool = False, input: bytes | None = None) -> subprocess.CompletedProcess:
     """Run ``args`` (``args[0]`` the executable), capturing output.
 
     Raises :class:`ToolMissing` when the executable cannot be started and
-    ``subprocess.TimeoutExpired`` when it runs past ``timeout``.
+    ``subprocess.TimeoutExpired`` when it runs past ``timeout``.  ``input`` (bytes) goes to
+    the program's standard input.
     """
     try:
         if text:
             return subprocess.run(list(args), capture_output=True, text=True, errors="replace", timeout=timeout)
-        return subprocess.run(list(args), capture_output=True, timeout=timeout)
+        return subprocess.run(list(args), capture_output=True, timeout=timeout, input=input)
     except OSError as e:  # not found, not executable, cannot start
         raise ToolMissing(program, hint[0], hint[1], str(e)) from e

@@ -14,6 +14,8 @@ OPENSEARCH_VERSION=2.19.6                            # newest 2.x that Java 17 r
 ELASTICSEARCH_VERSION=9.5.3                          # the Python client's major (9.x); Java 21+
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6 # SeaweedFS 4.53 (S3 object lock)
+SIEGFRIED_MODULE=github.com/richardlehane/siegfried
+SIEGFRIED_VERSION=v1.11.4                            # PRONOM v122, container signatures 2026-01-19
 
 PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test
 OPENSEARCH_URL=http://127.0.0.1:9200
@@ -359,6 +361,47 @@ engine_seaweedfs() {
   ENGINE_ENV+=("LUUTRU_TEST_S3_ENDPOINT=$S3_ENDPOINT" "LUUTRU_TEST_S3_ACCESS_KEY=$S3_ACCESS_KEY"
                "LUUTRU_TEST_S3_SECRET_KEY=$S3_SECRET_KEY" "LUUTRU_TEST_S3_BUCKET=$S3_BUCKET")
   _engine_line seaweedfs "${v:-?}" "$state $S3_ENDPOINT (S3, object lock)"
+}
+
+# --- Siegfried (sf, PRONOM format identification; built with the Go toolchain) ---
+# sf and roy are built from the module; roy builds the signature file (PRONOM byte and
+# container signatures) from the DROID and container XML shipped in the module. The
+# wrapper bin/sf runs sf with that home, so LUUTRU_SIEGFRIED=<wrapper> is all ingest needs.
+engine_siegfried() {
+  local home=$ENGINES_OPT/siegfried-$SIEGFRIED_VERSION state=present
+  local wrapper=$home/bin/sf
+  if [ ! -f "$home/data/default.sig" ] || [ ! -x "$home/libexec/sf" ]; then
+    export PATH=$PATH:/usr/local/go/bin
+    if ! command -v go >/dev/null 2>&1; then _engine_line siegfried - "missing: needs the Go toolchain (go 1.24 or newer)"; return 0; fi
+    local dir
+    # `go install mod@version` asks the proxy for the module's version list, which it refuses: build a copy.
+    dir=$(go mod download -json "$SIEGFRIED_MODULE@$SIEGFRIED_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
+    if [ -z "$dir" ] || [ ! -d "$dir" ]; then _engine_line siegfried - "missing: the Go module proxy did not give $SIEGFRIED_MODULE@$SIEGFRIED_VERSION"; return 0; fi
+    rm -rf "$home.tmp" && mkdir -p "$home.tmp/libexec" && cp -r "$dir" "$home.tmp/src" && chmod -R u+w "$home.tmp/src"
+    if ! (cd "$home.tmp/src" && go build -o "$home.tmp/libexec/sf" ./cmd/sf && go build -o "$home.tmp/libexec/roy" ./cmd/roy) >&2; then
+      _engine_line siegfried - "missing: go build of Siegfried failed"; return 0
+    fi
+    cp -r "$home.tmp/src/cmd/roy/data" "$home.tmp/data" && chmod -R u+w "$home.tmp/data" && rm -rf "$home.tmp/src"
+    if ! "$home.tmp/libexec/roy" build -home "$home.tmp/data" >&2; then
+      _engine_line siegfried - "missing: roy build of the signature file failed"; return 0
+    fi
+    rm -rf "$home" && mv "$home.tmp" "$home"
+    state=installed
+  fi
+  mkdir -p "$home/bin"
+  cat >"$wrapper" <<EOF
+#!/bin/sh
+# Siegfried $SIEGFRIED_VERSION with the signature file built by roy, written by Lưu trữ's scripts/setup.
+exec '$home/libexec/sf' -home '$home/data' -sig default.sig "\$@"
+EOF
+  chmod 755 "$wrapper"
+  ln -sfn "$wrapper" .engines/bin/sf
+  local v sig
+  v=$("$wrapper" -version 2>/dev/null | awk '/^siegfried/{print $2; exit}')
+  if [ -z "$v" ]; then _engine_line siegfried "$SIEGFRIED_VERSION" "missing: $wrapper -version failed"; return 0; fi
+  sig=$("$wrapper" -version 2>/dev/null | awk '/- pronom:/{print $3; exit}' | tr -d ';')
+  ENGINE_ENV+=("LUUTRU_TEST_SIEGFRIED=$wrapper")
+  _engine_line siegfried "$v" "$state $wrapper ($sig)"
 }
 
 # The shared test bucket with object lock, made with boto3 from the project's venv.

@@ -7,7 +7,8 @@ fix it), PREMIS events (what was done), and the facts found (format, signatures,
 state, text, the path of a PDF/A-2b preservation copy).  The original file is only
 read, never written.
 
-Batch form: one long-lived worker process runs the files one by one, each under
+Batch form: Siegfried identifies the formats of all files in one run (``pronom.py``);
+one long-lived worker process runs the files one by one, each under
 ``Settings.pdf_timeout_s``; a file that overruns gets a PDF_TIMEOUT finding and the
 worker is replaced.  veraPDF, when installed, runs once over all PDF/A candidates of
 the batch; when it is absent one INFO finding says so for the whole batch.
@@ -29,6 +30,7 @@ from luutru.config import Settings
 from luutru.ingest.checks.formats import (
     FormatInfo,
     as_pdfa,
+    decode_text,
     format_findings,
     identify_format,
 )
@@ -37,6 +39,7 @@ from luutru.ingest.checks.evidence import keep_evidence, not_configured_finding
 from luutru.ingest.checks.isolation import TimeLimitedWorker
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
+from luutru.ingest.checks.pronom import identify_formats
 from luutru.ingest.checks.results import (
     CheckConfig,
     FileCheckItem,
@@ -70,15 +73,17 @@ def _policies(cfg: CheckConfig) -> tuple[FormatPolicy, SignaturePolicy]:
     return load_format_policy(cfg.format_policy), load_signature_policy(cfg.signature_policy)
 
 
-def _inspect(item: FileCheckItem, cfg: CheckConfig) -> Inspection:
+def _inspect(item: FileCheckItem, cfg: CheckConfig, fmt: FormatInfo | None = None) -> Inspection:
+    """Phase 1; ``fmt`` is Siegfried's answer from the batch (in-process identification if None)."""
     fpol, spol = _policies(cfg)
     where = item.where
-    fmt = identify_format(item.path, policy=fpol)
+    fmt = fmt or identify_format(item.path, policy=fpol)
     findings = format_findings(fmt, policy=fpol, **where)
     events = [ev.Event(
         event_type=ev.FORMAT_IDENTIFICATION, object=item.object_id,
         outcome="failure" if fmt.verdict is FormatVerdict.REJECTED else "success",
-        detail=f"{fmt.name} ({fmt.puid or 'no PUID'}, {fmt.mime or 'unknown MIME'}); verdict {fmt.verdict.value}",
+        detail=(f"{fmt.name} ({fmt.puid or 'no PUID'}, {fmt.mime or 'unknown MIME'}); verdict {fmt.verdict.value}; "
+                f"by {fmt.identifier}"),
         outcome_detail=fmt.to_dict(),
     )]
     if fmt.key in ("txt", "csv"):
@@ -127,7 +132,7 @@ def _read_text(path: Path) -> str | None:
             data = f.read(TEXT_LIMIT)
         import unicodedata
 
-        return unicodedata.normalize("NFC", data.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        return unicodedata.normalize("NFC", decode_text(data))
     except OSError:
         return None
 
@@ -246,9 +251,11 @@ def check_file(
     """
     item = FileCheckItem(Path(path), relpath, document, dossier, reliability, Path(out_dir))
     cfg = CheckConfig.from_settings(settings)
-    insp = _inspect(item, cfg)
+    ident = identify_formats([item.path], policy=load_format_policy(cfg.format_policy), exe=cfg.siegfried,
+                             timeout=cfg.pdf_timeout_s)
+    insp = _inspect(item, cfg, ident.formats.get(str(item.path)))
     vera = None
-    notices: list[Finding] = []
+    notices: list[Finding] = list(ident.findings)
     if insp.pdfa is not None and insp.pdfa.claims_pdfa and insp.pdfa.error is None:
         outcomes, installed = verapdf.outcomes_for([item.path], cfg.verapdf, timeout=cfg.pdf_timeout_s)
         vera = outcomes.get(str(item.path))
@@ -261,7 +268,7 @@ def check_file(
 def _worker_task(stage: str, item: FileCheckItem, cfg: CheckConfig, extra: Any = None) -> Any:
     """Runs inside the worker process."""
     if stage == "inspect":
-        return _inspect(item, cfg)
+        return _inspect(item, cfg, extra)
     insp, vera, time_left = extra
     return _finish(item, insp, cfg, vera, time_left)
 
@@ -333,13 +340,17 @@ def check_files(
              for it in items]
     total = len(items)
     timeout = max(cfg.pdf_timeout_s, 0.1)
-    batch_findings: list[Finding] = []
+    # one Siegfried run for the whole batch, before any file is opened by the checks
+    ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
+                             exe=cfg.siegfried, timeout=timeout + 0.2 * total)
+    batch_findings: list[Finding] = list(ident.findings)
     inspections: list[Inspection | FileCheckResult] = []
 
     with TimeLimitedWorker(_worker_task) as worker:
         for n, item in enumerate(items, 1):
-            out = worker.run("inspect", item, cfg, timeout=timeout)
-            inspections.append(out.value if out.ok else _failed_result(item, cfg, out, None))
+            fmt = ident.formats.get(str(item.path))
+            out = worker.run("inspect", item, cfg, fmt, timeout=timeout)
+            inspections.append(out.value if out.ok else _failed_result(item, cfg, out, fmt))
             if progress:
                 progress(n, total * 2)
 

@@ -37,12 +37,13 @@ class CheckConfig:
     migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
     tsa_url: str | None = None  # keep PAdES-LTA evidence of valid signatures (checks/evidence.py)
     evidence_timeout_s: float = 30.0
+    siegfried: str | None = None  # the sf executable (format identification); PATH if None
 
     @classmethod
     def from_settings(cls, s: Settings) -> "CheckConfig":
         return cls(s.trust_roots, s.ghostscript, s.verapdf, s.pdf_timeout_s, signature_policy=s.signature_policy,
                    format_policy=s.format_policy, tsa_url=s.signing.tsa_url,
-                   evidence_timeout_s=s.signing.evidence_timeout_s)
+                   evidence_timeout_s=s.signing.evidence_timeout_s, siegfried=s.siegfried)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,18 @@ FORMAT_EXTENSION_MISMATCH = define('FORMAT_EXTENSION_MISMATCH', W,
     'Extension .… does not match the content (…); rename the file to …',
     '',
     '', area=A)
+FORMAT_CONTAINER_MISMATCH = define('FORMAT_CONTAINER_MISMATCH', E,
+    'Tệp mang phần mở rộng .… nhưng bên trong là … (…), không phải …. Mở tệp bằng chương trình đã tạo ra nó, lưu lại '
+    'đúng định dạng …, rồi nộp lại',
+    'The file is named .… but what is inside is … (…), not …. Open it in the program that made it, save it as … '
+    'and resubmit',
+    'lưu lại tệp đúng định dạng mà phần mở rộng khai báo (hoặc chuyển sang một định dạng được chấp nhận)',
+    'save the file in the format its extension names (or convert it to an accepted format)', area=A)
+FORMAT_IDENTIFICATION_FAILED = define('FORMAT_IDENTIFICATION_FAILED', W,
+    'Siegfried không nhận diện được tệp này (…); dùng nhận diện nội bộ theo chữ ký đầu tệp',
+    'Siegfried could not identify this file (…); the in-process magic-byte identification was used',
+    'kiểm tra tệp có đọc được không, hoặc tên tệp có ký tự xuống dòng thì đổi tên',
+    'check that the file is readable; rename it if its name holds a line break', area=A)
 FORMAT_REJECTED = define('FORMAT_REJECTED', E,
     'Định dạng tệp không được chấp nhận (…, .…). Chỉ nhận: …. Chuyển tệp sang một định dạng được chấp nhận rồi nộp lại',
     'File format not accepted (…, .…). Accepted: …. Convert the file to an accepted format and resubmit',

@@ -18,3 +18,10 @@ VERAPDF_NOT_INSTALLED = define('VERAPDF_NOT_INSTALLED', I,
     'content, output intent)',
     'cài veraPDF (scripts/setup cài sẵn) hoặc đặt LUUTRU_VERAPDF để kiểm tra đầy đủ',
     'install veraPDF (scripts/setup does) or set LUUTRU_VERAPDF for full validation', area=A)
+SIEGFRIED_NOT_INSTALLED = define('SIEGFRIED_NOT_INSTALLED', W,
+    'Chưa cài Siegfried: định dạng tệp chỉ được nhận diện bằng chữ ký đầu tệp và phần mở rộng (không xem bên trong '
+    'tệp nén docx/xlsx/odt, không nhận ra tệp bị đổi tên, không nhận văn bản UTF-16)',
+    'Siegfried is not installed: file formats were identified by leading magic bytes and the extension only '
+    '(containers are not looked into, renamed containers and UTF-16 text are not recognised)',
+    'cài Siegfried (scripts/setup dựng sf và tệp chữ ký PRONOM) hoặc đặt LUUTRU_SIEGFRIED',
+    'install Siegfried (scripts/setup builds sf and its PRONOM signature file) or set LUUTRU_SIEGFRIED', area=A)
