@@ -1,11 +1,15 @@
 """Shared fixtures: a fresh LUUTRU_HOME per test, on SQLite or (when asked) PostgreSQL.
 
+Siegfried (``LUUTRU_TEST_SIEGFRIED`` from .engines/env) is the format identifier of every
+test's Settings, as in a deployment.
+
 Set ``LUUTRU_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test`` to run
 the catalog on PostgreSQL: each test then gets a database of its own, dropped after.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -13,7 +17,13 @@ import pytest
 
 from luutru.config import Settings
 from luutru.services import Services
+from tests import engines
 from tests.pgdb import catalog_url
+
+# Format identification runs Siegfried as a deployment does, when setup installed it
+# (without it every transfer carries SIEGFRIED_NOT_INSTALLED, as it would in service).
+if engines.value("siegfried"):
+    os.environ.setdefault("LUUTRU_SIEGFRIED", engines.value("siegfried") or "")
 
 ARTIFACTS = Path(__file__).parent / "_artifacts"
 

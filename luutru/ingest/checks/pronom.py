@@ -10,6 +10,8 @@ Decisions kept here:
 - PDF: Siegfried reads the PDF/A *claim* (fmt/95…fmt/481, fmt/1910–1912); veraPDF decides
   whether the file IS PDF/A, so a PDF keeps the PUID of its header version until
   ``as_pdfa`` promotes it after veraPDF.  Siegfried's claim is kept in ``basis``.
+- A damaged PDF (a ``%PDF-`` header but no PRONOM match) goes on to the PDF checks,
+  which say what is wrong with it (PDF_UNREADABLE) rather than "unknown format".
 - Text: plain text must be Unicode (UTF-8, or UTF-16 with its byte-order mark); an
   ISO-8859 or other 8-bit text is refused as before.  CSV has no signature, so a CSV
   matched on its name alone must also decode as Unicode text.
@@ -101,6 +103,10 @@ def info_from_match(path: Path, m: sf.SfMatch, policy: FormatPolicy, identifier:
         if key is None:
             return FormatInfo(None, f"text not in Unicode ({m.text_encoding or 'unknown encoding'})", m.mime or None,
                               m.puid, ext, FormatVerdict.REJECTED, basis=basis, identifier=identifier)
+    if m.puid is None and pdf_version(_head(path)):
+        # a damaged PDF matches no PRONOM signature (no trailer): the PDF checks say what is wrong
+        return replace(identify_format(path, policy=policy), identifier=identifier,
+                       basis=f"siegfried: no match; %PDF-{pdf_version(_head(path))} header")
     rule = policy.rule(key)
     if rule is None:
         return FormatInfo(None, name if m.puid else "unknown", m.mime or None, m.puid, ext, FormatVerdict.REJECTED,
