@@ -39,4 +39,4 @@ def test_status_command_prints_one_screen(tmp_path):
     assert r.returncode == 0, r.stderr
     st = json.loads(r.stdout)
     assert st["copies"] == 1 and st["warnings"][0]["code"] == "BACKUP_SINGLE_COPY"
-    assert set(st["engines"]) == {"catalog", "storage", "search", "verapdf"}
+    assert set(st["engines"]) == {"catalog", "storage", "search", "verapdf", "siegfried"}

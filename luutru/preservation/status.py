@@ -84,6 +84,7 @@ def status(services: Any) -> Status:
         "catalog": _scheme(settings.db_url), "storage": _scheme(settings.storage_location),
         "search": _scheme(settings.search),
         "verapdf": "yes" if (settings.verapdf or shutil.which("verapdf")) else "no",
+        "siegfried": "yes" if (settings.siegfried or shutil.which("sf")) else "no",
     }
     warnings = [f.to_dict() for f in backup_findings(len(locations), locations=tuple(locations))
                 + keystore_findings(settings.keystore_in_home, str(settings.keystore_path))]

@@ -96,7 +96,7 @@ def info_from_match(path: Path, m: sf.SfMatch, policy: FormatPolicy, identifier:
     ext = _ext(path)
     key = policy.key_for_puid(m.puid)
     name = f"{m.format} {m.version}".strip() or "unknown"
-    basis = f"siegfried: {m.basis}" + (f" ({m.warning})" if m.warning else "")
+    basis = f"siegfried {m.puid or 'UNKNOWN'}: {m.basis}" + (f" ({m.warning})" if m.warning else "")
     encoding = None
     if key in ("txt", "csv"):
         key, encoding = _text(path, m, key, ext)
