@@ -9,6 +9,7 @@ a huge declared range allocates nothing (peak RSS measured in a child process).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 import subprocess
@@ -24,7 +25,7 @@ from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
 from luutru.records.findings import Severity
 from luutru.services import Services
-from tests.factory import base_spec, write_transfer
+from tests.factory import AGENCY, base_spec, write_transfer
 
 MiB = 1024 * 1024
 
@@ -231,3 +232,64 @@ def test_agency_precheck_reads_nothing_from_a_refused_archive(tmp_path):
     work.mkdir()
     assert foreign_dossiers(z, "000.00.31.H57", work) is None
     assert list(work.iterdir()) == []
+
+
+# --- one catalogue for the pre-check and for ingest (issue 16, items 2 and 5) ------------
+
+
+OWN = "000.00.99.X01"
+
+
+def _decoy_zip(tmp_path: Path, decoy_dir: str) -> Path:
+    """A transfer of another agency wrapped in one folder, with a decoy catalogue of the
+    submitter's own agency beside it (in ``__MACOSX/`` or a sub-folder)."""
+    real = write_transfer(base_spec(1, 1), tmp_path / "real", fmt="xlsx")  # agency 000.00.31.H57
+    spec = base_spec(1, 1)
+    for row in spec.dossiers + spec.documents:  # the decoy names the submitter's agency
+        for k, v in row.items():
+            if isinstance(v, str):
+                row[k] = v.replace(AGENCY, OWN)
+    decoy = write_transfer(spec, tmp_path / "decoy", fmt="xlsx")
+    with zipfile.ZipFile(tmp_path / "decoy.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(real.rglob("*")):
+            if p.is_file():
+                z.write(p, "nop-luu/" + p.relative_to(real).as_posix())
+        z.write(decoy / "muc_luc_ho_so.xlsx", f"{decoy_dir}/muc_luc_ho_so.xlsx")
+    return tmp_path / "decoy.zip"
+
+
+@pytest.mark.parametrize("decoy_dir", ["__MACOSX", "nop-luu/HS01", "__MACOSX/nop-luu"])
+def test_decoy_catalogue_is_refused_and_precheck_reads_what_ingest_reads(low, tmp_path, decoy_dir):
+    z = _decoy_zip(tmp_path, decoy_dir)
+    work = tmp_path / "work"
+    work.mkdir()
+    # a submitter of agency OWN: the pre-check reads the catalogue ingest would read
+    # (nop-luu/muc_luc_ho_so.xlsx, agency H57), not the decoy, so the row is foreign
+    assert foreign_dossiers(z, OWN, work) == [(f"{AGENCY}.2021.01", AGENCY)]
+    assert foreign_dossiers(z, AGENCY, work) == []
+    rep = ingest(z, low)
+    assert rep.status == "rejected" and "CATALOGUE_AMBIGUOUS" in _codes(rep), rep.to_json()
+    [f] = [f for f in rep.findings if f.code == "CATALOGUE_AMBIGUOUS"]
+    assert "nop-luu/muc_luc_ho_so.xlsx" in f.message_en and f"{decoy_dir}/muc_luc_ho_so.xlsx" in f.message_en
+    assert "__MACOSX" in f.message_vi and "Fix:" in f.message_en
+
+
+def test_mac_resource_forks_are_no_decoy(low, tmp_path):
+    """``__MACOSX/._name`` (AppleDouble) files of an ordinary Mac zip are not catalogues."""
+    z = _transfer_zip(tmp_path, {"__MACOSX/._muc_luc_ho_so.xlsx": b"\x00\x05\x16\x07", "__MACOSX/._ho_so.csv": b"x"})
+    rep = ingest(z, low)
+    assert "CATALOGUE_AMBIGUOUS" not in {f.code for f in rep.findings}, rep.to_json()
+
+
+def test_bag_without_bagit_txt_is_a_clear_finding(low, tmp_path):
+    """Manifests and data/ but no bagit.txt: not read as a plain folder, not a traceback."""
+    root = tmp_path / "bag"
+    data = write_transfer(base_spec(1, 1), root / "data")
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  data/{p.relative_to(data).as_posix()}"
+             for p in sorted(data.rglob("*")) if p.is_file()]
+    (root / "manifest-sha256.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for target in (root, _zip_of(root, tmp_path / "bag.zip")):
+        rep = ingest(target, low)
+        text = rep.to_json()
+        assert rep.status == "rejected" and "BAG_DECLARATION_MISSING" in _codes(rep), text
+        assert "Traceback" not in text and "bagit.txt" in text

@@ -19,17 +19,17 @@ import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import luutru.catalog.models as m
+import luutru.packaging.catalogue_locate as catalogue_locate
 import luutru.packaging.zipsafe as zipsafe
 import luutru.records.finding_codes.api as api_codes
 from luutru.audit.trail import record_action
 from luutru.ingest.report import DossierOutcome, IngestReport
 from luutru.jobs import JobQueue, JobSettings, submit
 from luutru.packaging.catalogue_reader import read_catalogue
-from luutru.records.fields import CATALOGUE_XLSX_NAMES, DOCUMENT_CSV, DOSSIER_CSV
 from luutru.records.findings import finding
 from luutru.records.timeutil import iso_vn
 from luutru.services import Services
@@ -66,33 +66,28 @@ class JobState:
 def foreign_dossiers(zip_path: Path, agency: str, work_dir: Path) -> list[tuple[str, str]] | None:
     """(dossier code, agency code) of catalogue rows not of ``agency``; None if no catalogue was found.
 
-    Reads only the catalogue members (at the top, under one top folder, or in a bag's
-    ``data/``), so a large transfer is not unpacked twice; each at most
-    ``MAX_CATALOGUE_BYTES`` (declared, and enforced while copying), and nothing at all
-    from an archive :func:`zipsafe.expansion_problems` refuses.
+    Reads only the catalogue that ingest will read, chosen by the same function
+    (:func:`catalogue_locate.locate` over the member names), so a decoy in ``__MACOSX/`` or
+    a sub-folder cannot stand in for it (ingest refuses such a transfer with
+    CATALOGUE_AMBIGUOUS).  Each member at most ``MAX_CATALOGUE_BYTES`` (declared, and
+    enforced while copying), and nothing at all from an archive
+    :func:`zipsafe.expansion_problems` refuses.
     """
 
     if not zipfile.is_zipfile(zip_path):
         return None
-    wanted = {n.lower() for n in (*CATALOGUE_XLSX_NAMES, DOSSIER_CSV, DOCUMENT_CSV)}
     tmp = work_dir / f"precheck-{uuid.uuid4().hex}"
     try:
         with zipfile.ZipFile(zip_path) as z:
             if zipsafe.expansion_problems(z):
                 return None  # ingest refuses it with the findings; nothing is read here
-            by_dir: dict[str, list[zipfile.ZipInfo]] = {}
-            for info in z.infolist():
-                p = zipsafe.member_path(info)
-                if info.is_dir() or len(p.parts) > 3 or p.name.lower() not in wanted or zipsafe.member_problem(info):
-                    continue
-                if info.file_size > MAX_CATALOGUE_BYTES:
-                    continue
-                by_dir.setdefault(str(p.parent), []).append(info)
-            if not by_dir:
-                return None
-            top = min(by_dir, key=lambda d: (len(PurePosixPath(d).parts), d))
+            members = {zipsafe.member_path(i): i for i in z.infolist() if not i.is_dir()}
+            loc = catalogue_locate.locate(members)
+            chosen = [members[p] for p in loc.catalogue]
+            if not chosen or any(zipsafe.member_problem(i) or i.file_size > MAX_CATALOGUE_BYTES for i in chosen):
+                return None  # ingest reports the missing, unsafe or oversized catalogue
             tmp.mkdir(parents=True)
-            for info in by_dir[top]:
+            for info in chosen:
                 zipsafe.copy_member(z, info, tmp / zipsafe.member_path(info).name)
         raw = read_catalogue(tmp)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, zipsafe.MemberTooLarge,

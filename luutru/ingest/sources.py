@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import luutru.packaging.catalogue_locate as catalogue_locate
 import luutru.packaging.zipsafe as zipsafe
 import luutru.records.finding_codes.ingest as fc
 from luutru.config import LimitSettings
@@ -111,12 +112,23 @@ def extract_zip(zip_path: Path, dest: Path, limits: LimitSettings | None = None)
     return out
 
 
-def _single_top_dir(root: Path) -> Path:
-    """A zip often wraps the transfer in one folder: descend into it."""
-    entries = [p for p in root.iterdir() if not p.name.startswith("__MACOSX")]
-    if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
-        return entries[0]
-    return root
+def _files(top: Path) -> list[str]:
+    """Relative POSIX paths of every file under ``top`` (links not followed)."""
+    out = []
+    for dirpath, _dirs, names in os.walk(top, followlinks=False):
+        rel = Path(dirpath).relative_to(top)
+        out += [(rel / n).as_posix() for n in names]
+    return out
+
+
+def _located(top: Path) -> tuple[Path, bool, list[Finding]]:
+    """(transfer root, is a bag, findings) decided by :func:`catalogue_locate.locate`, the
+    one decision the upload pre-check also reads: a zip wrapped in one folder is read from
+    inside it, a bag from ``data/``; a second catalogue (e.g. in ``__MACOSX/``) and a bag
+    without ``bagit.txt`` are findings."""
+    loc = catalogue_locate.locate(_files(top))
+    found = [catalogue_locate.ambiguity_finding(loc), catalogue_locate.bag_declaration_finding(loc)]
+    return top / loc.root, loc.bag, [f for f in found if f is not None]
 
 
 def _bag_finding(p: BagProblem) -> Finding:
@@ -213,16 +225,16 @@ def open_transfer(path: Path, work_dir: Path, limits: LimitSettings | None = Non
                 f"Corrupt zip file: {e}. Fix: re-create the zip and resend."))
         if any(f.code in EXPANSION_CODES for f in findings):
             return _refused_zip(path, staging, *findings)  # nothing was written
-        root = _single_top_dir(staging)
+        root, bag, located = _located(staging)
+        findings += located
         kind = "zip"
-        if is_bag(root):
-            findings += _bag_findings(root)
-            root, kind = root / "data", "bag"
+        if bag:
+            findings += _bag_findings(root.parent)
+            kind = "bag"
         findings += scan_links(root)
         return OpenedTransfer(path, kind, root, findings, staging)
-    if is_bag(path):
-        findings = scan_links(path)
-        if not findings:
-            findings = _bag_findings(path)
-        return OpenedTransfer(path, "bag", path / "data", findings)
-    return OpenedTransfer(path, "folder", path, scan_links(path))
+    links = scan_links(path)
+    root, bag, located = _located(path)
+    if bag:
+        return OpenedTransfer(path, "bag", root, links + located + ([] if links else _bag_findings(root.parent)))
+    return OpenedTransfer(path, "folder", root, links + located)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import luutru.packaging.catalogue_locate as catalogue_locate
 from luutru.config import LimitSettings
 from luutru.packaging.zipsafe import expansion_problems
 from luutru.records.fields import (
@@ -353,13 +354,16 @@ def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path,
 
 
 def read_catalogue(root: Path, limits: LimitSettings | None = None) -> RawCatalogue:
-    """Find and read the catalogue in a transfer root, within ``limits`` (default: the environment's)."""
-    xlsx = _find_ci(root, CATALOGUE_XLSX_NAMES)
-    if xlsx is not None:
-        return read_xlsx(xlsx, root, limits)
-    d, v = _find_ci(root, (DOSSIER_CSV,)), _find_ci(root, (DOCUMENT_CSV,))
-    if d is not None and v is not None:
-        return read_csv_pair(d, v, root, limits)
+    """Read the catalogue of a transfer root, within ``limits`` (default: the environment's).
+
+    Which file is the catalogue is :func:`catalogue_locate.choose`'s decision, the same
+    the upload pre-check follows."""
+    names = catalogue_locate.choose(p.name for p in root.iterdir() if p.is_file() and not p.is_symlink())
+    if len(names) == 1:
+        return read_xlsx(root / names[0], root, limits)
+    if names:
+        return read_csv_files(root / names[0], root / names[1], root, root / names[2] if len(names) > 2 else None,
+                              limits)
     cat = RawCatalogue()
     cat.findings.append(error(
         "CATALOGUE_MISSING",

@@ -58,3 +58,14 @@ CATALOGUE_XML_ENTITY = define('CATALOGUE_XML_ENTITY', E,
     "Catalogue '…' holds a DOCTYPE/ENTITY declaration in XML part '…'",
     'lưu lại bằng Excel/LibreOffice dạng .xlsx (tệp chuẩn không có khai báo này)',
     'save it again as .xlsx from Excel/LibreOffice (a standard file has none)', area=A)
+CATALOGUE_AMBIGUOUS = define('CATALOGUE_AMBIGUOUS', E,
+    'Gói nộp lưu có nhiều hơn một mục lục: dùng …, nhưng còn …',
+    'The transfer holds more than one catalogue: … would be read, but there is also …',
+    'chỉ để một mục lục ở thư mục gốc của gói và xóa các tệp còn lại (kể cả trong __MACOSX/), rồi nộp lại',
+    'keep one catalogue at the top of the transfer, delete the others (also any in __MACOSX/) and resubmit', area=A)
+BAG_DECLARATION_MISSING = define('BAG_DECLARATION_MISSING', E,
+    'Gói có manifest và thư mục data/ của túi BagIt nhưng thiếu tệp bagit.txt, nên không kiểm tra được mã băm',
+    'The transfer has BagIt manifests and a data/ folder but no bagit.txt, so its checksums cannot be checked',
+    'thêm bagit.txt (BagIt-Version: 1.0, Tag-File-Character-Encoding: UTF-8) hoặc tạo lại túi bằng công cụ BagIt',
+    'add bagit.txt (BagIt-Version: 1.0, Tag-File-Character-Encoding: UTF-8) or rebuild the bag with a BagIt tool',
+    area=A)
