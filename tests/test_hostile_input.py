@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
+import luutru.disposal.execution as execution
 from luutru.api.jobs import foreign_dossiers
 from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
 from luutru.records.findings import Severity
 from luutru.services import Services
+from tests.disposal_helpers import approved_list, build_spec, ingest_fixture
 from tests.factory import AGENCY, base_spec, write_transfer
 
 MiB = 1024 * 1024
@@ -293,3 +295,26 @@ def test_bag_without_bagit_txt_is_a_clear_finding(low, tmp_path):
         text = rep.to_json()
         assert rep.status == "rejected" and "BAG_DECLARATION_MISSING" in _codes(rep), text
         assert "Traceback" not in text and "bagit.txt" in text
+
+
+# --- a destroyed dossier cannot come back (issue 16, item 2) -----------------------------
+
+
+def test_destroyed_dossier_code_is_refused_at_ingest(services, tmp_path):
+    """Destroyed under an approved list, then sent again relabelled permanent: refused,
+    naming the destruction, and nothing stored under that code."""
+    ing = ingest_fixture(services, tmp_path / "first")
+    list_id = approved_list(services, ing.expired)
+    execution.execute(services, list_id, actor="tuan.luutru")
+    code = ing.expired[0]
+    assert not services.storage.has_aip(code)
+    spec, _ = build_spec()
+    spec.dossiers[0]["thoi_han_bao_quan"] = "Vĩnh viễn"
+    rep = ingest(write_transfer(spec, tmp_path / "again"), services)
+    found = [f for f in rep.findings if f.code == "DOSSIER_DESTROYED" and f.dossier == code]
+    assert found and found[0].is_error, rep.to_json()
+    f = found[0]
+    assert list_id in f.message_en and "15/QĐ-SNV" in f.message_en and "Fix:" in f.message_en
+    assert "tiêu hủy" in f.message_vi and list_id in f.message_vi
+    assert not services.storage.has_aip(code)
+    assert {x.dossier for x in rep.findings if x.code == "DOSSIER_DESTROYED"} == set(ing.expired)

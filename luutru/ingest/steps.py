@@ -20,6 +20,7 @@ import luutru.records.events as ev
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
+from luutru.ingest.destroyed import destroyed_findings
 from luutru.ingest.files import FileMatch, check_files
 from luutru.ingest.report import IngestReport
 from luutru.ingest.sip_source import SipTransfer, open_sips, sip_packages
@@ -255,9 +256,10 @@ def same_content(existing: AipMetadata, sd: StagedDossier) -> bool:
 
 
 def compare_stored(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 6: a dossier already in storage is either the same (a re-run) or an error."""
+    """Step 6: a destroyed dossier's code is refused (its tombstone); a dossier already in
+    storage is either the same (a re-run) or an error."""
     storage = ctx.services.storage
-    findings: list[Finding] = []
+    findings: list[Finding] = destroyed_findings(ctx.services, (sd.record.code for sd in item.staged))
     for sd in item.staged:
         code = sd.record.code
         if not storage.has_aip(code):

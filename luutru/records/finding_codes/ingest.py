@@ -102,6 +102,13 @@ DOSSIER_EMPTY = define('DOSSIER_EMPTY', E,
     "Dossier '…' has no documents on the document sheet",
     'liệt kê các văn bản của hồ sơ',
     'list its documents', area=A)
+DOSSIER_DESTROYED = define('DOSSIER_DESTROYED', E,
+    'Hồ sơ … đã bị tiêu hủy ngày … theo danh sách … (quyết định …, biên bản …); không thể nộp lưu lại với cùng mã',
+    'Dossier … was destroyed on … under disposal list … (decision …, minutes …); it cannot be transferred again '
+    'under the same code',
+    'kiểm tra mã hồ sơ; nếu là hồ sơ khác thì đặt mã mới, nếu việc tiêu hủy có sai sót thì báo lưu trữ viên',
+    'check the dossier code; give a different dossier a new code, and report a wrongful destruction to the '
+    'archivist', area=A)
 DOSSIER_EXISTS_DIFFERENT = define('DOSSIER_EXISTS_DIFFERENT', E,
     'Hồ sơ … đã được lưu trữ với nội dung khác',
     'Dossier … is already preserved with different content',
