@@ -18,12 +18,15 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import luutru.disposal.execution as execution
 from luutru.api.jobs import foreign_dossiers
 from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
+from luutru.packaging.catalogue_reader import read_catalogue
+from luutru.packaging.catalogue_writer import build_workbook
 from luutru.records.findings import Severity
 from luutru.services import Services
 from tests.disposal_helpers import approved_list, build_spec, ingest_fixture
@@ -318,3 +321,34 @@ def test_destroyed_dossier_code_is_refused_at_ingest(services, tmp_path):
     assert "tiêu hủy" in f.message_vi and list_id in f.message_vi
     assert not services.storage.has_aip(code)
     assert {x.dossier for x in rep.findings if x.code == "DOSSIER_DESTROYED"} == set(ing.expired)
+
+
+# --- formula cells, counts and dates in the catalogue (issue 16, item 5) ---------------
+
+
+def _with_formulas(tmp_path: Path) -> Path:
+    root = write_transfer(base_spec(1, 1), tmp_path / "formula", fmt="xlsx")
+    wb = openpyxl.load_workbook(root / "muc_luc_ho_so.xlsx")
+    ws = wb["HoSo"]
+    headers = [c.value for c in ws[1]]
+    col = next(i for i, h in enumerate(headers, 1) if h and "Tiêu đề" in h)
+    ws.cell(row=2, column=col).value = '=HYPERLINK("http://127.0.0.1/x","Hồ sơ tuyển dụng")'
+    wb.save(root / "muc_luc_ho_so.xlsx")
+    return root
+
+
+def test_formula_cell_is_kept_as_text_warned_and_never_written_back_as_formula(low, tmp_path):
+    root = _with_formulas(tmp_path)
+    raw = read_catalogue(root)
+    [f] = [f for f in raw.findings if f.code == "CATALOGUE_FORMULA"]
+    assert f.severity is Severity.WARNING and f.row and f.row.startswith("HoSo!") and "Paste Special" in f.message_en
+    title = raw.dossiers[0].values["tieu_de"]
+    assert title.startswith("=HYPERLINK(")  # the formula's text, not a computed value
+    # the transfer-out workbook writes it as text, never as a live formula
+    out = tmp_path / "out.xlsx"
+    build_workbook(dossiers=[{"ma_ho_so": "x", "tieu_de": title}]).save(out)
+    ws = openpyxl.load_workbook(out)["HoSo"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == title]
+    assert cells and all(c.data_type == "s" for c in cells)
+    rep = ingest(root, low)
+    assert "CATALOGUE_FORMULA" in {x.code for x in rep.findings}, rep.to_json()

@@ -44,7 +44,7 @@ from luutru.records.fields import (
     detect_version,
     header_lookup,
 )
-from luutru.records.findings import Finding, error, info
+from luutru.records.findings import Finding, error, info, warning
 from luutru.records.model import fold
 
 
@@ -240,6 +240,30 @@ def _bounded(rows: Iterable[Iterable[Any]], label: str, cat: RawCatalogue, lim: 
     return out
 
 
+def _cell_values(rows: Iterable[Iterable[Any]], sheet: str, cat: RawCatalogue) -> Iterator[list[Any]]:
+    """Each row's values; a formula cell gives its formula as text (never its computed
+    result) and CATALOGUE_FORMULA (warning) names every such cell."""
+    cells: list[str] = []
+    for row in rows:
+        out = []
+        for c in row:
+            v = c.value
+            if getattr(c, "data_type", None) == "f":
+                v = str(getattr(v, "text", v))
+                cells.append(f"{sheet}!{getattr(c, 'coordinate', '?')}")
+            out.append(v)
+        yield out
+    if cells:
+        shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+        cat.findings.append(warning(
+            "CATALOGUE_FORMULA",
+            f"{shown}: ô chứa công thức; giá trị tính sẵn không được tin, hệ thống lưu nguyên văn công thức dạng chữ. "
+            "Sửa: thay công thức bằng giá trị (Dán đặc biệt → Giá trị) rồi nộp lại.",
+            f"{shown}: the cell holds a formula; its computed value is not trusted and the formula is kept as text. "
+            "Fix: replace the formulas by their values (Paste Special → Values) and resubmit.",
+            file=cat.source, row=cells[0], details={"cells": cells[:1000]}))
+
+
 def read_xlsx(path: Path, root: Path, limits: LimitSettings | None = None) -> RawCatalogue:
     from zipfile import BadZipFile
 
@@ -262,7 +286,8 @@ def read_xlsx(path: Path, root: Path, limits: LimitSettings | None = None) -> Ra
             else:
                 _unreadable(cat, path, f"{part}: {reason}")
             return cat
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # data_only=False: a formula is seen as a formula (its cached result is not trusted)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
         _unreadable(cat, path, e)
         return cat
@@ -284,8 +309,9 @@ def read_xlsx(path: Path, root: Path, limits: LimitSettings | None = None) -> Ra
             ws = wb[name]
             ws.reset_dimensions()  # the declared used range is never trusted: no padding to it
             # one column past the bound is read, so a value there is reported rather than silently cut
-            rows = ws.iter_rows(max_col=lim.catalogue_max_columns + 1, values_only=True)
-            _rows(_bounded(rows, sheet, cat, lim), columns, sheet, cat, target, optional=optional)
+            rows = ws.iter_rows(max_col=lim.catalogue_max_columns + 1)
+            _rows(_bounded(_cell_values(rows, sheet, cat), sheet, cat, lim), columns, sheet, cat, target,
+                  optional=optional)
     except (KeyError, OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         _unreadable(cat, path, e)
     finally:

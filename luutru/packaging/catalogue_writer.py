@@ -114,6 +114,8 @@ def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Mappin
             if value is None or value == "":
                 continue
             cell = ws.cell(row=r, column=i, value=value)
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a value starting with "=" is text from a catalogue, never a live formula
             if isinstance(value, (date, datetime)):
                 cell.number_format = DATE_FORMAT
             elif col.kind in (Kind.STR, Kind.TEXT) or col.partial_date:

@@ -69,3 +69,8 @@ BAG_DECLARATION_MISSING = define('BAG_DECLARATION_MISSING', E,
     'thêm bagit.txt (BagIt-Version: 1.0, Tag-File-Character-Encoding: UTF-8) hoặc tạo lại túi bằng công cụ BagIt',
     'add bagit.txt (BagIt-Version: 1.0, Tag-File-Character-Encoding: UTF-8) or rebuild the bag with a BagIt tool',
     area=A)
+CATALOGUE_FORMULA = define('CATALOGUE_FORMULA', W,
+    '…: ô chứa công thức; giá trị tính sẵn không được tin, hệ thống lưu nguyên văn công thức dạng chữ',
+    '…: the cell holds a formula; its computed value is not trusted and the formula is kept as text',
+    'thay công thức bằng giá trị (Dán đặc biệt → Giá trị) rồi nộp lại',
+    'replace the formulas by their values (Paste Special → Values) and resubmit', area=A)
