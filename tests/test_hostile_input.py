@@ -352,3 +352,23 @@ def test_formula_cell_is_kept_as_text_warned_and_never_written_back_as_formula(l
     assert cells and all(c.data_type == "s" for c in cells)
     rep = ingest(root, low)
     assert "CATALOGUE_FORMULA" in {x.code for x in rep.findings}, rep.to_json()
+
+
+def test_future_document_date_is_an_error(low, tmp_path):
+    spec = base_spec(1, 1)
+    spec.documents[0]["ngay_van_ban"] = "15/03/2099"
+    rep = ingest(write_transfer(spec, tmp_path / "t"), low)
+    found = [f for f in rep.findings if f.code == "DATE_IN_FUTURE" and f.field == "ngay_van_ban"]
+    assert found and found[0].is_error and found[0].document and "15/03/2099" in found[0].message_en, rep.to_json()
+    assert rep.status == "rejected"
+
+
+def test_declared_pages_are_compared_with_the_pdf(low, tmp_path):
+    spec = base_spec(1, 2)
+    spec.documents[1]["so_trang"] = 7  # the PDF has one page
+    rep = ingest(write_transfer(spec, tmp_path / "t"), low)
+    found = [f for f in rep.findings if f.code == "DOCUMENT_PAGE_COUNT_MISMATCH"]
+    assert len(found) == 1, rep.to_json()
+    f = found[0]
+    assert f.document == spec.documents[1]["ma_dinh_danh_van_ban"] and f.details == {"stated": 7, "pages": 1}
+    assert "7" in f.message_vi and "Fix:" in f.message_en

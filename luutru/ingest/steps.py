@@ -20,6 +20,7 @@ import luutru.records.events as ev
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
+from luutru.ingest.counts import page_count_findings
 from luutru.ingest.destroyed import destroyed_findings
 from luutru.ingest.files import FileMatch, check_files
 from luutru.ingest.report import IngestReport
@@ -229,7 +230,7 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         )
         findings = list(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):
-            findings += res.findings
+            findings += res.findings + page_count_findings(doc, res)
             _apply_result(sd, doc, comp, res)
         return findings
     finally:

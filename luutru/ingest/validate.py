@@ -230,10 +230,16 @@ def _validate_dossiers(raw: RawCatalogue, out: ValidatedCatalogue, today: date) 
     return dossier_rows
 
 
-def _check_document_date(out: ValidatedCatalogue, rec: DocumentRecord, where: str) -> None:
-    """A document dated outside its dossier's dates gets a warning."""
+def _check_document_date(out: ValidatedCatalogue, rec: DocumentRecord, where: str, today: date) -> None:
+    """A document dated in the future is an error; one dated outside its dossier's dates a warning."""
     dossier = out.dossiers.get(rec.dossier_code)
-    if dossier and not (dossier.start_date <= rec.issued <= dossier.end_date):
+    if rec.issued > today:
+        out.findings.append(error(
+            "DATE_IN_FUTURE",
+            f"{where}: ngày tài liệu {rec.issued:%d/%m/%Y} ở tương lai. Sửa: nhập đúng ngày ban hành.",
+            f"{where}: document date {rec.issued:%d/%m/%Y} is in the future. Fix: enter the real date of issue.",
+            dossier=rec.dossier_code, document=rec.identifier, row=where, field="ngay_van_ban"))
+    elif dossier and not (dossier.start_date <= rec.issued <= dossier.end_date):
         out.findings.append(warning(
             "DOCUMENT_DATE_OUTSIDE_DOSSIER",
             f"{where}: ngày tài liệu {rec.issued:%d/%m/%Y} nằm ngoài thời gian của hồ sơ "
@@ -244,7 +250,7 @@ def _check_document_date(out: ValidatedCatalogue, rec: DocumentRecord, where: st
 
 
 def _validate_documents(raw: RawCatalogue, out: ValidatedCatalogue,
-                        dossier_rows: dict[str, rules.RowResult]) -> Counter[str]:
+                        dossier_rows: dict[str, rules.RowResult], today: date) -> Counter[str]:
     """Every document row, linked to its dossier; the number of document rows per dossier code."""
     listed = {r.values.get("ma_ho_so") for r in raw.dossiers if r.values.get("ma_ho_so")}
     id_counts = Counter(r.values.get("ma_dinh_danh_van_ban") for r in raw.documents if r.values.get("ma_dinh_danh_van_ban"))
@@ -270,7 +276,7 @@ def _validate_documents(raw: RawCatalogue, out: ValidatedCatalogue,
         out.findings.extend(findings)
         out.mapped.extend(res.mapped)
         if rec:
-            _check_document_date(out, rec, row.where)
+            _check_document_date(out, rec, row.where, today)
             out.documents[rec.dossier_code].append(rec)
     return per_dossier
 
@@ -298,6 +304,6 @@ def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> Validate
     out = ValidatedCatalogue(findings=list(raw.findings), version=raw.version)
     _check_sheets(raw, out)
     dossier_rows = _validate_dossiers(raw, out, today)
-    per_dossier = _validate_documents(raw, out, dossier_rows)
+    per_dossier = _validate_documents(raw, out, dossier_rows, today)
     _check_counts(out, per_dossier)
     return out

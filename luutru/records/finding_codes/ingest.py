@@ -102,6 +102,11 @@ DOSSIER_EMPTY = define('DOSSIER_EMPTY', E,
     "Dossier '…' has no documents on the document sheet",
     'liệt kê các văn bản của hồ sơ',
     'list its documents', area=A)
+DOCUMENT_PAGE_COUNT_MISMATCH = define('DOCUMENT_PAGE_COUNT_MISMATCH', W,
+    'Tài liệu … ghi … trang nhưng tệp … có … trang',
+    'Document … states … pages but its file … has …',
+    'kiểm tra số trang trong mục lục, hoặc tệp đính kèm có đúng là của tài liệu này không',
+    'check the page count in the catalogue, or whether the file attached belongs to this document', area=A)
 DOSSIER_DESTROYED = define('DOSSIER_DESTROYED', E,
     'Hồ sơ … đã bị tiêu hủy ngày … theo danh sách … (quyết định …, biên bản …); không thể nộp lưu lại với cùng mã',
     'Dossier … was destroyed on … under disposal list … (decision …, minutes …); it cannot be transferred again '
