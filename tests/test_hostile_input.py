@@ -10,6 +10,7 @@ a huge declared range allocates nothing (peak RSS measured in a child process).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import struct
 import subprocess
@@ -372,3 +373,32 @@ def test_declared_pages_are_compared_with_the_pdf(low, tmp_path):
     f = found[0]
     assert f.document == spec.documents[1]["ma_dinh_danh_van_ban"] and f.details == {"stated": 7, "pages": 1}
     assert "7" in f.message_vi and "Fix:" in f.message_en
+
+
+def _bag(tmp_path: Path, manifest_extra: bytes = b"") -> Path:
+    root = tmp_path / "bag"
+    data = write_transfer(base_spec(1, 1), root / "data")
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  data/{p.relative_to(data).as_posix()}"
+             for p in sorted(data.rglob("*")) if p.is_file()]
+    (root / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    (root / "manifest-sha256.txt").write_bytes(("\n".join(lines) + "\n").encode() + manifest_extra)
+    return root
+
+
+def test_damaged_bag_messages_hold_no_server_path(low, tmp_path):
+    """bagit-python names the bag's absolute path ("<bag>: manifest lists X multiple times"):
+    the submitter sees it relative; a tag file that is not UTF-8 is a finding, not a traceback."""
+    root = _bag(tmp_path)
+    line = (root / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()[0]
+    (root / "manifest-sha256.txt").write_text((root / "manifest-sha256.txt").read_text() + line + "\n")
+    for target in (root, _zip_of(root, tmp_path / "bag.zip")):
+        rep = ingest(target, low)
+        text = rep.to_json()
+        assert rep.status == "rejected" and "BAG_INVALID" in _codes(rep), text
+        for f in rep.findings:
+            for message in (f.message_vi, f.message_en, json.dumps(f.details, ensure_ascii=False)):
+                assert str(tmp_path) not in message and str(low.settings.home_dir) not in message, message
+    bad = _bag(tmp_path / "enc", b"\xff\xfe\x00 not utf-8\n")
+    rep = ingest(bad, low)
+    assert "BAG_INVALID" in _codes(rep) and "INTERNAL_ERROR" not in {f.code for f in rep.findings}, rep.to_json()
+    assert "Traceback" not in rep.to_json()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import tempfile
 import traceback
 import uuid
 from dataclasses import replace
@@ -35,6 +36,7 @@ import luutru.ingest.sources as sources
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
+from luutru.ingest.redact import without_paths
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
 from luutru.ingest.staging import StagingArea, StagingBusy, sweep_abandoned
@@ -214,6 +216,8 @@ def _start(services: Services, report: IngestReport) -> None:
 
 
 def _finish(services: Services, report: IngestReport, status: TransferStatus) -> IngestReport:
+    report.findings = without_paths(report.findings, (services.settings.work_dir, services.settings.home_dir,
+                                                      tempfile.gettempdir()))
     report.status = status.value
     report.finished_at = iso_vn()
     with services.catalog.session() as s:

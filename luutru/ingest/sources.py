@@ -21,6 +21,7 @@ import luutru.packaging.catalogue_locate as catalogue_locate
 import luutru.packaging.zipsafe as zipsafe
 import luutru.records.finding_codes.ingest as fc
 from luutru.config import LimitSettings
+from luutru.ingest.redact import without_paths
 from luutru.packaging.bag import BagProblem, bag_problems
 from luutru.records.findings import Finding, finding
 
@@ -156,8 +157,9 @@ def _bag_finding(p: BagProblem) -> Finding:
 
 
 def _bag_findings(bag_dir: Path) -> list[Finding]:
-    """The bag's own manifests verified (bagit-python through :mod:`luutru.packaging.bag`), every bad file named."""
-    return [_bag_finding(p) for p in bag_problems(bag_dir)]
+    """The bag's own manifests verified (bagit-python through :mod:`luutru.packaging.bag`), every bad
+    file named; bagit-python's messages name the bag's absolute path, shown relative here."""
+    return without_paths((_bag_finding(p) for p in bag_problems(bag_dir)), [bag_dir])
 
 
 def scan_links(root: Path) -> list[Finding]:

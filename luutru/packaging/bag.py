@@ -257,6 +257,8 @@ def bag_problems(path: Path, fast: bool = False) -> list[BagProblem]:
             return [_problem(d) for d in (e.details or [])] or [BagProblem("invalid", None, e.message)]
         except bagit.BagError as e:
             return [BagProblem("invalid", None, str(e))]
+        except UnicodeDecodeError as e:  # a tag file that is not UTF-8: bagit-python does not catch it
+            return [BagProblem("invalid", None, f"a tag file is not UTF-8 text ({e.reason} at byte {e.start})")]
     return []
 
 
