@@ -136,17 +136,18 @@ def identify_batch(paths: Sequence[Path], *, exe: str, timeout: float | None = N
 
     A file Siegfried could not report on gets an :class:`SfMatch` with ``error`` set
     (the caller decides what that means); so does every file when the run fails.
-    Names with a line break cannot travel in the list and get such an error too.
+    Names with a line break or undecodable bytes cannot travel in the list and get such
+    an error too.
     """
     names = [str(p) for p in paths]
-    listed = [n for n in names if "\n" not in n and "\r" not in n]
-    out = {n: SfMatch(n, None, error="file name contains a line break") for n in names if "\n" in n or "\r" in n}
+    out = {n: SfMatch(n, None, error=why) for n in names if (why := _unlistable(n))}
+    listed = [n for n in names if n not in out]
     if not listed:
         return SfReport(out)
     n_workers = multi or max(1, min(os.cpu_count() or 1, MAX_MULTI))
     args = ["-json", "-nr", "-multi", str(n_workers), "-f", "-"]
     try:
-        r = run_sf(exe, args, stdin=("\n".join(listed) + "\n").encode("utf-8", "surrogateescape"), timeout=timeout)
+        r = run_sf(exe, args, stdin=("\n".join(listed) + "\n").encode("utf-8"), timeout=timeout)
         parsed, head = parse_report(r.stdout)
         bad = "" if r.returncode == SfExit.OK else f"sf exit {r.returncode}: {_last_line(r.stderr)}"
     except subprocess.TimeoutExpired:
@@ -170,6 +171,17 @@ def version(exe: str) -> tuple[str, str]:
     ver = lines[0].split()[-1] if lines else "?"
     sig = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("- pronom:")), "")
     return ver, sig
+
+
+def _unlistable(name: str) -> str:
+    """Why ``name`` cannot travel in sf's list (one UTF-8 name per line), or ""."""
+    if "\n" in name or "\r" in name:
+        return "file name contains a line break"
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8"
+    return ""
 
 
 def _last_line(b: bytes | None) -> str:
