@@ -396,6 +396,7 @@ exec '$home/libexec/sf' -home '$home/data' -sig default.sig "\$@"
 EOF
   chmod 755 "$wrapper"
   ln -sfn "$wrapper" .engines/bin/sf
+  if [ -w /usr/local/bin ]; then ln -sfn "$wrapper" /usr/local/bin/sf; fi
   local v sig
   v=$("$wrapper" -version 2>/dev/null | awk '/^siegfried/{print $2; exit}')
   if [ -z "$v" ]; then _engine_line siegfried "$SIEGFRIED_VERSION" "missing: $wrapper -version failed"; return 0; fi
