@@ -2,7 +2,7 @@
 
 Why: library messages (bagit-python names the bag's absolute path, OSError its file
 name) leak the server's folder layout into findings and reports.  :func:`without_paths`
-rewrites every finding's messages and string details so that a path under one of the
+rewrites every finding's messages (and ``file``) so that a path under one of the
 given roots (the staging area, LUUTRU_HOME, the temporary folder, the transfer's own
 folder) is shown relative to it.
 """
@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from luutru.records.findings import Finding
 
@@ -39,25 +39,17 @@ def scrub(text: str, prefixes: list[str]) -> str:
     return text
 
 
-def _clean(value: Any, prefixes: list[str]) -> Any:
-    if isinstance(value, str):
-        return scrub(value, prefixes)
-    if isinstance(value, dict):
-        return {k: _clean(v, prefixes) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_clean(v, prefixes) for v in value)
-    return value
-
-
 def without_paths(findings: Iterable[Finding], roots: Iterable[Path | str]) -> list[Finding]:
-    """The findings with paths under ``roots`` made relative, in messages and details."""
+    """The findings with paths under ``roots`` made relative in their messages and ``file``.
+
+    ``details`` are left as they are: they are for programs (a receipt's path is used to
+    open it), and the report that carries them is for the operator's side."""
     prefixes = _prefixes(roots)
     out = []
     for f in findings:
         vi, en = scrub(f.message_vi, prefixes), scrub(f.message_en, prefixes)
-        details = _clean(f.details, prefixes) if f.details else f.details
         fi = scrub(f.file, prefixes) if f.file else f.file
-        if (vi, en, details, fi) != (f.message_vi, f.message_en, f.details, f.file):
-            f = replace(f, message_vi=vi, message_en=en, details=details, file=fi)
+        if (vi, en, fi) != (f.message_vi, f.message_en, f.file):
+            f = replace(f, message_vi=vi, message_en=en, file=fi)
         out.append(f)
     return out
