@@ -301,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--deletes", type=int, default=20, help="dossiers destroyed (default 20)")
     ap.add_argument("--index", help="reuse this index directory (built by an earlier --keep run)")
     ap.add_argument("--keep", action="store_true", help="keep the index directory")
+    ap.add_argument("--json", help="also write the summary figures here (used by bench/run)")
     args = ap.parse_args(argv)
 
     corpus = Corpus(args.per_dossier, args.text_words)
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             small, t_mine, _ = build_luutru(f"{work}/luutru-{ref_n}", corpus, ref_n)
             small.close()
             t_plain = build_plain(f"{work}/plain-{ref_n}", corpus, ref_n)
+            out["build_ref"] = (ref_n, ref_n / t_mine, ref_n / t_plain)
             print(f"build of {ref_n} documents: luutru {ref_n / t_mine:8.0f} documents/s ({t_mine:.1f} s), "
                   f"plain tantivy (entries flattened beforehand) {ref_n / t_plain:8.0f} documents/s "
                   f"({t_plain:.1f} s): {t_mine / t_plain:.1f}×")
@@ -333,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         run_deletes(idx, path, corpus, dossiers, args.deletes, out)
         print(f"load average at end: {load()}")
         summary(out, args)
+        if args.json:
+            write_json(out, args.json)
     finally:
         if args.keep and not args.index:
             print(f"index kept in {work}/index")
@@ -353,6 +357,20 @@ def summary(out: dict[str, Any], args: argparse.Namespace) -> None:
         print(f"  build {out['build']:.0f} documents/s >= {GOAL_BUILD}  {verdict(out['build'] >= GOAL_BUILD)}")
     print(f"  destruction deletes its entries, no rebuild: p95 {pct(lat, 95) * 1000:.0f} ms (plain tantivy "
           f"{pct(plain, 95) * 1000:.0f} ms)  {verdict(complete and pct(lat, 95) < GOAL_DELETE_P95)}")
+
+
+def write_json(out: dict[str, Any], path: str) -> None:
+    import json
+
+    mine, ref = out["search"]
+    lat, plain, complete = out["delete"]
+    ref_n, b_mine, b_plain = out.get("build_ref", (0, 0.0, 0.0))
+    Path(path).write_text(json.dumps({
+        "p95_ms": pct(mine, 95) * 1000, "p99_ms": pct(mine, 99) * 1000,
+        "ref_p95_ms": pct(ref, 95) * 1000, "ref_p99_ms": pct(ref, 99) * 1000,
+        "ref_docs": ref_n, "build_ref_luutru": b_mine, "build_ref_plain": b_plain, "build": out.get("build"),
+        "delete_p95_ms": pct(lat, 95) * 1000, "ref_delete_p95_ms": pct(plain, 95) * 1000,
+        "delete_complete": complete}))
 
 
 if __name__ == "__main__":
