@@ -149,6 +149,35 @@ def test_index_failure_never_fails_the_stored_aip_and_is_retried(services, tmp_p
     assert idx.search(SearchQuery(text="dak lak"), Rights.everything()).total >= 1
 
 
+def test_one_index_commit_per_transfer_and_a_failed_commit_is_queued(services, tmp_path):
+    """The index is committed once for the transfer; when that commit fails, every dossier
+    of the transfer is queued (INDEX_QUEUED each) and the stored AIPs stand."""
+    from luutru.ingest.pipeline import retry_index_queue
+    from luutru.search.base import IndexingError
+    from luutru.search.query import Rights, SearchQuery
+
+    spec = base_spec(3, 2)
+    codes = sorted(d["ma_ho_so"] for d in spec.dossiers)
+    idx = services.index
+    real_commit, calls = idx.commit, []
+
+    def broken():
+        calls.append(1)
+        raise IndexingError("chỉ mục hỏng", "index commit failed")
+
+    idx.commit = broken
+    rep = ingest(write_transfer(spec, tmp_path / "t"), services)
+    assert rep.status == "accepted"
+    assert len(calls) == 1  # one commit for the transfer, not one per dossier
+    assert sorted(f.dossier for f in rep.findings if f.code == "INDEX_QUEUED") == codes
+    assert sorted(services.storage.list_aips()) == codes
+    with services.catalog.session() as s:
+        assert sorted(index_retries.pending(s, 100)) == codes
+    idx.commit = real_commit
+    assert retry_index_queue(services) == (3, 0)
+    assert all(idx.search(SearchQuery(dossier_code=c), Rights.everything()).total >= 1 for c in codes)
+
+
 def test_abandoned_scratch_space_is_swept_but_a_live_one_is_not(services, tmp_path):
     from luutru.ingest.staging import StagingArea
 

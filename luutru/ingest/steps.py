@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -31,7 +32,7 @@ from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
 from luutru.policies.backup_policy import backup_findings
 from luutru.policies.retention import lock_arguments
 from luutru.preservation.aip import AipBuilder, Component
-from luutru.preservation.commit import commit
+from luutru.preservation.commit import IndexBatch, commit
 from luutru.records.findings import Finding, finding, has_errors
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.status import DossierOutcome
@@ -304,22 +305,27 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     findings: list[Finding] = []
     outcomes = {o.code: o for o in item.report.dossiers}
     services = ctx.services
-    for i, sd in enumerate(item.staged):
-        code = sd.record.code
-        ctx.progress("store", i, len(item.staged))
-        bag = None
-        if item.existing.get(code):
-            outcomes[code].status = DossierOutcome.ALREADY_STORED.value
-            findings.append(_already_stored(code))
-        else:
-            bag = _seal(ctx, sd, outcomes[code].warnings)
-        done = commit(services, code, bag, lock=lock_arguments(sd.record),
-                      same_content=lambda meta, sd=sd: same_content(meta, sd), checkpoint=services.checkpoint)
-        if done.stored:
-            outcomes[code].status = DossierOutcome.STORED.value
-        outcomes[code].aip = code
-        if done.index_warning:
-            findings.append(done.index_warning)
-        shutil.rmtree(ctx.staging_root / code, ignore_errors=True)
+    # one index commit for the transfer; staging of a stored dossier removed in the background
+    with IndexBatch(services) as batch, ThreadPoolExecutor(1, thread_name_prefix="staging-rm") as cleaner:
+        for i, sd in enumerate(item.staged):
+            code = sd.record.code
+            ctx.progress("store", i, len(item.staged))
+            bag = None
+            if item.existing.get(code):
+                outcomes[code].status = DossierOutcome.ALREADY_STORED.value
+                findings.append(_already_stored(code))
+            else:
+                bag = _seal(ctx, sd, outcomes[code].warnings)
+            done = commit(services, code, bag, lock=lock_arguments(sd.record),
+                          same_content=lambda meta, sd=sd: same_content(meta, sd), checkpoint=services.checkpoint)
+            if done.stored:
+                outcomes[code].status = DossierOutcome.STORED.value
+            outcomes[code].aip = code
+            if done.index_warning:
+                findings.append(done.index_warning)
+            else:
+                batch.codes.append(code)
+            cleaner.submit(shutil.rmtree, ctx.staging_root / code, ignore_errors=True)
+    findings += batch.findings
     ctx.progress("store", len(item.staged), len(item.staged))
     return findings

@@ -93,11 +93,60 @@ def index(services: Services, code: str, meta: AipMetadata | None = None) -> Fin
     except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
         log.warning("indexing %s failed: %s", code, e)
         _queue(services, code, str(e))
-        return finding(
-            fc.INDEX_QUEUED,
-            f"Hồ sơ {code} đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm ({e}); sẽ thử lại, hoặc chạy `luutru reindex`.",
-            f"Dossier {code} is stored safely but not yet searchable ({e}); it is queued for retry, or run "
-            "`luutru reindex`.", dossier=code, details={"error": str(e)[:2000]})
+        return _queued(code, e)
+
+
+class IndexBatch:
+    """Index writes of several commits made visible by one index commit (one per transfer).
+
+    Why: a tantivy commit costs tens of milliseconds, paid once per dossier before.
+    Inside the batch each :func:`commit` still stores and catalogues its AIP; the
+    caller adds to ``codes`` the dossiers whose index step succeeded.  When the final
+    index commit fails those dossiers are queued for retry and ``findings`` holds one
+    INDEX_QUEUED warning each, exactly as a failed index step would have; the stored
+    AIPs stand.  An exception from the body propagates unchanged.
+    """
+
+    def __init__(self, services: Services):
+        self.services = services
+        self.codes: list[str] = []
+        self.findings: list[Finding] = []
+        self._bulk: Any = None
+
+    def __enter__(self) -> "IndexBatch":
+        try:
+            bulk = self.services.index.bulk()
+            bulk.__enter__()
+            self._bulk = bulk
+        except FaultInjected:
+            raise
+        except Exception as e:  # noqa: BLE001 - no index now: each index step fails and is queued
+            log.warning("no index batch: %s", e)
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        if self._bulk is None:
+            return False
+        try:
+            self._bulk.__exit__(None, None, None)
+        except FaultInjected:
+            raise
+        except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
+            if exc[0] is not None:
+                return False  # the body's own exception is the one to report
+            log.warning("index commit of %d dossiers failed: %s", len(self.codes), e)
+            for code in self.codes:
+                _queue(self.services, code, str(e))
+                self.findings.append(_queued(code, e))
+        return False
+
+
+def _queued(code: str, e: Exception) -> Finding:
+    return finding(
+        fc.INDEX_QUEUED,
+        f"Hồ sơ {code} đã lưu an toàn nhưng chưa vào chỉ mục tìm kiếm ({e}); sẽ thử lại, hoặc chạy `luutru reindex`.",
+        f"Dossier {code} is stored safely but not yet searchable ({e}); it is queued for retry, or run "
+        "`luutru reindex`.", dossier=code, details={"error": str(e)[:2000]})
 
 
 def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, Any] | None = None,

@@ -15,7 +15,10 @@ restart).  The start itself has its own, generous limit (``start_timeout``).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import queue
 import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -129,3 +132,57 @@ class TimeLimitedWorker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class WorkerPool:
+    """Several :class:`TimeLimitedWorker` processes serving one batch, one call each at a time.
+
+    Why: the per-file checks are CPU-bound Python (pyHanko, pikepdf, pypdf), so a single
+    worker leaves the other cores idle.  Each worker keeps its own time limit and is
+    replaced alone when a call overruns or crashes; results come back in call order.
+    Size it with :func:`pool_size` (``os.cpu_count()``, never more workers than calls).
+    """
+
+    def __init__(self, fn: Callable[..., Any], size: int, **kwargs: Any):
+        self.size = max(1, size)
+        self._workers = [TimeLimitedWorker(fn, **kwargs) for _ in range(self.size)]
+        self._free: queue.SimpleQueue[TimeLimitedWorker] = queue.SimpleQueue()
+        for w in self._workers:
+            self._free.put(w)
+        self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="check-worker")
+
+    @property
+    def restarts(self) -> int:
+        return sum(w.restarts for w in self._workers)
+
+    def _call(self, args: tuple[Any, ...], timeout: float) -> WorkerOutcome:
+        w = self._free.get()
+        try:
+            return w.run(*args, timeout=timeout)
+        finally:
+            self._free.put(w)
+
+    def map(self, calls: list[tuple[Any, ...]], *, timeout: float,
+            done: Callable[[int], None] | None = None) -> list[WorkerOutcome]:
+        """Run every call (a tuple of arguments for ``fn``); ``done(n)`` after each finished one."""
+        futures = [self._threads.submit(self._call, args, timeout) for args in calls]
+        for n, _ in enumerate(as_completed(futures), 1):
+            if done is not None:
+                done(n)
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        for w in self._workers:
+            w.close()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def pool_size(calls: int, *, min_calls_per_worker: int = 4) -> int:
+    """Workers for a batch: one per CPU, but no worker for fewer than a few calls (a start costs ~1 s)."""
+    return max(1, min(os.cpu_count() or 1, calls // min_calls_per_worker))

@@ -8,9 +8,9 @@ state, text, the path of a PDF/A-2b preservation copy).  The original file is on
 read, never written.
 
 Batch form: Siegfried identifies the formats of all files in one run (``pronom.py``);
-one long-lived worker process runs the files one by one, each under
-``Settings.pdf_timeout_s``; a file that overruns gets a PDF_TIMEOUT finding and the
-worker is replaced.  veraPDF, when installed, runs once over all PDF/A candidates of
+long-lived worker processes (one per CPU, :class:`WorkerPool`) run the files, each
+under ``Settings.pdf_timeout_s``; a file that overruns gets a PDF_TIMEOUT finding and
+its worker is replaced.  veraPDF, when installed, runs once over all PDF/A candidates of
 the batch; when it is absent one INFO finding says so for the whole batch.
 """
 
@@ -36,7 +36,7 @@ from luutru.ingest.checks.formats import (
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.checks.evidence import keep_evidence, not_configured_finding
-from luutru.ingest.checks.isolation import TimeLimitedWorker
+from luutru.ingest.checks.isolation import WorkerPool, pool_size
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
 from luutru.ingest.checks.pronom import identify_formats
@@ -344,15 +344,13 @@ def check_files(
     ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
                              exe=cfg.siegfried, timeout=timeout + 0.2 * total)
     batch_findings: list[Finding] = list(ident.findings)
-    inspections: list[Inspection | FileCheckResult] = []
+    fmts = [ident.formats.get(str(item.path)) for item in items]
 
-    with TimeLimitedWorker(_worker_task) as worker:
-        for n, item in enumerate(items, 1):
-            fmt = ident.formats.get(str(item.path))
-            out = worker.run("inspect", item, cfg, fmt, timeout=timeout)
-            inspections.append(out.value if out.ok else _failed_result(item, cfg, out, fmt))
-            if progress:
-                progress(n, total * 2)
+    with WorkerPool(_worker_task, pool_size(total)) as pool:
+        outs = pool.map([("inspect", item, cfg, fmt) for item, fmt in zip(items, fmts)], timeout=timeout,
+                        done=lambda n: progress(n, total * 2) if progress else None)
+        inspections = [out.value if out.ok else _failed_result(item, cfg, out, fmt)
+                       for item, fmt, out in zip(items, fmts, outs)]
 
         candidates = [it.path for it, insp in zip(items, inspections)
                       if isinstance(insp, Inspection) and insp.pdfa is not None
@@ -364,17 +362,19 @@ def check_files(
             if not installed:
                 batch_findings.append(verapdf.verapdf_missing_finding())
 
+        todo = [(i, ("finish", item, cfg, (insp, outcomes.get(str(item.path)), timeout)))
+                for i, (item, insp) in enumerate(zip(items, inspections)) if isinstance(insp, Inspection)]
+        finished = dict(zip((i for i, _ in todo), pool.map(
+            [call for _, call in todo], timeout=timeout,
+            done=lambda n: progress(total + n + total - len(todo), total * 2) if progress else None)))
         results: list[FileCheckResult] = []
-        for n, (item, insp) in enumerate(zip(items, inspections), 1):
+        for i, (item, insp) in enumerate(zip(items, inspections)):
             if isinstance(insp, FileCheckResult):
                 results.append(insp)
             else:
-                vera = outcomes.get(str(item.path))
-                out = worker.run("finish", item, cfg, (insp, vera, timeout), timeout=timeout)
+                out = finished[i]
                 results.append(out.value if out.ok else _failed_result(item, cfg, out, insp.format))
-            if progress:
-                progress(total + n, total * 2)
-        restarts = worker.restarts
+        restarts = pool.restarts
     if not cfg.tsa_url and any(r.signature_status is SignatureStatus.VALID for r in results):
         batch_findings.append(not_configured_finding())
     return BatchCheckResult(results, batch_findings, restarts)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+import luutru.ingest.checks.hexstring as hexstring
 from luutru.ingest.checks.signature_hazards import (
     appended_bytes,
     apply_appended,
@@ -320,6 +321,7 @@ def check_signatures(
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    hexstring.install()  # /Contents read in one slice, not byte by byte
     policy = policy or load_signature_policy()
     rule = policy.signer_kind
     roots = tuple(trust_roots)
