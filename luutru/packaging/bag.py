@@ -74,15 +74,26 @@ class HashingWriter:
         return self._hash.hexdigest()
 
 
+_buffers = threading.local()
+
+
+def _read_buffer(size: int) -> memoryview:
+    """A read buffer kept per thread: allocating (and zeroing) 8 MiB per file made an
+    audit of many small files several times slower than ``sha256sum``."""
+    buf = getattr(_buffers, "buf", None)
+    if buf is None or len(buf) != size:
+        buf = _buffers.buf = memoryview(bytearray(size))
+    return buf
+
+
 def sha256_stream(f: BinaryIO, chunk: int = CHUNK) -> tuple[str, int]:
-    """Digest and length of a stream, read in bounded chunks."""
+    """Digest and length of a stream, read in bounded chunks into a reused buffer."""
     h = hashlib.sha256()
     n = 0
-    buf = bytearray(chunk)
-    view = memoryview(buf)
     readinto = getattr(f, "readinto", None)
+    view = _read_buffer(chunk) if readinto is not None else None
     while True:
-        if readinto is not None:
+        if view is not None:
             k = readinto(view)
             if not k:
                 break

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import random
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence
@@ -305,18 +307,20 @@ def audit(
     results: list[AipAudit] = []
     events: list[Event] = []
     read = 0
-    for n, aip_id in enumerate([i for i in ids if i not in done], 1):
-        result, evs, nbytes = audit_aip(locs, aip_id, repair=repair, work_dir=work_dir)
-        for ev in evs:
-            events.append(ev)
-            if on_event is not None:
-                on_event(ev)
-        results.append(result)
-        read += nbytes
-        if state is not None:
-            state.mark_done(run_id, aip_id, result.ok)
-        if progress is not None:
-            progress(len(done) + n, len(ids), aip_id)
+    todo = [i for i in ids if i not in done]
+    with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, len(todo)))) as pool:  # reads and hashes release the GIL
+        found = pool.map(lambda aip_id: audit_aip(locs, aip_id, repair=repair, work_dir=work_dir), todo)
+        for n, (aip_id, (result, evs, nbytes)) in enumerate(zip(todo, found), 1):  # recorded here, in order
+            for ev in evs:
+                events.append(ev)
+                if on_event is not None:
+                    on_event(ev)
+            results.append(result)
+            read += nbytes
+            if state is not None:
+                state.mark_done(run_id, aip_id, result.ok)
+            if progress is not None:
+                progress(len(done) + n, len(ids), aip_id)
     if state is not None:
         state.finish(run_id)
     return AuditReport(started=started, finished=iso_vn(), locations=tuple(s.url for s in locs),
