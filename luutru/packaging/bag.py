@@ -201,8 +201,13 @@ def check_digest(aip_id: str, relpath: str, expected: str | None, actual: str, w
 BAGIT_LOCK = threading.RLock()
 
 
-def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
-    """Copy a file while computing its SHA-256; memory stays flat whatever the size."""
+def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int], None] | None = None, *,
+                      durable: bool = True) -> tuple[str, int]:
+    """Copy a file while computing its SHA-256; memory stays flat whatever the size.
+
+    ``durable=False`` skips the ``fsync``: for scratch copies (an ingest's staging area)
+    that storage copies again and makes durable there; a crash only means the transfer
+    is submitted again."""
     h = hashlib.sha256()
     n = 0
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -219,7 +224,8 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
                 if progress:
                     progress(len(buf))
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
     finally:
         if isinstance(src, Path):
             fh.close()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
@@ -92,7 +91,7 @@ class AipBuilder:
 
     def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None) -> Component:
         rel = self._obj_path(doc.identifier, doc.path)
-        sha, size = copy_file_hashing(src, self.root / rel, progress)
+        sha, size = copy_file_hashing(src, self.root / rel, progress, durable=False)
         self._hashes[rel] = (sha, size)
         comp = Component(doc.identifier, "original", rel, doc.path, size, sha)
         self.components.append(comp)
@@ -103,7 +102,7 @@ class AipBuilder:
 
     def add_derivative(self, document: str, src: Path, role: str = "preservation", **meta: Any) -> Component:
         rel = self._obj_path(document, src.name, role)
-        sha, size = copy_file_hashing(src, self.root / rel)
+        sha, size = copy_file_hashing(src, self.root / rel, durable=False)
         self._hashes[rel] = (sha, size)
         comp = Component(document, role, rel, src.name, size, sha, **meta)
         self.components.append(comp)
@@ -118,12 +117,11 @@ class AipBuilder:
         return comp
 
     def _write_payload(self, rel: str, data: bytes) -> None:
+        """Write a file of the bag being built; no fsync: the bag is scratch until storage
+        copies it and makes that copy durable (``Storage.put_aip``)."""
         p = self.root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
-        with open(p, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+        p.write_bytes(data)
         self._hashes[rel] = (hashlib.sha256(data).hexdigest(), len(data))
 
     def _json(self, rel: str, obj: Any) -> None:

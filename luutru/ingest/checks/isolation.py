@@ -172,9 +172,9 @@ class WorkerPool:
         return [f.result() for f in futures]
 
     def close(self) -> None:
+        """Stop every worker, all at once (each may take a moment to exit)."""
+        list(self._threads.map(TimeLimitedWorker.close, self._workers))
         self._threads.shutdown(wait=True)
-        for w in self._workers:
-            w.close()
 
     def __enter__(self) -> "WorkerPool":
         return self
