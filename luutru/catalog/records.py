@@ -101,12 +101,7 @@ def upsert_dossier(s: Session, meta: AipMetadata, *, status: str = "stored") -> 
                 size=comp["size"], sha256=comp["sha256"], mime=comp.get("mime"), puid=comp.get("puid"),
                 signature_status=comp.get("signature_status"),
             ))
-    for ev in meta.events:
-        s.merge(m.Event(
-            id=ev["event_id"], dossier_code=code, object=ev["object"], event_type=ev["event_type"],
-            outcome=ev["outcome"], detail=ev.get("detail", ""), outcome_detail=ev.get("outcome_detail", {}),
-            agent=ev["agent"], event_datetime=ev["event_datetime"],
-        ))
+    add_events(s, code, meta.events)
 
 
 def delete_dossier_rows(s: Session, code: str) -> None:
@@ -118,10 +113,21 @@ def delete_dossier_rows(s: Session, code: str) -> None:
     s.flush()
 
 
+def _known_event_ids(s: Session, ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(ids), 500):
+        known.update(s.scalars(select(m.Event.id).where(m.Event.id.in_(ids[i:i + 500]))))
+    return known
+
+
 def add_events(s: Session, dossier_code: str | None, events: list[dict[str, Any]]) -> None:
+    """Insert the events, or update those already recorded (a re-run): one query for which
+    exist, instead of one ``merge`` (a SELECT each) per event."""
+    known = _known_event_ids(s, [ev["event_id"] for ev in events])
     for ev in events:
-        s.merge(m.Event(
+        (s.merge if ev["event_id"] in known else s.add)(m.Event(
             id=ev["event_id"], dossier_code=dossier_code, object=ev["object"], event_type=ev["event_type"],
             outcome=ev["outcome"], detail=ev.get("detail", ""), outcome_detail=ev.get("outcome_detail", {}),
             agent=ev["agent"], event_datetime=ev["event_datetime"],
         ))
+        known.add(ev["event_id"])  # the same id twice in one list: the second one updates
