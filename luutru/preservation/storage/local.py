@@ -130,6 +130,7 @@ class LocalStorage(PlainBackend):
             self.locks.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StorageError(f"cannot create storage directory {self.root}: {e}") from e
+        self._aips_real = self.aips.resolve()
 
     @classmethod
     def from_url(cls, url: str) -> "LocalStorage":
@@ -205,7 +206,9 @@ class LocalStorage(PlainBackend):
     def path_of(self, aip_id: str, relpath: str) -> Path:
         d = self._dir(aip_id)
         p = (d / relpath).resolve()
-        if not p.is_relative_to(d.resolve()):
+        # the storage root is resolved once (not again for every file an audit reads); an
+        # AIP directory that is itself a symlink is refused, as any link out of the AIP
+        if not p.is_relative_to(self._aips_real / aip_id):
             raise StorageError(f"path escapes the AIP: {relpath}")
         return p
 
