@@ -153,3 +153,49 @@ def test_revisions_of_an_encrypted_aip_die_with_its_key(svc: Services, template)
         load_aip_metadata(svc.storage, code)
     with pytest.raises(KeyDestroyed):
         svc.storage.open_file(code, "revisions/v2/inventory.json").read()
+
+
+def test_correction_through_the_api(svc: Services, template) -> None:
+    from fastapi.testclient import TestClient
+
+    from luutru.api.app import create_app
+    from tests.api_helpers import bearer, make_accounts
+
+    _home, ing = template
+    code = ing.permanent
+    tokens = make_accounts(svc)
+    client = TestClient(create_app(services=svc))
+    url = f"/api/dossiers/{code}/corrections"
+    body = {"fields": {"tieu_de": "Tiêu đề hiệu đính qua API"}, "reason": "Sai so với văn bản gốc"}
+    assert client.post(url, json=body, headers=bearer(tokens["researcher"])).status_code == 403
+    r = client.post(url, json={**body, "reason": ""}, headers=bearer(tokens["archivist"]))
+    assert r.status_code == 422 and "CORRECTION_NO_REASON" in r.text
+    r = client.post(url, json=body, headers=bearer(tokens["archivist"]))
+    assert r.status_code == 201, r.text
+    assert r.json()["revision"] == 2
+    r = client.get(f"/api/dossiers/{code}/revisions", headers=bearer(tokens["researcher"]))
+    assert r.status_code == 200 and [v["version"] for v in r.json()["revisions"]] == [1, 2]
+    assert r.json()["revisions"][1]["user"]["name"] == "archivist"
+
+
+def test_correction_through_the_cli(svc: Services, template, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from luutru.cli.main import app
+
+    _home, ing = template
+    code = ing.permanent
+    monkeypatch.setenv("LUUTRU_HOME", str(svc.settings.home_dir))
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", svc.settings.db_url)
+    runner = CliRunner()
+    r = runner.invoke(app, ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "sai chính tả",
+                            "--as", "lan.luutru", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["revision"] == 2
+    r = runner.invoke(app, ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "x", "--as", "lan"])
+    assert r.exit_code != 0 and "CORRECTION_NOTHING" in r.output
+    r = runner.invoke(app, ["revisions", code, "--revision", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["dossier"]["tieu_de"] != "Tiêu đề từ CLI"
+    r = runner.invoke(app, ["revisions", code])
+    assert r.exit_code == 0 and "v2" in r.stdout and "sai chính tả" in r.stdout
