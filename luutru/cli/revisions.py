@@ -1,5 +1,6 @@
-"""``luutru revisions`` and ``luutru correct``: the revisions of an AIP, and a metadata
-correction by an archivist (a new revision, with its reason, on the audit trail)."""
+"""``luutru revisions``, ``luutru correct`` and ``luutru actions``: the revisions of an AIP,
+a metadata correction by an archivist (a new revision, with its reason, on the audit
+trail), and the preservation actions (PDF/A, OCR jobs) of a dossier."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+import luutru.catalog.action_queue as action_queue
 from luutru.catalog.records import load_aip_metadata
 from luutru.cli.support import run_step, usage_error
 from luutru.packaging.ocfl import RevisionError
@@ -72,3 +74,21 @@ def correct(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
             out.print(f"  {name}: {change['old']!r} → {change['new']!r}", highlight=False)
 
     run_step(run, as_json, render, refusals=(Refused,), errors=(StorageError, RevisionError))
+
+
+@app.command()
+def actions(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"), as_json: bool = JSON) -> None:
+    """Xử lý bảo quản của hồ sơ (PDF/A, OCR) / preservation actions of a dossier and their state."""
+
+    def run(svc: Services) -> Any:
+        with svc.catalog.session() as s:
+            return {"code": code, "actions": action_queue.for_dossier(s, code)}
+
+    def render(doc: dict[str, Any]) -> None:
+        if not doc["actions"]:
+            out.print(f"Hồ sơ {code}: không có xử lý bảo quản / no preservation actions", highlight=False)
+        for a in doc["actions"]:
+            out.print(f"{a['kind']:6} {a['status']:9} {a['attempts']}/{a['max_attempts']}  {a['error'][:120]}",
+                      highlight=False)
+
+    run_step(run, as_json, render, refusals=(Refused,), errors=(StorageError,))

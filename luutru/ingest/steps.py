@@ -32,7 +32,7 @@ from luutru.policies.backup_policy import backup_findings
 from luutru.policies.retention import lock_arguments
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import commit
-from luutru.records.findings import Finding, finding, has_errors
+from luutru.records.findings import Finding, finding
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.status import DossierOutcome
 from luutru.records.timeutil import now_vn
@@ -207,10 +207,11 @@ def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: 
 
 
 def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 5: format, PDF/A, signatures, text and preservation copy of every staged file.
+    """Step 5: format, PDF/A, signatures and text of every staged file.
 
-    They run in the isolated worker (a time limit per file).  A transfer that already
-    has errors will store nothing, so no preservation copies are made for it.
+    They run in the isolated worker (a time limit per file).  Preservation copies (PDF/A,
+    OCR) are not made here: they are jobs queued after acceptance
+    (:mod:`luutru.preservation.actions`), so the agency does not wait for them.
     """
     items = [(sd, doc, sd.originals[doc.identifier]) for sd in item.staged for doc in sd.documents
              if doc.identifier in sd.originals]
@@ -226,7 +227,7 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
              for sd, doc, comp in items],
             settings,
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
-            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings)),
+            config=replace(CheckConfig.from_settings(settings), migrate=False),  # after acceptance: actions
         )
         findings = list(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):

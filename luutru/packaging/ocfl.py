@@ -73,6 +73,11 @@ def stored_path(content_path: str) -> str:
     return f"{REVISIONS}/{ver}/content/{rest}"
 
 
+def planned_path(version: int, logical: str) -> str:
+    """Where a file written in revision ``version`` is stored (component paths record it)."""
+    return f"{REVISIONS}/{vname(version)}/content/{logical}"
+
+
 def revisions_in(names: Iterable[str]) -> list[int]:
     """Complete revisions (N ≥ 2) among the stored file names of one AIP."""
     out = []
@@ -134,8 +139,7 @@ def next_inventory(prev: dict[str, Any], changes: dict[str, FileDigests | None],
                    user: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The inventory of the next version: previous state with ``changes`` (None deletes).
 
-    Returns (inventory, logical path → content path of each file to store now); content
-    already held by the object (same SHA-512) is referenced, not stored again.
+    Returns (inventory, logical path → content path of each file to store now).
     """
     n = int(prev["head"][1:]) + 1
     inv = json.loads(json.dumps(prev))
@@ -146,11 +150,12 @@ def next_inventory(prev: dict[str, Any], changes: dict[str, FileDigests | None],
             digest_of.pop(path, None)
             continue
         digest_of[path] = d.sha512
-        if d.sha512 not in inv["manifest"]:
-            cp = f"{vname(n)}/content/{path}"
-            inv["manifest"][d.sha512] = [cp]
-            inv["fixity"]["sha256"].setdefault(d.sha256, []).append(cp)
-            to_store[path] = cp
+        # Always stored under this version (no de-duplication): the stored path of a new
+        # file is then known before the revision is written (component paths name it).
+        cp = f"{vname(n)}/content/{path}"
+        inv["manifest"].setdefault(d.sha512, []).append(cp)
+        inv["fixity"]["sha256"].setdefault(d.sha256, []).append(cp)
+        to_store[path] = cp
     state: dict[str, list[str]] = {}
     for path, digest in sorted(digest_of.items()):
         state.setdefault(digest, []).append(path)
@@ -183,7 +188,9 @@ class RevisionReader:
         return {p: stored_path(cp) for p, cp in state_of(self._inv, v).items()}
 
     def read(self, rel: str, version: int | None = None) -> bytes:
-        if self._inv is None and (version or 1) == 1:
+        """A logical file of a revision; a stored path (``revisions/vN/content/…``, as component
+        paths of later revisions are recorded) is read as it is."""
+        if (self._inv is None and (version or 1) == 1) or rel.startswith(REVISIONS + "/"):
             return self._read(rel)
         paths = self.paths(version)
         if rel not in paths:

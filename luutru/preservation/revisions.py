@@ -73,17 +73,23 @@ def _bag_inventory(storage: Storage, aip_id: str, names: Iterable[str]) -> dict[
 
 
 def write_revision(storage: Storage, aip_id: str, changes: dict[str, bytes | None], *, message: str, user: str,
-                   work_dir: Path | None = None) -> int:
-    """Store ``changes`` (logical path → new bytes, None removes) as the next revision; its number."""
+                   work_dir: Path | None = None, version: int | None = None) -> int:
+    """Store ``changes`` (logical path → new bytes, None removes) as the next revision; its number.
+
+    ``version``: exactly this revision or a :class:`StorageError` (for changes that name
+    their own stored paths, see :func:`luutru.packaging.ocfl.planned_path`).
+    """
     if not changes:
         raise ValueError("a revision needs at least one change")
     for attempt in range(ATTEMPTS):
         names = list(storage.list_files(aip_id))
         revs = reader(storage, aip_id)
+        n = revs.head + 1
+        if version is not None and version != n:
+            raise StorageError(f"AIP {aip_id} is at revision v{revs.head}: revision v{version} cannot be written now")
         prev = revs.inventory or _bag_inventory(storage, aip_id, names)
         inv, to_store = next_inventory(prev, {p: (digests(b) if b is not None else None) for p, b in changes.items()},
                                        created=iso_vn(), message=message, user=user)
-        n = revs.head + 1
         if work_dir is not None:
             work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="luutru-rev-", dir=work_dir) as tmp:
@@ -99,14 +105,15 @@ def write_revision(storage: Storage, aip_id: str, changes: dict[str, bytes | Non
                 storage.add_revision(aip_id, n, root)
                 return n
             except StorageError as e:
-                if attempt == ATTEMPTS - 1:
+                if attempt == ATTEMPTS - 1 or version is not None:
                     raise
                 log.info("revision v%d of %s not written (%s); reading again", n, aip_id, e)
     raise AssertionError("unreachable")
 
 
 def append_events(storage: Storage, aip_id: str, events: list[dict[str, Any]], *, message: str, user: str,
-                  work_dir: Path | None = None, extra: dict[str, bytes] | None = None) -> int | None:
+                  work_dir: Path | None = None, extra: dict[str, bytes] | None = None,
+                  version: int | None = None) -> int | None:
     """Write events (PREMIS, as dicts) into a new revision's ``premis.json``; None if all are there.
 
     ``extra``: other logical files changed in the same revision (a correction, a new copy).
@@ -119,7 +126,7 @@ def append_events(storage: Storage, aip_id: str, events: list[dict[str, Any]], *
         return None
     changes: dict[str, bytes | None] = dict(extra or {})
     changes[PREMIS_JSON] = json_bytes(current + new)
-    return write_revision(storage, aip_id, changes, message=message, user=user, work_dir=work_dir)
+    return write_revision(storage, aip_id, changes, message=message, user=user, work_dir=work_dir, version=version)
 
 
 def history(storage: Storage, aip_id: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+import luutru.catalog.action_queue as action_queue
 from luutru.api.access import may_see
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
@@ -42,10 +43,13 @@ def _visible(svc: Services, who: Principal, code: str) -> None:
 @router.get("/api/dossiers/{code}/revisions")
 def api_revisions(code: str, svc: Services = Depends(get_services),
                   who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
-    """The revisions of a dossier's AIP (``records:read``): number, time, who, why."""
+    """The revisions of a dossier's AIP (``records:read``): number, time, who, why; and its
+    preservation actions (PDF/A, OCR jobs) with their state."""
     _visible(svc, who, code)
+    with svc.catalog.session() as s:
+        actions = action_queue.for_dossier(s, code)
     try:
-        return {"code": code, "revisions": history(svc.storage, code)}
+        return {"code": code, "revisions": history(svc.storage, code), "actions": actions}
     except AipNotFound:
         raise HTTPException(404, "Không có AIP của hồ sơ này / no AIP for this dossier") from None
 

@@ -37,3 +37,13 @@ EVENTS_NOT_STORED = define('EVENTS_NOT_STORED', W,
     'Preservation events of dossier … could not be written into its AIP (…)',
     'kiểm tra kho lưu trữ rồi chạy lại; sự kiện vẫn có trong CSDL',
     'check the storage and run again; the events are in the catalog meanwhile', area=A)
+ACTIONS_PENDING = define('ACTIONS_PENDING', I,
+    'Hồ sơ …: đang chờ xử lý bảo quản (…)',
+    'Dossier …: preservation actions pending (…)',
+    'không cần làm gì; xem tiến độ bằng `luutru actions MÃ_HỒ_SƠ` hoặc trang hồ sơ',
+    'nothing to do; follow them with `luutru actions DOSSIER_CODE` or on the dossier page', area=A)
+COPY_LOST_TEXT = define('COPY_LOST_TEXT', W,
+    'Bản PDF/A của … mất chữ so với bản gốc (giữ …)',
+    'The PDF/A copy of … lost text of its original (kept …)',
+    'bản sao không được lưu; kiểm tra phông chữ của tệp gốc hoặc cập nhật Ghostscript',
+    'the copy is not stored; check the fonts of the original or update Ghostscript', area=A)
