@@ -176,6 +176,12 @@ def test_correction_through_the_api(svc: Services, template) -> None:
     r = client.get(f"/api/dossiers/{code}/revisions", headers=bearer(tokens["researcher"]))
     assert r.status_code == 200 and [v["version"] for v in r.json()["revisions"]] == [1, 2]
     assert r.json()["revisions"][1]["user"]["name"] == "archivist"
+    # the dossier page lists the revisions; archivists get the correction form, researchers not
+    page = client.get(f"/ho-so/{code}", headers={**bearer(tokens["archivist"]), "Accept": "text/html"})
+    assert page.status_code == 200 and 'id="correct-form"' in page.text and "v2" in page.text
+    assert "Sai so với văn bản gốc" in page.text
+    page = client.get(f"/ho-so/{code}", headers={**bearer(tokens["researcher"]), "Accept": "text/html"})
+    assert page.status_code == 200 and 'id="correct-form"' not in page.text
 
 
 def test_correction_through_the_cli(svc: Services, template, monkeypatch: pytest.MonkeyPatch) -> None:
