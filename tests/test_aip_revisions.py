@@ -205,3 +205,17 @@ def test_correction_through_the_cli(svc: Services, template, monkeypatch: pytest
     assert json.loads(r.stdout)["dossier"]["tieu_de"] != "Tiêu đề từ CLI"
     r = runner.invoke(app, ["revisions", code])
     assert r.exit_code == 0 and "v2" in r.stdout and "sai chính tả" in r.stdout
+
+
+def test_same_transfer_after_a_correction_is_already_stored(svc: Services, template, tmp_path: Path) -> None:
+    from luutru.ingest.pipeline import ingest
+    from tests.disposal_helpers import build_spec
+    from tests.factory import write_transfer
+
+    _home, ing = template
+    correct_metadata(svc, ing.permanent, fields={"tieu_de": "Tiêu đề đã hiệu đính"}, reason="sai", actor="lan")
+    spec, _secret = build_spec()
+    report = ingest(write_transfer(spec, tmp_path / "again"), svc)
+    assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
+    assert {d.code: d.status for d in report.dossiers}[ing.permanent] == "already_stored"
+    assert load_aip_metadata(svc.storage, ing.permanent).dossier["tieu_de"] == "Tiêu đề đã hiệu đính"

@@ -266,7 +266,8 @@ def compare_stored(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         code = sd.record.code
         if not storage.has_aip(code):
             continue
-        item.existing[code] = same = same_content(load_aip_metadata(storage, code, with_text=False), sd)
+        # revision 1: what was ingested (later revisions hold corrections and preservation copies)
+        item.existing[code] = same = same_content(load_aip_metadata(storage, code, with_text=False, version=1), sd)
         if not same:
             findings.append(finding(
                 fc.DOSSIER_EXISTS_DIFFERENT,
