@@ -219,3 +219,27 @@ def test_same_transfer_after_a_correction_is_already_stored(svc: Services, templ
     assert report.status == "accepted", [f.to_dict() for f in report.findings if f.is_error]
     assert {d.code: d.status for d in report.dossiers}[ing.permanent] == "already_stored"
     assert load_aip_metadata(svc.storage, ing.permanent).dossier["tieu_de"] == "Tiêu đề đã hiệu đính"
+
+
+def test_a_revision_missing_at_a_replica_is_repaired_by_the_audit(tmp_path: Path) -> None:
+    import shutil
+
+    from luutru.preservation.fixity import CopyStatus, audit
+    from luutru.preservation.revisions import write_revision
+    from luutru.preservation.storage.local import LocalStorage
+    from luutru.preservation.storage.replicated import ReplicatedStorage
+    from tests.test_storage_local import make_bag
+
+    bag = make_bag(tmp_path / "bag", {"metadata/dossier.json": b"{}", "objects/a.pdf": b"%PDF-1.4 a"})
+    two = ReplicatedStorage(LocalStorage(tmp_path / "a"), [LocalStorage(tmp_path / "b")])
+    two.put_aip("X1", bag)
+    assert write_revision(two, "X1", {"data/metadata/dossier.json": b'{"v": 2}'}, message="m", user="u") == 2
+    assert audit(two.locations, aip_ids=["X1"]).ok
+    rev = tmp_path / "b" / "aips" / "X1" / "revisions"
+    for p in rev.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    shutil.rmtree(rev)
+    rep = audit(two.locations, aip_ids=["X1"])
+    statuses = {c.location: c.status for c in rep.aips[0].copies}
+    assert statuses[two.replicas[0].url] is CopyStatus.REPAIRED, rep
+    assert reader(two.replicas[0], "X1").read("data/metadata/dossier.json") == b'{"v": 2}'
