@@ -21,6 +21,9 @@ from luutru.records.timeutil import iso_vn
 
 #: Action kinds in the order they run on one dossier (each a job kind, see luutru.jobs.registry).
 KINDS = ("pdfa", "ocr")
+#: Below ordinary jobs (priority 0): an ingest, a reindex or a destruction asked for by a
+#: person is not kept waiting behind background preservation work.
+PRIORITY = -10
 
 
 def job_id(kind: str, code: str) -> str:
@@ -34,8 +37,8 @@ def queue_action(s: Session, kind: str, code: str, *, max_attempts: int, delay: 
     j = s.get(Job, jid)
     event = {"at": iso_vn(), "event": "queued", "reason": reason[:300]}
     if j is None:
-        s.add(Job(id=jid, kind=kind, payload={"dossier": code}, status=JobStatus.QUEUED, priority=0, attempts=0,
-                  max_attempts=max_attempts, run_after=time.time() + delay, created_at=iso_vn(), stage="", done=0,
+        s.add(Job(id=jid, kind=kind, payload={"dossier": code}, status=JobStatus.QUEUED, priority=PRIORITY,
+                  attempts=0, max_attempts=max_attempts, run_after=time.time() + delay, created_at=iso_vn(), stage="", done=0,
                   total=0, error="", history=[event]))
         return True
     return False

@@ -66,8 +66,18 @@ def _convert(src: Path, dest: Path, original_text: str | None, gs: str, timeout:
     return first
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    ident: str
+    dest: Path
+    agent: str
+    detail: dict[str, Any]
+    kept: float
+
+
 def _one(services: Services, code: str, doc: dict[str, Any], comp: dict[str, Any], tmp: Path,
-         rep: ActionReport, events: list[Event]) -> NewFile | None:
+         rep: ActionReport, events: list[Event]) -> _Candidate | None:
+    """Convert one original; a copy that kept the text is a candidate for veraPDF."""
     s = services.settings
     ident = doc["ma_dinh_danh_van_ban"]
     src = fetch(services, code, comp, tmp / ident / "in")
@@ -89,23 +99,32 @@ def _one(services: Services, code: str, doc: dict[str, Any], comp: dict[str, Any
         events.append(Event(MIGRATION, ident, "failure", "PDF/A-2b copy not stored: it lost text of the original",
                             detail, agent=agent))
         return None
-    outcomes, installed = verapdf.outcomes_for([dest], s.verapdf, timeout=s.pdf_timeout_s)
-    vera = outcomes.get(str(dest))
-    if installed and vera is not None:
-        ok = bool(vera.compliant)
-        events.append(Event(VALIDATION, ident, "success" if ok else "failure",
-                            f"veraPDF: the PDF/A-2b copy {'conforms' if ok else 'does not conform'}",
-                            {"profile": vera.profile, "failed_rules": list(vera.failed_rules)[:20],
-                             "error": vera.error}, agent="veraPDF"))
-        if not ok:
-            rep.flagged[ident] = "veraPDF: the copy does not conform to PDF/A-2b"
-            return None
-    events.append(Event(MIGRATION, ident, "success", "PDF/A-2b preservation copy made",
-                        {**detail, "verapdf": bool(installed and vera is not None)}, agent=agent))
-    rep.done.append(ident)
-    return NewFile(ident, "preservation", f"data/objects/{ident}/preservation/{dest.name}", dest.read_bytes(),
-                   dest.name, mime="application/pdf", format_name="PDF/A-2b", puid="fmt/477",
-                   extra={"made_by": agent, "text_kept": round(conv.kept, 4)})
+    return _Candidate(ident, dest, agent, detail, conv.kept)
+
+
+def _checked(services: Services, cands: list[_Candidate], rep: ActionReport, events: list[Event]) -> list[NewFile]:
+    """veraPDF over every copy of the dossier in one run; conforming copies become files."""
+    s = services.settings
+    outcomes, installed = verapdf.outcomes_for([c.dest for c in cands], s.verapdf, timeout=s.pdf_timeout_s)
+    files = []
+    for c in cands:
+        vera = outcomes.get(str(c.dest))
+        if installed and vera is not None:
+            ok = bool(vera.compliant)
+            events.append(Event(VALIDATION, c.ident, "success" if ok else "failure",
+                                f"veraPDF: the PDF/A-2b copy {'conforms' if ok else 'does not conform'}",
+                                {"profile": vera.profile, "failed_rules": list(vera.failed_rules)[:20],
+                                 "error": vera.error}, agent="veraPDF"))
+            if not ok:
+                rep.flagged[c.ident] = "veraPDF: the copy does not conform to PDF/A-2b"
+                continue
+        events.append(Event(MIGRATION, c.ident, "success", "PDF/A-2b preservation copy made",
+                            {**c.detail, "verapdf": bool(installed and vera is not None)}, agent=c.agent))
+        rep.done.append(c.ident)
+        files.append(NewFile(c.ident, "preservation", f"data/objects/{c.ident}/preservation/{c.dest.name}",
+                             c.dest.read_bytes(), c.dest.name, mime="application/pdf", format_name="PDF/A-2b",
+                             puid="fmt/477", extra={"made_by": c.agent, "text_kept": round(c.kept, 4)}))
+    return files
 
 
 def migrate(services: Services, code: str) -> ActionReport:
@@ -116,14 +135,11 @@ def migrate(services: Services, code: str) -> ActionReport:
     if not targets:
         return rep
     events: list[Event] = []
-    files: list[NewFile] = []
     work = services.settings.work_dir
     work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="luutru-pdfa-", dir=work) as tmp:
-        for doc, comp in targets:
-            f = _one(services, code, doc, comp, Path(tmp), rep, events)
-            if f is not None:
-                files.append(f)
+        cands = [c for d, comp in targets if (c := _one(services, code, d, comp, Path(tmp), rep, events))]
+        files = _checked(services, cands, rep, events) if cands else []
         if events:
             rep.revision = write_results(services, code, files, events, message="preservation action: PDF/A-2b")
     return rep
