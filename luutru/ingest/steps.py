@@ -32,7 +32,7 @@ from luutru.policies.backup_policy import backup_findings
 from luutru.policies.retention import lock_arguments
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import commit
-from luutru.records.findings import Finding, finding
+from luutru.records.findings import Finding, finding, has_errors
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.status import DossierOutcome
 from luutru.records.timeutil import now_vn
@@ -227,7 +227,8 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
              for sd, doc, comp in items],
             settings,
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
-            config=replace(CheckConfig.from_settings(settings), migrate=False),  # after acceptance: actions
+            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings),
+                           pdfa_copies=False),  # PDF/A copies: jobs after acceptance
         )
         findings = list(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):

@@ -111,3 +111,32 @@ def write_results(services: Services, code: str, files: list[NewFile], events: l
 
 def head(services: Services, code: str) -> AipMetadata:
     return load_aip_metadata(services.storage, code)
+
+
+def logical_of(path: str) -> str:
+    """The logical path of a stored component path (``revisions/vN/content/X`` → ``X``)."""
+    return path.split("/content/", 1)[1] if path.startswith("revisions/") else path
+
+
+def replace_files(services: Services, code: str, changes: dict[str, bytes], events: list[dict[str, Any]], *,
+                  message: str) -> int:
+    """A new revision in which the components stored at ``changes``' paths get new bytes
+    (e.g. renewed signature evidence); the earlier revisions keep the old bytes."""
+    revs = reader(services.storage, code)
+    n = revs.head + 1
+    documents = json.loads(revs.read(DOCUMENTS_JSON))
+    extra: dict[str, bytes] = {}
+    for path, data in changes.items():
+        logical = logical_of(path)
+        d = digests(data)
+        comps = [c for doc in documents for c in doc.get("_service", {}).get("components", []) if c["path"] == path]
+        if not comps:
+            raise ValueError(f"{code}: no component is stored at {path}")
+        for c in comps:
+            c.update(path=planned_path(n, logical), size=d.size, sha256=d.sha256)
+        extra[logical] = data
+    extra[DOCUMENTS_JSON] = json_bytes(documents)
+    rev = append_events(services.storage, code, events, message=message, user="luutru",
+                        work_dir=services.settings.work_dir, extra=extra, version=n)
+    index(services, code, record(services, code))
+    return rev or n
