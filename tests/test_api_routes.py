@@ -33,6 +33,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/dossiers/{code}"): LOGGED_IN,
     ("GET", "/api/documents/{identifier}"): LOGGED_IN,
     ("GET", "/api/files/{file_id}"): LOGGED_IN,
+    ("GET", "/api/dossiers/{code}/revisions"): LOGGED_IN,
+    ("POST", "/api/dossiers/{code}/corrections"): {"archivist", "administrator"},
     ("POST", "/api/auth/login"): ALL,
     ("POST", "/api/auth/logout"): ALL,
     ("GET", "/api/me"): LOGGED_IN,

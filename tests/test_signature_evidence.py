@@ -181,6 +181,22 @@ def test_renewal_job_renews_due_evidence_as_a_new_revision(tmp_path, database_ur
         assert [f.code for f in refused.findings] == ["TIMESTAMP_RENEWAL_FAILED"] and refused.renewed == []
         with svc.storage.open_file(code, path) as fh:
             assert fh.read() == stored
+        # with the AIP revision writer: revision 2 holds the renewed copy, revision 1 the old one
+        from luutru.catalog.records import load_aip_metadata
+        from luutru.preservation.actions.common import replace_files
+
+        done = renew_due(svc, writer=lambda aip, ch, evs: replace_files(svc, aip, ch, evs, message="renewed"),
+                         now=end - timedelta(days=100))
+        assert done.findings == [] and len(done.renewed) == 1
+        meta = load_aip_metadata(svc.storage, code, with_text=False)
+        comp = next(c for d in meta.documents for c in d["_service"]["components"]
+                    if c["role"] == "signature_evidence")
+        assert meta.revisions == 2 and comp["path"].startswith("revisions/v2/content/")
+        with svc.storage.open_file(code, comp["path"]) as fh:
+            assert fh.read().startswith(stored)
+        with svc.storage.open_file(code, path) as fh:
+            assert fh.read() == stored  # revision 1 unchanged
+        assert any(e["event_type"] == "signature evidence" for e in meta.events)
     finally:
         svc.close()
 

@@ -225,3 +225,37 @@ def test_large_file_streams_with_bounded_memory(store: S3Storage, storage_url: s
     assert head["ContentLength"] == size and "-" in head["ETag"]  # a multipart upload's ETag
     assert (tmp_path / "out" / "data" / "scan.tif").stat().st_size == size
     bagit.Bag(str(tmp_path / "out")).validate(fast=True)
+
+
+def test_revision_is_new_locked_objects_only(store: S3Storage, tmp_path: Path) -> None:
+    """A revision (luutru.packaging.ocfl) adds objects under the AIP's lock; nothing is overwritten."""
+    from luutru.packaging.ocfl import RevisionReader
+    from luutru.preservation.fixity import audit
+    from luutru.preservation.revisions import write_revision
+
+    bag = make_bag(tmp_path / "rbag", {"metadata/dossier.json": b'{"_service": {"ingested_at": '
+                                       b'"2026-01-05T09:00:00+07:00"}}', "objects/a.pdf": b"%PDF-1.4 a"})
+    until = today() + timedelta(days=2)
+    store.put_aip(AIP, bag, retain_until=until)
+    versions_before = {v["Key"]: v["VersionId"] for v in store.objects.list_versions(store._aip_prefix(AIP))}
+    n = write_revision(store, AIP, {"data/metadata/dossier.json": b'{"corrected": true}'}, message="test", user="t")
+    assert n == 2
+    versions_after = {v["Key"]: v["VersionId"] for v in store.objects.list_versions(store._aip_prefix(AIP))}
+    assert {k: v for k, v in versions_after.items() if k in versions_before} == versions_before  # no new version
+    new = sorted(k for k in versions_after if k not in versions_before)
+    assert new and all("/revisions/v2/" in k for k in new)
+    for key in new:
+        head = store.client.head_object(Bucket=store.bucket, Key=key)
+        assert head["ObjectLockRetainUntilDate"].date() >= until - timedelta(days=1)
+
+    def read(rel: str) -> bytes:
+        with store.open_file(AIP, rel) as f:
+            return f.read()
+
+    revs = RevisionReader(read, store.list_files(AIP))
+    assert revs.head == 2
+    assert revs.read("data/metadata/dossier.json") == b'{"corrected": true}'
+    assert b"ingested_at" in revs.read("data/metadata/dossier.json", 1)
+    assert audit([store], aip_ids=[AIP]).ok  # the revision's stored-bytes manifest is checked too
+    with pytest.raises(LockedError):
+        store.delete_aip(AIP)

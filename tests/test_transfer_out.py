@@ -323,6 +323,9 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
     assert not reindex(inst_a, index=False).failed
     with inst_a.catalog.session() as s:
         assert all(transfer_confirmed(s, c) for c in DUE)
+        # ... and the confirmation events come back from the AIPs (written as a new revision)
+        moved = s.scalars(select(m.Event).where(m.Event.event_type == "transfer")).all()
+        assert sorted(e.dossier_code for e in moved) == DUE
     assert get_package(inst_a, package.package_id)["status"] == "confirmed"
 
     again = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--json")

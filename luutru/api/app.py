@@ -18,6 +18,7 @@ import luutru.api.routes.accounts as routes_accounts
 import luutru.api.routes.disposal as routes_disposal
 import luutru.api.routes.meta as routes_meta
 import luutru.api.routes.records as routes_records
+import luutru.api.routes.revisions as routes_revisions
 import luutru.api.routes.search as routes_search
 import luutru.api.routes.transfer_out as routes_transfer_out
 import luutru.api.routes.transfers as routes_transfers
@@ -40,7 +41,7 @@ DESCRIPTION = ("Tiếp nhận, bảo quản và khai thác tài liệu lưu tr�
 
 # The routers, each an APIRouter named ``router`` in its own module, in the order their
 # routes are matched (and listed in the OpenAPI document).
-ROUTERS = (routes_transfers, routes_search, routes_records, routes_meta,
+ROUTERS = (routes_transfers, routes_search, routes_records, routes_revisions, routes_meta,
            routes_disposal, routes_transfer_out, routes_accounts, routes_ui)
 
 

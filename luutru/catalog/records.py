@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import luutru.catalog.models as m
+from luutru.packaging.ocfl import RevisionReader
 
 
 @dataclass
@@ -26,18 +27,30 @@ class AipMetadata:
     events: list[dict[str, Any]]
     manifest_sha256: str  # hash of manifest-sha256.txt: identifies the content
     texts: dict[str, str]
+    revision: int = 1  # the AIP revision read (luutru.packaging.ocfl); the head unless asked otherwise
+    revisions: int = 1  # how many revisions the AIP has
 
     @property
     def code(self) -> str:
         return self.dossier["ma_ho_so"]
 
 
-def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True) -> AipMetadata:
-    def read(rel: str) -> bytes:
+def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True, version: int | None = None) -> AipMetadata:
+    """The metadata of one revision of a stored AIP (the newest unless ``version`` is given).
+
+    ``manifest_sha256`` stays that of the ingested bag (revision 1): it names the AIP.
+    """
+    def raw(rel: str) -> bytes:
         with storage.open_file(aip_id, rel) as fh:
             return fh.read()
 
-    manifest = read("manifest-sha256.txt")
+    revs = RevisionReader(raw, storage.list_files(aip_id))
+    v = version or revs.head
+
+    def read(rel: str) -> bytes:
+        return revs.read(rel, v)
+
+    manifest = raw("manifest-sha256.txt")
     dossier = json.loads(read("data/metadata/dossier.json"))
     documents = json.loads(read("data/metadata/documents.json"))
     events = json.loads(read("data/metadata/premis.json"))
@@ -47,7 +60,7 @@ def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True) -> A
             for comp in doc.get("_service", {}).get("components", []):
                 if comp.get("role") == "text":
                     texts[doc["ma_dinh_danh_van_ban"]] = read(comp["path"]).decode("utf-8", "replace")
-    return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts)
+    return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts, v, revs.head)
 
 
 def _insert_missing(s: Session, model: Any, **values: Any) -> None:

@@ -18,6 +18,7 @@ import luutru.cli.ingest as cli_ingest
 import luutru.cli.jobs as cli_jobs
 import luutru.cli.records as cli_records
 import luutru.cli.reindex as cli_reindex
+import luutru.cli.revisions as cli_revisions
 import luutru.cli.serve as cli_serve
 import luutru.cli.status as cli_status
 import luutru.cli.storage as cli_storage
@@ -33,6 +34,7 @@ AREAS = (
     cli_ingest,  # ingest, template
     cli_records,  # search, show
     cli_reindex,  # reindex
+    cli_revisions,  # revisions, correct
     cli_serve,  # serve
     cli_demo,  # demo
     cli_findings,  # findings

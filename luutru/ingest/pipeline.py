@@ -53,6 +53,7 @@ from luutru.ingest.steps import (
     stage,
 )
 from luutru.packaging.atomic import write_atomic
+from luutru.preservation.actions.plan import queue_after_ingest
 from luutru.preservation.commit import retry_index_queue
 from luutru.preservation.storage import StorageError
 from luutru.records.findings import Finding, Severity, finding, has_errors
@@ -127,6 +128,8 @@ def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
             o.status = (DossierOutcome.REJECTED if o.errors else DossierOutcome.NOT_STORED).value
         return _finish(services, report, TransferStatus.REJECTED)
     report.findings += commit_dossiers(item, ctx)
+    # preservation actions (PDF/A copies, OCR) run after acceptance, as jobs; the report says which
+    report.findings += queue_after_ingest(services, [o.code for o in report.dossiers if o.aip])
     if not any(f.code == fc.INDEX_QUEUED for f in report.findings):
         retry_index_queue(services)  # the index answers again: catch up on earlier failures
     # after an accepted transfer: a receipt for a package from another archive

@@ -208,10 +208,11 @@ def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: 
 
 
 def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 5: format, PDF/A, signatures, text and preservation copy of every staged file.
+    """Step 5: format, PDF/A, signatures and text of every staged file.
 
-    They run in the isolated worker (a time limit per file).  A transfer that already
-    has errors will store nothing, so no preservation copies are made for it.
+    They run in the isolated worker (a time limit per file).  Preservation copies (PDF/A,
+    OCR) are not made here: they are jobs queued after acceptance
+    (:mod:`luutru.preservation.actions`), so the agency does not wait for them.
     """
     items = [(sd, doc, sd.originals[doc.identifier]) for sd in item.staged for doc in sd.documents
              if doc.identifier in sd.originals]
@@ -227,7 +228,8 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
              for sd, doc, comp in items],
             settings,
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
-            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings)),
+            config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings),
+                           pdfa_copies=False),  # PDF/A copies: jobs after acceptance
         )
         findings = list(batch.findings)
         for (sd, doc, comp), res in zip(items, batch.results):
@@ -266,7 +268,8 @@ def compare_stored(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         code = sd.record.code
         if not storage.has_aip(code):
             continue
-        item.existing[code] = same = same_content(load_aip_metadata(storage, code, with_text=False), sd)
+        # revision 1: what was ingested (later revisions hold corrections and preservation copies)
+        item.existing[code] = same = same_content(load_aip_metadata(storage, code, with_text=False, version=1), sd)
         if not same:
             findings.append(finding(
                 fc.DOSSIER_EXISTS_DIFFERENT,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.jobs.registry import JobContext, JobFailed
+from luutru.preservation.actions.ocr import run_ocr
+from luutru.preservation.actions.pdfa import ActionFailed, ActionReport, migrate
 from luutru.preservation.reindex import reindex
 from luutru.services import Services
 
@@ -64,3 +66,28 @@ def reindex_job(services: Services, payload: dict[str, Any], ctx: JobContext) ->
     rep = reindex(services, progress=ctx.progress, catalog=payload.get("catalog", True),
                   index=payload.get("index", True))
     return {"aips": rep.aips, "documents": rep.documents, "failed": rep.failed, "index_failed": rep.index_failed}
+
+
+def _action(report_of: Callable[[Services, str], ActionReport], services: Services, payload: dict[str, Any],
+            ctx: JobContext) -> dict[str, Any]:
+    code = str(payload["dossier"])
+    if not services.storage.has_aip(code):
+        return {"dossier": code, "skipped": "not stored (destroyed meanwhile)"}
+    try:
+        rep = report_of(services, code)
+    except ActionFailed as e:
+        raise JobFailed(str(e)) from e
+    ctx.progress(rep.kind, 1, 1)
+    if rep.failed:  # the files done are stored (a revision); the failed ones are tried again
+        raise RuntimeError("; ".join(f"{d}: {why}" for d, why in rep.failed.items())[:2000])
+    return rep.to_dict()
+
+
+def pdfa_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """payload: ``dossier``.  PDF/A-2b copies (Ghostscript, veraPDF) as a new AIP revision."""
+    return _action(migrate, services, payload, ctx)
+
+
+def ocr_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """payload: ``dossier``.  Vietnamese OCR of scans without text as a new AIP revision."""
+    return _action(run_ocr, services, payload, ctx)

@@ -28,6 +28,8 @@ KINDS: dict[str, str] = {
     "reindex": "luutru.jobs.kinds:reindex_job",
     "index": "luutru.jobs.kinds:index_job",  # a failed index update, queued by ingest (catalog.index_retries)
     "timestamp-renewal": "luutru.preservation.timestamp_renewal:timestamp_renewal_job",  # run on a schedule
+    "pdfa": "luutru.jobs.kinds:pdfa_job",  # preservation actions after acceptance (catalog.action_queue)
+    "ocr": "luutru.jobs.kinds:ocr_job",
     # Areas add one line each, e.g.:
     # "audit": "luutru.preservation.fixity:audit_job",
     # "destruction": "luutru.disposal.procedure:destruction_job",

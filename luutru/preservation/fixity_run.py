@@ -17,6 +17,7 @@ from typing import Any, Callable
 from luutru.catalog.fixity_models import FixityState
 from luutru.catalog.records import add_events
 from luutru.preservation.audit_anchor import anchor_quietly
+from luutru.preservation.event_log import store_events
 from luutru.preservation.fixity import AuditReport, audit
 from luutru.records.events import Event
 from luutru.services import Services
@@ -53,13 +54,21 @@ def run_audit(services: Services, *, aip_ids: list[str] | None = None, sample: i
     state = FixityState(services.catalog)
     import_old_state(state, services.settings.home_dir)
 
+    by_aip: dict[str, list[dict[str, Any]]] = {}
+
     def record(ev: Event) -> None:
         with services.catalog.session() as s:
             add_events(s, ev.object, [ev.to_dict()])  # the event object is the AIP id = dossier code
+        by_aip.setdefault(ev.object, []).append(ev.to_dict())
 
     rep = audit(services.storage, aip_ids=aip_ids or None, sample=sample,
                 not_checked_since_days=not_checked_since_days, on_event=record, progress=progress,
                 state=state, repair=repair, work_dir=services.settings.work_dir)
+    # Into each AIP too (a new revision), so reindex keeps them; after the audit, so the
+    # audit read the AIP as it was.
+    for aip_id, events in by_aip.items():
+        if services.storage.has_aip(aip_id):
+            store_events(services, aip_id, events, message="fixity audit", user="luutru", catalog=False)
     anchor_quietly(services)  # the periodic audit also anchors the audit trail in storage
     return rep
 

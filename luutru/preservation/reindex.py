@@ -83,10 +83,13 @@ def _xml_disagrees(services: Services, aip_id: str, meta: AipMetadata) -> str | 
     """Read the AIP's METS/EAD/PREMIS and compare them with its JSON metadata.
 
     None: the AIP has no ``data/METS.xml`` (built before AIPs carried it); "": they agree;
-    otherwise what differs.  The JSON stays what the catalog is rebuilt from.
+    otherwise what differs.  The JSON stays what the catalog is rebuilt from (the newest
+    revision's); the XML is that of revision 1, so it is compared with revision 1's JSON.
     """
     if "data/METS.xml" not in set(services.storage.list_files(aip_id)):
         return None
+    if meta.revisions > 1:  # the XML describes the ingested bag: compare it with revision 1's JSON
+        meta = load_aip_metadata(services.storage, aip_id, with_text=False, version=1)
 
     def read(rel: str) -> bytes:
         with services.storage.open_file(aip_id, rel) as fh:

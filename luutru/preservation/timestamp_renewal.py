@@ -7,10 +7,10 @@ validation data and a new timestamp (pyHanko's archival timestamp chain), and th
 renewed copy replaces the old one *as a new revision of the AIP*: the earlier evidence
 stays readable in the earlier revision.
 
-The revision is written by a :data:`RevisionWriter` (``aip_id, {path: bytes}, [events]``).
-AIP revisions (OCFL versions, ``luutru.preservation.revisions``) are the only way to
-change a stored AIP; until that writer is wired in, :func:`no_revision_writer` refuses
-with a clear message rather than overwrite stored bytes (object lock, immutability).
+The revision is written by a :data:`RevisionWriter` (``aip_id, {path: bytes}, [events]``);
+the job uses :func:`luutru.preservation.actions.common.replace_files` (AIP revisions, OCFL
+versions: new objects only, never an overwrite); :func:`no_revision_writer` refuses with a
+clear message, for callers that must not change storage.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import luutru.records.events as ev
 import luutru.records.finding_codes.signatures as sfc
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.checks.signatures import load_trust_roots
+from luutru.preservation.actions.common import replace_files
 from luutru.preservation.signature_evidence import (
     newest_timestamp,
     renew_timestamp,
@@ -140,7 +141,10 @@ def renew_due(services: Services, *, writer: RevisionWriter, now: datetime | Non
 def timestamp_renewal_job(services: Services, payload: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Job kind ``timestamp-renewal`` (run it on a schedule, e.g. monthly): renew archive
     timestamps due within ``LUUTRU_TIMESTAMP_RENEW_DAYS``; payload ``{}``."""
-    rep = renew_due(services, writer=no_revision_writer)
+    def writer(aip_id: str, changes: dict[str, bytes], events: list[dict[str, Any]]) -> None:
+        replace_files(services, aip_id, changes, events, message="archive timestamps renewed")
+
+    rep = renew_due(services, writer=writer)
     for f in rep.findings:
         log.warning("%s", f.message_en)
     ctx.progress("renew", len(rep.renewed), len(rep.due))

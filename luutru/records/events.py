@@ -32,6 +32,7 @@ DELETION = "deletion"
 METADATA_EXTRACTION = "metadata extraction"
 SIGNATURE_GENERATION = "digital signature generation"  # what the archive issues, signed
 SIGNATURE_EVIDENCE = "signature evidence"  # long-term validation data + archive timestamp (PAdES-LTA)
+METADATA_MODIFICATION = "metadata modification"
 
 
 @dataclass

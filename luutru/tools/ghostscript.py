@@ -127,8 +127,15 @@ def convert_to_pdfa(
     gs: str | None = "gs",
     part: int = 2,
     timeout: float | None = None,
+    legacy_interpreter: bool = False,
 ) -> ConversionResult:
-    """Write a PDF/A-``part``b copy of ``src`` to ``dest`` (RGB output intent)."""
+    """Write a PDF/A-``part``b copy of ``src`` to ``dest`` (RGB output intent).
+
+    ``legacy_interpreter``: read the input with Ghostscript's older PDF interpreter
+    (``-dNEWPDF=false``).  Why: the new interpreter of Ghostscript 10.0x drops the
+    ToUnicode maps of subset TrueType fonts, so "BỘ NỘI VỤ" extracts as "B NI V"; the
+    caller compares extracted text and converts again this way when text was lost.
+    """
     exe = find_ghostscript(gs)
     if exe is None:
         return ConversionResult(ConversionStatus.NOT_INSTALLED, message=f"{gs!r} not found. {INSTALL_HINT_EN}")
@@ -149,6 +156,8 @@ def convert_to_pdfa(
             # literal one, so a file named "100%.pdf" is written, not refused.
             "-sOutputFile=" + str(tmp_out).replace("%", "%%"), str(defs), str(src),
         ]
+        if legacy_interpreter:
+            args.insert(5, "-dNEWPDF=false")
         try:
             r = run_ghostscript(exe, args, timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -23,6 +23,7 @@ from luutru.audit.trail import record_action
 from luutru.catalog.disposal_models import DisposalEvent, DossierTransfer
 from luutru.catalog.export_models import ExportPackage, ExportPackageDossier
 from luutru.catalog.records import add_events
+from luutru.preservation.event_log import store_events
 from luutru.records.findings import Finding, finding
 from luutru.records.status import DossierOutcome, ExportStatus, Outcome
 from luutru.records.timeutil import iso_vn
@@ -178,8 +179,9 @@ def check_receipt(s: Session, receipt: Mapping[str, Any]) -> tuple[ExportPackage
 
 
 def _mark_transferred(s: Session, pkg: ExportPackage, members: list[ExportPackageDossier],
-                      receipt: Mapping[str, Any], actor: str, now: str) -> str:
-    """Each dossier transferred (the disposal rule), its events; the package confirmed. Returns the archive."""
+                      receipt: Mapping[str, Any], actor: str, now: str, stored: dict[str, dict[str, Any]]) -> str:
+    """Each dossier transferred (the disposal rule), its events (also into ``stored``: dossier →
+    event, for the AIPs); the package confirmed. Returns the archive."""
     rid = str(receipt["receipt_id"])
     archive = ((receipt.get("receiving_archive") or {}).get("name") or pkg.archive_name)[:200]
     for x in members:
@@ -190,10 +192,12 @@ def _mark_transferred(s: Session, pkg: ExportPackage, members: list[ExportPackag
         t.receipt_id, t.confirmed_at, t.archive = rid, now, archive
         s.add(DisposalEvent(dossier_code=x.dossier_code, action="transfer_confirmed", actor=actor, at=now,
                             detail={"receipt_id": rid, "package_id": pkg.id, "archive": archive}))
-        add_events(s, x.dossier_code, [ev.Event(
+        event = ev.Event(
             TRANSFER, x.dossier_code, "success", f"transfer to {archive} confirmed by receipt {rid}",
             {"package_id": pkg.id, "receipt_id": rid, "content_sha256": x.content_sha256,
-             "received_at": receipt.get("received_at"), "actor": actor}, event_datetime=now).to_dict()])
+             "received_at": receipt.get("received_at"), "actor": actor}, event_datetime=now).to_dict()
+        add_events(s, x.dossier_code, [event])
+        stored[x.dossier_code] = event
     pkg.status, pkg.receipt_id, pkg.confirmed_at, pkg.confirmed_by = ExportStatus.CONFIRMED, rid, now, actor
     pkg.receipt = dict(receipt)
     return archive
@@ -224,10 +228,16 @@ def confirm_receipt(services: Services, receipt: Mapping[str, Any] | Path, *, ac
                              "Fix: nothing to do if it is the same handover; otherwise compare the two receipts with "
                              "the receiving archive.")
             now = iso_vn()
-            archive = _mark_transferred(s, pkg, members, receipt, actor, now)
+            stored: dict[str, dict[str, Any]] = {}
+            archive = _mark_transferred(s, pkg, members, receipt, actor, now, stored)
             record_action(services, actor, "export.confirm", f"package:{pkg.id}", Outcome.SUCCESS,
                           {"receipt_id": rid, "dossiers": codes, "archive": archive}, session=s)
-            return ConfirmResult(pkg.id, rid, codes, now)
+            result = ConfirmResult(pkg.id, rid, codes, now)
+        for code, event in stored.items():  # into each AIP (a new revision), so reindex keeps it
+            if services.storage.has_aip(code):
+                store_events(services, code, [event], message=f"transfer confirmed by receipt {rid}", user=actor,
+                             catalog=False)
+        return result
     except ExportError as e:
         record_action(services, actor, "export.confirm", f"package:{receipt.get('package_id')}", Outcome.DENIED,
                       {"codes": [f.code for f in e.findings][:20]})

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 import luutru.api.accounts as accounts
 import luutru.audit.trail as audit_log
+import luutru.catalog.action_queue as action_queue
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
 import luutru.disposal.listing as disposal
@@ -33,6 +34,8 @@ from luutru.catalog.queries import document_with_dossier, dossier_view
 from luutru.disposal.common import DisposalError
 from luutru.disposal.schedule import due_for_destruction
 from luutru.policies.access import is_restricted
+from luutru.preservation.revisions import history
+from luutru.records.errors import StorageError
 from luutru.records.status import Outcome
 from luutru.records.timeutil import now_vn
 from luutru.search.base import QueryError
@@ -195,7 +198,14 @@ def dossier_page(code: str, request: Request, svc: Services = Depends(get_servic
     if view is None or not may_see(who.rights, view["dossier"]["agency_code"]):
         raise HTTPException(404, {"message_vi": "Không có hồ sơ này.", "message_en": "No such dossier."})
     audit_restricted_view(svc, who, view)
-    return render(request, "dossier.html", {"v": view})
+    with svc.catalog.session() as s:
+        actions = action_queue.for_dossier(s, code)
+    try:
+        revisions = history(svc.storage, code)
+    except StorageError:
+        revisions = []
+    return render(request, "dossier.html", {"v": view, "revisions": revisions, "actions": actions,
+                                            "may_correct": who.can(Perm.STORAGE_MANAGE)})
 
 
 @router.get("/van-ban/{identifier}", response_class=HTMLResponse)

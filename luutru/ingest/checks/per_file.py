@@ -181,7 +181,7 @@ def _finish(item: FileCheckItem, insp: Inspection, cfg: CheckConfig,
                 f"veraPDF could not validate this file ({vera.error[:200]}); using the in-process checks.",
                 **where,
             ))
-        if cfg.migrate and pdfa.error is None and not pdfa.is_pdfa:
+        if cfg.migrate and cfg.pdfa_copies and pdfa.error is None and not pdfa.is_pdfa:
             # leave Ghostscript less than the worker limit so its own timeout reports first
             copy, mig_findings, mig_event = _migrate(item, cfg, time_left * 0.8 if time_left else None)
             findings += mig_findings

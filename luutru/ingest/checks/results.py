@@ -35,6 +35,7 @@ class CheckConfig:
     signature_policy: Path | None = None
     format_policy: Path | None = None
     migrate: bool = True  # make PDF/A preservation copies (skipped when nothing will be stored)
+    pdfa_copies: bool = True  # PDF/A copies here (ingest: False, they are jobs after acceptance)
     tsa_url: str | None = None  # keep PAdES-LTA evidence of valid signatures (checks/evidence.py)
     evidence_timeout_s: float = 30.0
     siegfried: str | None = None  # the sf executable (format identification); PATH if None

@@ -44,8 +44,11 @@ def _components(cs: Any) -> int | None:
 def _bits_per_pixel(image: Any) -> int | None:
     if image.get("/ImageMask") is True:
         return 1
+    import pikepdf
+
     filt = image.get("/Filter")
-    names = [str(f) for f in (filt if hasattr(filt, "__iter__") and not isinstance(filt, str) else [filt])] if filt else []
+    # one filter is a Name (pikepdf claims __iter__ for every object but only arrays iterate)
+    names = [str(f) for f in (filt if isinstance(filt, pikepdf.Array) else [filt])] if filt is not None else []
     if "/JPXDecode" in names:
         return None  # depth is inside the JPEG 2000 stream
     try:

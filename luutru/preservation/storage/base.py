@@ -20,7 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol, runtime_checkable
 
-from luutru.packaging.bag import MANIFEST, sha256_stream
+from luutru.packaging.bag import MANIFEST, bag_files, encode_path, sha256_stream
+from luutru.packaging.ocfl import REVISIONS
 from luutru.preservation.storage.locks import LockState
 from luutru.records.errors import (
     AipNotFound,
@@ -29,8 +30,8 @@ from luutru.records.errors import (
     StorageError,
 )
 
-__all__ = ["check_record_name", "AipNotFound", "ChecksumMismatch", "LockedError", "PlainBackend", "Storage", "StorageError", "StoredAip",
-           "stored_manifest_sha256"]
+__all__ = ["check_record_name", "AipNotFound", "ChecksumMismatch", "LockedError", "PlainBackend", "Storage", "StorageError",
+           "StoredAip", "manifest_bytes", "revision_prefix", "revision_sources", "stored_manifest_sha256"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,15 @@ class Storage(Protocol):
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         """Hide/remove a file that is not part of the bag (found by a fixity audit)."""
 
+    def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
+        """Store the files of ``src_dir`` as ``revisions/v<version>/`` of a stored AIP.
+
+        New objects only (nothing of the AIP is overwritten; under object lock they get the
+        AIP's retention and hold); refused when that revision already exists.  The backend
+        writes ``revisions/v<version>/manifest-sha256.txt`` (SHA-256 of the stored bytes)
+        last: only then the revision counts (:mod:`luutru.packaging.ocfl`).
+        """
+
     # -- what wrappers add; a backend answers for itself (see PlainBackend) ----------------
 
     @property
@@ -135,6 +145,22 @@ class Storage(Protocol):
 
     def list_records(self, prefix: str) -> Iterator[str]:
         """Names of the records starting with ``prefix``, sorted."""
+
+
+def revision_prefix(version: int) -> str:
+    if version < 2:
+        raise StorageError(f"revision {version}: revision 1 is the ingested bag; new revisions start at 2")
+    return f"{REVISIONS}/v{version}/"
+
+
+def revision_sources(src_dir: Path) -> list[str]:
+    """Files of a revision to store (POSIX, relative to ``src_dir``), the stored manifest excepted."""
+    return [r for r in bag_files(src_dir) if r != MANIFEST]
+
+
+def manifest_bytes(hashes: dict[str, str]) -> bytes:
+    """A SHA-256 manifest in the BagIt format, paths relative to the revision directory."""
+    return "".join(f"{d}  {encode_path(rel)}\n" for rel, d in sorted(hashes.items())).encode("utf-8")
 
 
 def stored_manifest_sha256(locations: "list[Storage]", aip_id: str) -> dict[str, str]:

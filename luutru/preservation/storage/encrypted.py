@@ -35,6 +35,7 @@ from typing import Any, BinaryIO, Iterator
 
 from luutru.config import Settings
 from luutru.packaging.bag import (
+    MANIFEST,
     bag_files,
     expected_digests,
     nfc,
@@ -42,6 +43,7 @@ from luutru.packaging.bag import (
     seal_bag,
     write_declaration,
 )
+from luutru.packaging.ocfl import REVISIONS
 from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.base import (
     AipNotFound,
@@ -49,6 +51,8 @@ from luutru.preservation.storage.base import (
     Storage,
     StorageError,
     StoredAip,
+    revision_prefix,
+    revision_sources,
     stored_manifest_sha256,
 )
 from luutru.preservation.storage.crypto import (
@@ -205,6 +209,26 @@ class EncryptedStorage:
         seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME,  # manifests over the ciphertext
                                       "Luutru-Description": f"encrypted; described inside {PLAIN_TAGS}"})
 
+    def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
+        """A revision of an encrypted AIP is encrypted under the same data key, so destroying
+        that key makes every revision unreadable too."""
+        if not self.is_encrypted(aip_id):
+            return self.inner.add_revision(aip_id, version, src_dir)
+        key = self._key(aip_id)
+        prefix = revision_prefix(version)
+        parent = self.work_dir or Path(src_dir).parent
+        parent.mkdir(parents=True, exist_ok=True)
+        enc = Path(tempfile.mkdtemp(prefix=f".enc-rev-{uuid.uuid4().hex[:8]}-", dir=parent))
+        try:
+            for rel in revision_sources(Path(src_dir)):
+                target = enc / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(Path(src_dir) / rel, "rb") as src, open(target, "wb") as dst:
+                    encrypt_stream(src, dst, key, nfc(prefix + rel))
+            return self.inner.add_revision(aip_id, version, enc)
+        finally:
+            shutil.rmtree(enc, ignore_errors=True)
+
     # -- reading -------------------------------------------------------------------------
 
     def has_aip(self, aip_id: str) -> bool:
@@ -217,13 +241,15 @@ class EncryptedStorage:
         if not self.is_encrypted(aip_id):
             return self.inner.list_files(aip_id)
         tags = self._plain_tags(aip_id)
-        payload = [r for r in self.inner.list_files(aip_id) if r.startswith("data/")]
+        payload = [r for r in self.inner.list_files(aip_id) if r.startswith(("data/", REVISIONS + "/"))]
         return iter(sorted(payload) + sorted(tags))
 
     def open_file(self, aip_id: str, relpath: str) -> BinaryIO:
         if not self.is_encrypted(aip_id):
             return self.inner.open_file(aip_id, relpath)
-        if not relpath.startswith("data/"):
+        if _stored_plain(relpath):  # a revision's manifest of its stored (encrypted) bytes
+            return self.inner.open_file(aip_id, relpath)
+        if not relpath.startswith(("data/", REVISIONS + "/")):
             tags = self._plain_tags(aip_id)
             if relpath not in tags:
                 raise AipNotFound(f"{aip_id}/{relpath}")
@@ -293,6 +319,11 @@ class EncryptedStorage:
 
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         self.inner.remove_stray_file(aip_id, relpath)
+
+
+def _stored_plain(relpath: str) -> bool:
+    parts = relpath.split("/")
+    return len(parts) == 3 and parts[0] == REVISIONS and parts[2] == MANIFEST
 
 
 def wrap_storage(storage: Storage, settings: Settings) -> EncryptedStorage:

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlparse
 
 from luutru.packaging.atomic import fsync_dir, write_atomic
 from luutru.packaging.bag import (
+    MANIFEST,
     bag_files,
     check_digest,
     copy_hashing,
@@ -41,6 +42,9 @@ from luutru.preservation.storage.base import (
     StorageError,
     StoredAip,
     check_record_name,
+    manifest_bytes,
+    revision_prefix,
+    revision_sources,
 )
 from luutru.preservation.storage.locks import LockState, check_extension
 from luutru.records.timeutil import iso_vn
@@ -322,6 +326,32 @@ class LocalStorage(PlainBackend):
         target = self.path_of(aip_id, relpath)
         if target.is_file():
             target.unlink()
+
+    def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
+        """Assembled in ``.incoming`` with its manifest, then renamed into place in one step."""
+        prefix = revision_prefix(version)
+        final = self._dir(aip_id) / prefix.rstrip("/")
+        if not self.has_aip(aip_id):
+            raise AipNotFound(aip_id)
+        tmp = self.incoming / f"{aip_id}.rev{version}.{uuid.uuid4().hex}"
+        try:
+            tmp.mkdir()
+            hashes = {}
+            for rel in revision_sources(src_dir):
+                target = tmp / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(src_dir / rel, "rb") as src, open(target, "wb") as dst:
+                    hashes[rel] = copy_hashing(src, dst)[0]
+            (tmp / MANIFEST).write_bytes(manifest_bytes(hashes))
+            _make_read_only(tmp)
+            _fsync_tree(tmp)
+            final.parent.mkdir(exist_ok=True)
+            os.rename(tmp, final)  # fails when the revision exists (a concurrent writer won)
+            fsync_dir(final.parent)
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StorageError(f"could not store revision v{version} of {aip_id} in {self.url}: "
+                               f"{e.strerror or e}") from e
 
     def sweep_incoming(self) -> int:
         """Remove leftovers of interrupted writes; returns how many were removed."""

@@ -172,6 +172,17 @@ class ReplicatedStorage:
 
     # -- the rest of the protocol ------------------------------------------------------
 
+    def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
+        """At every location holding the AIP (primary first); any failure is reported."""
+        failures: dict[str, str] = {}
+        for s in self.locations:
+            try:
+                s.add_revision(aip_id, version, src_dir)
+            except StorageError as e:
+                failures[s.url] = str(e)
+        if failures:
+            raise ReplicationError(aip_id, failures)
+
     def is_encrypted(self, aip_id: str) -> bool:
         return False  # copies are stored as given; encryption wraps the replicated set
 

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlparse
 
 from luutru.config import StorageSettings
 from luutru.packaging.bag import (
+    MANIFEST,
     HashingWriter,
     bag_files,
     check_digest,
@@ -46,6 +47,9 @@ from luutru.preservation.storage.base import (
     StorageError,
     StoredAip,
     check_record_name,
+    manifest_bytes,
+    revision_prefix,
+    revision_sources,
 )
 from luutru.preservation.storage.locks import (
     LockState,
@@ -230,6 +234,12 @@ class S3Storage(PlainBackend):
                 if not self.objects.download(key, writer, meta.get("bytes"), f"downloading {key}"):
                     raise AipNotFound(f"{aip_id}/{rel} is missing from {self.url}")
             check_digest(aip_id, rel, meta["sha256"], writer.hexdigest(), self.url)
+        for rel in self.list_files(aip_id):  # revisions written after the marker (checked by their manifest)
+            if rel not in doc["files"]:
+                target = dest / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with self.open_file(aip_id, rel) as src, open(target, "wb") as out:
+                    out.write(src.read())
         return dest
 
     # -- locks -------------------------------------------------------------------------
@@ -318,6 +328,26 @@ class S3Storage(PlainBackend):
     def remove_stray_file(self, aip_id: str, relpath: str) -> None:
         key = self._key(aip_id, relpath)
         self.objects.delete_object(key, f"removing stray {key}")  # a delete marker when versioned
+
+    def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
+        """New objects under the AIP's lock and hold; the revision's manifest is uploaded last."""
+        prefix = revision_prefix(version)
+        state = self.lock_state(aip_id)
+        if self.objects.head(self._key(aip_id, prefix + MANIFEST)) is not None:
+            raise StorageError(f"revision v{version} of {aip_id} already exists in {self.url}")
+        hashes = {}
+        for rel in revision_sources(src_dir):
+            key = self._key(aip_id, prefix + rel)
+            if self.objects.head(key) is not None:  # never a new version over an existing object
+                raise StorageError(f"revision v{version} of {aip_id} is being written by another process ({key})")
+            path = src_dir / rel
+            with open(path, "rb") as f:
+                digest, _n, vid = self._upload(f, key, path.stat().st_size)
+            self.objects.apply_lock(key, vid, state)
+            hashes[rel] = digest
+        key = self._key(aip_id, prefix + MANIFEST)
+        vid = self.objects.put_bytes(key, manifest_bytes(hashes), f"writing {key}")
+        self.objects.apply_lock(key, vid, state)
 
     def sweep_incoming(self) -> int:
         """Nothing to sweep: leftovers of an interrupted put have no completion marker, so

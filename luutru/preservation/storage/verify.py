@@ -17,6 +17,7 @@ from luutru.packaging.bag import (
     parse_manifest,
     sha256_stream,
 )
+from luutru.packaging.ocfl import REVISIONS
 from luutru.preservation.storage.base import Storage, StorageError
 
 
@@ -65,7 +66,7 @@ def scan_copy(storage: Storage, aip_id: str) -> Scan:
         scan.names[key] = rel
         try:
             with storage.open_file(aip_id, rel) as f:
-                if rel in (MANIFEST, TAGMANIFEST):
+                if rel in (MANIFEST, TAGMANIFEST) or _revision_manifest(rel):
                     data = f.read()
                     digest, n = hashlib.sha256(data).hexdigest(), len(data)
                     scan.texts[rel] = data.decode("utf-8", errors="replace")
@@ -83,15 +84,23 @@ def self_expected(scan: Scan) -> tuple[dict[str, str], list[FileProblem]]:
     """What a copy's own manifests say it must hold."""
     problems = []
     expected: dict[str, str] = {}
-    for name in (MANIFEST, TAGMANIFEST):
+    revisions = sorted(n for n in scan.texts if _revision_manifest(n))
+    for name in (MANIFEST, TAGMANIFEST, *revisions):
         if name not in scan.texts:
             problems.append(FileProblem(name, ProblemKind.MISSING, detail="bag manifest missing"))
             continue
+        base = name[: -len(MANIFEST)] if name in revisions else ""  # revisions/vN/: paths relative to it
         try:
-            expected.update({nfc(k): v for k, v in parse_manifest(scan.texts[name], name).items()})
+            expected.update({nfc(base + k): v for k, v in parse_manifest(scan.texts[name], name).items()})
         except StorageError as e:
             problems.append(FileProblem(name, ProblemKind.MISMATCH, detail=str(e)))
     return expected, problems
+
+
+def _revision_manifest(rel: str) -> bool:
+    """``revisions/vN/manifest-sha256.txt``: the stored-bytes manifest of an AIP revision."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] == REVISIONS and parts[2] == MANIFEST
 
 
 def compare(scan: Scan, expected: dict[str, str], allowed_extra: set[str]) -> list[FileProblem]:
@@ -112,8 +121,9 @@ def compare(scan: Scan, expected: dict[str, str], allowed_extra: set[str]) -> li
 
 def self_check(scan: Scan) -> list[FileProblem]:
     expected, problems = self_expected(scan)
-    # The tag manifest cannot list itself; other tag manifests may sit beside it.
-    extra = {k for k in scan.names if k.startswith("tagmanifest-") and "/" not in k}
+    # The tag manifest cannot list itself; other tag manifests may sit beside it; a revision's
+    # manifest is not listed by any manifest either (it is written last).
+    extra = {k for k in scan.names if (k.startswith("tagmanifest-") and "/" not in k) or _revision_manifest(k)}
     return problems + compare(scan, expected, extra)
 
 

@@ -6,6 +6,7 @@ from luutru.records.finding_codes import (  # noqa: F401
     disposal,
     ingest,
     packaging,
+    preservation,
     signatures,
     sip,
     tools,
