@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,18 @@ from luutru.records.findings import Refused
 from luutru.search import Rights, SearchQuery
 from luutru.services import Services
 from tests.disposal_helpers import copy_home, seed_template
+
+
+def ocfl_validator() -> Path:
+    """ocfl-py's validator, in its own environment (scripts/setup makes .venv-ocfl: its
+    dependencies clash with boto3's); a missing one skips, or fails in CI."""
+    exe = Path(__file__).resolve().parent.parent / ".venv-ocfl" / "bin" / "ocfl-validate.py"
+    if not exe.exists():
+        reason = "ocfl-py not installed: run scripts/setup (it makes .venv-ocfl)"
+        if os.environ.get("LUUTRU_REQUIRE_ENGINES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return exe
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +101,9 @@ def test_correction_creates_revision_2_and_revision_1_stays_readable(svc: Servic
     assert [h["version"] for h in history(svc.storage, code)] == [1, 2]
 
     # A standard OCFL object: ocfl-py validates the export (inventories, digests, content).
-    ocfl = pytest.importorskip("ocfl")
     obj = export_object(_raw(svc, code), svc.storage.list_files(code), tmp_path / "ocfl")
-    passed, validator = ocfl.Object().validate(str(obj), log_warnings=False)
-    assert passed, str(validator)
+    r = subprocess.run([str(ocfl_validator()), str(obj)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "is VALID" in r.stdout + r.stderr, r.stdout + r.stderr
     inv = json.loads((obj / "inventory.json").read_text())
     assert inv["head"] == "v2" and inv["digestAlgorithm"] == "sha512" and "sha256" in inv["fixity"]
 
