@@ -71,14 +71,19 @@ def test_researcher_sees_restricted_only_with_a_grant_and_the_view_is_audited(wo
     assert [(e["actor"], e["object"]) for e in ev] == [("researcher_granted", f"dossier:{ids['restricted']}")]
 
 
-def test_submitter_sees_only_their_agency(world):
+def test_submitter_sees_their_agency_and_what_an_anonymous_visitor_sees(world):
     client, tokens, ids = world
     mine, theirs = bearer(tokens["submitter"]), bearer(tokens["submitter2"])
     assert client.get(f"/api/dossiers/{ids['restricted']}", headers=mine).status_code == 200  # own restricted
-    assert client.get(f"/api/dossiers/{ids['other']}", headers=mine).status_code == 404
-    assert _dossier_codes(client.get("/api/search", headers=mine).json()) == {ids["public"], ids["restricted"], ids["expired"]}
-    assert _dossier_codes(client.get("/api/search", headers=theirs).json()) == {ids["other"]}
-    assert client.get(f"/api/dossiers/{ids['public']}", headers=theirs).status_code == 404
+    assert client.get(f"/api/dossiers/{ids['other']}", headers=mine).status_code == 200  # another's public one
+    anonymous = _dossier_codes(client.get("/api/search").json())
+    assert _dossier_codes(client.get("/api/search", headers=mine).json()) == anonymous | {ids["restricted"]}
+    assert _dossier_codes(client.get("/api/search", headers=theirs).json()) == anonymous
+    assert client.get(f"/api/dossiers/{ids['restricted']}", headers=theirs).status_code == 404
+    # another agency's public dossier: its restricted document stays hidden
+    docs = client.get(f"/api/dossiers/{ids['public']}", headers=theirs).json()["documents"]
+    assert [d["identifier"] for d in docs] == [ids["public_doc"]]
+    assert client.get(f"/api/documents/{ids['restricted_doc']}", headers=theirs).status_code == 404
 
 
 def test_file_download_streams_the_pdf_and_is_audited(world, services):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 import luutru.catalog.models as m
 from luutru.api.auth import Principal
 from luutru.catalog.accounts_models import TransferSubmission
+from luutru.catalog.queries import dossier_view
 from luutru.policies.access import readable
 from luutru.records.timeutil import iso_vn
 from luutru.search.query import Rights
@@ -24,7 +25,18 @@ def may_see(rights: Rights, agency_code: str | None, *accesses: str | None) -> b
     """A record of ``agency_code`` whose access regimes (dossier, document …) are ``accesses``."""
     if rights.agencies is not None and agency_code not in rights.agencies:
         return False
-    return readable(rights.see_restricted, *accesses)
+    return readable(rights.sees_restricted_of(agency_code), *accesses)
+
+
+def visible_dossier(services: Services, rights: Rights, code: str) -> dict[str, Any] | None:
+    """The dossier view as ``rights`` see it (restricted documents left out where not visible);
+    None when the caller may not see the dossier at all."""
+    view = dossier_view(services.catalog, code, see_restricted=rights.see_restricted)
+    if view is not None and not rights.sees_restricted_of(view["dossier"]["agency_code"]):
+        view = dossier_view(services.catalog, code, see_restricted=False)
+    if view is None or not may_see(rights, view["dossier"]["agency_code"]):
+        return None
+    return view
 
 
 def report_for(services: Services, rights: Rights, report: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -73,7 +73,9 @@ class Principal:
                 "agency_code": self.agency_code, "restricted_access": self.restricted_access, "via": self.via,
                 "anonymous": self.anonymous, "permissions": sorted(p.value for p in self.permissions),
                 "rights": {"see_restricted": r.see_restricted,
-                           "agencies": sorted(r.agencies) if r.agencies is not None else None}}
+                           "agencies": sorted(r.agencies) if r.agencies is not None else None,
+                           "restricted_agencies": sorted(r.restricted_agencies)
+                           if r.restricted_agencies is not None else None}}
 
     @classmethod
     def from_user(cls, user: dict[str, Any], via: str) -> "Principal":

@@ -100,9 +100,10 @@ def rights_for(roles: Iterable[Role | str], *, agency_code: str | None = None, r
     """Search/read rights of a caller.
 
     archivist, council member, approver: every record.  Submitter: every record of their
-    own agency (restricted ones too: they are the agency's own), nothing of others.
+    own agency (restricted ones too: they are the agency's own), public ones of others.
     Researcher, administrator: public records, plus restricted ones when granted
-    (``restricted_access``).  Anonymous: public records.
+    (``restricted_access``).  Anonymous: public records.  A login never shows less than
+    an anonymous visitor sees.
     """
     if anonymous:
         return Rights.public()
@@ -110,5 +111,6 @@ def rights_for(roles: Iterable[Role | str], *, agency_code: str | None = None, r
     if rs & _SEE_ALL:
         return Rights.everything()
     if Role.SUBMITTER in rs:
-        return Rights(see_restricted=True, agencies=frozenset({agency_code}) if agency_code else frozenset())
+        return Rights(see_restricted=True, agencies=None,
+                      restricted_agencies=frozenset({agency_code}) if agency_code else frozenset())
     return Rights(see_restricted=bool(restricted_access), agencies=None)

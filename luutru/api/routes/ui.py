@@ -21,7 +21,7 @@ import luutru.audit.trail as audit_log
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
 import luutru.disposal.listing as disposal
-from luutru.api.access import may_see, may_see_transfer, transfer_ids_of
+from luutru.api.access import may_see, may_see_transfer, transfer_ids_of, visible_dossier
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
@@ -29,7 +29,7 @@ from luutru.api.roles import ROLE_LABELS, Role
 from luutru.api.routes.accounts import fixity_status, password_login
 from luutru.api.views import Cursor, audit_restricted_view, search_query
 from luutru.audit.trail import record_action
-from luutru.catalog.queries import document_with_dossier, dossier_view
+from luutru.catalog.queries import document_with_dossier
 from luutru.disposal.common import DisposalError
 from luutru.disposal.schedule import due_for_destruction
 from luutru.policies.access import is_restricted
@@ -191,8 +191,8 @@ def home(request: Request, svc: Services = Depends(get_services), who: Principal
 def dossier_page(code: str, request: Request, svc: Services = Depends(get_services),
                  who: Principal = Depends(require(Perm.RECORDS_READ))) -> Any:
 
-    view = dossier_view(svc.catalog, code, see_restricted=who.rights.see_restricted)
-    if view is None or not may_see(who.rights, view["dossier"]["agency_code"]):
+    view = visible_dossier(svc, who.rights, code)
+    if view is None:
         raise HTTPException(404, {"message_vi": "Không có hồ sơ này.", "message_en": "No such dossier."})
     audit_restricted_view(svc, who, view)
     return render(request, "dossier.html", {"v": view})
