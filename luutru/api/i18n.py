@@ -2,7 +2,9 @@
 
 The language comes from ``?lang=vi|en`` (remembered in the ``lang`` cookie), else the
 cookie, else Vietnamese.  Two languages and a few hundred words: a table is clearer
-here than a gettext toolchain.
+here than a gettext toolchain.  These are the words of the pages; the labels of stored
+values (statuses, roles, permissions, event types) are in the one catalogue
+:mod:`luutru.records.labels`, shared with the CLI and error messages.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search_btn": ("Tìm", "Search"),
     "search_ph": ("Tìm hồ sơ, văn bản… (có dấu hoặc không dấu)", "Search dossiers, documents… (with or without diacritics)"),
     "results_for": ("kết quả", "results"),
+    "phrase_hits": ("chứa đúng cụm từ", "hold the exact phrase"),
+    "quote_hint": ("Các từ được tìm ở bất kỳ vị trí nào. Để chỉ tìm đúng cụm từ, đặt trong ngoặc kép:",
+                   "The words are matched anywhere. To find the exact phrase only, put it in quotes:"),
     "no_results": ("Không tìm thấy kết quả phù hợp.", "No matching records."),
     "filters": ("Bộ lọc", "Filters"),
     "clear_filters": ("Bỏ mọi bộ lọc", "Clear all filters"),
@@ -56,15 +61,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stage_checks": ("Kiểm tra tệp", "Checking files"),
     "stage_store": ("Lưu gói bảo quản (AIP)", "Storing AIPs"),
     "status": ("Trạng thái", "Status"),
-    "status_queued": ("Đang chờ", "Queued"),
-    "status_running": ("Đang xử lý", "Processing"),
-    "status_accepted": ("Chấp nhận", "Accepted"),
-    "status_rejected": ("Từ chối", "Rejected"),
-    "status_failed": ("Lỗi hệ thống", "Failed"),
-    "dstatus_stored": ("Đã lưu", "Stored"),
-    "dstatus_already_stored": ("Đã lưu từ trước", "Already stored"),
-    "dstatus_rejected": ("Bị từ chối", "Rejected"),
-    "dstatus_not_stored": ("Không lưu (gói bị từ chối)", "Not stored (transfer rejected)"),
     "report": ("Báo cáo kiểm tra", "Check report"),
     "findings": ("Phát hiện", "Findings"),
     "no_findings": ("Không có phát hiện nào.", "No findings."),
@@ -129,11 +125,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "disposal_reason": ("Lý do hủy", "Reason for destruction"),
     "disposal_note": ("Bản thuyết minh", "Explanatory note"),
     "disposal_title_field": ("Tên danh mục", "List title"),
-    "disposal_status_draft": ("Dự thảo", "Draft"),
-    "disposal_status_approved": ("Đã phê duyệt", "Approved"),
-    "disposal_status_rejected": ("Bị từ chối", "Rejected"),
-    "disposal_status_executed": ("Đã hủy", "Destroyed"),
-    "disposal_status_executing": ("Đang hủy", "Being destroyed"),
     "drafted_by": ("Người lập", "Drafted by"),
     "opinions": ("Ý kiến Hội đồng xác định giá trị tài liệu", "Appraisal council opinions"),
     "opinion": ("Ý kiến", "Opinion"),
@@ -151,6 +142,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "execute_confirm": ("Hủy vĩnh viễn các hồ sơ trong danh mục? Không thể hoàn tác.", "Destroy the listed dossiers for good? This cannot be undone."),
     "minutes": ("Biên bản hủy", "Destruction minutes"),
     "on_list": ("Đã có trong danh mục", "Already on list"),
+    "tombstone_title": ("Hồ sơ đã bị tiêu hủy", "Dossier destroyed"),
+    "tombstone_text": ("Hồ sơ này đã được tiêu hủy theo danh mục tài liệu hết giá trị đã phê duyệt, ngày",
+                       "This dossier was destroyed under an approved list of expired records, on"),
+    "destroyed_at": ("Thời điểm hủy", "Destroyed at"),
+    "destroyed_by": ("Người thực hiện hủy", "Destroyed by"),
+    "approved_by": ("người phê duyệt", "approved by"),
+    "not_eligible": ("Hồ sơ chưa được đưa vào danh mục", "Dossiers that may not be listed now"),
+    "why_not": ("Lý do", "Why"),
+    "reason_ph": ("Ví dụ: hết thời hạn bảo quản, không còn giá trị thực tiễn", "E.g. retention ended, no remaining value"),
+    "reason_missing": ("Ghi lý do hủy cho mỗi hồ sơ đã chọn.", "Give the reason for each dossier picked."),
+    "none_eligible": ("Không có hồ sơ nào được phép hủy lúc này.", "No dossier may be destroyed now."),
     "retention_end": ("Hết hạn", "Retention ends"),
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "not_found": ("Không tìm thấy.", "Not found."),
@@ -164,6 +166,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sort_relevance": ("Liên quan nhất", "Most relevant"),
     "sort_date": ("Mới nhất", "Newest"),
     "lang_other": ("English", "Tiếng Việt"),
+    "accounts": ("Tài khoản", "Accounts"),
+    "accounts_title": ("Quản lý tài khoản và vai trò", "Accounts and roles"),
+    "full_name": ("Họ và tên", "Full name"),
+    "roles": ("Vai trò", "Roles"),
+    "grant_restricted": ("Được xem tài liệu hạn chế", "May read restricted records"),
+    "active": ("Đang hoạt động", "Active"),
+    "disabled": ("Đã khóa", "Disabled"),
+    "created_at": ("Ngày tạo", "Created"),
+    "edit": ("Sửa", "Edit"),
+    "save": ("Lưu", "Save"),
+    "saved": ("Đã lưu", "Saved"),
+    "yes": ("Có", "Yes"),
+    "create": ("Tạo tài khoản", "Create account"),
+    "new_account": ("Tạo tài khoản mới", "New account"),
+    "agency_code": ("Mã định danh cơ quan", "Agency code"),
+    "submitter_only": ("chỉ cho đơn vị nộp lưu", "submitters only"),
+    "change_password": ("Đổi mật khẩu", "Change password"),
+    "current_password": ("Mật khẩu hiện tại", "Current password"),
+    "new_password": ("Mật khẩu mới", "New password"),
+    "confirm_password": ("Nhập lại mật khẩu mới", "New password again"),
+    "password_changed": ("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+                         "Password changed. Your other sessions have ended."),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Iterable
 
+from luutru.records.labels import LABELS
 from luutru.search.query import Rights
 
 
@@ -23,14 +24,7 @@ class Role(str, enum.Enum):
     ADMINISTRATOR = "administrator"  # quản trị hệ thống
 
 
-ROLE_LABELS = {
-    Role.SUBMITTER: ("Đơn vị nộp lưu", "Submitter"),
-    Role.ARCHIVIST: ("Lưu trữ viên", "Archivist"),
-    Role.COUNCIL: ("Thành viên Hội đồng xác định giá trị tài liệu", "Appraisal council member"),
-    Role.APPROVER: ("Người phê duyệt", "Approver"),
-    Role.RESEARCHER: ("Người khai thác", "Researcher"),
-    Role.ADMINISTRATOR: ("Quản trị hệ thống", "Administrator"),
-}
+ROLE_LABELS = {r: LABELS["role"][r.value] for r in Role}  # (vi, en), from the one catalogue of labels
 
 
 class Perm(str, enum.Enum):
