@@ -122,6 +122,9 @@ def test_destroyed_dossier_shows_its_tombstone(site):
     assert client.post(f"/api/disposal/lists/{lid}/approve", headers=bearer(tokens["approver"]),
                        json={"decision_ref": "15/QĐ-VP"}).status_code == 200
     assert client.post(f"/api/disposal/lists/{lid}/execute", headers=bearer(tokens["archivist"])).status_code == 200
+    api = client.get(f"/api/dossiers/{code}", headers=bearer(tokens["researcher"]))
+    assert api.status_code == 410 and api.json()["detail"]["tombstone"]["list_id"] == lid
+    assert api.json()["detail"]["tombstone"]["decision"]["decision_ref"] == "15/QĐ-VP"
     _login(client, "archivist")
     page = _html(client, f"/ho-so/{code}", 410)
     assert "Hồ sơ đã bị tiêu hủy" in page and "15/QĐ-VP" in page and "Approver" in page and lid in page

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
-from luutru.api.access import file_context, may_see, visible_dossier
+from luutru.api.access import file_context, may_see, visible_dossier, visible_tombstone
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
 from luutru.api.views import RowId, audit_restricted_view, restricted
@@ -32,6 +32,12 @@ def api_dossier(code: str, svc: Services = Depends(get_services),
     """A dossier with its documents and events (``records:read``, within the caller's rights)."""
     view = visible_dossier(svc, who.rights, code)
     if view is None:
+        gone = visible_tombstone(svc, who.rights, code)
+        if gone is not None:  # destroyed under an approved list: 410 with what remains of it
+            raise HTTPException(410, detail={"message_vi": f"Hồ sơ {code} đã bị tiêu hủy ({gone['destroyed_at']}, "
+                                                           f"danh mục {gone['list_id']}).",
+                                             "message_en": f"Dossier {code} was destroyed ({gone['destroyed_at']}, "
+                                                           f"list {gone['list_id']}).", "tombstone": gone})
         raise HTTPException(404, "Không có hồ sơ này / no such dossier")
     audit_restricted_view(svc, who, view)
     return view

@@ -20,8 +20,7 @@ import luutru.api.accounts as accounts
 import luutru.audit.trail as audit_log
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
-import luutru.disposal.tombstone as tombstone
-from luutru.api.access import may_see, may_see_transfer, transfer_ids_of, visible_dossier
+from luutru.api.access import may_see, may_see_transfer, transfer_ids_of, visible_dossier, visible_tombstone
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
@@ -244,26 +243,13 @@ def dossier_page(code: str, request: Request, svc: Services = Depends(get_servic
 
     view = visible_dossier(svc, who.rights, code)
     if view is None:
-        gone = _tombstone(svc, who, code)
+        gone = visible_tombstone(svc, who.rights, code)
         if gone is not None:
-            return render(request, "tombstone.html", gone, status=410)
+            return render(request, "tombstone.html", {"ts": gone, "decided": gone["decision"],
+                                                      "can_read_list": who.can(Perm.DISPOSAL_READ)}, status=410)
         raise HTTPException(404, {"message_vi": "Không có hồ sơ này.", "message_en": "No such dossier."})
     audit_restricted_view(svc, who, view)
     return render(request, "dossier.html", {"v": view})
-
-
-def _tombstone(svc: Services, who: Principal, code: str) -> dict[str, Any] | None:
-    """What the page of a destroyed dossier shows: when, by which decision, the minutes.
-
-    Shown to whoever could see the agency's records; the title only to those who could
-    read the agency's restricted records (the tombstone does not keep the access regime)."""
-    found = tombstone.tombstones(svc, code)
-    if not found or not may_see(who.rights, found[0]["agency_code"]):
-        return None
-    t = found[0]
-    decided = (t.get("approvals") or {}).get("decided") or {}
-    return {"ts": t, "decided": decided, "show_title": who.rights.sees_restricted_of(t["agency_code"]),
-            "can_read_list": who.can(Perm.DISPOSAL_READ)}
 
 
 @router.get("/van-ban/{identifier}", response_class=HTMLResponse)
