@@ -69,6 +69,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/tai-khoan"): {"administrator"},
     ("POST", "/tai-khoan"): {"administrator"},
     ("POST", "/tai-khoan/sua/{username}"): {"administrator"},
+    ("POST", "/tai-khoan/thay-doi/{change_id}"): {"administrator"},
     ("GET", "/tai-khoan/mat-khau"): LOGGED_IN,
     ("POST", "/tai-khoan/mat-khau"): LOGGED_IN,
     ("GET", "/docs"): ALL,

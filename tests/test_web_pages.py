@@ -148,12 +148,27 @@ def test_administrator_creates_changes_and_disables_an_account(site):
     bad = client.post("/tai-khoan", data={"username": "nop2", "display_name": "Nộp", "password": "mật-khẩu-nộp-2026",
                                           "roles": ["submitter"], "agency_code": "000.0.31.H57"})
     assert bad.status_code == 400 and "mã cơ quan hợp lệ" in bad.text
+    # the restricted grant waits for a second administrator (the rule of the JSON API)
+    r = client.post("/tai-khoan/sua/nguyen.lan", data={"roles": ["researcher"], "restricted_access": "true",
+                                                       "active": "true"}, follow_redirects=False)
+    assert r.status_code == 303 and "done=pending" in r.headers["location"]
+    page = _html(client, "/tai-khoan")
+    assert 'class="pending-change"' in page and "change-confirm" not in page  # not by its requester
+    assert accounts.get_user(services, "nguyen.lan")["restricted_access"] is False
+    accounts.create_user(services, "quantri2", roles=["administrator"], password=PASSWORD, display_name="Lê Văn Hai")
+    _login(client, "quantri2")
+    change_id = re.search(r'class="pending-change" data-id="([^"]+)"', _html(client, "/tai-khoan")).group(1)
+    r = client.post(f"/tai-khoan/thay-doi/{change_id}", data={"decision": "confirm"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    assert accounts.get_user(services, "nguyen.lan")["restricted_access"] is True
     r = client.post("/tai-khoan/sua/nguyen.lan", data={"roles": ["researcher"], "restricted_access": "true"},
-                    follow_redirects=False)  # "active" not ticked: disabled
-    assert r.status_code == 303
-    user = accounts.get_user(services, "nguyen.lan")
-    assert user["restricted_access"] is True and user["active"] is False
+                    follow_redirects=False)  # "active" not ticked: disabled at once
+    assert r.status_code == 303 and "done=applied" in r.headers["location"]
+    assert accounts.get_user(services, "nguyen.lan")["active"] is False
     assert accounts.authenticate(services, "nguyen.lan", "mật-khẩu-lan-2026") is None
+    # nobody changes their own roles
+    own = client.post("/tai-khoan/sua/quantri2", data={"roles": ["researcher"], "active": "true"})
+    assert own.status_code == 403 and "chính mình" in own.text
 
 
 def test_everyone_changes_their_password(site):

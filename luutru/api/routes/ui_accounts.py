@@ -1,8 +1,10 @@
 """Web pages of accounts: administrators manage accounts and roles; everyone changes their password.
 
 Plain HTML forms posted to these routes (no script needed), over the same functions as
-the JSON API (:mod:`luutru.api.accounts`), so the same rules refuse the same things and
-every change is in the audit trail.  A refusal is shown on the page in the reader's
+the JSON API (:mod:`luutru.api.grants`: nobody changes their own roles or grant; a
+sensitive role or the restricted grant waits for a second administrator, who confirms or
+rejects it on this page), so the same rules refuse the same things and every change is
+in the audit trail.  A refusal is shown on the page in the reader's
 language; a success comes back as a redirect (no form posted twice).
 """
 
@@ -12,8 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 import luutru.api.accounts as accounts
+import luutru.api.grants as grants
 from luutru.api.accounts import AccountError
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
@@ -21,6 +25,7 @@ from luutru.api.i18n import lang_of
 from luutru.api.roles import Role
 from luutru.api.routes.accounts import password_login
 from luutru.api.routes.ui import render
+from luutru.api.throttle import TooManyAttempts
 from luutru.audit.trail import record_action
 from luutru.records.status import Outcome
 from luutru.services import Services
@@ -36,6 +41,7 @@ def _message(request: Request, e: AccountError) -> str:
 def _accounts_page(request: Request, svc: Services, *, error: str | None = None, done: str | None = None,
                    form: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     return render(request, "accounts.html", {"users": accounts.list_users(svc), "roles": ROLES, "error": error,
+                                             "changes": grants.list_changes(svc),
                                              "done": done or request.query_params.get("done"), "form": form or {}},
                   status=status)
 
@@ -53,13 +59,14 @@ def create_account(request: Request, username: str = Form(""), display_name: str
                    restricted_access: bool = Form(False), svc: Services = Depends(get_services),
                    who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
     try:
-        made = accounts.create_user(svc, username, roles=roles, password=password, agency_code=agency_code.strip() or None,
-                                    restricted_access=restricted_access, display_name=display_name.strip(), actor=who)
+        state, _made = grants.propose_create(svc, who, username, roles=roles, password=password,
+                                             agency_code=agency_code.strip() or None,
+                                             restricted_access=restricted_access, display_name=display_name.strip())
     except AccountError as e:
         form = {"username": username, "display_name": display_name, "roles": roles, "agency_code": agency_code,
                 "restricted_access": restricted_access}
         return _accounts_page(request, svc, error=_message(request, e), form=form, status=e.status)
-    return RedirectResponse(f"/tai-khoan?done=created:{made['username']}", status_code=303)
+    return RedirectResponse(f"/tai-khoan?done={state}:{username.strip().lower()}", status_code=303)
 
 
 @router.post("/tai-khoan/sua/{username}", response_class=HTMLResponse)
@@ -68,12 +75,32 @@ def change_account(username: str, request: Request, roles: list[str] = Form([]),
                    svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
     """Roles, agency, restricted-access grant and active flag of one account (a disabled account's
     sessions end at once)."""
+    current = accounts.get_user(svc, username) or {}
+    wanted = {"roles": roles, "agency_code": agency_code.strip() or None, "restricted_access": restricted_access,
+              "active": active}
+    changes = {k: v for k, v in wanted.items() if v != current.get(k)}  # only what the form changes
+    state = "applied"
     try:
-        accounts.update_user(svc, username, actor=who, roles=roles, agency_code=agency_code.strip() or None,
-                             restricted_access=restricted_access, active=active)
+        if changes:
+            state, _ = grants.propose_update(svc, who, username, **changes)
     except AccountError as e:
         return _accounts_page(request, svc, error=f"{username}: {_message(request, e)}", status=e.status)
-    return RedirectResponse(f"/tai-khoan?done=changed:{username}", status_code=303)
+    return RedirectResponse(f"/tai-khoan?done={state}:{username}", status_code=303)
+
+
+@router.post("/tai-khoan/thay-doi/{change_id}", response_class=HTMLResponse)
+def decide_change(change_id: str, request: Request, decision: str = Form(""), svc: Services = Depends(get_services),
+                  who: Principal = Depends(require(Perm.ACCOUNTS_MANAGE))) -> Any:
+    """A second administrator confirms (``decision=confirm``) or rejects a pending account change."""
+    try:
+        if decision == "confirm":
+            grants.confirm(svc, who, change_id)
+        else:
+            grants.reject(svc, who, change_id)
+    except AccountError as e:
+        return _accounts_page(request, svc, error=_message(request, e), status=e.status)
+    return RedirectResponse(f"/tai-khoan?done={'applied' if decision == 'confirm' else 'rejected'}:{change_id}",
+                            status_code=303)
 
 
 @router.get("/tai-khoan/mat-khau", response_class=HTMLResponse)
@@ -83,24 +110,38 @@ def password_page(request: Request, who: Principal = Depends(require(Perm.SELF))
 
 
 @router.post("/tai-khoan/mat-khau", response_class=HTMLResponse)
-def change_password(request: Request, current_password: str = Form(""), new_password: str = Form(""),
-                    confirm_password: str = Form(""), svc: Services = Depends(get_services),
-                    who: Principal = Depends(require(Perm.SELF))) -> Any:
-    """Check the current password, set the new one (every open session ends) and log in again here."""
-    t_en = lang_of(request) == "en"
-    error = None
-    if new_password != confirm_password:
-        error = "The two new passwords differ." if t_en else "Hai lần nhập mật khẩu mới không giống nhau."
-    elif accounts.authenticate(svc, who.username, current_password) is None:
-        record_action(svc, who, "account.password", f"user:{who.username}", Outcome.DENIED)
-        error = "The current password is wrong." if t_en else "Mật khẩu hiện tại không đúng."
-    else:
-        try:
-            accounts.set_password(svc, who.username, new_password, actor=who)
-        except AccountError as e:
-            error = _message(request, e)
+async def change_password(request: Request, current_password: str = Form(""), new_password: str = Form(""),
+                          confirm_password: str = Form(""), svc: Services = Depends(get_services),
+                          who: Principal = Depends(require(Perm.SELF))) -> Any:
+    """Check the current password (counted like a login), set the new one (every session and
+    token of the account ends) and log in again here."""
+    error = await run_in_threadpool(_change_password, request, svc, who, current_password, new_password,
+                                    confirm_password)
     if error:
         return render(request, "password.html", {"error": error, "done": False, "can_change": True}, status=400)
     resp = RedirectResponse("/tai-khoan/mat-khau?done=1", status_code=303)
-    password_login(request, resp, who.username, new_password)  # the change ended the sessions: a new one
+    await password_login(request, resp, who.username, new_password)  # the change ended the sessions: a new one
     return resp
+
+
+def _change_password(request: Request, svc: Services, who: Principal, current: str, new: str,
+                     again: str) -> str | None:
+    """The change itself (argon2 work, off the event loop); the error to show, or None when done."""
+    en = lang_of(request) == "en"
+    if new != again:
+        return "The two new passwords differ." if en else "Hai lần nhập mật khẩu mới không giống nhau."
+    throttle = request.app.state.throttle
+    address = request.client.host if request.client else "?"
+    try:
+        throttle.check(who.username, address)
+    except TooManyAttempts as e:
+        return e.message_en if en else e.message_vi
+    if accounts.authenticate(svc, who.username, current) is None:
+        throttle.failed(who.username, address)
+        record_action(svc, who, "account.password", f"user:{who.username}", Outcome.DENIED)
+        return "The current password is wrong." if en else "Mật khẩu hiện tại không đúng."
+    try:
+        accounts.set_password(svc, who.username, new, actor=who)
+    except AccountError as e:
+        return _message(request, e)
+    return None
