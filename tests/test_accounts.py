@@ -78,7 +78,8 @@ def test_session_login_logout_and_password_change(client, services):
     cookie = r.headers["set-cookie"]
     assert "luutru_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     me = client.get("/api/me").json()
-    assert me["username"] == "researcher" and me["rights"] == {"see_restricted": False, "agencies": None}
+    assert me["username"] == "researcher" and me["rights"] == {"see_restricted": False, "agencies": None,
+                                                                 "restricted_agencies": None}
     # a new password ends every open session
     assert client.post("/api/me/password", json={"current_password": PASSWORD, "new_password": "mật-khẩu-mới-99"}).json()
     assert client.get("/api/me").status_code == 401
@@ -136,7 +137,7 @@ def test_cli_user_commands(services, settings, monkeypatch):
     assert client.get("/api/me", headers=bearer(token)).status_code == 401  # a new password revokes tokens
     token = run(app, ["user", "token", "thu", "--label", "máy nộp lưu"]).stdout.strip().splitlines()[-1]
     me = client.get("/api/me", headers=bearer(token)).json()
-    assert me["roles"] == ["submitter"] and me["rights"]["agencies"] == [AGENCY]
+    assert me["roles"] == ["submitter"] and me["rights"]["restricted_agencies"] == [AGENCY]
     actors = {e["actor"] for e in list_events(services, obj="user:thu")}
     assert len(actors) == 1 and actors.pop().startswith("cli")
 

@@ -71,14 +71,19 @@ def test_researcher_sees_restricted_only_with_a_grant_and_the_view_is_audited(wo
     assert [(e["actor"], e["object"]) for e in ev] == [("researcher_granted", f"dossier:{ids['restricted']}")]
 
 
-def test_submitter_sees_only_their_agency(world):
+def test_submitter_sees_their_agency_and_what_an_anonymous_visitor_sees(world):
     client, tokens, ids = world
     mine, theirs = bearer(tokens["submitter"]), bearer(tokens["submitter2"])
     assert client.get(f"/api/dossiers/{ids['restricted']}", headers=mine).status_code == 200  # own restricted
-    assert client.get(f"/api/dossiers/{ids['other']}", headers=mine).status_code == 404
-    assert _dossier_codes(client.get("/api/search", headers=mine).json()) == {ids["public"], ids["restricted"], ids["expired"]}
-    assert _dossier_codes(client.get("/api/search", headers=theirs).json()) == {ids["other"]}
-    assert client.get(f"/api/dossiers/{ids['public']}", headers=theirs).status_code == 404
+    assert client.get(f"/api/dossiers/{ids['other']}", headers=mine).status_code == 200  # another's public one
+    anonymous = _dossier_codes(client.get("/api/search").json())
+    assert _dossier_codes(client.get("/api/search", headers=mine).json()) == anonymous | {ids["restricted"]}
+    assert _dossier_codes(client.get("/api/search", headers=theirs).json()) == anonymous
+    assert client.get(f"/api/dossiers/{ids['restricted']}", headers=theirs).status_code == 404
+    # another agency's public dossier: its restricted document stays hidden
+    docs = client.get(f"/api/dossiers/{ids['public']}", headers=theirs).json()["documents"]
+    assert [d["identifier"] for d in docs] == [ids["public_doc"]]
+    assert client.get(f"/api/documents/{ids['restricted_doc']}", headers=theirs).status_code == 404
 
 
 def test_file_download_streams_the_pdf_and_is_audited(world, services):
@@ -110,9 +115,10 @@ def test_submitter_upload_of_another_agencys_dossier_is_rejected_and_transfers_a
     tid = r.json()["id"]
     done = _wait(client, tid, h)
     assert done["status"] == "rejected"
-    codes = [f["code"] for f in done["report"]["findings"]]
-    assert codes == ["AGENCY_NOT_PERMITTED"]
-    assert done["report"]["findings"][0]["dossier"] == f"{OTHER_AGENCY}.2021.08"
+    refused = [f for f in done["report"]["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["dossier"]) for f in refused] == [("AGENCY_NOT_PERMITTED", f"{OTHER_AGENCY}.2021.08")]
+    outcomes = {d["code"]: d["status"] for d in done["report"]["dossiers"]}
+    assert outcomes == {f"{AGENCY}.2021.07": "not_stored", f"{OTHER_AGENCY}.2021.08": "rejected"}
     assert not services.storage.has_aip(f"{AGENCY}.2021.07")  # nothing of the transfer was stored
     # the other submitter cannot see it; the archivist can; the submitter lists it
     assert client.get(f"/api/transfers/{tid}", headers=bearer(tokens["submitter2"])).status_code == 404
@@ -121,6 +127,30 @@ def test_submitter_upload_of_another_agencys_dossier_is_rejected_and_transfers_a
     assert client.get("/api/transfers", headers=bearer(tokens["submitter2"])).json() == []
     actions = [(e["action"], e["outcome"]) for e in list_events(services, obj=f"transfer:{tid}")]
     assert actions == [("transfer.ingest", "rejected"), ("transfer.upload", "success")]
+
+
+def test_submitter_upload_shows_every_finding_and_a_malformed_agency_code_as_such(world, services, tmp_path):
+    """The agency rule is one finding among the others: a foreign dossier, a wrong checksum and a
+    badly formed agency code are all reported at once, the last as a format problem."""
+    client, tokens, _ = world
+    spec = TransferSpec()
+    _add_dossier(spec, dossier_row(11, 1))
+    _add_dossier(spec, dossier_row(12, 1, agency=OTHER_AGENCY))
+    bad = dossier_row(13, 1)
+    bad["ma_co_quan"] = "000.0.31.H57"  # a mistyped identifier
+    _add_dossier(spec, bad)
+    spec.documents[0]["sha256"] = "0" * 64
+    z = upload_zip(tmp_path, spec, name="nhieu_loi.zip")
+    h = bearer(tokens["submitter"])
+    with open(z, "rb") as fh:
+        tid = client.post("/api/transfers", files={"file": ("nhieu_loi.zip", fh, "application/zip")}, headers=h).json()["id"]
+    done = _wait(client, tid, h)
+    assert done["status"] == "rejected"
+    errors = {(f["code"], f.get("dossier")) for f in done["report"]["findings"] if f["severity"] == "error"}
+    codes = {c for c, _ in errors}
+    assert {"AGENCY_NOT_PERMITTED", "CHECKSUM_MISMATCH", "AGENCY_CODE_INVALID"} <= codes, errors
+    assert [d for c, d in errors if c == "AGENCY_NOT_PERMITTED"] == [f"{OTHER_AGENCY}.2021.12"]
+    assert len(done["report"]["dossiers"]) == 3
 
 
 def test_submitter_upload_of_own_agency_is_accepted(world, tmp_path):

@@ -68,6 +68,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/ui/disposal.js"): ALL,
     ("GET", "/tieu-huy"): {"archivist", "council", "approver"},
     ("GET", "/tieu-huy/{list_id}"): {"archivist", "council", "approver"},
+    ("GET", "/tai-khoan"): {"administrator"},
+    ("POST", "/tai-khoan"): {"administrator"},
+    ("POST", "/tai-khoan/sua/{username}"): {"administrator"},
+    ("POST", "/tai-khoan/thay-doi/{change_id}"): {"administrator"},
+    ("GET", "/tai-khoan/mat-khau"): LOGGED_IN,
+    ("POST", "/tai-khoan/mat-khau"): LOGGED_IN,
+    ("GET", "/docs"): ALL,
+    ("GET", "/redoc"): ALL,
+    ("GET", "/ui/vendor/{name}"): ALL,
 }
 OTHER_AREAS = ("/api/disposal", "/api/retention", "/api/export", "/api/storage")
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}

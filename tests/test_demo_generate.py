@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from luutru.demo import bag_transfer, generate_demo, zip_transfer
 from luutru.demo.defects import INVALID_DATE
+from luutru.demo.generate import SUBMITTER_DIR, SUBMITTER_SIZES
 from luutru.packaging.catalogue_writer import TEMPLATE_NAME
 from luutru.policies.access import state_secret_fields
 from luutru.records.codes import AGENCY_CODE_RE, document_identifier, dossier_code
@@ -125,8 +126,19 @@ def test_good_transfer_counts_and_progress(demo) -> None:
     assert 3 * N_DOSSIERS <= len(docs) <= 15 * N_DOSSIERS
     assert len({d["ma_co_quan"] for d in dossiers}) >= 5  # several agencies
     assert sorted(disk_files(demo.good)) == sorted(d["duong_dan_tep"] for d in docs)
-    assert demo.progress_calls[-1][0] == demo.progress_calls[-1][1] == demo.good_documents + demo.bad_documents
+    assert (demo.progress_calls[-1][0] == demo.progress_calls[-1][1]
+            == demo.good_documents + demo.bad_documents + sum(SUBMITTER_SIZES))
     assert audit(demo.good) == Counter()  # a clean transfer
+
+
+def test_submitter_transfer_holds_only_the_demo_submitters_agency(demo) -> None:
+    dossiers, docs = read_xlsx(demo.good.parent / SUBMITTER_DIR / TEMPLATE_NAME)
+    assert len(dossiers) == len(SUBMITTER_SIZES) and len(docs) == sum(SUBMITTER_SIZES)
+    assert {d["ma_co_quan"] for d in dossiers} == {demo.submitter_agency}
+    good_codes = {d["ma_ho_so"] for d in read_xlsx(demo.good / TEMPLATE_NAME)[0]}
+    assert not good_codes & {d["ma_ho_so"] for d in dossiers}  # new dossiers, not already stored
+    with zipfile.ZipFile(demo.submitter_zip) as z:
+        assert f"{SUBMITTER_DIR}/{TEMPLATE_NAME}" in z.namelist()
 
 
 def test_good_transfer_rows_are_consistent(demo) -> None:

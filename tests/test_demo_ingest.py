@@ -3,6 +3,7 @@ the transfer with errors is rejected with each deliberate error named."""
 
 from __future__ import annotations
 
+from luutru.cli.demo import DEMO_ACCOUNTS
 from luutru.config import Settings
 from luutru.demo.generate import generate_demo
 from luutru.ingest.pipeline import ingest
@@ -42,5 +43,11 @@ def test_demo_transfers_ingest_as_described(tmp_path, database_url):
         for d in demo.defects:
             assert EXPECTED[d.code] in codes, d
         assert not any(d.status == "stored" for d in bad.dossiers)
+        # the demo submitter's own transfer, as their upload runs it (bound to their agency): accepted
+        assert DEMO_ACCOUNTS[-1][2]["agency_code"] == demo.submitter_agency
+        mine = ingest(demo.submitter_zip, svc, agency=demo.submitter_agency)
+        assert mine.status == "accepted", [(f.code, f.message_en) for f in mine.findings if f.is_error]
+        assert len(mine.dossiers) == 2 and {d.status for d in mine.dossiers} == {"stored"}
+        assert all(d.code.startswith(demo.submitter_agency + ".") for d in mine.dossiers)
     finally:
         svc.close()

@@ -22,7 +22,6 @@ import openpyxl
 import pytest
 
 import luutru.disposal.execution as execution
-from luutru.api.jobs import foreign_dossiers
 from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.catalogue_reader import read_catalogue
@@ -230,15 +229,6 @@ def test_default_limits_fit_a_real_transfer_of_pdfs() -> None:
     assert lim.catalogue_max_cell_chars == 32_767
 
 
-def test_agency_precheck_reads_nothing_from_a_refused_archive(tmp_path):
-    """The upload pre-check (api/jobs.py) leaves a bomb to ingest's findings and expands nothing itself."""
-    z = _transfer_zip(tmp_path, {"files/zeros.bin": b"\0" * (8 * MiB)})
-    work = tmp_path / "work"
-    work.mkdir()
-    assert foreign_dossiers(z, "000.00.31.H57", work) is None
-    assert list(work.iterdir()) == []
-
-
 # --- one catalogue for the pre-check and for ingest (issue 16, items 2 and 5) ------------
 
 
@@ -266,12 +256,11 @@ def _decoy_zip(tmp_path: Path, decoy_dir: str) -> Path:
 @pytest.mark.parametrize("decoy_dir", ["__MACOSX", "nop-luu/HS01", "__MACOSX/nop-luu"])
 def test_decoy_catalogue_is_refused_and_precheck_reads_what_ingest_reads(low, tmp_path, decoy_dir):
     z = _decoy_zip(tmp_path, decoy_dir)
-    work = tmp_path / "work"
-    work.mkdir()
-    # a submitter of agency OWN: the pre-check reads the catalogue ingest would read
-    # (nop-luu/muc_luc_ho_so.xlsx, agency H57), not the decoy, so the row is foreign
-    assert foreign_dossiers(z, OWN, work) == [(f"{AGENCY}.2021.01", AGENCY)]
-    assert foreign_dossiers(z, AGENCY, work) == []
+    # a submitter of agency OWN: the agency rule runs inside the ingest, on the catalogue the
+    # ingest reads, so the decoy cannot pass for it; the transfer is refused either way
+    rep = ingest(z, low, agency=OWN)
+    assert rep.status == "rejected" and "CATALOGUE_AMBIGUOUS" in _codes(rep), rep.to_json()
+    assert not any(d.status == "stored" for d in rep.dossiers)
     rep = ingest(z, low)
     assert rep.status == "rejected" and "CATALOGUE_AMBIGUOUS" in _codes(rep), rep.to_json()
     [f] = [f for f in rep.findings if f.code == "CATALOGUE_AMBIGUOUS"]

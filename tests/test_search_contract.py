@@ -272,6 +272,20 @@ def test_agency_rights_limit_everything(loaded: Index) -> None:
     assert loaded.search(SearchQuery(), Rights(see_restricted=True, agencies=frozenset())).total == 0
 
 
+def test_restricted_rights_of_one_fonds_add_to_the_public_records_of_all(loaded: Index) -> None:
+    """An agency's own archive: everyone's public records and its own restricted ones, so a login
+    never finds less than an anonymous visitor."""
+    size = SearchQuery(size=100)
+    own_a = loaded.search(size, Rights(see_restricted=True, restricted_agencies=frozenset({FONDS_A})))
+    own_b = loaded.search(size, Rights(see_restricted=True, restricted_agencies=frozenset({FONDS_B})))
+    public = loaded.search(size, PUBLIC)
+    everything = loaded.search(size, EVERYTHING)
+    assert own_b.total == public.total  # fonds B holds no restricted record
+    assert own_a.total == everything.total  # every restricted record is of fonds A
+    assert {h.id for h in public.hits} <= {h.id for h in own_b.hits}
+    assert D_HIRING in {h.id for h in own_a.hits} and D_HIRING not in {h.id for h in own_b.hits}
+
+
 # ---------------------------------------------------------------- filters and facets
 
 

@@ -8,6 +8,7 @@ tests/_artifacts/screenshots/.  Skipped, saying why, when Chromium or Playwright
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -26,6 +27,7 @@ CHROMIUM = os.environ.get("LUUTRU_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).parent / "_artifacts" / "screenshots"
+DD_MM_YYYY_HH_MM = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}")
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 if not Path(CHROMIUM).exists():
@@ -144,6 +146,32 @@ def test_submitter_uploads_a_transfer_and_follows_it_to_the_report(site, page, t
     shot(page, "submitter_report_rejected_en")
     page.goto(f"{site.url}/nop-luu?lang=vi")
     assert page.locator("#transfers tr").count() == 3  # header + the two transfers this submitter made
+    when = page.locator("#transfers tr").nth(1).locator("td").first.inner_text()
+    assert DD_MM_YYYY_HH_MM.fullmatch(when), when
+    assert page.locator("#transfers .badge", has_text="Từ chối").count() == 1
+    shot(page, "submitter_transfers")
+
+
+def test_submitter_sees_every_finding_of_an_upload_at_once(site, page, tmp_path):
+    """A dossier of another agency is one finding among the others, not a stop before them."""
+    from tests.api_helpers import OTHER_AGENCY, _add_dossier
+
+    spec = TransferSpec()
+    _add_dossier(spec, dossier_row(21, 1))
+    _add_dossier(spec, dossier_row(22, 1, agency=OTHER_AGENCY))
+    spec.documents[0]["sha256"] = "0" * 64
+    z = upload_zip(tmp_path, spec, name="hai_loi.zip")
+    login(page, site, "submitter", "/nop-luu")
+    page.set_input_files("#file", str(z))
+    page.click("#upload-btn")
+    page.wait_for_url("**/nop-luu/*")
+    page.wait_for_selector("#report:not([hidden])", timeout=150_000)
+    assert page.locator("#status").inner_text() == "Từ chối"
+    for code in ("AGENCY_NOT_PERMITTED", "CHECKSUM_MISMATCH"):
+        assert page.locator("#findings tr.finding", has_text=code).count() == 1, code
+    statuses = page.locator("#dossier-outcomes tbody tr td:nth-child(2)").all_inner_texts()
+    assert sorted(statuses) == ["Bị từ chối", "Bị từ chối"], statuses
+    shot(page, "submitter_every_finding")
 
 
 def test_researcher_searches_without_diacritics_opens_a_dossier_and_its_pdf(site, page):
@@ -157,6 +185,16 @@ def test_researcher_searches_without_diacritics_opens_a_dossier_and_its_pdf(site
     assert page.locator("#facets h4", has_text="Năm").count() == 1
     assert page.locator('#facets a[data-facet="year"][data-value="2021"]').count() == 1
     shot(page, "researcher_search")
+    page.goto(f"{site.url}/?q=van+hoa+nong+thon")
+    assert "ngoặc kép" in page.locator("#quote-hint").inner_text()
+    page.click("#quote-hint-link")
+    page.wait_for_selector("#total")
+    assert page.locator("#q").input_value() == '"van hoa nong thon"'
+    page.goto(f"{site.url}/?q=van+ban&kind=document")
+    dates = [d for d in page.locator(".hit small").all_inner_texts()]
+    assert dates and all(re.search(r"\b\d{2}/\d{2}/\d{4}\b", d) for d in dates), dates
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", d) for d in dates), dates
+    shot(page, "researcher_search_dates")
     # restricted records stay hidden from a researcher without a grant
     page.goto(f"{site.url}/?q=khieu+nai+dat+dai")
     assert page.locator("#total").inner_text().startswith("0 ")
@@ -190,8 +228,16 @@ def test_archivist_council_and_approver_walk_the_disposal_path(site, browser):
         return ctx, pg
 
     ctx, pg = as_user("archivist")
-    pg.goto(f"{site.url}/tieu-huy?year=2016")
+    pg.goto(f"{site.url}/tieu-huy?year=2031")
+    assert pg.locator(".due-pick").evaluate_all("cs => cs.map(c => c.value)") == [code]  # only what may go now
+    assert pg.locator(f'#not-eligible tr.not-eligible[data-code="{site.ids["public"]}"]').inner_text().count("31/12/2031")
+    assert pg.locator(".due-reason").first.input_value() == ""  # no reason typed for the archivist
     pg.check(f'.due-pick[value="{code}"]')
+    pg.fill("#draft-note", "Hồ sơ văn phòng phẩm năm 2010 đã hết thời hạn bảo quản 5 năm, không còn giá trị.")
+    pg.click("#draft-btn")
+    assert "lý do" in pg.locator("#draft-error").inner_text().lower()
+    pg.fill(f'.due-reason[data-code="{code}"]', "Hết thời hạn bảo quản 5 năm, không còn giá trị thực tiễn")
+    shot(pg, "archivist_disposal_page")
     pg.fill("#draft-note", "Hồ sơ văn phòng phẩm năm 2010 đã hết thời hạn bảo quản 5 năm, không còn giá trị.")
     pg.click("#draft-btn")
     pg.wait_for_selector("#list-title")
@@ -225,8 +271,18 @@ def test_archivist_council_and_approver_walk_the_disposal_path(site, browser):
     pg.wait_for_selector('#list-status[data-status="executed"]', timeout=180_000)
     assert pg.locator("#minutes-link").count() == 1
     shot(pg, "archivist_executed_minutes")
+    pg.goto(f"{site.url}/tieu-huy")
+    listed = pg.locator("#disposal-lists tr").nth(1)
+    assert DD_MM_YYYY_HH_MM.fullmatch(listed.locator("td").nth(5).inner_text())
+    assert listed.locator("td").nth(4).inner_text() == "Archivist"  # the person's name
+    assert listed.locator("td").nth(2).inner_text() == "Đã hủy"
     pg.goto(f"{site.url}/ho-so/{code}")
-    assert pg.locator("h2").first.inner_text().startswith("404")
+    assert pg.locator("#tombstone-title").inner_text() == "Hồ sơ đã bị tiêu hủy"
+    decision = pg.locator("#tombstone-decision").inner_text()
+    assert "15/QĐ-VP" in decision and "Approver" in decision
+    assert DD_MM_YYYY_HH_MM.fullmatch(pg.locator("#tombstone-when").inner_text())
+    assert pg.locator("#tombstone-minutes").count() == 1
+    shot(pg, "archivist_tombstone")
     ctx.close()
 
 
@@ -262,3 +318,71 @@ def test_anonymous_visitor_searches_public_records_and_is_sent_to_login(site, pa
     page.wait_for_selector("#login-submit")
     assert "/dang-nhap?next=" in page.url
     shot(page, "anonymous_login_redirect")
+
+
+def test_administrator_manages_an_account_and_everyone_changes_their_password(site, browser):
+    ctx = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, site, "administrator", "/tai-khoan")
+    assert page.locator("h2").first.inner_text() == "Quản lý tài khoản và vai trò"
+    assert "Lưu trữ viên" in page.locator('#accounts tr.account[data-username="archivist"] .account-roles').inner_text()
+    page.fill("#new-username", "tran.binh")
+    page.fill("#new-name", "Trần Văn Bình")
+    page.fill("#new-password", "mật-khẩu-bình-2026")
+    page.check('.new-role[value="researcher"]')
+    page.click("#new-account-btn")
+    page.wait_for_selector("#accounts-done")
+    row = page.locator('#accounts tr.account[data-username="tran.binh"]')
+    assert row.locator(".account-name").inner_text() == "Trần Văn Bình"
+    assert row.locator(".account-roles").inner_text() == "Người khai thác"
+    assert re.search(r"\d{2}/\d{2}/\d{4}", row.inner_text())
+    shot(page, "administrator_accounts")
+    row.locator("summary").click()
+    row.locator('input[name="active"]').uncheck()
+    row.locator(".account-save").click()
+    page.wait_for_selector("#accounts-done")
+    row = page.locator('#accounts tr.account[data-username="tran.binh"]')
+    assert row.get_attribute("data-active") == "0" and row.locator(".account-state").inner_text() == "Đã khóa"
+    ctx.close()
+
+    ctx = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, site, "council")
+    page.click("#password-link")
+    page.fill("#current-password", PASSWORD)
+    page.fill("#new-password", "mật-khẩu-hội-đồng-2026")
+    page.fill("#confirm-password", "mật-khẩu-hội-đồng-2026")
+    page.click("#password-btn")
+    page.wait_for_selector("#password-done")
+    assert page.locator("#who").count() == 1  # still logged in
+    shot(page, "council_password_changed")
+    from luutru.api.accounts import set_password
+
+    set_password(site.services, "council", PASSWORD)  # as before, for the other tests
+    ctx.close()
+
+
+def test_api_docs_work_without_internet(site, page):
+    """Every request that leaves the server is refused: /docs still renders the API."""
+    outside: list[tuple[str, str]] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(site.url):
+            route.continue_()
+        else:
+            outside.append((route.request.resource_type, route.request.url))
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto(f"{site.url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Lưu trữ API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 20  # every route listed: the OpenAPI 3.1 document was read
+    shot(page, "api_docs_offline")
+    page.goto(f"{site.url}/redoc")
+    page.wait_for_selector(".api-info h1")
+    assert "Lưu trữ API" in page.locator(".api-info h1").inner_text()
+    shot(page, "api_redoc_offline")
+    # nothing the pages need leaves the server; ReDoc's sidebar still asks for its maker's logo (an
+    # image, refused here without harm)
+    assert [u for kind, u in outside if kind != "image"] == [], outside

@@ -14,6 +14,8 @@ from sqlalchemy import select
 import luutru.catalog.models as m
 from luutru.api.auth import Principal
 from luutru.catalog.accounts_models import TransferSubmission
+from luutru.catalog.queries import dossier_view
+from luutru.disposal.tombstone import tombstones
 from luutru.policies.access import readable
 from luutru.records.timeutil import iso_vn
 from luutru.search.query import Rights
@@ -24,7 +26,18 @@ def may_see(rights: Rights, agency_code: str | None, *accesses: str | None) -> b
     """A record of ``agency_code`` whose access regimes (dossier, document …) are ``accesses``."""
     if rights.agencies is not None and agency_code not in rights.agencies:
         return False
-    return readable(rights.see_restricted, *accesses)
+    return readable(rights.sees_restricted_of(agency_code), *accesses)
+
+
+def visible_dossier(services: Services, rights: Rights, code: str) -> dict[str, Any] | None:
+    """The dossier view as ``rights`` see it (restricted documents left out where not visible);
+    None when the caller may not see the dossier at all."""
+    view = dossier_view(services.catalog, code, see_restricted=rights.see_restricted)
+    if view is not None and not rights.sees_restricted_of(view["dossier"]["agency_code"]):
+        view = dossier_view(services.catalog, code, see_restricted=False)
+    if view is None or not may_see(rights, view["dossier"]["agency_code"]):
+        return None
+    return view
 
 
 def report_for(services: Services, rights: Rights, report: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -58,6 +71,23 @@ def file_context(services: Services, file_id: int) -> dict[str, Any] | None:
         return {"file": f, "aip_id": dossier.aip_id, "document": doc.identifier, "dossier": dossier.code,
                 "agency": dossier.fonds_code, "doc_access": doc.access, "dossier_access": dossier.access,
                 "signature_status": f.signature_status}
+
+
+def visible_tombstone(services: Services, rights: Rights, code: str) -> dict[str, Any] | None:
+    """What remains of a destroyed dossier, for a caller who could see the agency's records: when,
+    by which list and decision, the minutes; the title only for readers of the agency's restricted
+    records (the tombstone keeps no access regime).  None when there is none to show."""
+    found = tombstones(services, code)
+    if not found or not may_see(rights, found[0]["agency_code"]):
+        return None
+    t = found[0]
+    decided = (t.get("approvals") or {}).get("decided") or {}
+    out = {k: t.get(k) for k in ("dossier_code", "agency_code", "year", "start_date", "end_date", "retention_years",
+                                 "retention_end", "documents", "list_id", "reason", "destroyed_by", "destroyed_at",
+                                 "minutes_aip_id")}
+    out["title"] = t.get("title") if rights.sees_restricted_of(t["agency_code"]) else None
+    out["decision"] = {"decision_ref": decided.get("decision_ref"), "by": decided.get("by"), "at": decided.get("at")}
+    return out
 
 
 def submitted_by(services: Services, transfer_id: str) -> str | None:

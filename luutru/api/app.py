@@ -4,7 +4,7 @@ Every route lives in a router of its area under :mod:`luutru.api.routes` and dec
 its permission (``Depends(require(Perm.X))``, see :mod:`luutru.api.auth`); exception
 handlers are in :mod:`luutru.api.errors`, the CSRF/audit middleware in
 :mod:`luutru.api.middleware`.  The JSON API works without the web UI; OpenAPI docs are
-at ``/docs``.
+at ``/docs`` and ``/redoc``, their scripts served by the app (:mod:`luutru.api.routes.docs`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 import luutru.api.routes.accounts as routes_accounts
 import luutru.api.routes.disposal as routes_disposal
+import luutru.api.routes.docs as routes_docs
 import luutru.api.routes.meta as routes_meta
 import luutru.api.routes.records as routes_records
 import luutru.api.routes.revisions as routes_revisions
@@ -23,6 +24,8 @@ import luutru.api.routes.search as routes_search
 import luutru.api.routes.transfer_out as routes_transfer_out
 import luutru.api.routes.transfers as routes_transfers
 import luutru.api.routes.ui as routes_ui
+import luutru.api.routes.ui_accounts as routes_ui_accounts
+import luutru.api.routes.ui_disposal as routes_ui_disposal
 from luutru import __version__
 from luutru.api.errors import COMMON_RESPONSES, install_handlers
 from luutru.api.guards import Guards
@@ -41,15 +44,17 @@ DESCRIPTION = ("Tiếp nhận, bảo quản và khai thác tài liệu lưu tr�
 
 # The routers, each an APIRouter named ``router`` in its own module, in the order their
 # routes are matched (and listed in the OpenAPI document).
-ROUTERS = (routes_transfers, routes_search, routes_records, routes_revisions, routes_meta,
-           routes_disposal, routes_transfer_out, routes_accounts, routes_ui)
+ROUTERS = (routes_docs, routes_transfers, routes_search, routes_records, routes_revisions, routes_meta,
+           routes_disposal, routes_transfer_out, routes_accounts, routes_ui, routes_ui_disposal,
+           routes_ui_accounts)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None,
                auth: AuthSettings | None = None) -> FastAPI:
     """The app over ``services`` (built from ``settings`` when not given)."""
     services = services or Services(settings or Settings())
-    app = FastAPI(title="Lưu trữ API", version=__version__, description=DESCRIPTION, lifespan=_lifespan(services))
+    app = FastAPI(title="Lưu trữ API", version=__version__, description=DESCRIPTION, lifespan=_lifespan(services),
+                  docs_url=None, redoc_url=None)  # served offline by routes.docs
     app.state.services = services
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)

@@ -27,6 +27,7 @@ from fastapi.routing import APIRoute
 import luutru.api.accounts as accounts
 from luutru.api.roles import Perm, Role, permissions_for, rights_for
 from luutru.audit.trail import record_action
+from luutru.records.labels import label
 from luutru.records.status import Outcome
 from luutru.search.query import Rights
 
@@ -73,7 +74,9 @@ class Principal:
                 "agency_code": self.agency_code, "restricted_access": self.restricted_access, "via": self.via,
                 "anonymous": self.anonymous, "permissions": sorted(p.value for p in self.permissions),
                 "rights": {"see_restricted": r.see_restricted,
-                           "agencies": sorted(r.agencies) if r.agencies is not None else None}}
+                           "agencies": sorted(r.agencies) if r.agencies is not None else None,
+                           "restricted_agencies": sorted(r.restricted_agencies)
+                           if r.restricted_agencies is not None else None}}
 
     @classmethod
     def from_user(cls, user: dict[str, Any], via: str) -> "Principal":
@@ -143,8 +146,10 @@ def require(permission: Perm | str) -> Callable[..., Principal]:
                       {"permission": perm.value, "route": getattr(route, "path", None)})
         if principal.anonymous:
             raise _unauthorized("Cần đăng nhập để dùng chức năng này.", "Log in to use this function.")
-        raise HTTPException(403, detail={"message_vi": f"Tài khoản của bạn không có quyền '{perm.value}'.",
-                                         "message_en": f"Your account lacks the permission '{perm.value}'."})
+        raise HTTPException(403, detail={
+            "message_vi": f"Tài khoản của bạn không có quyền {label('permission', perm, 'vi')}.",
+            "message_en": f"Your account lacks the permission to {label('permission', perm, 'en')}.",
+            "permission": perm.value})
 
     dependency.__luutru_permission__ = perm  # type: ignore[attr-defined]
     dependency.__name__ = f"require_{perm.name.lower()}"

@@ -28,12 +28,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: Routes that take a transfer upload (bounded by ``max_upload_bytes``).
 UPLOAD_PATHS = frozenset({"/api/transfers"})
 
-#: FastAPI's own documentation pages load Swagger UI / ReDoc from a CDN with inline code.
+#: The API documentation pages: Swagger UI / ReDoc served by the app (routes.docs) with inline start-up code.
 DOCS_PATHS = ("/docs", "/redoc")
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; frame-ancestors 'none'")
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self'; worker-src 'self' blob:; "  # assets served by routes.docs
+            "frame-ancestors 'none'")
 
 
 def page_csp(nonce: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Iterable
 
+from luutru.records.labels import LABELS
 from luutru.search.query import Rights
 
 
@@ -23,14 +24,7 @@ class Role(str, enum.Enum):
     ADMINISTRATOR = "administrator"  # quản trị hệ thống
 
 
-ROLE_LABELS = {
-    Role.SUBMITTER: ("Đơn vị nộp lưu", "Submitter"),
-    Role.ARCHIVIST: ("Lưu trữ viên", "Archivist"),
-    Role.COUNCIL: ("Thành viên Hội đồng xác định giá trị tài liệu", "Appraisal council member"),
-    Role.APPROVER: ("Người phê duyệt", "Approver"),
-    Role.RESEARCHER: ("Người khai thác", "Researcher"),
-    Role.ADMINISTRATOR: ("Quản trị hệ thống", "Administrator"),
-}
+ROLE_LABELS = {r: LABELS["role"][r.value] for r in Role}  # (vi, en), from the one catalogue of labels
 
 
 class Perm(str, enum.Enum):
@@ -100,9 +94,10 @@ def rights_for(roles: Iterable[Role | str], *, agency_code: str | None = None, r
     """Search/read rights of a caller.
 
     archivist, council member, approver: every record.  Submitter: every record of their
-    own agency (restricted ones too: they are the agency's own), nothing of others.
+    own agency (restricted ones too: they are the agency's own), public ones of others.
     Researcher, administrator: public records, plus restricted ones when granted
-    (``restricted_access``).  Anonymous: public records.
+    (``restricted_access``).  Anonymous: public records.  A login never shows less than
+    an anonymous visitor sees.
     """
     if anonymous:
         return Rights.public()
@@ -110,5 +105,6 @@ def rights_for(roles: Iterable[Role | str], *, agency_code: str | None = None, r
     if rs & _SEE_ALL:
         return Rights.everything()
     if Role.SUBMITTER in rs:
-        return Rights(see_restricted=True, agencies=frozenset({agency_code}) if agency_code else frozenset())
+        return Rights(see_restricted=True, agencies=None,
+                      restricted_agencies=frozenset({agency_code}) if agency_code else frozenset())
     return Rights(see_restricted=bool(restricted_access), agencies=None)

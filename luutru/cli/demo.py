@@ -20,7 +20,7 @@ import luutru.ingest.pipeline as pipeline
 from luutru.cli.serve import run_server
 from luutru.cli.support import progress_bar
 from luutru.config import Settings
-from luutru.demo.generate import DemoTransfers, generate_demo
+from luutru.demo.generate import SUBMITTER_AGENCY, SUBMITTER_DIR, DemoTransfers, generate_demo
 from luutru.demo.state import DemoState, home_is_empty, read_state, reset_home, reusable, write_state
 from luutru.ingest.report import render_text
 from luutru.services import Services
@@ -35,7 +35,7 @@ DEMO_ACCOUNTS = (
     ("hoidong", "council", {}),
     ("pheduyet", "approver", {}),
     ("nghiencuu", "researcher", {}),
-    ("nopluu", "submitter", {"agency_code": "000.00.31.H57"}),
+    ("nopluu", "submitter", {"agency_code": SUBMITTER_AGENCY.code}),
 )
 
 
@@ -121,6 +121,8 @@ def demo(out_dir: Path = typer.Option(Path("luutru-demo"), help="Where the sampl
     users = demo_accounts(settings, renew=state.home_was_empty)
     out.print(f"LUUTRU_HOME: {settings.home_dir}")
     out.print(f"Gói mẫu / sample transfers: {out_dir / 'good'}  {out_dir / 'bad'}")
+    out.print(f"Gói để tài khoản nopluu tự nộp lưu qua trình duyệt / for the submitter account to upload: "
+              f"{out_dir / (SUBMITTER_DIR + '.zip')}", highlight=False)
     if users:
         out.print("Tài khoản mẫu / demo accounts (tên / mật khẩu — username / password):", highlight=False)
         for username, password, role in users:

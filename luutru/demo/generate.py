@@ -9,7 +9,11 @@
   and a PNG site diagram; catalogue ``muc_luc_ho_so.xlsx`` (or CSV with ``csv=True``);
 * ``out_dir/bad/`` — a smaller transfer carrying each deliberate error exactly once;
 * ``out_dir/bad_errors.txt`` — the list of those errors (bilingual), kept outside the
-  transfer folder so the folder holds only the catalogue and the files.
+  transfer folder so the folder holds only the catalogue and the files;
+* ``out_dir/submitter/`` and ``out_dir/submitter.zip`` — a small clean transfer of one
+  agency only (:data:`SUBMITTER_AGENCY`, the demo submitter's), not ingested by the demo:
+  what the demo submitter uploads in the browser to see a transfer accepted (the good
+  transfer holds several agencies' dossiers, which a submitter may not transfer).
 
 Same seed, same bytes: every random choice comes from one ``random.Random(seed)``,
 PDFs are written with reportlab's invariant mode and workbooks with fixed timestamps.
@@ -40,6 +44,9 @@ from luutru.packaging.catalogue_writer import (
 )
 
 GOOD_DIR, BAD_DIR, BAD_ERRORS = "good", "bad", "bad_errors.txt"
+SUBMITTER_DIR = "submitter"
+SUBMITTER_AGENCY = AGENCIES[0]
+SUBMITTER_SIZES = (3, 4)  # documents of each dossier of the submitter's transfer
 FIRST_YEAR, LAST_YEAR = 2015, 2024
 YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 YEAR_WEIGHTS = (1, 1, 2, 2, 3, 3, 3, 3, 3, 3)  # few old, scanned dossiers: they are the bulky ones
@@ -63,6 +70,8 @@ class DemoTransfers:
     bad_documents: int
     defects: list[Defect] = field(default_factory=list)
     trust_roots: Path | None = None  # root certificate of the demo PKI when PDFs are signed
+    submitter_zip: Path | None = None  # the one-agency transfer for the demo submitter's upload
+    submitter_agency: str = SUBMITTER_AGENCY.code
 
 
 def _write_transfer(root: Path, dossiers: list[DemoDossier], *, as_csv: bool, name_on_disk: dict[str, str] | None = None,
@@ -139,9 +148,10 @@ def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: b
     if dossiers < 1:
         raise ValueError("dossiers must be at least 1")
     out_dir = Path(out_dir)
-    good, bad = out_dir / GOOD_DIR, out_dir / BAD_DIR
+    good, bad, mine = out_dir / GOOD_DIR, out_dir / BAD_DIR, out_dir / SUBMITTER_DIR
     _prepare(good, overwrite)
     _prepare(bad, overwrite)
+    _prepare(mine, overwrite)
     rng = random.Random(seed)
     signer, trust_roots = demo_signer(out_dir / "pki") if sign else (None, None)
     builder = DossierBuilder(rng, signer)
@@ -149,7 +159,7 @@ def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: b
     plan = _plan(rng, dossiers)
     sizes = [rng.randint(MIN_DOCS, MAX_DOCS) for _ in plan]
     bad_sizes = [5, 5, 4, 5, 4, 6]
-    total = sum(sizes) + sum(bad_sizes)
+    total = sum(sizes) + sum(bad_sizes) + sum(SUBMITTER_SIZES)
     done = 0
 
     def tick() -> None:
@@ -169,12 +179,18 @@ def generate_demo(out_dir: Path, *, seed: int = 2026, dossiers: int = 36, csv: b
     (bad / unlisted.file).write_bytes(bad_dossiers[0].docs[0].data)
     errors = out_dir / BAD_ERRORS
     errors.write_text(errors_text(defects), encoding="utf-8")
+    # last, so the good and bad transfers stay the bytes they were for a seed
+    topics = SUBMITTER_AGENCY.topics
+    own = [builder.dossier(SUBMITTER_AGENCY, topics[i % len(topics)], LAST_YEAR, n_docs=n, progress=tick)
+           for i, n in enumerate(SUBMITTER_SIZES)]
+    _write_transfer(mine, own, as_csv=False)
+    submitter_zip = zip_transfer(mine, out_dir / f"{SUBMITTER_DIR}.zip")
     return DemoTransfers(
         good=good, bad=bad, bad_errors=errors,
         good_dossiers=len(good_dossiers), good_documents=sum(len(d.docs) for d in good_dossiers),
         good_files=files, good_bytes=size,
         bad_dossiers=len(bad_dossiers), bad_documents=sum(len(d.docs) for d in bad_dossiers),
-        defects=defects, trust_roots=trust_roots)
+        defects=defects, trust_roots=trust_roots, submitter_zip=submitter_zip)
 
 
 def zip_transfer(folder: Path, dest: Path, *, top_folder: bool = True) -> Path:

@@ -73,8 +73,12 @@ def _noop(_stage: str, _done: int, _total: int) -> None:
     pass
 
 
-def ingest(path: Path, services: Services, *, progress: Progress | None = None, transfer_id: str | None = None) -> IngestReport:
-    """Ingest one transfer; always returns a report (never raises for bad input)."""
+def ingest(path: Path, services: Services, *, progress: Progress | None = None, transfer_id: str | None = None,
+           agency: str | None = None) -> IngestReport:
+    """Ingest one transfer; always returns a report (never raises for bad input).
+
+    ``agency``: the submitting account may only transfer that agency's dossiers; one
+    of another agency is a finding like any other (every check still runs)."""
     path = Path(path)
     report = IngestReport(transfer_id or str(uuid.uuid4()), path.name, "?", TransferStatus.RUNNING.value, iso_vn())
     _start(services, report)
@@ -88,7 +92,7 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
             f"This transfer is being processed by another process ({e}). Fix: wait for it to finish."))
         return _finish(services, report, TransferStatus.FAILED)
     item = TransferItem(path, report)
-    ctx = IngestContext(services, report.transfer_id, staging.root, progress or _noop)
+    ctx = IngestContext(services, report.transfer_id, staging.root, progress or _noop, agency=agency)
     try:
         return _run(item, ctx)
     except FaultInjected:

@@ -124,7 +124,7 @@ def _files(top: Path) -> list[str]:
 
 def _located(top: Path) -> tuple[Path, bool, list[Finding]]:
     """(transfer root, is a bag, findings) decided by :func:`catalogue_locate.locate`, the
-    one decision the upload pre-check also reads: a zip wrapped in one folder is read from
+    one decision of the transfer's catalogue: a zip wrapped in one folder is read from
     inside it, a bag from ``data/``; a second catalogue (e.g. in ``__MACOSX/``) and a bag
     without ``bagit.txt`` are findings."""
     loc = catalogue_locate.locate(_files(top))

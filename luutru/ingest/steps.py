@@ -31,6 +31,7 @@ from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
 from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
 from luutru.policies.backup_policy import backup_findings
 from luutru.policies.retention import lock_arguments
+from luutru.policies.submission import agency_scope
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import IndexBatch, commit
 from luutru.records.findings import Finding, finding, has_errors
@@ -50,6 +51,7 @@ class IngestContext:
     transfer_id: str
     staging_root: Path
     progress: Progress
+    agency: str | None = None  # an account bound to one agency submits: only that agency's dossiers
 
 
 @dataclass
@@ -109,12 +111,20 @@ def read_and_validate(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         item.report.kind = "sip"
         item.raw = item.sip.raw
         item.catalogue = validate_catalogue(item.raw)
-        return item.sip.findings + item.catalogue.findings
+        return item.sip.findings + item.catalogue.findings + _scope(item, ctx)
     item.raw = read_catalogue(item.root, ctx.services.settings.limits)
     item.catalogue = validate_catalogue(item.raw)
     item.report.catalogue = item.catalogue.report()  # version read, every value mapped, columns kept
     # Circular 05/2025 Art. 27: a one-copy install says so on every ingest report
-    return item.catalogue.findings + backup_findings(1 + len(ctx.services.settings.storage.replica_urls))
+    return (item.catalogue.findings + _scope(item, ctx)
+            + backup_findings(1 + len(ctx.services.settings.storage.replica_urls)))
+
+
+def _scope(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+    """A submitter's transfer: dossiers of another agency are one finding each, among the others."""
+    if not ctx.agency or item.raw is None:
+        return []
+    return agency_scope(((r.where, r.values) for r in item.raw.dossiers), ctx.agency)
 
 
 def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:

@@ -20,13 +20,14 @@ _NOT_RETRYABLE = {"DISK_FULL"}
 
 def ingest_job(services: Services, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """payload: ``path`` (folder/.zip/bag readable by every worker), optional
-    ``transfer_id`` (default: the job id) and ``cleanup`` (removed once accepted or
-    rejected).  Idempotent: a re-run after a crash completes without duplicates."""
+    ``transfer_id`` (default: the job id), ``cleanup`` (removed once accepted or
+    rejected) and ``agency`` (a submitter's own agency: dossiers of others are refused).  Idempotent: a re-run after a crash completes without duplicates."""
 
     path = Path(payload["path"])
     if not path.exists():
         raise JobFailed(f"transfer not found: {path} (it must be on storage shared by the API and the workers)")
-    report = ingest(path, services, progress=ctx.progress, transfer_id=payload.get("transfer_id") or ctx.job_id)
+    report = ingest(path, services, progress=ctx.progress, transfer_id=payload.get("transfer_id") or ctx.job_id,
+                    agency=payload.get("agency") or None)
     result = {"transfer_id": report.transfer_id, "status": report.status, "counts": report.counts(),
               "dossiers": {d.code: d.status for d in report.dossiers}}
     if report.status == "failed":

@@ -3,7 +3,8 @@
 Why one function: the agency pre-check of an upload (reading zip members) and ingest
 (reading the unpacked folder) once chose differently, so a decoy catalogue in
 ``__MACOSX/`` passed the pre-check while ingest stored the real one of another agency.
-Both now call :func:`locate` on the same list of relative file paths, and every other
+Both called :func:`locate` on the same list of relative file paths (the agency rule now
+runs inside ingest itself, :mod:`luutru.policies.submission`), and every other
 file named like a catalogue (in ``__MACOSX/``, in a sub-folder, a second name at the
 root) is reported by :func:`ambiguity_finding`: the transfer must hold one catalogue.
 

@@ -382,8 +382,7 @@ def read_csv_pair(dossier_csv: Path, document_csv: Path, root: Path,
 def read_catalogue(root: Path, limits: LimitSettings | None = None) -> RawCatalogue:
     """Read the catalogue of a transfer root, within ``limits`` (default: the environment's).
 
-    Which file is the catalogue is :func:`catalogue_locate.choose`'s decision, the same
-    the upload pre-check follows."""
+    Which file is the catalogue is :func:`catalogue_locate.choose`'s decision."""
     names = catalogue_locate.choose(p.name for p in root.iterdir() if p.is_file() and not p.is_symlink())
     if len(names) == 1:
         return read_xlsx(root / names[0], root, limits)

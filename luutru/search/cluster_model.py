@@ -173,6 +173,10 @@ def query(q: SearchQuery, rights: Rights) -> dict[str, Any]:
     filters: list[dict[str, Any]] = []
     if not rights.see_restricted:
         filters.append({"term": {"access": PUBLIC_VALUE}})
+    elif rights.restricted_agencies is not None:  # public records, and restricted ones of these fonds
+        filters.append({"bool": {"should": [{"term": {"access": PUBLIC_VALUE}},
+                                            {"terms": {"fonds": sorted(rights.restricted_agencies)}}],
+                                 "minimum_should_match": 1}})
     if rights.agencies is not None:
         filters.append({"terms": {"fonds": sorted(rights.agencies)}} if rights.agencies
                        else {"bool": {"must_not": {"match_all": {}}}})

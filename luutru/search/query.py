@@ -178,14 +178,26 @@ class Rights:
     ``see_restricted``: restricted-use records (chế độ sử dụng *Hạn chế*) are visible.
     ``agencies``: fonds (agency codes, ``ma_co_quan``) whose records are visible at all;
     ``None`` means every agency, an empty set means none.
+    ``restricted_agencies``: with ``see_restricted``, the fonds whose restricted records
+    are visible (an agency's own archive: its restricted records, and everyone's public
+    ones); ``None`` means every visible fonds.
     """
 
     see_restricted: bool = False
     agencies: frozenset[str] | None = None
+    restricted_agencies: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
-        if self.agencies is not None and not isinstance(self.agencies, frozenset):
-            object.__setattr__(self, "agencies", frozenset(_strings(self.agencies, "agencies")))
+        for name in ("agencies", "restricted_agencies"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(_strings(value, name)))
+
+    def sees_restricted_of(self, agency_code: str | None) -> bool:
+        """Restricted records of ``agency_code`` are visible."""
+        if not self.see_restricted:
+            return False
+        return self.restricted_agencies is None or agency_code in self.restricted_agencies
 
     @classmethod
     def public(cls) -> "Rights":

@@ -119,6 +119,9 @@ class QueryBuilder:
         f: list[tantivy.Query] = []
         if not rights.see_restricted:
             f.append(self.term("access", PUBLIC_VALUE))  # only what is known to be public
+        elif rights.restricted_agencies is not None:  # public records, and restricted ones of these fonds
+            f.append(Q.boolean_query([(Occur.Should, self.term("access", PUBLIC_VALUE)),
+                                      (Occur.Should, Q.term_set_query(s, "fonds", sorted(rights.restricted_agencies)))]))
         if rights.agencies is not None:
             f.append(Q.term_set_query(s, "fonds", sorted(rights.agencies)) if rights.agencies else Q.empty_query())
         for name in ("fonds", "agency", "doc_type", "retention", "access"):

@@ -13,12 +13,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
-from luutru.api.access import file_context, may_see
+from luutru.api.access import file_context, may_see, visible_dossier, visible_tombstone
 from luutru.api.auth import Perm, Principal, require
 from luutru.api.deps import get_services
 from luutru.api.views import RowId, audit_restricted_view, restricted
 from luutru.audit.trail import record_action
-from luutru.catalog.queries import document_with_dossier, dossier_view
+from luutru.catalog.queries import document_with_dossier
 from luutru.records.status import Outcome
 from luutru.services import Services
 
@@ -30,9 +30,14 @@ DOWNLOAD_CHUNK = 1024 * 1024
 def api_dossier(code: str, svc: Services = Depends(get_services),
                 who: Principal = Depends(require(Perm.RECORDS_READ))) -> dict[str, Any]:
     """A dossier with its documents and events (``records:read``, within the caller's rights)."""
-    rights = who.rights
-    view = dossier_view(svc.catalog, code, see_restricted=rights.see_restricted)
-    if view is None or not may_see(rights, view["dossier"]["agency_code"]):
+    view = visible_dossier(svc, who.rights, code)
+    if view is None:
+        gone = visible_tombstone(svc, who.rights, code)
+        if gone is not None:  # destroyed under an approved list: 410 with what remains of it
+            raise HTTPException(410, detail={"message_vi": f"Hồ sơ {code} đã bị tiêu hủy ({gone['destroyed_at']}, "
+                                                           f"danh mục {gone['list_id']}).",
+                                             "message_en": f"Dossier {code} was destroyed ({gone['destroyed_at']}, "
+                                                           f"list {gone['list_id']}).", "tombstone": gone})
         raise HTTPException(404, "Không có hồ sơ này / no such dossier")
     audit_restricted_view(svc, who, view)
     return view

@@ -9,11 +9,11 @@ redirected to ``/dang-nhap``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 import luutru.api.accounts as accounts
@@ -21,29 +21,29 @@ import luutru.audit.trail as audit_log
 import luutru.catalog.action_queue as action_queue
 from luutru.preservation.audit_anchor import verify_with_anchors
 import luutru.catalog.models as m
-import luutru.disposal.listing as disposal
-from luutru.api.access import may_see, may_see_transfer, transfer_ids_of
+from luutru.api.access import may_see, may_see_transfer, transfer_ids_of, visible_dossier, visible_tombstone
 from luutru.api.auth import SESSION_COOKIE, Perm, Principal, get_principal, require
 from luutru.api.deps import get_services
 from luutru.api.i18n import COOKIE, LANGS, lang_of, translator
-from luutru.api.roles import ROLE_LABELS, Role
 from luutru.api.routes.accounts import fixity_status, password_login
 from luutru.api.views import Cursor, audit_restricted_view, search_query
 from luutru.audit.trail import record_action
-from luutru.catalog.queries import document_with_dossier, dossier_view
-from luutru.disposal.common import DisposalError
-from luutru.disposal.schedule import due_for_destruction
+from luutru.catalog.queries import document_with_dossier
 from luutru.policies.access import is_restricted
 from luutru.preservation.revisions import history
 from luutru.records.errors import StorageError
 from luutru.records.status import Outcome
-from luutru.records.timeutil import now_vn
+from luutru.records.labels import label, labels_of
+from luutru.records.timeutil import display_date, display_time
 from luutru.search.base import QueryError
-from luutru.search.query import FACETS
+from luutru.search.query import FACETS, ClauseKind, SearchQuery, SearchResult
 from luutru.services import Services
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+# people read dates as dd/mm/yyyy and times as dd/mm/yyyy HH:MM in Vietnam time (+07:00)
+TEMPLATES.env.filters["ngay"] = display_date
+TEMPLATES.env.filters["thoigian"] = display_time
 
 # facet name in SearchResult → query parameter of the search page / API
 FACET_PARAM = {"kind": "kind", "fonds": "fonds", "agency": "issuer", "year": "year", "doc_type": "doc_type",
@@ -60,19 +60,55 @@ def _nav(request: Request, who: Principal) -> list[tuple[str, str]]:
         items.append(("/bao-quan", "fixity"))
     if who.can(Perm.AUDIT_READ):
         items.append(("/nhat-ky", "audit"))
+    if who.can(Perm.ACCOUNTS_MANAGE):
+        items.append(("/tai-khoan", "accounts"))
     return items
+
+
+def _people(request: Request) -> Callable[[str | None], str]:
+    """username → the person's full name (as the account gives it), looked up once per page."""
+    names: dict[str, str] = {}
+
+    def person(username: str | None) -> str:
+        if not username:
+            return ""
+        if not names:
+            names.update({u["username"]: u.get("display_name") or u["username"]
+                          for u in accounts.list_users(request.app.state.services)})
+            names.setdefault("", "")
+        return names.get(username, username)
+
+    return person
+
+
+def _agency_names(request: Request) -> Callable[[str | None], str]:
+    """agency (fonds) code → its name from the catalog, looked up once per page; the code if unknown."""
+    names: dict[str, str] = {}
+
+    def agency_name(code: str | None) -> str:
+        if not code:
+            return ""
+        if not names:
+            with request.app.state.services.catalog.session() as s:
+                names.update({f.code: f.name for f in s.query(m.Fonds)})
+            names.setdefault("", "")
+        return names.get(code, code)
+
+    return agency_name
 
 
 def render(request: Request, template: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     lang = lang_of(request)
     who = getattr(request.state, "principal", None) or get_principal(request)
     t = translator(lang)
-    role_names = [ROLE_LABELS[Role(r)][1 if lang == "en" else 0] for r in who.roles]
+    role_names = [label("role", r, lang) for r in who.roles]
     other = "en" if lang == "vi" else "vi"
     params = dict(request.query_params)
     params["lang"] = other
     resp = TEMPLATES.TemplateResponse(request, template, {
         "t": t, "lang": lang, "who": who, "nav": _nav(request, who), "role_names": role_names,
+        "lab": lambda kind, value: label(kind, value, lang), "labels": lambda kind: labels_of(kind, lang),
+        "person": _people(request), "agency_name": _agency_names(request),
         "lang_url": f"{request.url.path}?{urlencode(params)}", **ctx}, status_code=status)
     if request.query_params.get("lang") in LANGS:
         resp.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -160,12 +196,24 @@ def _page_url(request: Request, page: int) -> str:
     return "/?" + urlencode(items)
 
 
+def _quote_hint(query: SearchQuery, res: SearchResult) -> dict[str, Any] | None:
+    """When fewer entries hold the unquoted words as one phrase than hold them all: the quoted
+    query and its count, so the page can suggest it."""
+    words = query.phrase_words()
+    if not words or res.phrase_total is None or res.phrase_total >= res.total:
+        return None
+    others = [f'"{c.text}"' if c.kind is ClauseKind.PHRASE else c.text for c in query.clauses()
+              if c.kind is not ClauseKind.WORD]
+    quoted = " ".join(['"' + " ".join(words) + '"', *others])
+    return {"q": quoted, "count": res.phrase_total, "url": "/?" + urlencode({"q": quoted})}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, svc: Services = Depends(get_services), who: Principal = Depends(require(Perm.SEARCH))) -> Any:
     """Search with facets; browsing everything visible when no text is given."""
 
     qp = request.query_params
-    res, error = None, None
+    res, error, hint = None, None, None
     searched = any(k in qp for k in ("q", *FACET_PARAM.values()))
     if searched:
         try:
@@ -176,6 +224,7 @@ def home(request: Request, svc: Services = Depends(get_services), who: Principal
                                  sort=qp.get("sort", "relevance"), page=int(qp.get("page", "1") or 1)
                                  if qp.get("page", "1").isdigit() else 1, size=20)
             res = svc.index.search(query, who.rights)
+            hint = _quote_hint(query, res)
         except QueryError as e:
             error = e.message_en if lang_of(request) == "en" else e.message_vi
     facets = _facet_links(request, res.facets) if res else []
@@ -187,15 +236,20 @@ def home(request: Request, svc: Services = Depends(get_services), who: Principal
         if res.page < res.pages:
             pages["next"] = _page_url(request, res.page + 1)
     return render(request, "home.html", {"q": qp.get("q", ""), "res": res, "facets": facets, "error": error,
-                                         "active": active, "pages": pages, "searched": searched})
+                                         "active": active, "pages": pages, "searched": searched,
+                                         "hint": hint})
 
 
 @router.get("/ho-so/{code}", response_class=HTMLResponse)
 def dossier_page(code: str, request: Request, svc: Services = Depends(get_services),
                  who: Principal = Depends(require(Perm.RECORDS_READ))) -> Any:
 
-    view = dossier_view(svc.catalog, code, see_restricted=who.rights.see_restricted)
-    if view is None or not may_see(who.rights, view["dossier"]["agency_code"]):
+    view = visible_dossier(svc, who.rights, code)
+    if view is None:
+        gone = visible_tombstone(svc, who.rights, code)
+        if gone is not None:
+            return render(request, "tombstone.html", {"ts": gone, "decided": gone["decision"],
+                                                      "can_read_list": who.can(Perm.DISPOSAL_READ)}, status=410)
         raise HTTPException(404, {"message_vi": "Không có hồ sơ này.", "message_en": "No such dossier."})
     audit_restricted_view(svc, who, view)
     with svc.catalog.session() as s:
@@ -273,45 +327,3 @@ def fixity_page(request: Request, svc: Services = Depends(get_services),
                 who: Principal = Depends(require(Perm.STORAGE_READ))) -> Any:
 
     return render(request, "fixity.html", {"f": fixity_status(svc, 200)})
-
-
-# ---------------------------------------------------------------- disposal (when that area is installed)
-
-
-def _disposal_module(request: Request) -> Any:
-    """The disposal functions."""
-
-    return disposal
-
-
-@router.get("/tieu-huy", response_class=HTMLResponse)
-def disposal_page(request: Request, year: int | None = None, svc: Services = Depends(get_services),
-                  who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    """Disposal lists; for archivists also the expired dossiers of a year, to draft a list."""
-    dp = _disposal_module(request)
-    due = None
-    if who.can(Perm.DISPOSAL_PROPOSE):
-
-        year = year or now_vn().year
-        with svc.catalog.session() as s:
-            due = [d.to_dict() for d in due_for_destruction(s, year)]
-    return render(request, "disposal_lists.html", {"lists": dp.list_lists(svc), "due": due, "year": year,
-                                                   "can_propose": who.can(Perm.DISPOSAL_PROPOSE)})
-
-
-@router.get("/tieu-huy/{list_id}", response_class=HTMLResponse)
-def disposal_list_page(list_id: str, request: Request, svc: Services = Depends(get_services),
-                       who: Principal = Depends(require(Perm.DISPOSAL_READ))) -> Any:
-    dp = _disposal_module(request)
-    try:
-        lst = dp.show(svc, list_id)
-    except DisposalError as e:
-        raise HTTPException(404, {"message_vi": e.findings[0].message_vi, "message_en": e.findings[0].message_en}) from None
-    return render(request, "disposal_list.html", {
-        "l": lst, "can_review": who.can(Perm.DISPOSAL_REVIEW), "can_approve": who.can(Perm.DISPOSAL_APPROVE),
-        "can_execute": who.can(Perm.DISPOSAL_EXECUTE)})
-
-
-@router.get("/ui/disposal.js")
-def disposal_js(_p: Principal = Depends(require(Perm.PUBLIC))) -> Any:
-    return FileResponse(Path(__file__).resolve().parent.parent / "templates" / "disposal.js", media_type="text/javascript")
