@@ -365,14 +365,11 @@ class LocalStorage(PlainBackend):
             n += 1
         return n
 
-    # -- records ---------------------------------------------------------------------------
-
     def _record_path(self, name: str) -> Path:
         return self.root / "records" / check_record_name(name)
 
     def put_record(self, name: str, data: bytes, *, retain_until: date | None = None) -> None:
-        """Written once and made read-only; a folder has no lock dates, so ``retain_until``
-        is kept only where the backend can enforce it (S3 Object Lock)."""
+        """Written once, read-only (a folder has no lock dates: ``retain_until`` is for S3)."""
         final = self._record_path(name)
         tmp = self.incoming / f"record.{uuid.uuid4().hex}"
         try:
@@ -388,10 +385,8 @@ class LocalStorage(PlainBackend):
             tmp.unlink(missing_ok=True)
 
     def get_record(self, name: str) -> bytes | None:
-        try:
-            return self._record_path(name).read_bytes()
-        except FileNotFoundError:
-            return None
+        p = self._record_path(name)
+        return p.read_bytes() if p.is_file() else None
 
     def list_records(self, prefix: str) -> Iterator[str]:
         base = self.root / "records"
