@@ -168,6 +168,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LUUTRU_", **_ENV)  # type: ignore[typeddict-item]
 
     home: Path = Field(default=Path("./luutru-data"), description="Where embedded data lives")
+    lang: Literal["vi", "en"] = Field(default="vi", description="Language of command-line labels (LUUTRU_LANG): "
+                                      "vi (default) or en")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home")
     search_url: str | None = Field(default=None, description="tantivy:///path, http(s)://elasticsearch:9200[/prefix] or opensearch+http(s)://opensearch:9200[/prefix]")
     trust_roots: Path | None = Field(default=None, description="PEM bundle or directory of trusted CA certs")

@@ -323,6 +323,6 @@ def test_cli_jobs_list_show_retry(services, tmp_path, monkeypatch):
     r = run("jobs", "show", "no-such-job")
     assert r.returncode == 2 and "no such job" in r.stderr
     r = run("jobs", "retry", jid)
-    assert f"{jid}: queued" in r.stdout or f"{jid}: failed" in r.stdout
+    assert f"{jid}: Đang chờ (queued)" in r.stdout or f"{jid}: Lỗi (failed)" in r.stdout
     r = run("jobs", "add", "nope")
     assert r.returncode == 2 and "unknown job kind" in r.stderr

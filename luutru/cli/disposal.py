@@ -17,7 +17,7 @@ import luutru.disposal.listing as listing
 import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
-from luutru.cli.support import ExitCode, choice, print_json, run_step
+from luutru.cli.support import ExitCode, choice, print_json, run_step, shown
 from luutru.config import Settings
 from luutru.disposal.common import DisposalError
 from luutru.disposal.schedule import due_for_destruction, parse_year
@@ -115,7 +115,7 @@ def retention_schedule(as_json: bool = JSON) -> None:
 
 def _render_list(doc: dict[str, Any]) -> None:
     a = doc["approvals"]
-    out.print(f"{doc['id']}  [{doc['status']}]  {doc['title']}", highlight=False, markup=False)
+    out.print(f"{doc['id']}  [{shown('disposal_status', doc['status'])}]  {doc['title']}", highlight=False, markup=False)
     out.print(f"  lập / drafted: {a['drafted']['by']} {a['drafted']['at']}", highlight=False, markup=False)
     for o in a["opinions"]:
         out.print(f"  ý kiến / opinion: {o['member']} {o['opinion']} {o['at']} {o['comment']}", highlight=False,
@@ -190,7 +190,7 @@ def _exec(list_id: str, actor: str, as_json: bool) -> None:
         return rep
 
     def render(rep: Any) -> None:
-        out.print(f"{rep.list_id}: {rep.status}; đã hủy / destroyed {len(rep.destroyed)}; giữ lại / withheld "
+        out.print(f"{rep.list_id}: {shown('disposal_status', rep.status)}; đã hủy / destroyed {len(rep.destroyed)}; giữ lại / withheld "
                   f"{len(rep.withheld)}; biên bản / minutes {rep.minutes_aip_id or '-'}", highlight=False, markup=False)
         for code, why in rep.withheld.items():
             out.print(f"  giữ lại / withheld {code}: {why}", highlight=False, markup=False)
@@ -228,7 +228,7 @@ def disposal_list(status: Optional[str] = typer.Option(None, "--status"), as_jso
 
     def render(rows: list[dict[str, Any]]) -> None:
         for r in rows:
-            out.print(f"{r['id']}  [{r['status']}]  {r['dossiers']} hồ sơ  {r['drafted_by']} {r['drafted_at']}"
+            out.print(f"{r['id']}  [{shown('disposal_status', r['status'])}]  {r['dossiers']} hồ sơ  {r['drafted_by']} {r['drafted_at']}"
                       + (f"  → {r['minutes_aip_id']}" if r["minutes_aip_id"] else ""), highlight=False, markup=False)
 
     status = choice(status, DisposalListStatus, "--status")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from luutru.cli.support import ExitCode, choice, print_json, usage_error
+from luutru.cli.support import ExitCode, choice, print_json, shown, usage_error
 from luutru.config import Settings
 from luutru.jobs.queue import JobQueue
 from luutru.jobs.registry import UnknownKind
@@ -90,7 +90,7 @@ def jobs_list(
     t = Table("id", "kind", "status", "try", "stage", "progress", "worker", "created")
     for j in jobs:
         prog = f"{j.done}/{j.total}" if j.total else ""
-        t.add_row(j.id, j.kind, j.status, f"{j.attempts}/{j.max_attempts}", j.stage, prog, j.worker or "", j.created_at)
+        t.add_row(j.id, j.kind, shown("job_status", j.status), f"{j.attempts}/{j.max_attempts}", j.stage, prog, j.worker or "", j.created_at)
     out.print(t)
 
 
@@ -133,7 +133,7 @@ def jobs_retry(job_id: str) -> None:
             v = JobQueue(svc.catalog).get(job_id) or v
     finally:
         svc.close()
-    out.print(f"{v.id}: {v.status}")
+    out.print(f"{v.id}: {shown('job_status', v.status)}")
     raise typer.Exit(ExitCode.FAILED if v.status == "failed" else ExitCode.OK)
 
 
@@ -167,5 +167,5 @@ def jobs_add(
         v = JobQueue(svc.catalog).get(job_id)
     finally:
         svc.close()
-    out.print(f"{job_id}: {v.status if v else '?'}")
+    out.print(f"{job_id}: {shown('job_status', v.status) if v else '?'}")
     raise typer.Exit(ExitCode.FAILED if v is not None and v.status == "failed" else ExitCode.OK)

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from luutru.catalog.queries import dossier_view
-from luutru.cli.support import ExitCode, print_json, services, usage_error
+from luutru.cli.support import ExitCode, print_json, services, shown, usage_error
 from luutru.ingest.report import cut_words
 from luutru.records.timeutil import VN_TZ
 from luutru.search.errors import QueryError
@@ -120,7 +120,7 @@ def _print_dossier(view: dict[str, Any]) -> None:
     for e in events:
         agent = f"  ({e['agent']})" if e.get("agent") else ""
         obj = f" {e['object']}" if e.get("object") else ""
-        out.print(f"    {time_vn(e['at'])}  {e['type']}: {e['outcome']}{obj}{agent}", highlight=False, markup=False)
+        out.print(f"    {time_vn(e['at'])}  {shown('event_type', e['type'])}: {shown('outcome', e['outcome'])}{obj}{agent}", highlight=False, markup=False)
 
 
 @app.command()

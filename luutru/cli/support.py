@@ -9,6 +9,7 @@ message; exit 1) — never a traceback.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import sys
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from rich.progress import (
 )
 
 from luutru.config import Settings
+from luutru.records.labels import label
 from luutru.services import Services
 
 err = Console(stderr=True)
@@ -119,3 +121,17 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
             p.update(tasks[stage], completed=done, total=total or None)
 
         yield cb
+
+
+@functools.lru_cache(maxsize=1)
+def _lang() -> str:
+    return Settings().lang
+
+
+def shown(kind: str, value: Any) -> str:
+    """A stored value as people read it, in LUUTRU_LANG (Vietnamese by default), with the
+    stored code after it so scripts and searches in the log still find it:
+    ``Đang chờ (queued)``.  Labels come from :mod:`luutru.records.labels`."""
+    raw = "" if value is None else str(getattr(value, "value", value))
+    text = label(kind, value, _lang())
+    return text if not raw or text == raw else f"{text} ({raw})"
