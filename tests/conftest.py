@@ -52,3 +52,29 @@ def services(settings: Settings) -> Iterator[Services]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Names by which a test module opens PostgreSQL itself (tests/pgdb.py, tests/jobs_helpers.py).
+_OPENS_POSTGRES = ("catalog_url", "pg_database", "pg_url", "temporary_database", "pg_base",
+                   "LUUTRU_TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass of scripts/test runs the tests that put a catalog on PostgreSQL:
+    those using the ``database_url`` fixture (``settings``, ``services`` …) and every test of
+    a module that opens PostgreSQL itself.  The others never touch that catalog: they ran,
+    identically, in the SQLite pass, and are deselected here (counted as deselected)."""
+    if os.environ.get("LUUTRU_TEST_PASS") != "postgresql":
+        return
+    opens: dict[Path, bool] = {}
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        path = Path(str(item.path))
+        if path not in opens:
+            opens[path] = any(t in path.read_text(encoding="utf-8") for t in _OPENS_POSTGRES)
+        uses_catalog = opens[path] or "database_url" in getattr(item, "fixturenames", ())
+        (keep if uses_catalog else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
