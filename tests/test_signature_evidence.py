@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from luutru.config import Settings, SigningSettings
+from luutru.config import JobSettings, Settings, SigningSettings
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.signature_evidence import (
     collect_evidence,
@@ -205,7 +205,8 @@ def test_renewal_is_a_registered_job_kind(tmp_path, database_url):
     from luutru.jobs import submit
     from luutru.jobs.queue import JobQueue
 
-    svc = Services(Settings(home=tmp_path / "home", database_url=database_url))
+    # Run in this process, as a single server does (on PostgreSQL "auto" leaves jobs to workers).
+    svc = Services(Settings(home=tmp_path / "home", database_url=database_url, jobs=JobSettings(mode="in_process")))
     try:
         job = submit(svc, "timestamp-renewal", {}, wait=True, timeout=120)
         v = JobQueue(svc.catalog).get(job)
