@@ -65,6 +65,13 @@ def read_anchors(storage: Any) -> list[Anchor]:
     return sorted(out, key=lambda a: (a.seq, a.name))
 
 
+def _last_anchor(storage: Any) -> Anchor | None:
+    """The newest anchor (names sort by sequence number): one read, not all of them."""
+    names = list(storage.list_records(PREFIX))
+    data = storage.get_record(names[-1]) if names else None
+    return None if data is None else _parse(names[-1], data)
+
+
 def _head(services: Any) -> tuple[int, str]:
     with services.catalog.session() as s:
         head = s.get(AuditHead, 1)
@@ -74,8 +81,7 @@ def _head(services: Any) -> tuple[int, str]:
 def write_anchor(services: Any) -> Anchor | None:
     """Anchor the current head in storage; None when there is nothing new to anchor."""
     seq, head_hash = _head(services)
-    anchors = read_anchors(services.storage)
-    last = anchors[-1] if anchors else None
+    last = _last_anchor(services.storage)
     if seq == 0 or (last is not None and last.seq == seq and last.hash == head_hash):
         return None
     body = {"format": FORMAT, "seq": seq, "hash": head_hash, "at": iso_vn(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, Iterable
 
 from luutru.search import cluster_model as model
 from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
@@ -96,14 +96,15 @@ class ElasticsearchIndex(BulkWrites):
 
     # ------------------------------------------------------------------ writing
 
-    def _send(self, actions: list[dict[str, Any]]) -> None:
+    def _send(self, actions: Iterable[dict[str, Any]]) -> None:
+        """Bounded bulk requests; a delete of an entry already gone (404) is not an error."""
         from elasticsearch import helpers
 
         for ok, item in helpers.streaming_bulk(
             self.es, actions, chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,
             raise_on_error=False, max_retries=3, initial_backoff=1,
         ):
-            if not ok:
+            if not ok and item.get("delete", {}).get("status") != 404:
                 raise IndexingError("Elasticsearch từ chối một mục chỉ mục.",
                                     "Elasticsearch rejected an index entry.", details={"item": item})
 
@@ -119,12 +120,7 @@ class ElasticsearchIndex(BulkWrites):
 
         hits = helpers.scan(self.es, index=index, query={"query": query, "_source": False},
                             size=BULK_DOCS, scroll="2m")
-        actions = ({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits)
-        for ok, item in helpers.streaming_bulk(self.es, actions, chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,
-                                               raise_on_error=False, max_retries=3, initial_backoff=1):
-            if not ok and item.get("delete", {}).get("status") != 404:
-                raise IndexingError("Elasticsearch không xóa được một mục chỉ mục.",
-                                    "Elasticsearch could not delete an index entry.", details={"item": item})
+        self._send({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits)
         if refresh:
             self.es.indices.refresh(index=index)
 
