@@ -8,7 +8,10 @@ and groups join the top level here.  Exit codes (:class:`luutru.cli.support.Exit
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from pydantic import ValidationError
 
 import luutru.cli.accounts as cli_accounts
 import luutru.cli.demo as cli_demo
@@ -23,6 +26,7 @@ import luutru.cli.serve as cli_serve
 import luutru.cli.status as cli_status
 import luutru.cli.storage as cli_storage
 import luutru.cli.transfer_out as cli_transfer_out
+from luutru.cli.support import ExitCode
 
 # Plain help (rich_markup_mode=None): typer's rich help panel prints every flag as
 # ``--json <bool>``; the plain formatter shows flags as flags.
@@ -57,7 +61,18 @@ _register_areas()
 
 
 def main() -> None:
-    app()
+    """Runs the command; a setting that does not validate (LUUTRU_*) is a usage error naming
+    the setting and what it accepts, never a traceback."""
+    try:
+        app()
+    except ValidationError as e:
+        if not e.title.endswith("Settings"):
+            raise
+        for err in e.errors():
+            where = "_".join(str(p) for p in err["loc"]).upper()
+            sys.stderr.write(f"Cấu hình sai / invalid setting LUUTRU_{where}: {err['msg']} "
+                             f"(giá trị / value {err.get('input')!r})\n")
+        sys.exit(ExitCode.USAGE)
 
 
 if __name__ == "__main__":
