@@ -64,6 +64,10 @@ def test_ingest_exit_codes_json_search_show_reindex(settings, tmp_path):
     r = luutru(settings, "search", "dak lak", "--json")
     hits = json.loads(r.stdout)["hits"]
     assert hits and hits[0]["dossier_code"] == spec.dossiers[1]["ma_ho_so"]
+    r = luutru(settings, "search", "quyet dinh")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"\d\d/\d\d/\d{4}", r.stdout), r.stdout  # dates as people read them
+    assert not re.search(r"\d{4}-\d\d-\d\d", r.stdout), r.stdout
 
     code = spec.dossiers[0]["ma_ho_so"]
     r = luutru(settings, "show", code, "--json")

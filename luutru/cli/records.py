@@ -69,7 +69,7 @@ def search(query: str = typer.Argument(""),
     out.print(f"{res.total} kết quả / results", highlight=False)
     for h in res.hits:
         kind = getattr(h.kind, "value", h.kind)
-        out.print(f"[bold]{escape(h.id)}[/]  ({kind}, {h.date or ''})  {escape(h.title or '')}", highlight=False)
+        out.print(f"[bold]{escape(h.id)}[/]  ({kind}, {date_vn(h.date)})  {escape(h.title or '')}", highlight=False)
         if h.snippet:
             out.print("    " + snippet_markup(h.snippet), highlight=False)
 
