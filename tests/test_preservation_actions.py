@@ -9,8 +9,10 @@ import io
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 
 import luutru.catalog.action_queue as action_queue
@@ -18,12 +20,18 @@ from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.checks.fulltext import extract_pdf_text
 from luutru.ingest.pipeline import ingest
 from luutru.jobs import Worker
+from luutru.packaging.ocfl import RevisionReader
+from luutru.packaging.sip.aip_xml import read_aip_xml
+from luutru.packaging.sip.xmlschemas import METS_NS
 from luutru.preservation.actions.common import text_kept
 from luutru.preservation.reindex import reindex
+from luutru.preservation.revision_xml import logical_path
 from luutru.records.events import MIGRATION
 from luutru.services import Services
 from luutru.tools import ocr
 from tests.factory import base_spec, make_pdf, write_transfer
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SCAN_LINES = ["BỘ NỘI VỤ", "BIÊN BẢN KHẢO SÁT", "Về việc khảo sát kho lưu trữ", "Thủ trưởng cơ quan"]
@@ -107,6 +115,13 @@ def test_scan_is_ocred_after_acceptance_and_search_finds_its_words(services: Ser
     events = [e for e in meta.events if e["event_type"] == MIGRATION and e["object"] == scan_doc]
     assert events and events[0]["outcome"] == "success" and "OCRmyPDF" in events[0]["agent"]
     assert "tesseract" in events[0]["agent"].lower()
+    # The head's METS lists the OCR copy (by its logical path, with its hash) for readers without luutru.
+    revs = RevisionReader(lambda rel: _read_stored(services, code, rel), services.storage.list_files(code))
+    mets = etree.fromstring(revs.read("data/METS.xml"))
+    listed = {unquote(el.get(XLINK_HREF)): el.getparent().get("CHECKSUM")
+              for el in mets.iter(f"{{{METS_NS}}}FLocat")}
+    assert listed[logical_path(ocr_copy["path"])[len("data/"):]] == ocr_copy["sha256"]
+    assert read_aip_xml(revs.read).events == meta.events
     # search (the CLI) finds a word that exists only in the scan's image
     assert scan_doc in _search(services, "khảo sát", monkeypatch)
     # ... and still after a reindex from storage alone
@@ -143,3 +158,8 @@ def test_text_kept_measures_lost_diacritics() -> None:
     assert text_kept("BỘ NỘI VỤ ban hành", "BỘ NỘI VỤ ban hành") == 1.0
     assert text_kept("BỘ NỘI VỤ ban hành", "B NI V ban hành") == 0.4
     assert text_kept("", "anything") == 1.0
+
+
+def _read_stored(services: Services, code: str, rel: str) -> bytes:
+    with services.storage.open_file(code, rel) as f:
+        return f.read()

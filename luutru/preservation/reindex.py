@@ -13,6 +13,7 @@ from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.packaging.sip.aip_xml import read_aip_xml
 from luutru.preservation.commit import index as index_aip
 from luutru.preservation.commit import record
+from luutru.preservation.revisions import reader, xml_revision
 from luutru.services import Services
 
 
@@ -84,19 +85,19 @@ def _xml_disagrees(services: Services, aip_id: str, meta: AipMetadata) -> str | 
 
     None: the AIP has no ``data/METS.xml`` (built before AIPs carried it); "": they agree;
     otherwise what differs.  The JSON stays what the catalog is rebuilt from (the newest
-    revision's); the XML is that of revision 1, so it is compared with revision 1's JSON.
+    revision's).  The XML is rewritten by every revision that changes the JSON
+    (:mod:`.revision_xml`); an AIP whose later revisions predate that keeps the XML of an
+    earlier revision, so the XML is compared with the JSON of the revision that wrote it.
     """
     if "data/METS.xml" not in set(services.storage.list_files(aip_id)):
         return None
-    if meta.revisions > 1:  # the XML describes the ingested bag: compare it with revision 1's JSON
-        meta = load_aip_metadata(services.storage, aip_id, with_text=False, version=1)
-
-    def read(rel: str) -> bytes:
-        with services.storage.open_file(aip_id, rel) as fh:
-            return fh.read()
+    revs = reader(services.storage, aip_id)
+    written = xml_revision(revs)
+    if written != meta.revision:
+        meta = load_aip_metadata(services.storage, aip_id, with_text=False, version=written)
 
     try:
-        x = read_aip_xml(read)
+        x = read_aip_xml(revs.read)
     except Exception as e:  # noqa: BLE001 - a damaged XML file is reported, the catalog still rebuilds
         return f"METS/EAD/PREMIS unreadable: {e}"
     if x.findings:

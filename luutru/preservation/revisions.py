@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from luutru.packaging.ocfl import (
     INVENTORY,
+    REVISIONS,
     SIDECAR,
     FileDigests,
     RevisionReader,
@@ -30,14 +31,18 @@ from luutru.packaging.ocfl import (
     next_inventory,
     sidecar_bytes,
 )
+from luutru.packaging.sip.aip_xml import METS_PATH
+from luutru.preservation.revision_xml import (  # noqa: F401 (re-exported)
+    DOCUMENTS_JSON,
+    DOSSIER_JSON,
+    PREMIS_JSON,
+    xml_changes,
+)
 from luutru.preservation.storage.base import Storage, StorageError
 from luutru.records.timeutil import iso_vn
 
 log = logging.getLogger(__name__)
 
-PREMIS_JSON = "data/metadata/premis.json"
-DOSSIER_JSON = "data/metadata/dossier.json"
-DOCUMENTS_JSON = "data/metadata/documents.json"
 ATTEMPTS = 3  # a concurrent writer took the same revision number: read again and retry
 
 
@@ -72,6 +77,15 @@ def _bag_inventory(storage: Storage, aip_id: str, names: Iterable[str]) -> dict[
     return first_inventory(aip_id, files, created)
 
 
+def _xml_for(storage: Storage, aip_id: str, revs: RevisionReader, prev: dict[str, Any],
+             changes: dict[str, bytes | None]) -> dict[str, bytes]:
+    """The METS/EAD/PREMIS files the revision rewrites (:mod:`.revision_xml`)."""
+    head = prev["versions"][prev["head"]]["state"]
+    state = {p: digest for digest, paths in head.items() for p in paths}
+    stored = revs.paths() if revs.inventory is not None else {p: p for p in state}
+    return xml_changes(state, changes, revs.read, lambda p: _stream_digests(storage, aip_id, stored[p]))
+
+
 def write_revision(storage: Storage, aip_id: str, changes: dict[str, bytes | None], *, message: str, user: str,
                    work_dir: Path | None = None, version: int | None = None) -> int:
     """Store ``changes`` (logical path → new bytes, None removes) as the next revision; its number.
@@ -88,6 +102,7 @@ def write_revision(storage: Storage, aip_id: str, changes: dict[str, bytes | Non
         if version is not None and version != n:
             raise StorageError(f"AIP {aip_id} is at revision v{revs.head}: revision v{version} cannot be written now")
         prev = revs.inventory or _bag_inventory(storage, aip_id, names)
+        changes = {**changes, **_xml_for(storage, aip_id, revs, prev, changes)}
         inv, to_store = next_inventory(prev, {p: (digests(b) if b is not None else None) for p, b in changes.items()},
                                        created=iso_vn(), message=message, user=user)
         if work_dir is not None:
@@ -127,6 +142,16 @@ def append_events(storage: Storage, aip_id: str, events: list[dict[str, Any]], *
     changes: dict[str, bytes | None] = dict(extra or {})
     changes[PREMIS_JSON] = json_bytes(current + new)
     return write_revision(storage, aip_id, changes, message=message, user=user, work_dir=work_dir, version=version)
+
+
+def xml_revision(revs: RevisionReader) -> int:
+    """The revision whose content holds the head's ``data/METS.xml`` (1 until a revision rewrites it)."""
+    if revs.inventory is None:
+        return 1
+    stored = revs.paths().get(METS_PATH, "")
+    if stored.startswith(REVISIONS + "/v"):
+        return int(stored.split("/")[1][1:])
+    return 1
 
 
 def history(storage: Storage, aip_id: str) -> list[dict[str, Any]]:
