@@ -13,7 +13,12 @@ audits of the stored bytes need no key)::
     manifest-sha256.txt  tagmanifest-sha256.txt    over the stored (encrypted) bytes
     luutru-encryption.json                         scheme, segment size, key id
     luutru-plain-tags.enc                          the original tag files, encrypted
-    data/...                                        every payload file, encrypted (crypto.py)
+    luutru-names.enc                               the real payload names, encrypted
+    data/<32 hex>                                  every payload file, encrypted (crypto.py),
+                                                   under an opaque name (names.py)
+
+AIPs stored before opaque names (no ``"names"`` in ``luutru-encryption.json``) keep their
+payload under the real names and are read as they are; their new revisions too.
 
 Readers see the original bag: ``list_files``/``open_file``/``fetch_aip`` return the
 original tag files and decrypted payload, so catalog loading, downloads and reindex
@@ -65,15 +70,27 @@ from luutru.preservation.storage.crypto import (
 )
 from luutru.preservation.storage.keystore import FileKeyStore, KeyStore
 from luutru.preservation.storage.locks import LockState
+from luutru.preservation.storage.names import (
+    NAMES,
+    NAMING,
+    decode_names,
+    encode_names,
+    names_file,
+    opaque_name,
+)
 
 ENC_INFO = "luutru-encryption.json"
 PLAIN_TAGS = "luutru-plain-tags.enc"
 SCHEME = "luutru-aead-stream/1"
-_STORED_ONLY = (ENC_INFO, PLAIN_TAGS)
+_STORED_ONLY = (ENC_INFO, PLAIN_TAGS, NAMES)
 
 
 class EncryptedStorage:
     """Storage protocol over ``inner``; encrypts fixed-term AIPs on ``put_aip``."""
+
+    #: New AIPs store their files under opaque names; False writes the earlier layout
+    #: (real names), which stays readable: tests of that compatibility set it.
+    opaque_names = True
 
     def __init__(self, inner: Storage, keystore: KeyStore, *, work_dir: Path | None = None):
         self.inner = inner
@@ -137,6 +154,22 @@ class EncryptedStorage:
         self.keystore.destroy_key(info.get("key_id", aip_id), reason=reason, actor=actor)
         self.forget_cached(aip_id)
 
+    def _opaque(self, aip_id: str) -> bool:
+        """Whether the encrypted AIP stores its files under opaque names (names.py)."""
+        info = self.encryption_info(aip_id)
+        return info is not None and info.get("names") == NAMING
+
+    def _real_names(self, aip_id: str, prefix: str, key: bytes) -> list[str]:
+        """Real paths (in the AIP) of the files of one unit (``data/`` or ``revisions/vN/``)."""
+        stored = names_file(prefix)
+        with self.inner.open_file(aip_id, stored) as f:
+            sealed = f.read()
+        try:
+            names = decode_names(decrypt_bytes(sealed, key, stored))
+        except (DecryptionError, ValueError) as e:
+            raise StorageError(f"AIP {aip_id}: its list of file names cannot be read: {e}") from e
+        return names if prefix == "data/" else [prefix + n for n in names]
+
     def _key(self, aip_id: str) -> bytes:
         info = self.encryption_info(aip_id)
         assert info is not None
@@ -184,24 +217,29 @@ class EncryptedStorage:
         expected = expected_digests(bag_dir)
         cipher_hashes: dict[str, tuple[str, int]] = {}
         files = bag_files(bag_dir)
-        for rel in files:
-            if not rel.startswith("data/"):
-                continue
-            target = enc / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(bag_dir / rel, "rb") as src, open(target, "wb") as dst:
+        payload = [rel for rel in files if rel.startswith("data/")]
+        for rel in payload:
+            stored = opaque_name(key, rel) if self.opaque_names else rel  # no name in clear in any copy
+            if stored in cipher_hashes:
+                raise StorageError(f"{aip_id}: two payload files share the name {nfc(rel)!r} once normalised (NFC)")
+            (enc / stored).parent.mkdir(parents=True, exist_ok=True)
+            with open(bag_dir / rel, "rb") as src, open(enc / stored, "wb") as dst:
                 psha, _pn, csha, cn = encrypt_stream(src, dst, key, nfc(rel))
             want = expected.get(nfc(rel))
             if want is not None and want != psha:
                 raise ChecksumMismatch(f"{aip_id}/{rel}: SHA-256 {psha} does not match the bag manifest ({want}); "
                                        "the bag changed while it was being stored")
-            cipher_hashes[rel] = (csha, cn)
+            cipher_hashes[stored] = (csha, cn)
+        if self.opaque_names:
+            (enc / NAMES).write_bytes(encrypt_bytes(encode_names([nfc(r) for r in payload]), key, NAMES))
         plain_tags = {rel: (bag_dir / rel).read_text("utf-8") for rel in files if not rel.startswith("data/")}
         (enc / PLAIN_TAGS).write_bytes(encrypt_bytes(json.dumps(plain_tags, ensure_ascii=False).encode("utf-8"),
                                                      key, PLAIN_TAGS))
         # Deterministic (no timestamp): storing the same bag again gives the same bytes.
         info = {"scheme": SCHEME, "cipher": "AES-256-GCM", "segment_size": SEGMENT, "key_id": aip_id,
-                "encrypted": "payload (data/) and original tag files"}
+                "encrypted": "payload (data/), its file names and original tag files"}
+        if self.opaque_names:
+            info["names"] = NAMING
         (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
         # The original bag-info (title, description, agency) is inside PLAIN_TAGS only: the
         # stored, replicated and backed-up bag names nothing a destruction must remove.
@@ -220,11 +258,16 @@ class EncryptedStorage:
         parent.mkdir(parents=True, exist_ok=True)
         enc = Path(tempfile.mkdtemp(prefix=f".enc-rev-{uuid.uuid4().hex[:8]}-", dir=parent))
         try:
-            for rel in revision_sources(Path(src_dir)):
-                target = enc / rel
+            opaque = self._opaque(aip_id)
+            rels = revision_sources(Path(src_dir))
+            for rel in rels:
+                target = enc / (opaque_name(key, prefix + rel)[len(prefix):] if opaque else rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with open(Path(src_dir) / rel, "rb") as src, open(target, "wb") as dst:
                     encrypt_stream(src, dst, key, nfc(prefix + rel))
+            if opaque:
+                (enc / NAMES).write_bytes(encrypt_bytes(encode_names([nfc(r) for r in rels]), key,
+                                                        names_file(prefix)))
             return self.inner.add_revision(aip_id, version, enc)
         finally:
             shutil.rmtree(enc, ignore_errors=True)
@@ -241,7 +284,16 @@ class EncryptedStorage:
         if not self.is_encrypted(aip_id):
             return self.inner.list_files(aip_id)
         tags = self._plain_tags(aip_id)
-        payload = [r for r in self.inner.list_files(aip_id) if r.startswith(("data/", REVISIONS + "/"))]
+        stored = [r for r in self.inner.list_files(aip_id) if r.startswith(("data/", REVISIONS + "/"))]
+        if not self._opaque(aip_id):
+            return iter(sorted(stored) + sorted(tags))
+        key = self._key(aip_id)
+        payload = self._real_names(aip_id, "data/", key)
+        for rel in stored:
+            if _stored_plain(rel):  # each revision: its stored manifest, its real names
+                payload.append(rel)
+            elif rel.startswith(REVISIONS + "/") and rel.endswith("/" + NAMES) and rel.count("/") == 2:
+                payload += self._real_names(aip_id, rel[: -len(NAMES)], key)
         return iter(sorted(payload) + sorted(tags))
 
     def open_file(self, aip_id: str, relpath: str) -> BinaryIO:
@@ -255,7 +307,7 @@ class EncryptedStorage:
                 raise AipNotFound(f"{aip_id}/{relpath}")
             return io.BytesIO(tags[relpath])
         key = self._key(aip_id)
-        raw = self.inner.open_file(aip_id, relpath)
+        raw = self.inner.open_file(aip_id, opaque_name(key, relpath) if self._opaque(aip_id) else relpath)
         try:
             return open_decrypting(raw, key, nfc(relpath))
         except DecryptionError as e:
