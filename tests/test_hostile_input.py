@@ -382,7 +382,7 @@ def test_damaged_bag_messages_hold_no_server_path(low, tmp_path):
     for target in (root, _zip_of(root, tmp_path / "bag.zip")):
         rep = ingest(target, low)
         text = rep.to_json()
-        assert rep.status == "rejected" and "BAG_INVALID" in _codes(rep), text
+        assert rep.status == "rejected" and "BAG_MANIFEST_DUPLICATE" in _codes(rep), text
         for f in rep.findings:
             for message in (f.message_vi, f.message_en, f.file or ""):
                 assert str(tmp_path) not in message and str(low.settings.home_dir) not in message, message

@@ -140,6 +140,13 @@ def _bag_finding(p: BagProblem) -> Finding:
             f"Tệp '{path}' không khớp mã băm trong manifest của túi BagIt. Sửa: gửi lại tệp gốc hoặc tạo lại túi.",
             f"File '{path}' does not match the bag manifest checksum. Fix: resend the original file or rebuild the bag.",
             file=path, details={"expected": p.expected, "found": p.found, "algorithm": p.algorithm})
+    if p.kind == "duplicate":
+        return finding(
+            fc.BAG_MANIFEST_DUPLICATE,
+            f"Manifest của túi BagIt liệt kê '{path}' nhiều lần (có thể ở hai dạng Unicode NFC và NFD). "
+            "Sửa: tạo lại túi để mỗi tệp có đúng một dòng.",
+            f"The bag manifest lists '{path}' more than once (perhaps in two Unicode forms, NFC and NFD). "
+            "Fix: rebuild the bag so each file has exactly one line.", file=path)
     if p.kind == "missing":
         return finding(
             fc.BAG_FILE_MISSING,

@@ -246,7 +246,7 @@ def read_manifest(read_text: Callable[[str], str]) -> dict[str, str]:
 class BagProblem:
     """One reason a bag does not validate (bagit-python's per-file details, as data)."""
 
-    kind: str  # checksum | missing | unexpected | invalid
+    kind: str  # checksum | missing | unexpected | duplicate | invalid
     path: str | None
     message: str
     expected: str | None = None
@@ -265,8 +265,42 @@ def _problem(d: Any) -> BagProblem:
     return BagProblem("invalid", path, str(d))
 
 
+def manifest_duplicates(path: Path) -> list[BagProblem]:
+    """Payload paths a manifest lists more than once, also as NFC and NFD forms of one name.
+
+    bagit-python reports such a line as a checksum mismatch of a file it cannot read
+    (the NFD form), as "conflicting values", or only logs it; it is neither: the manifest
+    is ambiguous about which line is the file's, so it gets its own problem.
+    """
+    out = []
+    for manifest in sorted(Path(path).glob("manifest-*.txt")):
+        seen: dict[str, list[str]] = {}
+        try:
+            lines = manifest.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # bagit-python reports an unreadable manifest
+        for line in lines:
+            parts = line.strip("\r").split(None, 1)
+            if len(parts) == 2:
+                rel = _decode_path(parts[1].strip()).removeprefix("*")
+                seen.setdefault(nfc(rel), []).append(rel)
+        out += [BagProblem("duplicate", name, f"{manifest.name} lists {name!r} {len(forms)} times"
+                           + (" (in different Unicode forms, NFC and NFD)" if len(set(forms)) > 1 else ""))
+                for name, forms in seen.items() if len(forms) > 1]
+    return out
+
+
 def bag_problems(path: Path, fast: bool = False) -> list[BagProblem]:
-    """Every problem of a bag on disk, one per bad file (empty list = valid)."""
+    """Every problem of a bag on disk, one per bad file (empty list = valid); a path listed
+    twice in a manifest is a ``duplicate`` problem, never also a checksum one."""
+    dups = manifest_duplicates(path)
+    named = {p.path for p in dups}
+    found = [p for p in _bagit_problems(path, fast)
+             if not (p.path is not None and nfc(p.path) in named) and "multiple times" not in p.message]
+    return dups + found
+
+
+def _bagit_problems(path: Path, fast: bool) -> list[BagProblem]:
     with BAGIT_LOCK:
         try:
             bagit.Bag(str(path)).validate(processes=1, fast=fast)

@@ -17,6 +17,11 @@ BAG_CHECKSUM_MISMATCH = define('BAG_CHECKSUM_MISMATCH', E,
     "File '…' does not match the bag manifest checksum",
     'gửi lại tệp gốc hoặc tạo lại túi',
     'resend the original file or rebuild the bag', area=A)
+BAG_MANIFEST_DUPLICATE = define('BAG_MANIFEST_DUPLICATE', E,
+    "Manifest của túi BagIt liệt kê '…' nhiều lần (có thể ở dạng NFC và NFD)",
+    "The bag manifest lists '…' more than once (perhaps as NFC and NFD)",
+    'tạo lại túi để mỗi tệp có đúng một dòng',
+    'rebuild the bag so each file has exactly one line', area=A)
 BAG_FILE_MISSING = define('BAG_FILE_MISSING', E,
     "Manifest của túi BagIt liệt kê '…' nhưng tệp không có",
     "The bag manifest lists '…' but the file is missing",
