@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent / "luutru"
 
 #: Layer of each top-level area; a module may import its own layer and lower ones.
 LAYERS: dict[str, int] = {
-    "records": 0, "config": 0, "__init__": 0,
+    "records": 0, "config": 0, "logs": 0, "__init__": 0,
     "policies": 1,
     "packaging": 2, "tools": 2, "catalog": 2, "search": 2, "audit": 2,
     "preservation.storage": 3,

@@ -70,7 +70,8 @@ def test_stored_aip_carries_mets_ead_premis(services, tmp_path):
     rel = "data/metadata/descriptive/EAD.xml"
     with services.storage.open_file(code, rel) as fh:
         edited = fh.read().replace(b"<unittitle", b'<unittitle altrender="x"', 1)
-    services.storage.repair_file(code, rel, io.BytesIO(edited), sha256=hashlib.sha256(edited).hexdigest())
+    stored = services.storage.stored_name(code, rel)  # fixed-term: encrypted, under an opaque name
+    services.storage.repair_file(code, stored, io.BytesIO(edited), sha256=hashlib.sha256(edited).hexdigest())
     rep = reindex(services, index=False)
     assert [a for a, _why in rep.xml_mismatch] == [code]
     assert "data/metadata/descriptive/EAD.xml" in rep.xml_mismatch[0][1]

@@ -17,6 +17,7 @@ from luutru.config import Settings
 from luutru.jobs.queue import JobQueue
 from luutru.jobs.registry import UnknownKind
 from luutru.jobs.worker import Worker, in_process, submit
+from luutru.logs import configure_logging
 from luutru.records.status import JobStatus
 from luutru.services import Services
 
@@ -48,8 +49,8 @@ def worker_run(
 ) -> None:
     """Chạy một worker / run one worker: take jobs until stopped (SIGTERM finishes the current job)."""
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     svc = _services()
+    configure_logging(svc.settings.home_dir, level=logging.INFO)  # progress lines; libraries to the log file
     try:
         w = Worker(svc, name=name, kinds=kinds.split(",") if kinds else None)
         for job_id in w.queue.expire_dead_local_leases():

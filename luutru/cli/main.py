@@ -27,6 +27,8 @@ import luutru.cli.status as cli_status
 import luutru.cli.storage as cli_storage
 import luutru.cli.transfer_out as cli_transfer_out
 from luutru.cli.support import ExitCode
+from luutru.config import Settings
+from luutru.logs import configure_logging
 
 # Plain help (rich_markup_mode=None): typer's rich help panel prints every flag as
 # ``--json <bool>``; the plain formatter shows flags as flags.
@@ -61,9 +63,11 @@ _register_areas()
 
 
 def main() -> None:
-    """Runs the command; a setting that does not validate (LUUTRU_*) is a usage error naming
+    """Runs the command (logging configured first: :mod:`luutru.logs`); a setting that does not validate (LUUTRU_*) is a usage error naming
     the setting and what it accepts, never a traceback."""
     try:
+        # Library log records and warnings go to <LUUTRU_HOME>/logs, never to the terminal.
+        configure_logging(Settings().home.expanduser())
         app()
     except ValidationError as e:
         if not e.title.endswith("Settings"):

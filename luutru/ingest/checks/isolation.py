@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from luutru.logs import configure_logging_to, inherited_logging
+
 
 @dataclass(frozen=True)
 class WorkerOutcome:
@@ -35,7 +37,9 @@ class WorkerOutcome:
 _READY = "ready"
 
 
-def _serve(conn: Any, fn: Callable[..., Any], memory_limit: int | None) -> None:
+def _serve(conn: Any, fn: Callable[..., Any], memory_limit: int | None, logs: Any = None) -> None:
+    if logs is not None:  # the parent's logging: libraries to the log file, not the terminal
+        configure_logging_to(*logs)
     if memory_limit:
         try:
             import resource
@@ -82,7 +86,8 @@ class TimeLimitedWorker:
 
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(target=_serve, args=(child, self._fn, self._memory_limit), daemon=True)
+        self._proc = self._ctx.Process(target=_serve, args=(child, self._fn, self._memory_limit, inherited_logging()),
+                                      daemon=True)
         self._proc.start()
         child.close()
         self._conn = parent

@@ -170,6 +170,13 @@ class EncryptedStorage:
             raise StorageError(f"AIP {aip_id}: its list of file names cannot be read: {e}") from e
         return names if prefix == "data/" else [prefix + n for n in names]
 
+    def stored_name(self, aip_id: str, relpath: str) -> str:
+        """Where the AIP's file ``relpath`` is stored (its opaque name, or itself): the path
+        that ``repair_file`` and the stored manifests use."""
+        if relpath.startswith(("data/", REVISIONS + "/")) and not _stored_plain(relpath) and self._opaque(aip_id):
+            return opaque_name(self._key(aip_id), relpath)
+        return relpath
+
     def _key(self, aip_id: str) -> bytes:
         info = self.encryption_info(aip_id)
         assert info is not None
@@ -307,7 +314,7 @@ class EncryptedStorage:
                 raise AipNotFound(f"{aip_id}/{relpath}")
             return io.BytesIO(tags[relpath])
         key = self._key(aip_id)
-        raw = self.inner.open_file(aip_id, opaque_name(key, relpath) if self._opaque(aip_id) else relpath)
+        raw = self.inner.open_file(aip_id, self.stored_name(aip_id, relpath))
         try:
             return open_decrypting(raw, key, nfc(relpath))
         except DecryptionError as e:
