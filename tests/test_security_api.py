@@ -53,11 +53,15 @@ def test_account_lockout_and_address_hold_back_answer_429_with_retry_after(servi
     assert _login(client, "council").status_code == 429  # the address is held back now
 
 
-def test_throttle_tables_stay_bounded():
-    throttle = LoginThrottle(AuthSettings(), max_keys=50)
-    for i in range(2000):
-        throttle.failed(f"user{i}", f"10.0.{i // 250}.{i % 250}")
-    assert len(throttle.accounts) <= 50 and len(throttle.addresses) <= 50
+def test_throttle_tables_stay_bounded(services):
+    auth = AuthSettings(login_max_failures=2, login_address_max_failures=2)
+    throttle = LoginThrottle(auth, services.catalog, max_keys=50)
+    for i in range(400):
+        throttle.failed(f"user{i}", f"10.0.{i // 2 // 250}.{i // 2 % 250}")  # each address twice: locked
+    failures, locks = throttle.accounts.rows()
+    assert failures <= 50 * 2 and locks == 0
+    failures, locks = throttle.addresses.rows()
+    assert failures <= 50 * 2 and 0 < locks <= 50
 
 
 def test_full_check_queue_answers_503_without_hashing(services, tokens):

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.auth = auth or services.settings.auth
     app.state.jobs = IngestJobs(services)
-    app.state.throttle = LoginThrottle(app.state.auth)
+    app.state.throttle = LoginThrottle(app.state.auth, services.catalog)
     for mod in ROUTERS:
         app.include_router(mod.router, responses=COMMON_RESPONSES)
     install_handlers(app)
