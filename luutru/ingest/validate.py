@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from luutru.ingest.counts import dossier_count_findings
 from luutru.packaging.catalogue_reader import RawCatalogue, RawRow
 from luutru.policies import catalogue_rules as rules
 from luutru.policies.access import state_secret_fields
@@ -282,7 +283,8 @@ def _validate_documents(raw: RawCatalogue, out: ValidatedCatalogue,
 
 
 def _check_counts(out: ValidatedCatalogue, per_dossier: Counter[str]) -> None:
-    """Each dossier has documents, as many as its stated total."""
+    """Each dossier has documents, as many as its stated total; its page and sheet totals
+    agree with its documents (:mod:`luutru.ingest.counts`)."""
     for code, rec in out.dossiers.items():
         n = per_dossier.get(code, 0)
         if n == 0:
@@ -296,6 +298,7 @@ def _check_counts(out: ValidatedCatalogue, per_dossier: Counter[str]) -> None:
                 f"Hồ sơ '{code}' ghi tổng số {rec.document_count} tài liệu nhưng mục lục liệt kê {n}. Sửa: sửa tổng số hoặc bổ sung tài liệu.",
                 f"Dossier '{code}' states {rec.document_count} documents but the catalogue lists {n}. Fix: correct the count or add the documents.",
                 dossier=code, field="tong_so_van_ban", details={"stated": rec.document_count, "listed": n}))
+        out.findings.extend(dossier_count_findings(rec, out.documents.get(code, [])))
 
 
 def validate_catalogue(raw: RawCatalogue, today: date | None = None) -> ValidatedCatalogue:

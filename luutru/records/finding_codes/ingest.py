@@ -112,6 +112,16 @@ DOCUMENT_PAGE_COUNT_MISMATCH = define('DOCUMENT_PAGE_COUNT_MISMATCH', W,
     'Document … states … pages but its file … has …',
     'kiểm tra số trang trong mục lục, hoặc tệp đính kèm có đúng là của tài liệu này không',
     'check the page count in the catalogue, or whether the file attached belongs to this document', area=A)
+DOSSIER_PAGE_TOTAL_MISMATCH = define('DOSSIER_PAGE_TOTAL_MISMATCH', W,
+    "Hồ sơ '…' ghi số lượng trang … nhưng tổng số trang của các tài liệu là …",
+    "Dossier '…' states … pages but its documents add up to …",
+    'sửa số lượng trang của hồ sơ hoặc số trang của từng tài liệu',
+    "correct the dossier's page total or the page counts of its documents", area=A)
+DOSSIER_SHEET_COUNT_INCONSISTENT = define('DOSSIER_SHEET_COUNT_INCONSISTENT', W,
+    "Hồ sơ '…' ghi số lượng tờ … cho … trang (mỗi tờ một hoặc hai trang)",
+    "Dossier '…' states … sheets for … pages (a sheet holds one or two pages)",
+    'đếm lại số tờ hoặc số trang của hồ sơ',
+    "recount the sheets or the dossier's pages", area=A)
 DOSSIER_DESTROYED = define('DOSSIER_DESTROYED', E,
     'Hồ sơ … đã bị tiêu hủy ngày … theo danh sách … (quyết định …, biên bản …); không thể nộp lưu lại với cùng mã',
     'Dossier … was destroyed on … under disposal list … (decision …, minutes …); it cannot be transferred again '
