@@ -8,8 +8,9 @@ Python's defaults (``logging.lastResort``, ``warnings.showwarning``) all of it l
 the user's terminal between the lines of the report.  So:
 
 - every record at WARNING and above, from any logger, with its traceback, goes to the
-  file ``<LUUTRU_HOME>/logs/luutru.log`` (rotated, created 0600 in a 0700 folder), where
-  an operator looks when something is wrong; Python warnings are routed there too;
+  file ``<LUUTRU_HOME>/logs/luutru.log`` (a new file each day, :data:`KEEP_DAYS` kept,
+  created 0600 in a 0700 folder), where an operator looks when something is wrong;
+  Python warnings are routed there too;
 - the terminal (stderr) gets only this program's own records (logger ``luutru.*``), one
   line each, without traceback, from ``level`` up (WARNING; INFO for a worker);
 - when the folder cannot be written, library records are dropped, never printed;
@@ -28,6 +29,9 @@ import sys
 from pathlib import Path
 
 LOG_NAME = "luutru.log"
+#: Days of log files kept.  Library messages can name a file or a signer; records are
+#: destroyed years after their ingest, so the log holds nothing of them by then.
+KEEP_DAYS = 7
 _MARK = "_luutru_handler"
 
 
@@ -43,7 +47,7 @@ def log_path(home: Path) -> Path:
     return Path(home) / "logs" / LOG_NAME
 
 
-class _PrivateFile(logging.handlers.RotatingFileHandler):
+class _PrivateFile(logging.handlers.TimedRotatingFileHandler):
     """Opened at the first record only (``luutru --help`` creates nothing), 0600 in a 0700 folder."""
 
     def _open(self):  # type: ignore[no-untyped-def]
@@ -82,7 +86,7 @@ def configure_logging_to(path: Path | None, level: int = logging.WARNING) -> Non
             h.close()
     to_file: logging.Handler = logging.NullHandler()
     if path is not None:
-        to_file = _PrivateFile(path, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8", delay=True)
+        to_file = _PrivateFile(path, when="midnight", backupCount=KEEP_DAYS, encoding="utf-8", delay=True)
         to_file.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     to_file.setLevel(logging.WARNING)
     setattr(to_file, _MARK, True)
