@@ -75,15 +75,23 @@ def inherited_logging() -> "tuple[Path | None, int] | None":
     return _installed
 
 
-def configure_logging_to(path: Path | None, level: int = logging.WARNING) -> None:
-    """:func:`configure_logging` with the log file named (None: library records dropped)."""
+def unconfigure_logging() -> None:
+    """Remove what :func:`configure_logging` installed (Python's defaults again)."""
     global _installed
-    root = logging.getLogger()
-    ours = logging.getLogger("luutru")
-    for logger in (root, ours):
+    for logger in (logging.getLogger(), logging.getLogger("luutru")):
         for h in [h for h in logger.handlers if getattr(h, _MARK, False)]:
             logger.removeHandler(h)
             h.close()
+    logging.captureWarnings(False)
+    _installed = None
+
+
+def configure_logging_to(path: Path | None, level: int = logging.WARNING) -> None:
+    """:func:`configure_logging` with the log file named (None: library records dropped)."""
+    global _installed
+    unconfigure_logging()
+    root = logging.getLogger()
+    ours = logging.getLogger("luutru")
     to_file: logging.Handler = logging.NullHandler()
     if path is not None:
         to_file = _PrivateFile(path, when="midnight", backupCount=KEEP_DAYS, encoding="utf-8", delay=True)

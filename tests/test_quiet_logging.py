@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from luutru.logs import configure_logging, configure_logging_to, log_path
+from luutru.logs import configure_logging, log_path, unconfigure_logging
 from tests.factory import base_spec, write_transfer
 from tests.pki import make_test_pki, sign_pdf, tamper_signed_range
 
@@ -29,12 +29,11 @@ LIBRARY_LINE = re.compile(r"^(WARNING|ERROR|INFO|DEBUG|CRITICAL)?:?\s*(pyhanko|c
 
 @pytest.fixture
 def restore_logging():
+    levels = {name: logging.getLogger(name).level for name in ("", "luutru")}
     yield
-    configure_logging_to(None)  # leave no handler writing into a test's folder
-    logging.getLogger().handlers[:] = [h for h in logging.getLogger().handlers
-                                       if not getattr(h, "_luutru_handler", False)]
-    logging.getLogger("luutru").handlers[:] = []
-    logging.captureWarnings(False)
+    unconfigure_logging()  # leave no handler writing into a test's folder
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def test_cli_ingest_with_untrusted_and_tampered_signatures_prints_no_library_output(tmp_path: Path) -> None:
