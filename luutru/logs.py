@@ -60,7 +60,7 @@ class _PrivateFile(logging.handlers.TimedRotatingFileHandler):
         """A log folder that cannot be written drops the record: never a traceback on stderr."""
 
 
-_installed: "tuple[Path | None, int] | None" = None
+_installed: tuple[Path | None, int] | None = None
 
 
 def configure_logging(home: Path | None, level: int = logging.WARNING) -> None:
@@ -69,7 +69,7 @@ def configure_logging(home: Path | None, level: int = logging.WARNING) -> None:
     configure_logging_to(log_path(home) if home is not None else None, level)
 
 
-def inherited_logging() -> "tuple[Path | None, int] | None":
+def inherited_logging() -> tuple[Path | None, int] | None:
     """What the entry configured, for a child process to do the same (:func:`configure_logging_to`);
     None when nothing was configured (a library use, a test)."""
     return _installed

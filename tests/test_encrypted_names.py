@@ -22,7 +22,13 @@ from luutru.preservation.storage.encrypted import EncryptedStorage
 from luutru.preservation.storage.keystore import KeyDestroyed
 from luutru.services import Services
 from tests import engines
-from tests.factory import TransferSpec, document_row, dossier_row, make_pdf, write_transfer
+from tests.factory import (
+    TransferSpec,
+    document_row,
+    dossier_row,
+    make_pdf,
+    write_transfer,
+)
 
 TITLE_TOKEN = "Zyxquorvat"
 FILE_TOKEN = "Qwimbleton"

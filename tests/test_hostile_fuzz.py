@@ -39,7 +39,13 @@ from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity_run import run_audit
 from luutru.records.findings import Severity
 from luutru.services import Services
-from tests.factory import TransferSpec, document_row, dossier_row, make_pdf, write_transfer
+from tests.factory import (
+    TransferSpec,
+    document_row,
+    dossier_row,
+    make_pdf,
+    write_transfer,
+)
 
 MiB = 1024 * 1024
 REPO = Path(__file__).parent.parent

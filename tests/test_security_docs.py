@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from luutru.config import AuthSettings, JobSettings, LimitSettings, Settings, StorageSettings
+from luutru.config import (
+    AuthSettings,
+    JobSettings,
+    LimitSettings,
+    Settings,
+    StorageSettings,
+)
 
 DOC = Path(__file__).parent.parent / "docs" / "security.md"
 
