@@ -10,7 +10,8 @@ a huge cell, a formula, an entity declaration, an empty sheet or wrong headers. 
 ingested in process, one through the ``luutru`` command.  Every run must end in a report
 (no exception escapes), with no traceback and no INTERNAL_ERROR in it; a change that must
 refuse the transfer refuses it with an error finding and stores nothing; a transfer that
-is accepted passes a fixity audit afterwards.  Bounded: 14 cases, under a minute.
+is accepted passes a fixity audit afterwards; three are uploaded through the API under
+hostile upload names (no 5xx).  Bounded: 24 transfers, about a minute.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import random
 import struct
 import subprocess
 import sys
+import time
 import unicodedata
 import warnings
 import zipfile
@@ -33,12 +35,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 
+from luutru.api.app import create_app
 from luutru.config import LimitSettings, Settings
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity_run import run_audit
 from luutru.records.findings import Severity
 from luutru.services import Services
+from tests.api_helpers import bearer, make_accounts
 from tests.factory import (
     TransferSpec,
     document_row,
@@ -278,3 +283,26 @@ def test_remaining_changes_and_the_command_line(low: Services, tmp_path: Path) -
     assert report["findings"] and r.returncode == (1 if report["status"] == "rejected" else 0), r.stdout[:2000]
     if any(c.refuses for c in changes):
         assert report["status"] == "rejected", r.stdout[:2000]
+
+
+def test_generated_hostile_uploads_through_the_api(low: Services, tmp_path: Path) -> None:
+    """Three generated archives uploaded as a submitter under hostile upload names: no 5xx,
+    each transfer ends ``rejected`` with its findings, the report holds no traceback."""
+    tokens = make_accounts(low)
+    refusing = [s for s in range(len(CHANGES)) if CHANGES[s].refuses and not CHANGES[s].catalogue][:3]
+    names = ["../../etc/passwd.zip", "a" * 300 + ".zip", "..\\x\r\n.zip"]
+    with TestClient(create_app(services=low)) as client:
+        h = bearer(tokens["submitter"])
+        for seed, name in zip(refusing, names):
+            z, changes = _case(seed, tmp_path)
+            with open(z, "rb") as fh:
+                r = client.post("/api/transfers", files={"file": (name, fh, "application/zip")}, headers=h)
+            assert r.status_code == 202, r.text
+            url, deadline = r.json()["url"], time.time() + 120
+            while (got := client.get(url, headers=h)).json()["status"] not in ("accepted", "rejected", "failed"):
+                assert got.status_code < 500 and time.time() < deadline, got.text
+                time.sleep(0.2)
+            body = got.json()
+            assert body["status"] == "rejected", (seed, [c.name for c in changes], got.text[:2000])
+            assert "Traceback" not in got.text and "INTERNAL_ERROR" not in got.text
+            assert body["report"]["findings"], got.text[:2000]
