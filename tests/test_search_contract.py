@@ -238,9 +238,9 @@ def test_code_that_exists_nowhere_finds_nothing(loaded: Index) -> None:
 
 
 def test_restricted_records_are_invisible_without_rights(loaded: Index) -> None:
-    res = loaded.search(SearchQuery(text="tuyển dụng"), PUBLIC)
+    res = loaded.search(SearchQuery(text="tuyển dụng", facets=True), PUBLIC)
     assert (res.total, res.hits) == (0, [])
-    assert all(values == [] for values in res.facets.values())
+    assert res.facets and all(values == [] for values in res.facets.values())
     assert set(ids(loaded, "tuyen dung")) == {D_HIRING, f"{D_HIRING}.0001"}
 
 
@@ -250,8 +250,8 @@ def test_public_document_of_a_restricted_dossier_is_restricted(loaded: Index) ->
 
 
 def test_restricted_never_counted_in_totals_or_facets(loaded: Index) -> None:
-    everything = loaded.search(SearchQuery(), EVERYTHING)
-    public = loaded.search(SearchQuery(), PUBLIC)
+    everything = loaded.search(SearchQuery(facets=True), EVERYTHING)
+    public = loaded.search(SearchQuery(facets=True), PUBLIC)
     assert everything.total == loaded.count()
     assert public.total == everything.total - 3  # restricted dossier, its document, the closed minutes
     assert dict(public.facets["access"]) == {"cong_khai": public.total}
@@ -265,7 +265,7 @@ def test_restricted_never_counted_in_totals_or_facets(loaded: Index) -> None:
 
 def test_agency_rights_limit_everything(loaded: Index) -> None:
     rights = Rights(see_restricted=True, agencies=frozenset({FONDS_B}))
-    res = loaded.search(SearchQuery(size=100), rights)
+    res = loaded.search(SearchQuery(size=100, facets=True), rights)
     assert res.total == 4 and {h.fonds for h in res.hits} == {FONDS_B}
     assert dict(res.facets["fonds"]) == {FONDS_B: 4}
     assert ids(loaded, "31/2021/QĐ-UBND", rights) == [f"{D_PLAIN}.0001"]  # only the citation in fonds B
@@ -303,7 +303,7 @@ def test_filters(loaded: Index) -> None:
 
 
 def test_facets_count_the_whole_result(loaded: Index) -> None:
-    res = loaded.search(SearchQuery(text="bảng giá đất", size=1), EVERYTHING)
+    res = loaded.search(SearchQuery(text="bảng giá đất", size=1, facets=True), EVERYTHING)
     assert res.total == 3 and len(res.hits) == 1
     assert dict(res.facets["kind"]) == {"dossier": 1, "document": 2}
     assert dict(res.facets["doc_type"]) == {"Quyết định": 1, "Công văn": 1}
@@ -311,8 +311,16 @@ def test_facets_count_the_whole_result(loaded: Index) -> None:
     assert dict(res.facets["fonds"]) == {FONDS_A: 3}
     assert dict(res.facets["agency"]) == {NAME_A: 3}
     assert dict(res.facets["retention"]) == {"vinh_vien": 3}
-    everything = loaded.search(SearchQuery(kind="document"), EVERYTHING)
+    everything = loaded.search(SearchQuery(kind="document", facets=True), EVERYTHING)
     assert everything.facets["doc_type"][0] == ("Công văn", 26)  # most frequent first
+
+
+def test_facets_only_when_asked(loaded: Index) -> None:
+    """Without ``facets=True`` no aggregation runs; the total and the hits are the same."""
+    asked = loaded.search(SearchQuery(text="bảng giá đất", facets=True), PUBLIC)
+    plain = loaded.search(SearchQuery(text="bảng giá đất"), PUBLIC)
+    assert plain.facets == {} and asked.facets
+    assert (plain.total, plain.ids()) == (asked.total, asked.ids())
 
 
 # ---------------------------------------------------------------- paging, sorting, snippets

@@ -95,12 +95,12 @@ def test_quyet_dinh_puts_decisions_above_invitations_about_quy_dinh(idx: Index) 
 
 
 def test_the_result_counts_the_phrase_matches(idx: Index) -> None:
-    res = idx.search(SearchQuery(text="quyet dinh", kind="document"), PUBLIC)
+    res = idx.search(SearchQuery(text="quyet dinh", kind="document", facets=True), PUBLIC)
     assert (res.total, res.phrase_total) == (8, 4)
     assert res.to_dict()["phrase_total"] == 4
-    everything = idx.search(SearchQuery(text="quyet dinh", kind="document"), EVERYTHING)
+    everything = idx.search(SearchQuery(text="quyet dinh", kind="document", facets=True), EVERYTHING)
     assert (everything.total, everything.phrase_total) == (9, 5)  # with the restricted decision
-    without_facets = idx.search(SearchQuery(text="quyet dinh", kind="document", facets=False), PUBLIC)
+    without_facets = idx.search(SearchQuery(text="quyet dinh", kind="document"), PUBLIC)
     assert (without_facets.total, without_facets.phrase_total, without_facets.facets) == (8, 4, {})
 
 

@@ -13,6 +13,7 @@ number/notation exactly, and also the same characters quoted in text.
 
 from __future__ import annotations
 
+import copy
 import enum
 import re
 from dataclasses import dataclass, field
@@ -237,7 +238,7 @@ class SearchQuery:
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     size: int = 20
-    facets: bool = True
+    facets: bool = False  # only when asked: the aggregation pass costs as much as the page
 
     def __post_init__(self) -> None:
         values = {"text": _text(self.text)}
@@ -249,6 +250,13 @@ class SearchQuery:
         values.update(_paging(self.page, self.size))
         for name, value in values.items():
             object.__setattr__(self, name, value)  # frozen dataclass
+
+    def with_facets(self, facets: bool = True) -> "SearchQuery":
+        """This query asking (or not) for facets.  Not ``dataclasses.replace``: that would
+        validate the already normalised values (stored keys) a second time."""
+        new = copy.copy(self)
+        object.__setattr__(new, "facets", bool(facets))
+        return new
 
     @property
     def offset(self) -> int:

@@ -30,7 +30,7 @@ from typing import Any
 
 import tantivy
 
-from luutru.policies.access import PUBLIC_VALUE
+from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search import ranking as rk
 from luutru.search.folding import code_key
 from luutru.search.query import Clause, ClauseKind, Rights, SearchQuery, Sort
@@ -113,13 +113,21 @@ class QueryBuilder:
             parts += [(self.term("codes", key), rk.W_CODE), (self.term("related_codes", key), rk.W_RELATED_CODE)]
         return _any([Q.boost_query(q, w) for q, w in parts if q is not None])
 
+    def excluded(self, rights: Rights) -> list[tantivy.Query]:
+        """What the rights exclude outright: restricted entries for a caller without ``see_restricted``.
+
+        Every entry holds exactly one of the two access values (``to_doc`` writes anything
+        not known to be public as restricted), so excluding restricted is requiring public,
+        fail closed as before; but the exclusion only seeks into the restricted entries
+        (the smaller list) where a required term walks every public one with the match.
+        """
+        return [] if rights.see_restricted else [self.term("access", AccessRegime.RESTRICTED.value)]
+
     def filters(self, q: SearchQuery, rights: Rights) -> list[tantivy.Query]:
-        """The rights, then the caller's filters; each must match."""
+        """The rights (apart from :meth:`excluded`), then the caller's filters; each must match."""
         s = self._schema
         f: list[tantivy.Query] = []
-        if not rights.see_restricted:
-            f.append(self.term("access", PUBLIC_VALUE))  # only what is known to be public
-        elif rights.restricted_agencies is not None:  # public records, and restricted ones of these fonds
+        if rights.see_restricted and rights.restricted_agencies is not None:  # public records, and restricted ones of these fonds
             f.append(Q.boolean_query([(Occur.Should, self.term("access", PUBLIC_VALUE)),
                                       (Occur.Should, Q.term_set_query(s, "fonds", sorted(rights.restricted_agencies)))]))
         if rights.agencies is not None:
@@ -161,7 +169,8 @@ class QueryBuilder:
         built = [(c, self.clause(c)) for c in q.clauses()]
         clauses = [query for _, query in built if query is not None]
         text = _all(clauses) if clauses else None
-        filters = [(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
+        filters = ([(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
+                   + [(Occur.MustNot, f) for f in self.excluded(rights)])
         must = [(Occur.Must, text if text is not None else Q.all_query())] + filters
         match = Q.boolean_query(must)
         relevance = text is not None and q.effective_sort is Sort.RELEVANCE

@@ -15,6 +15,7 @@ from typing import Any
 
 import tantivy
 
+from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search.entries import Entry
 
 SCHEMA_VERSION = 1
@@ -56,10 +57,12 @@ def to_doc(e: Entry) -> tantivy.Document:
     values: dict[str, list[Any]] = {
         "uid": [e.uid], "kind": [e.kind.value], "title_exact": [e.title], "title_fold": [e.title],
     }
-    for name in RAW[2:]:
+    for name in RAW[2:-1]:
         value = getattr(e, name)
         if value:
             values[name] = [value]
+    # Always one of the two values: searches exclude restricted rather than require public.
+    values["access"] = [PUBLIC_VALUE if e.access == PUBLIC_VALUE else AccessRegime.RESTRICTED.value]
     if e.fonds_name:
         values["fonds_name"] = [e.fonds_name]
     if e.number_notation:

@@ -16,9 +16,11 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/api/search")
-def api_search(query: SearchQuery = Depends(search_query), svc: Services = Depends(get_services),
+def api_search(query: SearchQuery = Depends(search_query), facets: bool = False,
+               svc: Services = Depends(get_services),
                who: Principal = Depends(require(Perm.SEARCH))) -> dict[str, Any]:
     """Full-text search with or without diacritics, with facets (fonds, agency, year, doc_type,
     retention, access).  What is searched follows the caller's rights: anonymous callers and
-    researchers without a grant see public records only; a submitter sees their agency only."""
-    return svc.index.search(query, who.rights).to_dict()
+    researchers without a grant see public records only; a submitter sees their agency only.
+    Facets only with ``facets=true`` (their aggregation pass costs about as much as the page)."""
+    return svc.index.search(query.with_facets(facets), who.rights).to_dict()

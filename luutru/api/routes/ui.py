@@ -223,7 +223,7 @@ def home(request: Request, svc: Services = Depends(get_services), who: Principal
                                  access=qp.getlist("access"), kind=qp.get("kind") or None,
                                  sort=qp.get("sort", "relevance"), page=int(qp.get("page", "1") or 1)
                                  if qp.get("page", "1").isdigit() else 1, size=20)
-            res = svc.index.search(query, who.rights)
+            res = svc.index.search(query.with_facets(), who.rights)  # the page shows them
             hint = _quote_hint(query, res)
         except QueryError as e:
             error = e.message_en if lang_of(request) == "en" else e.message_vi
