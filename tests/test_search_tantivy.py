@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 from luutru.search import IndexingError, Rights, SearchQuery, open_index
 from luutru.search.entries import build_entries, number_notation
 from luutru.search.tantivy_index import MARKER, TantivyIndex
+from luutru.search.tantivy_schema import to_doc
 from tests.test_search_contract import (
     D_LAND,
     EVERYTHING,
@@ -145,3 +147,27 @@ def test_documents_inherit_retention_and_restriction_from_their_dossier() -> Non
     entries = build_entries(d, docs, texts)
     assert [e.access for e in entries] == ["han_che", "han_che"]
     assert [e.retention for e in entries] == ["10", "10"]
+
+
+def test_facets_are_kept_for_other_pages_until_the_index_changes(tmp_path) -> None:
+    with open_index(f"tantivy://{tmp_path}") as idx:
+        load(idx)
+        first = idx.search(SearchQuery(text="dak lak", size=1, facets=True), EVERYTHING)
+        second = idx.search(SearchQuery(text="dak lak", size=1, page=2, sort="date", facets=True), EVERYTHING)
+        assert (second.total, second.facets) == (first.total, first.facets)
+        assert second.ids() != first.ids()
+        second.facets["kind"].clear()  # a caller's change does not reach the kept copy
+        assert idx.search(SearchQuery(text="dak lak", size=1, facets=True), EVERYTHING).facets == first.facets
+        idx.delete_dossier(D_LAND)
+        after = idx.search(SearchQuery(text="dak lak", size=1, facets=True), EVERYTHING)
+        assert after.total < first.total and after.facets != first.facets
+        public = idx.search(SearchQuery(text="dak lak", size=1, facets=True), Rights.public())
+        assert dict(public.facets["access"]) == {"cong_khai": public.total}  # rights are part of the key
+
+
+def test_an_unknown_access_value_is_written_as_restricted(tmp_path) -> None:
+    """Public searches exclude restricted entries, so every entry must hold one of the two values."""
+    d, docs, texts = corpus()[0]
+    entry = dataclasses.replace(build_entries(d, docs, texts)[0], access="bí mật")
+    assert to_doc(entry).get_first("access") == "han_che"
+    assert to_doc(dataclasses.replace(entry, access="")).get_first("access") == "han_che"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ from luutru.search.tantivy_schema import SCHEMA_VERSION, analyzers, schema, to_d
 
 MARKER = "luutru-index.json"
 SNIPPET_CHARS = 240
+SUMMARIES_KEPT = 256  # totals and facets of recent queries, for their other pages and sorts
 
 
 def pick_snippet(title: str, title_marks: int, body: str, body_marks: int) -> str:
@@ -76,6 +78,7 @@ class TantivyIndex(BulkWrites):
         self._rebuilding = False
         self._dirty = False
         self._seen_meta: tuple[int, int] | None = None
+        self._summaries: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[tuple[str, int]]]]] = OrderedDict()
         self._analyzers = analyzers()
         self._schema = schema()
         self._queries = QueryBuilder(self._schema, self._analyzers)
@@ -131,6 +134,7 @@ class TantivyIndex(BulkWrites):
             self._writer.commit()
             self._dirty = False
         self._index.reload()
+        self._summaries.clear()
 
     def _write(self, action: str, fn: Any) -> None:
         with self._lock:
@@ -215,6 +219,7 @@ class TantivyIndex(BulkWrites):
         if stamp != self._seen_meta:
             self._index.reload()
             self._seen_meta = stamp
+            self._summaries.clear()
         return self._index.searcher()
 
     def count(self) -> int:
@@ -255,7 +260,7 @@ class TantivyIndex(BulkWrites):
         hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in found]
         facets: dict[str, list[tuple[str, int]]] = {}
         if q.facets or total is None:
-            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else ("kind",))
+            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else ("kind",), (q, rights))
         return SearchResult(total=total or 0, hits=hits, facets=facets if q.facets else {}, page=q.page,
                             size=q.size, phrase_total=phrase_total)
 
@@ -271,15 +276,30 @@ class TantivyIndex(BulkWrites):
             hits += rest.hits
         return hits, phrase_total
 
-    @staticmethod
-    def _summary(searcher: tantivy.Searcher, match: tantivy.Query,
-                 names: tuple[str, ...]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    def _summary(self, searcher: tantivy.Searcher, match: tantivy.Query, names: tuple[str, ...],
+                 asked: tuple[SearchQuery, Rights]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """Total and facets from one aggregation pass (every entry has a ``kind``, so the
-        ``kind`` buckets add up to the total)."""
+        ``kind`` buckets add up to the total).
+
+        Kept for the query's other pages and sorts until the index changes (the next page
+        of a search then costs the scored pass only); the key is what selects the entries.
+        """
+        q, rights = asked
+        key = (names, rights, q.text, q.fonds, q.agency, q.year_from, q.year_to, q.doc_type, q.retention,
+               q.access, q.kind, q.dossier_code)
+        with self._lock:
+            kept = self._summaries.get(key)
+        if kept is not None:
+            return kept[0], {name: list(values) for name, values in kept[1].items()}
         out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
         facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
                   for name in names}
-        return sum(n for _, n in facets["kind"]), facets
+        result = sum(n for _, n in facets["kind"]), facets
+        with self._lock:
+            self._summaries[key] = result
+            while len(self._summaries) > SUMMARIES_KEPT:
+                self._summaries.popitem(last=False)
+        return result
 
     def _snippets(self, searcher: tantivy.Searcher, text: tantivy.Query | None) -> dict[str, Any]:
         if text is None:
