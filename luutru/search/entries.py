@@ -16,6 +16,7 @@ One entry per dossier and one per document.  Decisions recorded here (and in
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -98,6 +99,20 @@ def _year(value: Any) -> int | None:
     return y if 1000 <= y <= 9999 else None
 
 
+def _cached(fn: Any) -> Any:
+    """``fn`` remembered per value: catalogues repeat a handful of regimes and periods on
+    every row, and parsing them folds the text (a rebuild flattens a million rows)."""
+    remembered = functools.lru_cache(maxsize=1024)(fn)
+
+    def call(*values: Any) -> Any:
+        try:
+            return remembered(*values)
+        except TypeError:  # an unhashable value: parse it every time
+            return fn(*values)
+    return call
+
+
+@_cached
 def _retention(value: Any) -> str:
     try:
         return retention_key(value) if text_of(value) else ""
@@ -105,8 +120,8 @@ def _retention(value: Any) -> str:
         return ""
 
 
-def _access(value: Any) -> str:
-    return access_or_restricted(value)
+_access = _cached(access_or_restricted)
+_document_access = _cached(document_access)
 
 
 def _join(parts: Iterable[str]) -> str:
@@ -146,9 +161,10 @@ def build_entries(dossier: dict[str, Any], documents: list[dict[str, Any]],
     texts = {nfc(str(k)): v for k, v in (texts or {}).items()}
     entries = [head]
     seen: set[str] = set()
+    dossier_keys = _keys([code, head.fonds])  # every document's related codes start with these
     for i, doc in enumerate(documents or []):
         ident = _document_id(doc, i, code, seen)
-        entries.append(_document_entry(doc, ident, head, nfc(texts.get(ident) or "")))
+        entries.append(_document_entry(doc, ident, head, nfc(texts.get(ident) or ""), dossier_keys))
     return entries
 
 
@@ -198,13 +214,14 @@ def _document_id(doc: Any, i: int, code: str, seen: set[str]) -> str:
     return ident
 
 
-def _document_entry(doc: dict[str, Any], ident: str, dossier: Entry, full_text: str) -> Entry:
+def _document_entry(doc: dict[str, Any], ident: str, dossier: Entry, full_text: str,
+                    dossier_keys: list[str]) -> Entry:
     issued = parse_date(doc.get("ngay_van_ban"))
     year = issued.year if issued else dossier.year
     notation = text_of(doc.get("ky_hieu_van_ban"))
     forms = number_notation(text_of(doc.get("so_van_ban")), notation, year)
     doc_type = text_of(doc.get("ten_loai_van_ban"))
-    access = document_access(dossier.access, _access(doc.get("che_do_su_dung")))
+    access = _document_access(dossier.access, _access(doc.get("che_do_su_dung")))
     return Entry(
         kind=Kind.DOCUMENT, id=ident, dossier_code=dossier.dossier_code, fonds=dossier.fonds,
         fonds_name=dossier.fonds_name, agency=text_of(doc.get("co_quan_ban_hanh")), year=year, date=issued,
@@ -214,5 +231,5 @@ def _document_entry(doc: dict[str, Any], ident: str, dossier: Entry, full_text: 
                    ("co_quan_ban_hanh", "nguoi_ky", "tu_khoa", "ghi_chu", "but_tich")] + [full_text]),
         number_notation=forms[0] if forms else "",
         codes=_keys([ident, *forms]),
-        related_codes=_keys([dossier.dossier_code, dossier.fonds, notation]),
+        related_codes=list(dict.fromkeys(dossier_keys + _keys([notation]))),
     )
