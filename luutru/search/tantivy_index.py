@@ -260,7 +260,7 @@ class TantivyIndex(BulkWrites):
         hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in found]
         facets: dict[str, list[tuple[str, int]]] = {}
         if q.facets or total is None:
-            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else ("kind",), (q, rights))
+            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else (), (q, rights))
         return SearchResult(total=total or 0, hits=hits, facets=facets if q.facets else {}, page=q.page,
                             size=q.size, phrase_total=phrase_total)
 
@@ -279,7 +279,7 @@ class TantivyIndex(BulkWrites):
     def _summary(self, searcher: tantivy.Searcher, match: tantivy.Query, names: tuple[str, ...],
                  asked: tuple[SearchQuery, Rights]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """Total and facets from one aggregation pass (every entry has a ``kind``, so the
-        ``kind`` buckets add up to the total).
+        ``kind`` buckets add up to the total); without facets, the total from an unscored count.
 
         Kept for the query's other pages and sorts until the index changes (the next page
         of a search then costs the scored pass only); the key is what selects the entries.
@@ -291,10 +291,13 @@ class TantivyIndex(BulkWrites):
             kept = self._summaries.get(key)
         if kept is not None:
             return kept[0], {name: list(values) for name, values in kept[1].items()}
-        out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
-        facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
-                  for name in names}
-        result = sum(n for _, n in facets["kind"]), facets
+        if names:
+            out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
+            facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
+                      for name in names}
+            result = sum(n for _, n in facets["kind"]), facets
+        else:
+            result = searcher.search(tantivy.Query.const_score_query(match, 0.0), 1, count=True).count or 0, {}
         with self._lock:
             self._summaries[key] = result
             while len(self._summaries) > SUMMARIES_KEPT:
