@@ -249,6 +249,8 @@ def part_search(work: Path, docs: int, queries: int) -> None:
          s["p95_ms"] / s["ref_p95_ms"], s["p95_ms"] < 50)
     goal(f"4. search p99 < 100 ms ({at})", f"{s['p99_ms']:.1f} ms", f"plain tantivy {s['ref_p99_ms']:.1f} ms",
          s["p99_ms"] / s["ref_p99_ms"], s["p99_ms"] < 100)
+    goal(f"4. (API/CLI default) search without facets p95 / p99 ({at})",
+         f"{s['bare_p95_ms']:.1f} / {s['bare_p99_ms']:.1f} ms", "the goal is stated with facets", None, None)
     goal(f"4. index build ≥ 10,000 documents/s ({s['ref_docs']} documents)", f"{s['build_ref_luutru']:.0f} documents/s",
          f"plain tantivy {s['build_ref_plain']:.0f} documents/s", s["build_ref_plain"] / s["build_ref_luutru"],
          s["build_ref_luutru"] >= 10_000)
