@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,7 @@ class TantivyIndex(BulkWrites):
         self._rebuilding = False
         self._dirty = False
         self._seen_meta: tuple[int, int] | None = None
+        self._pool: ThreadPoolExecutor | None = None  # runs the aggregation pass beside the page
         self._summaries: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[tuple[str, int]]]]] = OrderedDict()
         self._analyzers = analyzers()
         self._schema = schema()
@@ -245,6 +248,12 @@ class TantivyIndex(BulkWrites):
         plan = self.plan(q, rights)
         searcher = self._searcher()
         sort = q.effective_sort
+        summary: Future[tuple[int, dict[str, list[tuple[str, int]]]]] | None = None
+        if q.facets or plan.rest is not None:
+            # The total (and the facets) need a pass of their own: start it first, on another
+            # core (tantivy releases the GIL while it searches), and build the page meanwhile.
+            summary = self._summaries_pool().submit(self._summary, searcher, plan.match,
+                                                    FACETS if q.facets else (), (q, rights))
         if plan.rest is not None:
             found, phrase_total = self._tiered(searcher, plan, q)
             total = None
@@ -259,10 +268,16 @@ class TantivyIndex(BulkWrites):
         snippets = self._snippets(searcher, plan.text)
         hits = [self._hit(searcher.doc(addr), score, snippets, sort) for score, addr in found]
         facets: dict[str, list[tuple[str, int]]] = {}
-        if q.facets or total is None:
-            total, facets = self._summary(searcher, plan.match, FACETS if q.facets else (), (q, rights))
+        if summary is not None:
+            total, facets = summary.result()
         return SearchResult(total=total or 0, hits=hits, facets=facets if q.facets else {}, page=q.page,
                             size=q.size, phrase_total=phrase_total)
+
+    def _summaries_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="luutru-facets")
+            return self._pool
 
     @staticmethod
     def _tiered(searcher: tantivy.Searcher, plan: Plan, q: SearchQuery) -> tuple[list[Any], int]:
@@ -341,6 +356,10 @@ class TantivyIndex(BulkWrites):
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)  # outside the lock: a running aggregation takes it to keep its result
         with self._lock:
             if self._writer is not None:
                 try:
