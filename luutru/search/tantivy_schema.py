@@ -4,12 +4,16 @@ Title and body text are indexed twice: ``*_exact`` (lower-cased words) and ``*_f
 (lower-cased, diacritics folded by tantivy's ASCII folding, which maps đ→d), both with
 positions (phrases, proximity).  ``codes``/``related_codes`` are untokenised keys
 (:func:`luutru.search.folding.code_key`) for identifiers and numbers/notations.  Facet
-and filter fields are raw fast fields.  Changing any of this changes
+and filter fields are raw fast fields.  ``title_pairs``/``body_pairs`` hold each pair
+of adjacent folded words as one term (``quyet dinh``): a two-word phrase is then one
+term lookup instead of a position check of every entry holding both words (with a
+small vocabulary, a quarter of the archive).  Changing any of this changes
 ``SCHEMA_VERSION``: an index of another version is refused with "run reindex".
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,7 +22,7 @@ import tantivy
 from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search.entries import Entry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 RAW = ("uid", "kind", "id", "dossier_code", "fonds", "agency", "doc_type", "retention", "access")
 TEXT_FIELDS = ("title_exact", "title_fold", "body_exact", "body_fold")
@@ -30,7 +34,11 @@ def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     def base() -> tantivy.TextAnalyzerBuilder:
         return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
             tantivy.Filter.remove_long(100)).filter(tantivy.Filter.lowercase())
-    return {"vi_exact": base().build(), "vi_fold": base().filter(tantivy.Filter.ascii_fold()).build()}
+    # vi_pairs: the words of a text already joined by single spaces (see pairs()) → "w1 w2" tokens, folded.
+    pairs_of = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\S+ \S+")).filter(
+        tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
+    return {"vi_exact": base().build(), "vi_fold": base().filter(tantivy.Filter.ascii_fold()).build(),
+            "vi_pairs": pairs_of}
 
 
 def schema() -> tantivy.Schema:
@@ -48,7 +56,22 @@ def schema() -> tantivy.Schema:
     sb.add_text_field("title_fold", stored=True, tokenizer_name="vi_fold")
     sb.add_text_field("body_exact", tokenizer_name="vi_exact")
     sb.add_text_field("body_fold", stored=True, tokenizer_name="vi_fold")
+    sb.add_text_field("title_pairs", tokenizer_name="vi_pairs", index_option="freq")
+    sb.add_text_field("body_pairs", tokenizer_name="vi_pairs", index_option="freq")
     return sb.build()
+
+
+_WORD = re.compile(r"[^\W_]+")  # the simple tokenizer's words: runs of letters and digits
+
+
+def pairs(text: str) -> list[str]:
+    """The values of a ``*_pairs`` field: the words joined by single spaces, twice (from the
+    first word and from the second), so that ``vi_pairs`` cuts every adjacent pair once:
+    ``a b c d`` gives ``a b``, ``c d`` and ``b c``.  The tokenizer folds them as ``vi_fold``
+    folds words, in tantivy; only the word split runs in Python."""
+    joined = " ".join(_WORD.findall(text))
+    rest = joined.partition(" ")[2]
+    return [joined, rest] if " " in rest else [joined] if rest else []
 
 
 def to_doc(e: Entry) -> tantivy.Document:
@@ -57,6 +80,9 @@ def to_doc(e: Entry) -> tantivy.Document:
     values: dict[str, list[Any]] = {
         "uid": [e.uid], "kind": [e.kind.value], "title_exact": [e.title], "title_fold": [e.title],
     }
+    title_pairs = pairs(e.title)
+    if title_pairs:
+        values["title_pairs"] = title_pairs
     for name in RAW[2:-1]:
         value = getattr(e, name)
         if value:
@@ -77,4 +103,7 @@ def to_doc(e: Entry) -> tantivy.Document:
         values["date"] = [datetime(e.date.year, e.date.month, e.date.day, tzinfo=timezone.utc)]
     if e.body:
         values["body_exact"] = values["body_fold"] = [e.body]
+        body_pairs = pairs(e.body)
+        if body_pairs:
+            values["body_pairs"] = body_pairs
     return tantivy.Document(**values)
