@@ -81,6 +81,7 @@ class TantivyIndex(BulkWrites):
         self._dirty = False
         self._seen_meta: tuple[int, int] | None = None
         self._pool: ThreadPoolExecutor | None = None  # runs the aggregation pass beside the page
+        self._generation = 0  # bumped whenever the kept summaries are dropped (the index changed)
         self._summaries: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[tuple[str, int]]]]] = OrderedDict()
         self._analyzers = analyzers()
         self._schema = schema()
@@ -137,7 +138,12 @@ class TantivyIndex(BulkWrites):
             self._writer.commit()
             self._dirty = False
         self._index.reload()
-        self._summaries.clear()
+        self._forget_summaries()
+
+    def _forget_summaries(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._summaries.clear()
 
     def _write(self, action: str, fn: Any) -> None:
         with self._lock:
@@ -222,7 +228,7 @@ class TantivyIndex(BulkWrites):
         if stamp != self._seen_meta:
             self._index.reload()
             self._seen_meta = stamp
-            self._summaries.clear()
+            self._forget_summaries()
         return self._index.searcher()
 
     def count(self) -> int:
@@ -247,13 +253,14 @@ class TantivyIndex(BulkWrites):
     def _search(self, q: SearchQuery, rights: Rights) -> SearchResult:
         plan = self.plan(q, rights)
         searcher = self._searcher()
+        generation = self._generation
         sort = q.effective_sort
         summary: Future[tuple[int, dict[str, list[tuple[str, int]]]]] | None = None
         if q.facets or plan.rest is not None:
             # The total (and the facets) need a pass of their own: start it first, on another
             # core (tantivy releases the GIL while it searches), and build the page meanwhile.
             summary = self._summaries_pool().submit(self._summary, searcher, plan.match,
-                                                    FACETS if q.facets else (), (q, rights))
+                                                    FACETS if q.facets else (), (q, rights, generation))
         if plan.rest is not None:
             found, phrase_total = self._tiered(searcher, plan, q)
             total = None
@@ -292,32 +299,37 @@ class TantivyIndex(BulkWrites):
         return hits, phrase_total
 
     def _summary(self, searcher: tantivy.Searcher, match: tantivy.Query, names: tuple[str, ...],
-                 asked: tuple[SearchQuery, Rights]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+                 asked: tuple[SearchQuery, Rights, int]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """Total and facets from one aggregation pass (every entry has a ``kind``, so the
         ``kind`` buckets add up to the total); without facets, the total from an unscored count.
 
         Kept for the query's other pages and sorts until the index changes (the next page
         of a search then costs the scored pass only); the key is what selects the entries.
+        A result computed on a searcher older than the last change is returned, not kept.
         """
-        q, rights = asked
+        q, rights, generation = asked
         key = (names, rights, q.text, q.fonds, q.agency, q.year_from, q.year_to, q.doc_type, q.retention,
                q.access, q.kind, q.dossier_code)
         with self._lock:
             kept = self._summaries.get(key)
-        if kept is not None:
-            return kept[0], {name: list(values) for name, values in kept[1].items()}
+        if kept is None:
+            kept = self._aggregate(searcher, match, names)
+            with self._lock:
+                if generation == self._generation:
+                    self._summaries[key] = kept
+                    while len(self._summaries) > SUMMARIES_KEPT:
+                        self._summaries.popitem(last=False)
+        return kept[0], {name: list(values) for name, values in kept[1].items()}  # callers may change theirs
+
+    @staticmethod
+    def _aggregate(searcher: tantivy.Searcher, match: tantivy.Query,
+                   names: tuple[str, ...]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         if names:
             out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
             facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
                       for name in names}
-            result = sum(n for _, n in facets["kind"]), facets
-        else:
-            result = searcher.search(tantivy.Query.const_score_query(match, 0.0), 1, count=True).count or 0, {}
-        with self._lock:
-            self._summaries[key] = result
-            while len(self._summaries) > SUMMARIES_KEPT:
-                self._summaries.popitem(last=False)
-        return result
+            return sum(n for _, n in facets["kind"]), facets
+        return searcher.search(tantivy.Query.const_score_query(match, 0.0), 1, count=True).count or 0, {}
 
     def _snippets(self, searcher: tantivy.Searcher, text: tantivy.Query | None) -> dict[str, Any]:
         if text is None:
