@@ -34,6 +34,7 @@ from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search import ranking as rk
 from luutru.search.folding import code_key
 from luutru.search.query import Clause, ClauseKind, Rights, SearchQuery, Sort
+from luutru.search.tantivy_schema import PAIR_JOIN
 
 Occur = tantivy.Occur
 Q = tantivy.Query
@@ -95,7 +96,7 @@ class QueryBuilder:
         """
         words = self.tokens("vi_fold", text)
         if len(words) == 2:
-            pair = " ".join(words)
+            pair = PAIR_JOIN.join(words)
             return _any([Q.boost_query(self.term("title_pairs", pair), rk.W_TITLE_EXACT),
                          Q.boost_query(self.term("body_pairs", pair), rk.W_BODY_EXACT)])
         return _any([Q.boost_query(q, w) for q, w in (
