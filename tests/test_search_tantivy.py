@@ -14,7 +14,7 @@ import pytest
 from luutru.search import IndexingError, Rights, SearchQuery, open_index
 from luutru.search.entries import build_entries, number_notation
 from luutru.search.tantivy_index import MARKER, TantivyIndex
-from luutru.search.tantivy_schema import analyzers, pairs, to_doc
+from luutru.search.tantivy_schema import to_doc
 from tests.test_search_contract import (
     D_LAND,
     EVERYTHING,
@@ -171,23 +171,3 @@ def test_an_unknown_access_value_is_written_as_restricted(tmp_path) -> None:
     entry = dataclasses.replace(build_entries(d, docs, texts)[0], access="bí mật")
     assert to_doc(entry).get_first("access") == "han_che"
     assert to_doc(dataclasses.replace(entry, access="")).get_first("access") == "han_che"
-
-
-def test_word_pairs_are_every_adjacent_pair_folded() -> None:
-    """The *_pairs fields hold each adjacent pair of words once, folded."""
-    assert analyzers()["vi_pairs"].analyze(pairs("Quyết định, số  31/2021")) == [
-        "quyet_dinh", "dinh_so", "so_31", "31_2021"]
-    assert pairs("một") == "" and pairs("") == ""
-
-
-def test_a_two_word_phrase_matches_only_adjacent_words(tmp_path) -> None:
-    with open_index(f"tantivy://{tmp_path}") as idx:
-        d = dossier("000.00.99.H99.2021.01", FONDS_A, NAME_A, 2021, "Hồ sơ thử")
-        docs = [document("000.00.99.H99.2021.01", 1, "Quyết định", "1", "QĐ-UBND", "2021-01-02", NAME_A,
-                         "Quyết định về bảng giá đất"),
-                document("000.00.99.H99.2021.01", 2, "Công văn", "2", "UBND-VP", "2021-01-03", NAME_A,
-                         "Bảng tổng hợp giá đất")]
-        idx.index_dossier(d, docs)
-        found = idx.search(SearchQuery(text='"bang gia"'), EVERYTHING).ids()
-        assert found == ["000.00.99.H99.2021.01.0001"]
-        assert idx.search(SearchQuery(text="bảng giá"), EVERYTHING).phrase_total == 1

@@ -34,7 +34,6 @@ from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search import ranking as rk
 from luutru.search.folding import code_key
 from luutru.search.query import Clause, ClauseKind, Rights, SearchQuery, Sort
-from luutru.search.tantivy_schema import PAIR_JOIN
 
 Occur = tantivy.Occur
 Q = tantivy.Query
@@ -89,16 +88,7 @@ class QueryBuilder:
                                  self._text(f"body_{fields}", analyzer, text, slop)) if q is not None])
 
     def phrase(self, text: str) -> tantivy.Query | None:
-        """The text as a phrase in the folded title (weight 4) or body (2), diacritics aside.
-
-        Two words are one term of the ``*_pairs`` fields (the same matches as the phrase,
-        found without reading positions); three or more are phrase queries.
-        """
-        words = self.tokens("vi_fold", text)
-        if len(words) == 2:
-            pair = PAIR_JOIN.join(words)
-            return _any([Q.boost_query(self.term("title_pairs", pair), rk.W_TITLE_EXACT),
-                         Q.boost_query(self.term("body_pairs", pair), rk.W_BODY_EXACT)])
+        """The text as a phrase in the folded title (weight 4) or body (2), diacritics aside."""
         return _any([Q.boost_query(q, w) for q, w in (
             (self._text("title_fold", "vi_fold", text), rk.W_TITLE_EXACT),
             (self._text("body_fold", "vi_fold", text), rk.W_BODY_EXACT)) if q is not None])

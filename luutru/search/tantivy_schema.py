@@ -4,16 +4,12 @@ Title and body text are indexed twice: ``*_exact`` (lower-cased words) and ``*_f
 (lower-cased, diacritics folded by tantivy's ASCII folding, which maps đ→d), both with
 positions (phrases, proximity).  ``codes``/``related_codes`` are untokenised keys
 (:func:`luutru.search.folding.code_key`) for identifiers and numbers/notations.  Facet
-and filter fields are raw fast fields.  ``title_pairs``/``body_pairs`` hold each pair
-of adjacent folded words as one term (``quyet dinh``): a two-word phrase is then one
-term lookup instead of a position check of every entry holding both words (with a
-small vocabulary, a quarter of the archive).  Changing any of this changes
+and filter fields are raw fast fields.  Changing any of this changes
 ``SCHEMA_VERSION``: an index of another version is refused with "run reindex".
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +18,7 @@ import tantivy
 from luutru.policies.access import PUBLIC_VALUE, AccessRegime
 from luutru.search.entries import Entry
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 1
 
 RAW = ("uid", "kind", "id", "dossier_code", "fonds", "agency", "doc_type", "retention", "access")
 TEXT_FIELDS = ("title_exact", "title_fold", "body_exact", "body_fold")
@@ -34,12 +30,7 @@ def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     def base() -> tantivy.TextAnalyzerBuilder:
         return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
             tantivy.Filter.remove_long(100)).filter(tantivy.Filter.lowercase())
-    # vi_pairs: "w1_w2 w2_w3 …" (see pairs()) → one folded token per pair (a regex tokenizer
-    # cutting pairs from the words costs twice as much CPU in tantivy as this whitespace split).
-    pairs_of = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(
-        tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
-    return {"vi_exact": base().build(), "vi_fold": base().filter(tantivy.Filter.ascii_fold()).build(),
-            "vi_pairs": pairs_of}
+    return {"vi_exact": base().build(), "vi_fold": base().filter(tantivy.Filter.ascii_fold()).build()}
 
 
 def schema() -> tantivy.Schema:
@@ -57,23 +48,7 @@ def schema() -> tantivy.Schema:
     sb.add_text_field("title_fold", stored=True, tokenizer_name="vi_fold")
     sb.add_text_field("body_exact", tokenizer_name="vi_exact")
     sb.add_text_field("body_fold", stored=True, tokenizer_name="vi_fold")
-    sb.add_text_field("title_pairs", tokenizer_name="vi_pairs", index_option="freq")
-    sb.add_text_field("body_pairs", tokenizer_name="vi_pairs", index_option="freq")
     return sb.build()
-
-
-_WORD = re.compile(r"[^\W_]+")  # the simple tokenizer's words: runs of letters and digits
-
-
-PAIR_JOIN = "_"  # never inside a word (words are runs of letters and digits)
-
-
-def pairs(text: str) -> str:
-    """The value of a ``*_pairs`` field: each pair of adjacent words joined by ``_``, the
-    pairs by spaces (``a b c`` → ``a_b b_c``); ``vi_pairs`` lower-cases and folds them in
-    tantivy as ``vi_fold`` does words."""
-    words = _WORD.findall(text)
-    return " ".join([f"{a}{PAIR_JOIN}{b}" for a, b in zip(words, words[1:])])
 
 
 def to_doc(e: Entry) -> tantivy.Document:
@@ -82,9 +57,6 @@ def to_doc(e: Entry) -> tantivy.Document:
     values: dict[str, list[Any]] = {
         "uid": [e.uid], "kind": [e.kind.value], "title_exact": [e.title], "title_fold": [e.title],
     }
-    title_pairs = pairs(e.title)
-    if title_pairs:
-        values["title_pairs"] = [title_pairs]
     for name in RAW[2:-1]:
         value = getattr(e, name)
         if value:
@@ -105,7 +77,4 @@ def to_doc(e: Entry) -> tantivy.Document:
         values["date"] = [datetime(e.date.year, e.date.month, e.date.day, tzinfo=timezone.utc)]
     if e.body:
         values["body_exact"] = values["body_fold"] = [e.body]
-        body_pairs = pairs(e.body)
-        if body_pairs:
-            values["body_pairs"] = [body_pairs]
     return tantivy.Document(**values)
