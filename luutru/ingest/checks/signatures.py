@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import luutru.ingest.checks.hexstring as hexstring
+import luutru.ingest.checks.name_match as name_match
 from luutru.ingest.checks.signature_hazards import (
     appended_bytes,
     apply_appended,
@@ -322,6 +323,7 @@ def check_signatures(
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     hexstring.install()  # /Contents read in one slice, not byte by byte
+    name_match.install()  # distinguished names compared once per pair of encodings
     policy = policy or load_signature_policy()
     rule = policy.signer_kind
     roots = tuple(trust_roots)
