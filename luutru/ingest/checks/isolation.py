@@ -14,6 +14,7 @@ restart).  The start itself has its own, generous limit (``start_timeout``).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -24,6 +25,7 @@ from typing import Any, Callable
 
 from luutru.logs import configure_logging_to, inherited_logging
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WorkerOutcome:
@@ -104,6 +106,15 @@ class TimeLimitedWorker:
             self._conn.close()
             self._conn = None
 
+    def start(self) -> None:
+        """Start the process now (``run`` starts it otherwise); a failed start is left for ``run`` to report."""
+        try:
+            if self._proc is None:
+                self._start()
+        except (EOFError, OSError) as e:
+            self._kill()
+            log.debug("check worker start failed, retried at the first call: %s", e)
+
     def run(self, *args: Any, timeout: float, **kwargs: Any) -> WorkerOutcome:
         try:
             if self._proc is None or not self._proc.is_alive():
@@ -159,6 +170,23 @@ class WorkerPool:
     @property
     def restarts(self) -> int:
         return sum(w.restarts for w in self._workers)
+
+    def start(self) -> None:
+        """Start every worker in the background and return at once.
+
+        Why: a worker's start (a new interpreter importing pyHanko, pikepdf, pypdf) costs
+        about a second of CPU; started before the caller's own preparation (format
+        identification), it overlaps it.  A call waits for its worker to be ready.
+        """
+        for _ in self._workers:
+            w = self._free.get()
+            self._threads.submit(self._start_one, w)
+
+    def _start_one(self, w: TimeLimitedWorker) -> None:
+        try:
+            w.start()
+        finally:
+            self._free.put(w)
 
     def _call(self, args: tuple[Any, ...], timeout: float) -> WorkerOutcome:
         w = self._free.get()

@@ -266,11 +266,24 @@ def check_file(
 
 
 def _worker_task(stage: str, item: FileCheckItem, cfg: CheckConfig, extra: Any = None) -> Any:
-    """Runs inside the worker process."""
+    """Runs inside the worker process.
+
+    ``inspect`` finishes the file in the same call when the second phase has nothing to
+    wait for: no veraPDF verdict (the file claims no PDF/A) and no outside work
+    (preservation copy, evidence from a TSA), which saves a round trip per file."""
     if stage == "inspect":
-        return _inspect(item, cfg, extra)
+        insp = _inspect(item, cfg, extra)
+        return insp if _needs_second_call(insp, cfg) else _finish(item, insp, cfg, None, None)
     insp, vera, time_left = extra
     return _finish(item, insp, cfg, vera, time_left)
+
+
+def _vera_candidate(insp: Inspection | FileCheckResult) -> bool:
+    return insp.pdfa is not None and insp.pdfa.claims_pdfa and insp.pdfa.error is None
+
+
+def _needs_second_call(insp: Inspection, cfg: CheckConfig) -> bool:
+    return _vera_candidate(insp) or (cfg.migrate and (cfg.pdfa_copies or bool(cfg.tsa_url)))
 
 
 def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: FormatInfo | None) -> FileCheckResult:
@@ -333,30 +346,30 @@ def check_files(
     Preservation copies go to ``item.out_dir`` or else ``out_dir`` (keeping the
     relpath's folders).  Batch-level findings concern the whole transfer, e.g.
     VERAPDF_NOT_INSTALLED (once).  ``progress(done, total)`` is called after each file
-    of each of the two passes (total = 2 × files).
+    of each of the two passes (total = 2 × files; a file finished in its first call,
+    see :func:`_worker_task`, counts for the second pass at the end).
     """
     cfg = config or CheckConfig.from_settings(settings)
     items = [it if it.out_dir is not None or out_dir is None else replace(it, out_dir=Path(out_dir))
              for it in items]
     total = len(items)
     timeout = max(cfg.pdf_timeout_s, 0.1)
-    # one Siegfried run for the whole batch, before any file is opened by the checks
-    ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
-                             exe=cfg.siegfried, timeout=timeout + 0.2 * total)
-    batch_findings: list[Finding] = list(ident.findings)
-    fmts = [ident.formats.get(str(item.path)) for item in items]
-
     with WorkerPool(_worker_task, pool_size(total)) as pool:
+        pool.start()  # the workers start while Siegfried identifies the formats
+        # one Siegfried run for the whole batch, before any file is opened by the checks
+        ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
+                                 exe=cfg.siegfried, timeout=timeout + 0.2 * total)
+        batch_findings: list[Finding] = list(ident.findings)
+        fmts = [ident.formats.get(str(item.path)) for item in items]
         outs = pool.map([("inspect", item, cfg, fmt) for item, fmt in zip(items, fmts)], timeout=timeout,
                         done=lambda n: progress(n, total * 2) if progress else None)
         inspections = [out.value if out.ok else _failed_result(item, cfg, out, fmt)
                        for item, fmt, out in zip(items, fmts, outs)]
 
-        candidates = [it.path for it, insp in zip(items, inspections)
-                      if isinstance(insp, Inspection) and insp.pdfa is not None
-                      and insp.pdfa.claims_pdfa and insp.pdfa.error is None]
+        candidates = [it.path for it, insp in zip(items, inspections) if isinstance(insp, Inspection)
+                      and _vera_candidate(insp)]
         outcomes: dict[str, verapdf.VeraPdfOutcome] = {}
-        if any(isinstance(i, Inspection) and i.pdfa is not None for i in inspections):
+        if any(i.pdfa is not None for i in inspections):  # a PDF was read (finished or not)
             outcomes, installed = verapdf.outcomes_for(candidates, cfg.verapdf,
                                                        timeout=timeout * max(len(candidates), 1))
             if not installed:
@@ -367,6 +380,8 @@ def check_files(
         finished = dict(zip((i for i, _ in todo), pool.map(
             [call for _, call in todo], timeout=timeout,
             done=lambda n: progress(total + n + total - len(todo), total * 2) if progress else None)))
+        if progress and not todo:  # every file was finished in its first call
+            progress(total * 2, total * 2)
         results: list[FileCheckResult] = []
         for i, (item, insp) in enumerate(zip(items, inspections)):
             if isinstance(insp, FileCheckResult):
