@@ -33,7 +33,8 @@ def main() -> None:
     import pikepdf
 
     from luutru.config import Settings
-    from luutru.ingest.checks.per_file import FileItem, check_files
+    from luutru.ingest.checks.per_file import check_files
+    from luutru.ingest.checks.results import FileItem
     from luutru.ingest.checks.signatures import (
         SignatureStatus,
         check_signatures,
