@@ -12,6 +12,9 @@ from sqlalchemy import select
 
 import luutru.catalog.index_retries as index_retries
 import luutru.catalog.models as m
+import luutru.ingest.steps as steps
+import luutru.records.events as ev
+from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.reindex import reindex
 from luutru.services import FaultInjected, Services
@@ -193,3 +196,35 @@ def test_abandoned_scratch_space_is_swept_but_a_live_one_is_not(services, tmp_pa
         assert not dead.exists() and not (work / "ingest-killed-run.lock").exists()
         assert (live.root / "a").read_bytes() == b"in use"
     assert sorted(p.name for p in work.iterdir()) == []
+
+
+def test_dossiers_sealed_during_the_checks_carry_their_final_warning_count(services, tmp_path, monkeypatch):
+    """Each dossier is sealed as soon as its own files are checked (ingest/steps._AsChecked);
+    the VALIDATION event in its AIP still counts exactly the warnings the report gives it."""
+    sealed_during_checks: list[str] = []
+    real = steps._seal_bag
+    in_checks = {"now": False}
+    real_checks = steps.per_file.check_files
+
+    def checks(*a, **kw):
+        in_checks["now"] = True
+        try:
+            return real_checks(*a, **kw)
+        finally:
+            in_checks["now"] = False
+
+    def seal_bag(ctx, sd, warnings):
+        if in_checks["now"]:
+            sealed_during_checks.append(sd.record.code)
+        return real(ctx, sd, warnings)
+
+    monkeypatch.setattr(steps.per_file, "check_files", checks)
+    monkeypatch.setattr(steps, "_seal_bag", seal_bag)
+    rep = ingest(write_transfer(base_spec(3, 2), tmp_path / "t"), services)
+    assert rep.status == "accepted", [f.message_en for f in rep.findings]
+    assert sorted(sealed_during_checks) == sorted(d.code for d in rep.dossiers)  # each once, none again
+    for d in rep.dossiers:
+        events = load_aip_metadata(services.storage, d.code, with_text=False).events
+        validation = [e for e in events if e["event_type"] == ev.VALIDATION and e["object"] == d.code]
+        assert [e["outcome_detail"]["warnings"] for e in validation] == [d.warnings]
+        assert d.warnings > 0  # the count is not trivially zero

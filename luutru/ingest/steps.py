@@ -34,7 +34,7 @@ from luutru.policies.retention import lock_arguments
 from luutru.policies.submission import agency_scope
 from luutru.preservation.aip import AipBuilder, Component
 from luutru.preservation.commit import IndexBatch, commit
-from luutru.records.findings import Finding, finding, has_errors
+from luutru.records.findings import Finding, Severity, finding, has_errors
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.status import DossierOutcome
 from luutru.records.timeutil import now_vn
@@ -62,6 +62,7 @@ class StagedDossier:
     documents: list[DocumentRecord]
     builder: AipBuilder
     originals: dict[str, Component]
+    sealed: tuple[Path, int] | None = None  # sealed while the other files were checked: (bag, warnings)
 
 
 @dataclass
@@ -217,6 +218,45 @@ def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: 
                                   mime="application/pdf", format_name="PDF (PAdES-LTA evidence)")
 
 
+class _AsChecked:
+    """Each dossier's results applied, in catalogue order, as soon as its last file is
+    checked, and the dossier sealed then, while the workers check the other dossiers.
+
+    Why: sealing (metadata, PREMIS, manifests) is main-process work that ran after all
+    checks; now it overlaps them.  Nothing is stored before the transfer is accepted:
+    a sealed bag is scratch until ``commit_dossiers``.  No dossier is sealed early when
+    the transfer or the dossier already has an error (it will be rejected)."""
+
+    def __init__(self, item: TransferItem, ctx: IngestContext, items: list[tuple[StagedDossier, DocumentRecord,
+                                                                                  Component]]):
+        self.item, self.ctx, self.items = item, ctx, items
+        self.findings: list[list[Finding]] = [[] for _ in items]
+        self.results: dict[int, FileCheckResult] = {}
+        self.left = {id(sd): 0 for sd, _, _ in items}
+        for sd, _, _ in items:
+            self.left[id(sd)] += 1
+        self.seal = not has_errors(item.report.findings)
+
+    def __call__(self, i: int, res: FileCheckResult) -> None:
+        sd = self.items[i][0]
+        self.results[i] = res
+        self.left[id(sd)] -= 1
+        if self.left[id(sd)]:
+            return
+        mine = [j for j, (other, _, _) in enumerate(self.items) if other is sd]
+        for j in mine:
+            _, doc, comp = self.items[j]
+            r = self.results.pop(j)
+            self.findings[j] = r.findings + page_count_findings(doc, r)
+            _apply_result(sd, doc, comp, r)
+        found = [f for j in mine for f in self.findings[j]]
+        if self.seal and not has_errors(found) and not self.ctx.services.storage.has_aip(sd.record.code):
+            code = sd.record.code
+            warnings = sum(1 for f in self.item.report.findings + found
+                           if f.dossier == code and f.severity is Severity.WARNING)
+            sd.sealed = (_seal_bag(self.ctx, sd, warnings), warnings)
+
+
 def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     """Step 5: format, PDF/A, signatures and text of every staged file.
 
@@ -229,6 +269,7 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     out_dir = ctx.staging_root / f"derived-{uuid.uuid4().hex}"
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = ctx.services.settings
+    applied = _AsChecked(item, ctx, items)
     try:
         batch = per_file.check_files(
             [FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,
@@ -240,12 +281,9 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
             progress=lambda done, total, _rel=None: ctx.progress("checks", done, total),
             config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings),
                            pdfa_copies=False),  # PDF/A copies: jobs after acceptance
+            on_result=applied,
         )
-        findings = list(batch.findings)
-        for (sd, doc, comp), res in zip(items, batch.results):
-            findings += res.findings + page_count_findings(doc, res)
-            _apply_result(sd, doc, comp, res)
-        return findings
+        return list(batch.findings) + [f for fs in applied.findings for f in fs]
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
@@ -297,6 +335,19 @@ def _already_stored(code: str) -> Finding:
 
 
 def _seal(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
+    """The bag ready to store: the one sealed during the checks when its warning count
+    still holds, else sealed now (again)."""
+    if sd.sealed is not None and sd.sealed[1] == warnings:
+        bag = sd.sealed[0]
+    else:
+        if sd.sealed is not None:  # the count changed: take back the two closing events
+            del sd.builder.events[-2:]
+        bag = _seal_bag(ctx, sd, warnings)
+    ctx.services.checkpoint("after_seal")
+    return bag
+
+
+def _seal_bag(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
     """Last PREMIS events, metadata and manifests: the bag is ready to store."""
     code, tid = sd.record.code, ctx.transfer_id
     sd.builder.events.append(ev.Event(ev.VALIDATION, code, "success",
@@ -304,9 +355,7 @@ def _seal(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
                                       {"transfer_id": tid, "warnings": warnings}))
     sd.builder.events.append(ev.Event(ev.INGESTION, code, "success", "accepted into preservation",
                                       {"transfer_id": tid}))
-    bag = sd.builder.seal()
-    ctx.services.checkpoint("after_seal")
-    return bag
+    return sd.builder.seal()
 
 
 def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:

@@ -196,10 +196,17 @@ class WorkerPool:
             self._free.put(w)
 
     def map(self, calls: list[tuple[Any, ...]], *, timeout: float,
-            done: Callable[[int], None] | None = None) -> list[WorkerOutcome]:
-        """Run every call (a tuple of arguments for ``fn``); ``done(n)`` after each finished one."""
+            done: Callable[[int], None] | None = None,
+            each: Callable[[int, WorkerOutcome], None] | None = None) -> list[WorkerOutcome]:
+        """Run every call (a tuple of arguments for ``fn``); ``done(n)`` after each finished one.
+
+        ``each(index, outcome)`` is called in the calling thread as each call finishes (in
+        the order they finish), while the workers go on with the others."""
         futures = [self._threads.submit(self._call, args, timeout) for args in calls]
-        for n, _ in enumerate(as_completed(futures), 1):
+        where = {f: i for i, f in enumerate(futures)}
+        for n, f in enumerate(as_completed(futures), 1):
+            if each is not None:
+                each(where[f], f.result())
             if done is not None:
                 done(n)
         return [f.result() for f in futures]

@@ -41,6 +41,7 @@ from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
 from luutru.ingest.checks.pronom import identify_formats
 from luutru.ingest.checks.results import (
+    BatchCheckResult,
     CheckConfig,
     FileCheckItem,
     FileCheckResult,
@@ -313,26 +314,6 @@ def _failed_result(item: FileCheckItem, cfg: CheckConfig, outcome: Any, fmt: For
 ProgressFn = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class BatchCheckResult:
-    """Results in item order, plus findings about the whole batch (e.g. VERAPDF_NOT_INSTALLED
-    once).  Iterating gives the per-file results."""
-
-    results: list[FileCheckResult]
-    findings: list[Finding]
-    worker_restarts: int = 0
-
-    @property
-    def batch_findings(self) -> list[Finding]:
-        return self.findings
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.results)
-
-    def __len__(self) -> int:
-        return len(self.results)
-
-
 def check_files(
     items: Iterable[FileCheckItem],
     settings: Settings,
@@ -340,6 +321,7 @@ def check_files(
     *,
     out_dir: Path | None = None,
     config: CheckConfig | None = None,
+    on_result: Callable[[int, FileCheckResult], None] | None = None,
 ) -> BatchCheckResult:
     """Check a batch of files; see :class:`BatchCheckResult`.
 
@@ -347,13 +329,22 @@ def check_files(
     relpath's folders).  Batch-level findings concern the whole transfer, e.g.
     VERAPDF_NOT_INSTALLED (once).  ``progress(done, total)`` is called after each file
     of each of the two passes (total = 2 × files; a file finished in its first call,
-    see :func:`_worker_task`, counts for the second pass at the end).
+    see :func:`_worker_task`, counts for the second pass at the end).  ``on_result(index,
+    result)`` gets each file's final result once, in this thread, as soon as it is
+    known (most files while the others are still being checked).
     """
     cfg = config or CheckConfig.from_settings(settings)
     items = [it if it.out_dir is not None or out_dir is None else replace(it, out_dir=Path(out_dir))
              for it in items]
     total = len(items)
     timeout = max(cfg.pdf_timeout_s, 0.1)
+    told: set[int] = set()
+
+    def tell(i: int, res: Any) -> None:
+        if on_result is not None and isinstance(res, FileCheckResult) and i not in told:
+            told.add(i)
+            on_result(i, res)
+
     with WorkerPool(_worker_task, pool_size(total)) as pool:
         pool.start()  # the workers start while Siegfried identifies the formats
         # one Siegfried run for the whole batch, before any file is opened by the checks
@@ -362,19 +353,11 @@ def check_files(
         batch_findings: list[Finding] = list(ident.findings)
         fmts = [ident.formats.get(str(item.path)) for item in items]
         outs = pool.map([("inspect", item, cfg, fmt) for item, fmt in zip(items, fmts)], timeout=timeout,
-                        done=lambda n: progress(n, total * 2) if progress else None)
+                        done=lambda n: progress(n, total * 2) if progress else None,
+                        each=lambda i, out: tell(i, out.value) if out.ok else None)
         inspections = [out.value if out.ok else _failed_result(item, cfg, out, fmt)
                        for item, fmt, out in zip(items, fmts, outs)]
-
-        candidates = [it.path for it, insp in zip(items, inspections) if isinstance(insp, Inspection)
-                      and _vera_candidate(insp)]
-        outcomes: dict[str, verapdf.VeraPdfOutcome] = {}
-        if any(i.pdfa is not None for i in inspections):  # a PDF was read (finished or not)
-            outcomes, installed = verapdf.outcomes_for(candidates, cfg.verapdf,
-                                                       timeout=timeout * max(len(candidates), 1))
-            if not installed:
-                batch_findings.append(verapdf.verapdf_missing_finding())
-
+        outcomes = _verapdf_outcomes(items, inspections, cfg, timeout, batch_findings)
         todo = [(i, ("finish", item, cfg, (insp, outcomes.get(str(item.path)), timeout)))
                 for i, (item, insp) in enumerate(zip(items, inspections)) if isinstance(insp, Inspection)]
         finished = dict(zip((i for i, _ in todo), pool.map(
@@ -384,12 +367,23 @@ def check_files(
             progress(total * 2, total * 2)
         results: list[FileCheckResult] = []
         for i, (item, insp) in enumerate(zip(items, inspections)):
-            if isinstance(insp, FileCheckResult):
-                results.append(insp)
-            else:
-                out = finished[i]
-                results.append(out.value if out.ok else _failed_result(item, cfg, out, insp.format))
+            out = finished.get(i)
+            results.append(insp if out is None else out.value if out.ok else _failed_result(item, cfg, out, insp.format))
+            tell(i, results[-1])
         restarts = pool.restarts
     if not cfg.tsa_url and any(r.signature_status is SignatureStatus.VALID for r in results):
         batch_findings.append(not_configured_finding())
     return BatchCheckResult(results, batch_findings, restarts)
+
+
+def _verapdf_outcomes(items: list[FileCheckItem], inspections: list[Any], cfg: CheckConfig, timeout: float,
+                      batch_findings: list[Finding]) -> dict[str, verapdf.VeraPdfOutcome]:
+    """One veraPDF run over the files that claim PDF/A; VERAPDF_NOT_INSTALLED once when a PDF was read."""
+    candidates = [it.path for it, insp in zip(items, inspections) if isinstance(insp, Inspection)
+                  and _vera_candidate(insp)]
+    if not any(i.pdfa is not None for i in inspections):  # no PDF read (finished or not)
+        return {}
+    outcomes, installed = verapdf.outcomes_for(candidates, cfg.verapdf, timeout=timeout * max(len(candidates), 1))
+    if not installed:
+        batch_findings.append(verapdf.verapdf_missing_finding())
+    return outcomes

@@ -105,3 +105,23 @@ class Inspection:
     sig: SignatureReport | None
     pdfa: PdfaResult | None
     text: str | None
+
+
+@dataclass(frozen=True)
+class BatchCheckResult:
+    """Results in item order, plus findings about the whole batch (e.g. VERAPDF_NOT_INSTALLED
+    once).  Iterating gives the per-file results."""
+
+    results: list[FileCheckResult]
+    findings: list[Finding]
+    worker_restarts: int = 0
+
+    @property
+    def batch_findings(self) -> list[Finding]:
+        return self.findings
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
