@@ -27,6 +27,7 @@ from luutru.logs import configure_logging_to, inherited_logging
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class WorkerOutcome:
     ok: bool
