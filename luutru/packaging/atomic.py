@@ -8,8 +8,10 @@ flushed too so the rename itself survives a power cut.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -48,3 +50,57 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None) -> N
         replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+#: From this many files on, one ``syncfs`` replaces one ``fsync`` per file and directory.
+SYNCFS_FROM_FILES = 8
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syncfs  # noqa: B018 - Linux only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+def _syncfs(path: Path) -> bool:
+    """Flush the whole file system holding ``path`` with one ``syncfs(2)`` (Linux).
+
+    Why: an AIP of a few dozen small files cost one ``fsync`` per file and directory,
+    each its own journal commit (about 12 per document).  ``syncfs`` makes every file
+    and directory entry written so far durable at once, and reports write-back errors
+    (Linux ≥ 5.8).  False where it does not exist: the caller fsyncs file by file.
+    """
+    libc = _libc()
+    if libc is None:
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(path))
+        return True
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(root: Path) -> None:
+    """Make every file and directory under ``root`` durable before it is renamed into place."""
+    walked = list(os.walk(root))
+    if sum(len(files) for _d, _s, files in walked) >= SYNCFS_FROM_FILES and _syncfs(root):
+        return
+    for dirpath, _dirs, files in walked:
+        for name in files:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        dfd = os.open(dirpath, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

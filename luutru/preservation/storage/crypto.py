@@ -15,10 +15,15 @@ segment boundary, or moved to another file without the tag failing.  The last se
 carries the final flag (an empty file is one empty final segment).
 
 The nonce is synthetic: HMAC-SHA-256 (under a key derived from the data key) of the
-associated data and the plaintext segment, cut to 96 bits.  Storing the same bag twice
-therefore gives the same ciphertext (a replica completed on a retry verifies against
-the first copy), and a nonce can only repeat for an identical segment at the identical
-place — never for different plaintext, which is what would break AES-GCM.  Encryption
+associated data and the SHA-256 of the file's plaintext from its start to the end of
+the segment, cut to 96 bits.  Storing the same bag twice therefore gives the same
+ciphertext (a replica completed on a retry verifies against the first copy), and a
+nonce can only repeat for an identical plaintext prefix — hence an identical segment —
+at the identical place, never for different plaintext, which is what would break
+AES-GCM.  The prefix digests are the running state of the file's own SHA-256 (which
+the bag manifest needs anyway), so the plaintext is hashed once, not twice.  (Files
+encrypted before 30/11/2026 used an HMAC over the segment itself; decryption does not
+depend on how the nonce was chosen, it is stored in each segment.)  Encryption
 and nonce keys are derived from the data key with HKDF-SHA-256.
 """
 
@@ -29,12 +34,16 @@ import hmac
 import io
 import struct
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from luutru.packaging.bag import WRITEBACK_EVERY
+from luutru.packaging.written import start_writeback
 
 MAGIC = b"LTAEAD01"
 SEGMENT = 1024 * 1024
@@ -64,10 +73,10 @@ def _keys(key: bytes) -> tuple[bytes, bytes]:
     return _derive(key, b"enc"), _derive(key, b"nonce")
 
 
-def _nonce(mac_key: bytes, aad: bytes, plaintext: bytes) -> bytes:
-    h = hmac.new(mac_key, aad, hashlib.sha256)
-    h.update(plaintext)
-    return h.digest()[:NONCE]
+def _nonce(mac_key: bytes, aad: bytes, prefix_digest: bytes) -> bytes:
+    """HMAC of the segment's associated data and the SHA-256 of the plaintext up to the
+    end of this segment (see the module docstring)."""
+    return hmac.new(mac_key, aad + prefix_digest, hashlib.sha256).digest()[:NONCE]
 
 
 def _read_exact(f: BinaryIO, n: int) -> bytes:
@@ -87,35 +96,72 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
                    segment: int = SEGMENT) -> tuple[str, int, str, int]:
     """Encrypt ``src`` into ``dst``; returns (plain sha256, plain bytes, cipher sha256, cipher bytes).
 
-    Both digests come from this one pass: the plaintext one to check the bag manifest,
-    the ciphertext one for the stored bag's manifest.
+    One read of the plaintext, one write of the ciphertext.  The plaintext SHA-256 (to
+    check the bag manifest) also gives every segment's nonce, so the plaintext is hashed
+    once; the ciphertext is hashed (for the stored bag's manifest) and written by a
+    second thread while the next segment is read and encrypted (``hashlib`` releases
+    the GIL), at most two sealed segments in memory.
     """
     enc_key, mac_key = _keys(key)
     aead = AESGCM(enc_key)
     header = MAGIC + struct.pack(">I", segment)
-    ph, ch = hashlib.sha256(), hashlib.sha256()
+    ph = hashlib.sha256()
     pn = 0
-    dst.write(header)
-    ch.update(header)
-    cn = len(header)
-    index = 0
+    sink = _CipherSink(dst)
+    sink.put(header)
     current = _read_exact(src, segment)
-    while True:
-        nxt = _read_exact(src, segment) if len(current) == segment else b""
-        final = not nxt
+    nxt = _read_exact(src, segment) if len(current) == segment else b""
+
+    def seal(index: int, final: bool) -> bytes:
+        nonlocal pn
         ph.update(current)
         pn += len(current)
         aad = _aad(header, relpath, index, final)
-        nonce = _nonce(mac_key, aad, current)
-        sealed = nonce + aead.encrypt(nonce, current, aad)
-        dst.write(sealed)
-        ch.update(sealed)
-        cn += len(sealed)
-        if final:
-            break
-        index += 1
-        current = nxt
-    return ph.hexdigest(), pn, ch.hexdigest(), cn
+        nonce = _nonce(mac_key, aad, ph.copy().digest())
+        return nonce + aead.encrypt(nonce, current, aad)
+
+    if not nxt:  # one segment (most files): no second thread
+        sink.put(seal(0, True))
+        return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
+    with ThreadPoolExecutor(1, thread_name_prefix="encrypt-write") as pool:
+        pending = None
+        index = 0
+        while True:
+            final = not nxt
+            sealed = seal(index, final)
+            if pending is not None:
+                pending.result()  # bounded: one segment written while the next is sealed
+            pending = pool.submit(sink.put, sealed)
+            if final:
+                break
+            index += 1
+            current = nxt
+            nxt = _read_exact(src, segment) if len(current) == segment else b""
+        pending.result()
+    return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
+
+
+class _CipherSink:
+    """Hashes and writes the ciphertext, in order."""
+
+    def __init__(self, dst: BinaryIO):
+        self.dst = dst
+        self.hash = hashlib.sha256()
+        self.bytes = 0
+        self._flushed = 0
+        try:
+            self._fd: int | None = dst.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None  # an in-memory buffer
+
+    def put(self, data: bytes) -> None:
+        self.hash.update(data)
+        self.dst.write(data)
+        self.bytes += len(data)
+        if self._fd is not None and self.bytes - self._flushed >= WRITEBACK_EVERY:
+            self.dst.flush()  # start write-out to disk now: the fsync of the stored AIP waits less
+            start_writeback(self._fd, self._flushed, self.bytes - self._flushed)
+            self._flushed = self.bytes
 
 
 def encrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:

@@ -13,19 +13,17 @@ under a hold, the same rule S3 Object Lock enforces in the object store.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
 import stat
 import uuid
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlparse
 
-from luutru.packaging.atomic import fsync_dir, write_atomic
+from luutru.packaging.atomic import fsync_dir, fsync_tree, write_atomic
 from luutru.packaging.bag import (
     MANIFEST,
     bag_files,
@@ -34,6 +32,7 @@ from luutru.packaging.bag import (
     expected_digests,
     nfc,
 )
+from luutru.packaging.written import written_digest
 from luutru.preservation.storage.base import (
     AipNotFound,
     ChecksumMismatch,
@@ -65,58 +64,24 @@ def _make_read_only(path: Path) -> None:
             os.chmod(os.path.join(dirpath, name), _READ_ONLY)
 
 
-#: From this many files on, one ``syncfs`` replaces one ``fsync`` per file and directory.
-SYNCFS_FROM_FILES = 8
+def _link_or_copy(src: Path, target: Path, expected: str | None) -> tuple[str, int]:
+    """Put one file of a bag into the AIP being assembled; returns (sha256, bytes).
 
-
-@lru_cache(maxsize=1)
-def _libc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.syncfs  # noqa: B018 - Linux only
-        return libc
-    except (OSError, AttributeError):
-        return None
-
-
-def _syncfs(path: Path) -> bool:
-    """Flush the whole file system holding ``path`` with one ``syncfs(2)`` (Linux).
-
-    Why: an AIP of a few dozen small files cost one ``fsync`` per file and directory,
-    each its own journal commit (about 12 per document).  ``syncfs`` makes every file
-    and directory entry written so far durable at once, and reports write-back errors
-    (Linux ≥ 5.8).  False where it does not exist: the caller fsyncs file by file.
+    A file this process hashed while writing it, unchanged since and matching the
+    manifest, is hard-linked (same file system: the staging area of an ingest, the
+    encrypted bag): no second copy and no second hash of its bytes.  Anything else is
+    copied and hashed in one pass.  Making the AIP read-only then also covers the
+    linked inode, and the ``syncfs``/``fsync`` before the rename makes it durable.
     """
-    libc = _libc()
-    if libc is None:
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.syncfs(fd) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, os.strerror(err), str(path))
-        return True
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Make every file and directory under ``root`` durable before it is renamed into place."""
-    walked = list(os.walk(root))
-    if sum(len(files) for _d, _s, files in walked) >= SYNCFS_FROM_FILES and _syncfs(root):
-        return
-    for dirpath, _dirs, files in walked:
-        for name in files:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        dfd = os.open(dirpath, os.O_RDONLY)
+    known = written_digest(src)
+    if known is not None and expected is not None and known[0] == expected:
         try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+            os.link(src, target, follow_symlinks=False)
+            return known
+        except OSError:
+            pass  # another file system, or links not allowed: copy
+    with open(src, "rb") as fsrc, open(target, "wb") as fdst:
+        return copy_hashing(fsrc, fdst)
 
 
 class LocalStorage(PlainBackend):
@@ -168,8 +133,7 @@ class LocalStorage(PlainBackend):
             for rel in bag_files(bag_dir):
                 target = tmp / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with open(bag_dir / rel, "rb") as src, open(target, "wb") as dst:
-                    digest, n = copy_hashing(src, dst)
+                digest, n = _link_or_copy(bag_dir / rel, target, expected.get(nfc(rel)))
                 check_digest(aip_id, rel, expected.get(nfc(rel)), digest, self.url)
                 files += 1
                 size += n
@@ -177,7 +141,7 @@ class LocalStorage(PlainBackend):
             if missing:
                 raise StorageError(f"bag {bag_dir} lacks files its manifest lists: {sorted(missing)[:10]}")
             _make_read_only(tmp)
-            _fsync_tree(tmp)
+            fsync_tree(tmp)
             # The lock is in place before the AIP becomes visible.
             self._write_lock(aip_id, LockState(retain_until, legal_hold), event="stored")
             os.rename(tmp, final)  # atomic on one file system; fails if final appeared meanwhile
@@ -344,7 +308,7 @@ class LocalStorage(PlainBackend):
                     hashes[rel] = copy_hashing(src, dst)[0]
             (tmp / MANIFEST).write_bytes(manifest_bytes(hashes))
             _make_read_only(tmp)
-            _fsync_tree(tmp)
+            fsync_tree(tmp)
             final.parent.mkdir(exist_ok=True)
             os.rename(tmp, final)  # fails when the revision exists (a concurrent writer won)
             fsync_dir(final.parent)
