@@ -22,15 +22,13 @@ from typing import Any, BinaryIO, Callable, Mapping
 
 import bagit
 
-from luutru.packaging.written import remember_written, start_writeback
+from luutru.packaging.written import remember_written
 from luutru.records.errors import ChecksumMismatch, StorageError
 
 CHUNK = 8 * 1024 * 1024
 MANIFEST = "manifest-sha256.txt"
 TAGMANIFEST = "tagmanifest-sha256.txt"
 COPY_CHUNK = 1024 * 1024
-#: Start write-out to disk after every this many bytes copied (see :func:`copy_file_hashing`).
-WRITEBACK_EVERY = 16 * 1024 * 1024
 
 
 def nfc(relpath: str) -> str:
@@ -212,10 +210,8 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
     """Copy a file while computing its SHA-256; memory stays flat whatever the size.
 
     The digest is remembered (:mod:`luutru.packaging.written`), so storing the copy later
-    links it into place instead of reading and hashing it again.  Write-out to disk is
-    started every few MiB while copying, so the ``fsync`` that makes the stored copy
-    durable does not flush the whole file at once.  ``durable=False`` skips that
-    ``fsync``: for scratch copies (an ingest's staging area) that storage makes durable
+    links it into place instead of reading and hashing it again.  ``durable=False``
+    skips the ``fsync``: for scratch copies (an ingest's staging area) that storage makes durable
     when it stores them; a crash only means the transfer is submitted again."""
     h = hashlib.sha256()
     n = 0
@@ -223,7 +219,6 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
     fh = open(src, "rb", buffering=0) if isinstance(src, Path) else src
     readinto = getattr(fh, "readinto", None)
     view = _read_buffer(COPY_CHUNK) if readinto is not None else None
-    flushed = 0
     try:
         with open(dst, "wb", buffering=0) as out:
             while True:
@@ -237,9 +232,6 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
                 h.update(buf)
                 _write_all(out, buf)
                 n += len(buf)
-                if n - flushed >= WRITEBACK_EVERY:
-                    start_writeback(out.fileno(), flushed, n - flushed)
-                    flushed = n
                 if progress:
                     progress(len(buf))
             if durable:

@@ -42,9 +42,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from luutru.packaging.bag import WRITEBACK_EVERY
-from luutru.packaging.written import start_writeback
-
 MAGIC = b"LTAEAD01"
 SEGMENT = 1024 * 1024
 NONCE = 12
@@ -148,20 +145,11 @@ class _CipherSink:
         self.dst = dst
         self.hash = hashlib.sha256()
         self.bytes = 0
-        self._flushed = 0
-        try:
-            self._fd: int | None = dst.fileno()
-        except (AttributeError, OSError, ValueError):
-            self._fd = None  # an in-memory buffer
 
     def put(self, data: bytes) -> None:
         self.hash.update(data)
         self.dst.write(data)
         self.bytes += len(data)
-        if self._fd is not None and self.bytes - self._flushed >= WRITEBACK_EVERY:
-            self.dst.flush()  # start write-out to disk now: the fsync of the stored AIP waits less
-            start_writeback(self._fd, self._flushed, self.bytes - self._flushed)
-            self._flushed = self.bytes
 
 
 def encrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:

@@ -32,7 +32,7 @@ from luutru.packaging.bag import (
     expected_digests,
     nfc,
 )
-from luutru.packaging.written import written_digest
+from luutru.packaging.written import take_written_digest
 from luutru.preservation.storage.base import (
     AipNotFound,
     ChecksumMismatch,
@@ -73,7 +73,7 @@ def _link_or_copy(src: Path, target: Path, expected: str | None) -> tuple[str, i
     copied and hashed in one pass.  Making the AIP read-only then also covers the
     linked inode, and the ``syncfs``/``fsync`` before the rename makes it durable.
     """
-    known = written_digest(src)
+    known = take_written_digest(src)
     if known is not None and expected is not None and known[0] == expected:
         try:
             os.link(src, target, follow_symlinks=False)
