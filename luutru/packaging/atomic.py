@@ -87,10 +87,20 @@ def _syncfs(path: Path) -> bool:
         os.close(fd)
 
 
-def fsync_tree(root: Path) -> None:
-    """Make every file and directory under ``root`` durable before it is renamed into place."""
+#: ... and only below this many bytes: ``syncfs`` also flushes every other dirty file of
+#: the file system (an ingest's staged plaintext of a large encrypted file, say), which
+#: for a large AIP costs far more than one ``fsync`` per file of its own.
+SYNCFS_UP_TO_BYTES = 64 * 1024 * 1024
+
+
+def fsync_tree(root: Path, total_bytes: int | None = None) -> None:
+    """Make every file and directory under ``root`` durable before it is renamed into place.
+
+    ``total_bytes`` (the size of the files, when the caller knows it): a large tree is
+    flushed file by file."""
     walked = list(os.walk(root))
-    if sum(len(files) for _d, _s, files in walked) >= SYNCFS_FROM_FILES and _syncfs(root):
+    few_bytes = total_bytes is None or total_bytes <= SYNCFS_UP_TO_BYTES
+    if few_bytes and sum(len(files) for _d, _s, files in walked) >= SYNCFS_FROM_FILES and _syncfs(root):
         return
     for dirpath, _dirs, files in walked:
         for name in files:

@@ -166,7 +166,7 @@ class LocalStorage(PlainBackend):
             if missing:
                 raise StorageError(f"bag {bag_dir} lacks files its manifest lists: {sorted(missing)[:10]}")
             _make_read_only(tmp)
-            fsync_tree(tmp)
+            fsync_tree(tmp, size)
             # The lock is in place before the AIP becomes visible.
             self._write_lock(aip_id, LockState(retain_until, legal_hold), event="stored")
             os.rename(tmp, final)  # atomic on one file system; fails if final appeared meanwhile
