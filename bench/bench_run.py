@@ -221,8 +221,9 @@ def part_large(work: Path, sizes_gib: list[float]) -> None:
         if g == sizes_gib[-1]:
             goal(f"3. peak RSS < 300 MiB ({g:g} GiB file)", f"{r['max_rss_mib']:.0f} MiB", "—", None,
                  r["max_rss_mib"] < 300)
-            au = bi.child("audit", home, home)
             stored = bi.stored_files(home)
+            hash_pass(stored)  # both read from the page cache: the audit is not charged for the disk
+            au = bi.child("audit", home, home)
             ref = hash_pass(stored)
             goal(f"5. audit of the {g:g} GiB AIP ≤ 1.2× one hash pass", f"{au['seconds']:.1f} s",
                  f"hashlib SHA-256 pass {ref:.1f} s", au["seconds"] / ref, au["ok"] and au["seconds"] / ref <= 1.2)
