@@ -15,7 +15,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from luutru.packaging.bag import copy_file_hashing, seal_bag, write_declaration
+from luutru.packaging.bag import copy_file_hashing, link_file_hashing, seal_bag, write_declaration
 from luutru.packaging.written import remember_written, take_written_digest
 from luutru.preservation.fixity import audit
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError
@@ -130,3 +130,23 @@ def test_nonces_differ_when_an_earlier_segment_differs() -> None:
     nonce_at = header + (seg + 28)  # second segment's nonce
     assert a.getvalue()[nonce_at:nonce_at + 12] != b.getvalue()[nonce_at:nonce_at + 12]
     assert a.getvalue()[header:header + 12] != b.getvalue()[header:header + 12]
+
+
+def test_a_staged_plaintext_to_be_encrypted_is_a_link_to_the_source_never_stored_as_such(tmp_path: Path) -> None:
+    """Fixed-term records: the staged plaintext is only read, so it is linked, not copied;
+    it is not vouched for as written here, so storage copies it (never links the sender's file)."""
+    src = tmp_path / "transfer" / "so_lieu.csv"
+    src.parent.mkdir()
+    src.write_bytes(b"ma;ten\n" * 5000)
+    root = tmp_path / "staging" / "bag"
+    staged = root / "data" / "objects" / "so_lieu.csv"
+    sha, size = link_file_hashing(src, staged)
+    assert (sha, size) == (hashlib.sha256(src.read_bytes()).hexdigest(), src.stat().st_size)
+    assert os.path.samefile(src, staged)  # read once, written nowhere
+    write_declaration(root, "2026-11-30")
+    seal_bag(root, {"data/objects/so_lieu.csv": (sha, size)}, {"Source-Organization": "UBND"})
+    st = LocalStorage(tmp_path / "store")
+    st.put_aip(AIP, root)
+    stored = st.path_of(AIP, "data/objects/so_lieu.csv")
+    assert not os.path.samefile(stored, src)  # the sender's file never becomes a stored file
+    assert oct(src.stat().st_mode & 0o777) != oct(0o444)  # and keeps its own permissions

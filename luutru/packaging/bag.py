@@ -252,6 +252,40 @@ def _write_all(out: Any, data: bytes | memoryview) -> None:
         view = view[k:]
 
 
+def link_file_hashing(src: Path, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
+    """Hard-link ``src`` at ``dst`` and hash it: the bytes are read once and written
+    nowhere.  None (and nothing left at ``dst``) when it cannot be linked (another file
+    system, not allowed) or the file changed while it was read: the caller copies.
+
+    Only for a staged file that is read and never stored as it is (the plaintext of a
+    record that storage encrypts): the link is the sender's own file, so it is not
+    remembered as written here, and storage never links it into an AIP."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        before = os.stat(src)
+        os.link(src, dst)
+    except OSError:
+        return None
+    try:
+        with open(dst, "rb", buffering=0) as fh:
+            h = hashlib.sha256()
+            n = 0
+            view = _read_buffer(COPY_CHUNK)
+            while k := fh.readinto(view):
+                h.update(view[:k])
+                n += k
+                if progress:
+                    progress(k)
+        after = os.stat(dst)
+    except OSError:
+        dst.unlink(missing_ok=True)
+        raise
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or n != after.st_size:
+        dst.unlink(missing_ok=True)  # changed while it was read: not the bytes hashed
+        return None
+    return h.hexdigest(), n
+
+
 def sha256_file(path: Path) -> str:
     with open(path, "rb") as fh:
         return sha256_stream(fh)[0]

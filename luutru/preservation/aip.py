@@ -30,9 +30,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from luutru import __version__
-from luutru.packaging.bag import copy_file_hashing, seal_bag, write_declaration
+from luutru.packaging.bag import copy_file_hashing, link_file_hashing, seal_bag, write_declaration
 from luutru.packaging.sip.aip_xml import aip_xml_files
 from luutru.packaging.sip.model import SipAgent
+from luutru.policies.retention import is_permanent
 from luutru.records.events import Event
 from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.timeutil import iso_vn
@@ -84,14 +85,23 @@ class AipBuilder:
         self.events: list[Event] = []
         self.documents: list[DocumentRecord] = []
         self._hashes: dict[str, tuple[str, int]] = {}  # bag path → (sha256, size)
+        self._encrypted_later = not is_permanent(dossier.retention)  # see add_original
 
     def _obj_path(self, document: str, name: str, sub: str | None = None) -> str:
         parts = ["data", "objects", document] + ([sub] if sub else []) + [safe_component_name(name)]
         return "/".join(parts)
 
     def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None) -> Component:
+        """Stage one original, hashing it in the same pass.
+
+        A fixed-term record is stored encrypted: its staged plaintext is only read (by
+        the checks, then by the encryption), so the sender's file is hard-linked and
+        hashed instead of copied — written once, as ciphertext.  A permanent record is
+        copied (its staged copy is what storage links into the AIP), as is any file
+        that cannot be linked."""
         rel = self._obj_path(doc.identifier, doc.path)
-        sha, size = copy_file_hashing(src, self.root / rel, progress, durable=False)
+        linked = link_file_hashing(src, self.root / rel, progress) if self._encrypted_later else None
+        sha, size = linked or copy_file_hashing(src, self.root / rel, progress, durable=False)
         self._hashes[rel] = (sha, size)
         comp = Component(doc.identifier, "original", rel, doc.path, size, sha)
         self.components.append(comp)
