@@ -24,7 +24,7 @@ from pathlib import Path
 MAX_ENTRIES = 100_000
 
 _lock = threading.Lock()
-_known: "OrderedDict[tuple[int, int], tuple[str, int, int]]" = OrderedDict()
+_known: OrderedDict[tuple[int, int], tuple[str, int, int]] = OrderedDict()
 
 
 def remember_written(path: Path | str, sha256: str, size: int) -> None:
