@@ -81,9 +81,7 @@ _buffers = threading.local()
 def _read_buffer(size: int) -> memoryview:
     """A read buffer kept per thread (one per size): allocating (and zeroing) 8 MiB per
     file made an audit of many small files several times slower than ``sha256sum``."""
-    bufs = getattr(_buffers, "by_size", None)
-    if bufs is None:
-        bufs = _buffers.by_size = {}
+    bufs = _buffers.__dict__.setdefault("by_size", {})
     buf = bufs.get(size)
     if buf is None:
         buf = bufs[size] = memoryview(bytearray(size))
@@ -209,10 +207,9 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
                       durable: bool = True) -> tuple[str, int]:
     """Copy a file while computing its SHA-256; memory stays flat whatever the size.
 
-    The digest is remembered (:mod:`luutru.packaging.written`), so storing the copy later
-    links it into place instead of reading and hashing it again.  ``durable=False``
-    skips the ``fsync``: for scratch copies (an ingest's staging area) that storage makes durable
-    when it stores them; a crash only means the transfer is submitted again."""
+    The digest is remembered (:mod:`luutru.packaging.written`): storing the copy links it
+    into place, no second read and hash.  ``durable=False`` skips the ``fsync``: for scratch
+    copies (staging) that storage makes durable; a crash means submitting again."""
     h = hashlib.sha256()
     n = 0
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +217,7 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
     readinto = getattr(fh, "readinto", None)
     view = _read_buffer(COPY_CHUNK) if readinto is not None else None
     try:
-        with open(dst, "wb", buffering=0) as out:
+        with open(dst, "wb") as out:  # buffered: a write always writes all
             while True:
                 if view is not None:
                     k = readinto(view)
@@ -230,10 +227,11 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
                 if not buf:
                     break
                 h.update(buf)
-                _write_all(out, buf)
+                out.write(buf)
                 n += len(buf)
                 if progress:
                     progress(len(buf))
+            out.flush()
             if durable:
                 os.fsync(out.fileno())
     finally:
@@ -244,22 +242,11 @@ def copy_file_hashing(src: Path | BinaryIO, dst: Path, progress: Callable[[int],
     return digest, n
 
 
-def _write_all(out: Any, data: bytes | memoryview) -> None:
-    """``write`` on an unbuffered file may write less than asked: loop until all is out."""
-    view = memoryview(data)
-    while view:
-        k = out.write(view)
-        view = view[k:]
-
-
 def link_file_hashing(src: Path, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
-    """Hard-link ``src`` at ``dst`` and hash it: the bytes are read once and written
-    nowhere.  None (and nothing left at ``dst``) when it cannot be linked (another file
-    system, not allowed) or the file changed while it was read: the caller copies.
-
-    Only for a staged file that is read and never stored as it is (the plaintext of a
-    record that storage encrypts): the link is the sender's own file, so it is not
-    remembered as written here, and storage never links it into an AIP."""
+    """Hard-link ``src`` at ``dst`` and hash it: read once, written nowhere.  None (nothing
+    left at ``dst``) when it cannot be linked or changed while read: the caller copies.
+    Only for a staged file never stored as it is (plaintext that storage encrypts): not
+    remembered as written here, so storage never links the sender's file into an AIP."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     try:
         before = os.stat(src)

@@ -233,7 +233,7 @@ class EncryptedStorage:
             (enc / stored).parent.mkdir(parents=True, exist_ok=True)
             with open(bag_dir / rel, "rb") as src, open(enc / stored, "wb") as dst:
                 psha, _pn, csha, cn = encrypt_stream(src, dst, key, nfc(rel))
-            remember_written(target, csha, cn)  # the inner storage links it: not hashed again
+            remember_written(enc / stored, csha, cn)  # the inner storage links it: not hashed again
             want = expected.get(nfc(rel))
             if want is not None and want != psha:
                 raise ChecksumMismatch(f"{aip_id}/{rel}: SHA-256 {psha} does not match the bag manifest ({want}); "
