@@ -9,6 +9,7 @@ import stat
 from sqlalchemy import select
 
 import luutru.catalog.models as m
+from luutru.catalog.records import load_aip_metadata
 from luutru.config import Settings
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity_run import run_audit
@@ -25,7 +26,10 @@ def test_bit_rot_in_primary_repaired_from_replica(tmp_path, database_url):
         spec = base_spec(2, 2)
         assert ingest(write_transfer(spec, tmp_path / "t"), svc).status == "accepted"
         code = spec.dossiers[0]["ma_ho_so"]
-        victim = next((home / "storage" / "aips" / code / "data" / "objects").rglob("*.pdf"))
+        # the stored file of an original PDF (a fixed-term dossier stores it encrypted, under an opaque name)
+        meta = load_aip_metadata(svc.storage, code, with_text=False)
+        pdf = next(c["path"] for d in meta.documents for c in d["_service"]["components"] if c["role"] == "original")
+        victim = home / "storage" / "aips" / code / svc.storage.stored_name(code, pdf)
         os.chmod(victim, stat.S_IRUSR | stat.S_IWUSR)
         data = bytearray(victim.read_bytes())
         data[300] ^= 0x01
