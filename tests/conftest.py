@@ -9,6 +9,7 @@ the catalog on PostgreSQL: each test then gets a database of its own, dropped af
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +20,7 @@ from luutru.config import Settings
 from luutru.services import Services
 from tests import engines
 from tests.pgdb import catalog_url
+from tests.pki import make_test_pki
 
 # Format identification runs Siegfried as a deployment does, when setup installed it
 # (without it every transfer carries SIEGFRIED_NOT_INSTALLED, as it would in service).
@@ -78,3 +80,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory):
+    """The test PKI of the signature tests, one per module; pyHanko's own log kept quiet
+    (an untrusted or tampered signature is what these tests expect)."""
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    return make_test_pki(tmp_path_factory.mktemp("pki"))

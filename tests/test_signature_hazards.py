@@ -7,7 +7,6 @@ key), then damaged the way a careless or hostile sender would.
 from __future__ import annotations
 
 import io
-import logging
 
 import pytest
 
@@ -17,14 +16,7 @@ from luutru.ingest.checks.signatures import check_signatures, load_trust_roots
 from luutru.records.findings import Severity
 from luutru.records.model import Reliability
 from tests.ltv_pki import start_ltv_pki
-from tests.pki import make_pdf_bytes, make_test_pki, sign_pdf
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    return make_test_pki(tmp_path_factory.mktemp("pki"))
+from tests.pki import make_pdf_bytes, sign_pdf
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -21,17 +20,9 @@ from luutru.records.model import Reliability
 from tests.pki import (
     add_annotation_after_signing,
     make_pdf_bytes,
-    make_test_pki,
     sign_pdf,
     tamper_signed_range,
 )
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    return make_test_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ comparisons, ingest/checks/name_match.py) never carries one file's verdict to an
 
 from __future__ import annotations
 
-import logging
 
 import pytest
 
@@ -12,14 +11,7 @@ from luutru.ingest.checks.per_file import check_files
 from luutru.ingest.checks.results import FileItem
 from luutru.ingest.checks.signature_model import SignatureStatus
 from luutru.ingest.checks.signatures import check_signatures, load_trust_roots
-from tests.pki import add_annotation_after_signing, make_pdf_bytes, make_test_pki, sign_pdf, tamper_signed_range
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    return make_test_pki(tmp_path_factory.mktemp("pki"))
+from tests.pki import add_annotation_after_signing, make_pdf_bytes, sign_pdf, tamper_signed_range
 
 
 @pytest.fixture(scope="module")
