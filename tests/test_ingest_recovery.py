@@ -81,11 +81,15 @@ def test_killed_process_leaves_no_partial_aip(settings, tmp_path):
     svc = Services(settings)
     try:
         stored = list(svc.storage.list_aips())
-        assert len(stored) == 1  # the first dossier was stored, then the process died
-        bagit.Bag(str(svc.storage.locations[0].aips / stored[0])).validate()
+        # the first dossier was stored, then the process died; the second one's store runs
+        # ahead on a thread (StoreAhead), so it may be complete too, never half-written
+        assert 1 <= len(stored) <= 2
+        for aip in stored:
+            bagit.Bag(str(svc.storage.locations[0].aips / aip)).validate()
         rep = ingest(root, svc)
         assert rep.status == "accepted"
-        assert sorted(d.status for d in rep.dossiers) == ["already_stored", "stored"]
+        assert sorted(d.status for d in rep.dossiers) == sorted(
+            ["already_stored"] * len(stored) + ["stored"] * (2 - len(stored)))
         assert len(list(svc.storage.list_aips())) == 2
     finally:
         svc.close()

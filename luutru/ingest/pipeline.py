@@ -44,7 +44,6 @@ from luutru.ingest.steps import (
     IngestContext,
     Progress,
     TransferItem,
-    commit_dossiers,
     compare_stored,
     file_checks,
     match_files,
@@ -52,6 +51,7 @@ from luutru.ingest.steps import (
     read_and_validate,
     stage,
 )
+from luutru.ingest.store_step import commit_dossiers
 from luutru.packaging.atomic import write_atomic
 from luutru.preservation.actions.plan import queue_after_ingest
 from luutru.preservation.commit import retry_index_queue

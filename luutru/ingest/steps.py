@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -30,13 +29,10 @@ from luutru.ingest.sources import OpenedTransfer, open_transfer
 from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
 from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
 from luutru.policies.backup_policy import backup_findings
-from luutru.policies.retention import lock_arguments
 from luutru.policies.submission import agency_scope
 from luutru.preservation.aip import AipBuilder, Component
-from luutru.preservation.commit import IndexBatch, commit
 from luutru.records.findings import Finding, Severity, finding, has_errors
 from luutru.records.model import DocumentRecord, DossierRecord
-from luutru.records.status import DossierOutcome
 from luutru.records.timeutil import now_vn
 from luutru.services import Services
 
@@ -328,13 +324,7 @@ def compare_stored(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     return findings
 
 
-def _already_stored(code: str) -> Finding:
-    return finding(fc.DOSSIER_ALREADY_STORED,
-                   f"Hồ sơ {code} đã được lưu trữ trước đây với cùng nội dung; không tạo bản trùng.",
-                   f"Dossier {code} was already preserved with the same content; no duplicate made.", dossier=code)
-
-
-def _seal(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
+def seal_for_store(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
     """The bag ready to store: the one sealed during the checks when its warning count
     still holds, else sealed now (again)."""
     if sd.sealed is not None and sd.sealed[1] == warnings:
@@ -356,38 +346,3 @@ def _seal_bag(ctx: IngestContext, sd: StagedDossier, warnings: int) -> Path:
     sd.builder.events.append(ev.Event(ev.INGESTION, code, "success", "accepted into preservation",
                                       {"transfer_id": tid}))
     return sd.builder.seal()
-
-
-def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 8: seal each dossier and send it through the one commit path (store → catalog → index).
-
-    A dossier already stored with the same content is not stored again, but its catalog
-    rows and index entry are written again (a crash may have cut the first run short).
-    """
-    findings: list[Finding] = []
-    outcomes = {o.code: o for o in item.report.dossiers}
-    services = ctx.services
-    # one index commit for the transfer; staging of a stored dossier removed in the background
-    with IndexBatch(services) as batch, ThreadPoolExecutor(1, thread_name_prefix="staging-rm") as cleaner:
-        for i, sd in enumerate(item.staged):
-            code = sd.record.code
-            ctx.progress("store", i, len(item.staged))
-            bag = None
-            if item.existing.get(code):
-                outcomes[code].status = DossierOutcome.ALREADY_STORED.value
-                findings.append(_already_stored(code))
-            else:
-                bag = _seal(ctx, sd, outcomes[code].warnings)
-            done = commit(services, code, bag, lock=lock_arguments(sd.record),
-                          same_content=lambda meta, sd=sd: same_content(meta, sd), checkpoint=services.checkpoint)
-            if done.stored:
-                outcomes[code].status = DossierOutcome.STORED.value
-            outcomes[code].aip = code
-            if done.index_warning:
-                findings.append(done.index_warning)
-            else:
-                batch.codes.append(code)
-            cleaner.submit(shutil.rmtree, ctx.staging_root / code, ignore_errors=True)
-    findings += batch.findings
-    ctx.progress("store", len(item.staged), len(item.staged))
-    return findings

@@ -18,10 +18,11 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable
 
 import bagit
 
+from luutru.packaging.sealed import sealed_digests
 from luutru.packaging.written import remember_written
 from luutru.records.errors import ChecksumMismatch, StorageError
 
@@ -176,8 +177,13 @@ def expected_digests(bag_dir: Path) -> dict[str, str]:
     """``{nfc(relpath): sha256}`` for payload and tag files of a local bag.
 
     Opens the bag with ``bagit`` (which checks it is a bag) and requires SHA-256
-    manifests, which every AIP of the service has.
+    manifests, which every AIP of the service has.  A bag this process sealed, whose two
+    manifests are still the files it wrote (same inode, size and modification time),
+    is answered from what :func:`seal_bag` wrote, without reading it again.
     """
+    known = sealed_digests(bag_dir)
+    if known is not None:
+        return known
     try:
         bag = bagit.Bag(str(bag_dir))
     except bagit.BagError as e:
@@ -366,34 +372,3 @@ def bag_info(path: Path) -> dict[str, Any] | None:
 def validate_bag(path: Path, fast: bool = False) -> list[str]:
     """Problems of a bag on disk (empty list = valid), one entry per bad file."""
     return [p.message for p in bag_problems(path, fast)]
-
-
-def write_declaration(root: Path, bagging_date: str) -> None:
-    """``bagit.txt`` and a first ``bag-info.txt``: what bagit-python needs to open the bag."""
-    (root / "bagit.txt").write_text("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
-    (root / "bag-info.txt").write_text(f"Bagging-Date: {bagging_date}\n", encoding="utf-8")
-
-
-def write_manifest(root: Path, hashes: Mapping[str, tuple[str, int]]) -> Path:
-    """``manifest-sha256.txt`` from ``{bag path: (sha256, size)}``, sorted by path."""
-    path = root / MANIFEST
-    with open(path, "w", encoding="utf-8") as fh:
-        for rel in sorted(hashes):
-            fh.write(f"{hashes[rel][0]}  {encode_path(rel)}\n")
-    return path
-
-
-def seal_bag(root: Path, hashes: Mapping[str, tuple[str, int]], info: Mapping[str, str]) -> None:
-    """Finish a bag whose payload hashes are known: payload manifest, then bag-info
-    (``info`` plus ``Payload-Oxum``) and the tag manifest, written by bagit-python.
-
-    ``root`` must already hold ``bagit.txt`` and ``bag-info.txt`` (:func:`write_declaration`,
-    or copies of another bag's).
-    """
-    write_manifest(root, hashes)
-    total = sum(size for _sha, size in hashes.values())
-    with BAGIT_LOCK:
-        bag = bagit.Bag(str(root))
-        bag.info.update(info)
-        bag.info["Payload-Oxum"] = f"{total}.{len(hashes)}"
-        bag.save(manifests=False)  # bag-info and the tag manifest; the payload manifest is ours

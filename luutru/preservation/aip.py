@@ -30,12 +30,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from luutru import __version__
-from luutru.packaging.bag import (
-    copy_file_hashing,
-    link_file_hashing,
-    seal_bag,
-    write_declaration,
-)
+from luutru.packaging.bag import copy_file_hashing, link_file_hashing
+from luutru.packaging.bag_seal import seal_bag, write_declaration
 from luutru.packaging.sip.aip_xml import aip_xml_files
 from luutru.packaging.sip.model import SipAgent
 from luutru.policies.retention import is_permanent

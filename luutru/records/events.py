@@ -10,7 +10,7 @@ the catalog, so ``reindex`` can rebuild them from storage alone.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from luutru import __version__
@@ -35,6 +35,18 @@ SIGNATURE_EVIDENCE = "signature evidence"  # long-term validation data + archive
 METADATA_MODIFICATION = "metadata modification"
 
 
+def _copy_tree(value: Any) -> Any:
+    """Copy dicts, lists and tuples (as lists, like ``asdict``); leaves are shared.
+
+    Leaves of event details are JSON values (str, int, float, bool, None), which are
+    immutable, so sharing them is as safe as copying."""
+    if isinstance(value, dict):
+        return {k: _copy_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_tree(v) for v in value)
+    return value
+
+
 @dataclass
 class Event:
     event_type: str
@@ -47,7 +59,13 @@ class Event:
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A plain dict with its own copy of ``outcome_detail``'s containers.
+
+        ``dataclasses.asdict`` gave the same but deep-copied every leaf through ``copy``:
+        ~7 % of the ingest's main process for a transfer of signed PDFs."""
+        return {"event_type": self.event_type, "object": self.object, "outcome": self.outcome,
+                "detail": self.detail, "outcome_detail": _copy_tree(self.outcome_detail), "agent": self.agent,
+                "event_datetime": self.event_datetime, "event_id": self.event_id}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Event":

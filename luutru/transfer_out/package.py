@@ -39,14 +39,8 @@ import luutru.catalog.models as m
 import luutru.records.finding_codes.transfer_out as fc
 from luutru import __version__
 from luutru.catalog.records import AipMetadata, load_aip_metadata
-from luutru.packaging.bag import (
-    copy_file_hashing,
-    seal_bag,
-    sha256_file,
-    validate_bag,
-    write_declaration,
-    write_manifest,
-)
+from luutru.packaging.bag import copy_file_hashing, sha256_file, validate_bag
+from luutru.packaging.bag_seal import seal_bag, write_declaration, write_manifest
 from luutru.config import SigningSettings
 from luutru.packaging.catalogue_writer import write_xlsx_template
 from luutru.packaging.pdf_signing import IssuedSignature, sign_issued_pdf

@@ -17,7 +17,7 @@ the batch; when it is absent one INFO finding says so for the whole batch.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable

@@ -45,9 +45,8 @@ from luutru.packaging.bag import (
     expected_digests,
     nfc,
     read_manifest,
-    seal_bag,
-    write_declaration,
 )
+from luutru.packaging.bag_seal import seal_bag, write_declaration
 from luutru.packaging.ocfl import REVISIONS
 from luutru.packaging.written import remember_written
 from luutru.policies.retention import is_permanent
