@@ -166,7 +166,7 @@ class AipBuilder:
             docs.append(entry)
         self._json("data/metadata/dossier.json", dossier_meta)
         self._json("data/metadata/documents.json", docs)
-        events = [e.to_dict() for e in self.events]
+        events = [e.to_dict(copy=False) for e in self.events]  # only read: JSON and XML below
         self._json("data/metadata/premis.json", events)
         # The same in the standards, so the AIP is readable without luutru (docs/sip-05-2025.md).
         for rel, data in aip_xml_files(d.code, dossier_meta, docs, events, self._hashes, created=ingested_at,
