@@ -87,6 +87,7 @@ class AipBuilder:
         self.documents: list[DocumentRecord] = []
         self._hashes: dict[str, tuple[str, int]] = {}  # bag path → (sha256, size)
         self._encrypted_later = not is_permanent(dossier.retention)  # see add_original
+        self._dirs: set[Path] = set()
 
     def _obj_path(self, document: str, name: str, sub: str | None = None) -> str:
         parts = ["data", "objects", document] + ([sub] if sub else []) + [safe_component_name(name)]
@@ -131,7 +132,9 @@ class AipBuilder:
         """Write a file of the bag being built; no fsync: the bag is scratch until storage
         copies it and makes that copy durable (``Storage.put_aip``)."""
         p = self.root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.parent not in self._dirs:  # one mkdir per folder, not per file
+            p.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(p.parent)
         p.write_bytes(data)
         self._hashes[rel] = (hashlib.sha256(data).hexdigest(), len(data))
 
