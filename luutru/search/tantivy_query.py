@@ -6,14 +6,20 @@ those of :mod:`luutru.search.ranking`.
 
 A search plan has four parts:
 
-* ``match``: every required clause and every filter (the rights first).  The total
-  and the facets are computed on it in one aggregation pass.
-* ``ranked``: the query for the top hits: ``match`` plus the optional tier clauses.
+* ``match``: every required clause and every filter (the rights first), unscored: a
+  word is looked up in the folded fields only (they hold every exact match too, so the
+  set is the same at half the postings).  The total and the facets are computed on it
+  in one aggregation pass.
+* ``ranked``: the query for the top hits: the scored clauses (all four text fields,
+  weighted) with the filters, plus the optional tier clauses.
 * ``text``: the text clauses alone, for the snippets.
 * ``phrase`` and ``rest``, when there are two or more unquoted words: ``match`` with
   the words required as a phrase (the phrase implies each word, so it replaces them;
   it scores BM25 of the phrase in title and body, plus the ``PHRASE`` + ``NEAR``
-  tiers as a constant), and ``match`` without the phrase (with the ``NEAR`` tier).  Every phrase
+  tiers as a constant, a required clause: as an optional one beside the optional
+  ``PHRASE_EXACT`` tier it made the engine merge a clause matching every entry into
+  that tier for each phrase match, which cost more than the phrase itself), and
+  ``match`` without the phrase (with the ``NEAR`` tier).  Every phrase
   match outranks every other match, so a page is the top of ``phrase`` followed by
   the top of ``rest``: the same order as one query with all tiers, but the costly
   phrase and proximity checks run on the phrase matches only, and ``rest`` only runs
@@ -113,6 +119,21 @@ class QueryBuilder:
             parts += [(self.term("codes", key), rk.W_CODE), (self.term("related_codes", key), rk.W_RELATED_CODE)]
         return _any([Q.boost_query(q, w) for q, w in parts if q is not None])
 
+    def matching(self, c: Clause) -> tantivy.Query | None:
+        """What :meth:`clause` matches, unscored and cheaper: the folded fields only.
+
+        Both analysers split the same words (``vi_fold`` is ``vi_exact`` plus ASCII folding),
+        so a word or phrase found as typed in ``*_exact`` is found folded at the same
+        positions in ``*_fold``: the exact fields add no entry to the set.
+        """
+        if c.kind is ClauseKind.PHRASE:
+            return self.phrase(c.text)
+        parts = [self._text("title_fold", "vi_fold", c.text), self._text("body_fold", "vi_fold", c.text)]
+        if c.kind is ClauseKind.CODE:
+            key = code_key(c.text)
+            parts += [self.term("codes", key), self.term("related_codes", key)]
+        return _any([q for q in parts if q is not None])
+
     def excluded(self, rights: Rights) -> list[tantivy.Query]:
         """What the rights exclude outright: restricted entries for a caller without ``see_restricted``.
 
@@ -172,22 +193,25 @@ class QueryBuilder:
         filters = ([(Occur.Must, Q.const_score_query(f, 0.0)) for f in self.filters(q, rights)]
                    + [(Occur.MustNot, f) for f in self.excluded(rights)])
         must = [(Occur.Must, text if text is not None else Q.all_query())] + filters
-        match = Q.boolean_query(must)
+        wanted = [m for m in (self.matching(c) for c in q.clauses()) if m is not None]
+        match = Q.boolean_query([(Occur.Must, _all(wanted) if wanted else Q.all_query())] + filters)
         relevance = text is not None and q.effective_sort is Sort.RELEVANCE
         words = self._words(q) if text is not None else ""
         if not words:
             quoted = any(c.kind is ClauseKind.PHRASE for c in q.clauses())
-            tiers = self.exact_tier(q, rk.PHRASE_EXACT if quoted else rk.ALL_EXACT) if relevance else []
-            return Plan(match, _should(must, tiers), text, None, None)
+            if not relevance:
+                return Plan(match, match, text, None, None)
+            return Plan(match, _should(must, self.exact_tier(q, rk.PHRASE_EXACT if quoted else rk.ALL_EXACT)),
+                        text, None, None)
         # The phrase implies every unquoted word, so its tier needs only the other clauses.
         others = [(Occur.Must, query) for c, query in built if query is not None and c.kind is not ClauseKind.WORD]
         phrase = self.phrase(words)
         assert phrase is not None  # words has two tokens or more
-        first = _should([(Occur.Must, phrase)] + others + filters,
-                        [Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR)]
-                        + (self.exact_tier(q, rk.PHRASE_EXACT) if relevance else []))
-        if not relevance:
-            return Plan(match, match, text, first, None)
+        if not relevance:  # the phrase matches are only counted
+            counted = Q.boolean_query([(Occur.Must, phrase)] + others + filters)
+            return Plan(match, match, text, Q.const_score_query(counted, 0.0), None)
+        first = _should([(Occur.Must, phrase), (Occur.Must, Q.const_score_query(Q.all_query(), rk.PHRASE + rk.NEAR))]
+                        + others + filters, self.exact_tier(q, rk.PHRASE_EXACT))
         near = self._in("fold", words, rk.NEAR_SLOP)
         rest = _should(must + [(Occur.MustNot, phrase)], ([Q.const_score_query(near, rk.NEAR)] if near else [])
                        + self.exact_tier(q, rk.ALL_EXACT))
