@@ -29,6 +29,7 @@ from typing import Any
 
 import tantivy
 
+from luutru.policies.access import PUBLIC_VALUE
 from luutru.search.base import BulkWrites, IndexingError, QueryError, SearchUnavailable
 from luutru.search.entries import build_entries
 from luutru.search.query import (
@@ -45,12 +46,7 @@ from luutru.search.query import (
 
 # The weights are re-exported here for the cluster backends, which read them from this module.
 from luutru.search.ranking import (  # noqa: F401
-    W_BODY_EXACT,
-    W_BODY_FOLD,
-    W_CODE,
-    W_RELATED_CODE,
-    W_TITLE_EXACT,
-    W_TITLE_FOLD,
+    W_BODY_EXACT, W_BODY_FOLD, W_CODE, W_RELATED_CODE, W_TITLE_EXACT, W_TITLE_FOLD,
 )
 from luutru.search.tantivy_query import Plan, QueryBuilder
 from luutru.search.tantivy_schema import SCHEMA_VERSION, analyzers, schema, to_doc
@@ -303,9 +299,9 @@ class TantivyIndex(BulkWrites):
         """Total and facets from one aggregation pass (every entry has a ``kind``, so the
         ``kind`` buckets add up to the total); without facets, the total from an unscored count.
 
-        Kept for the query's other pages and sorts until the index changes (the next page
-        of a search then costs the scored pass only); the key is what selects the entries.
-        A result computed on a searcher older than the last change is returned, not kept.
+        Kept for the query's other pages and sorts until the index changes (the next page costs
+        the scored pass only); the key is what selects the entries.  A result computed on a
+        searcher older than the last change is returned, not kept.
         """
         q, rights, generation = asked
         key = (names, rights, q.text, q.fonds, q.agency, q.year_from, q.year_to, q.doc_type, q.retention,
@@ -313,7 +309,7 @@ class TantivyIndex(BulkWrites):
         with self._lock:
             kept = self._summaries.get(key)
         if kept is None:
-            kept = self._aggregate(searcher, match, names)
+            kept = self._aggregate(searcher, match, names, rights)
             with self._lock:
                 if generation == self._generation:
                     self._summaries[key] = kept
@@ -322,14 +318,19 @@ class TantivyIndex(BulkWrites):
         return kept[0], {name: list(values) for name, values in kept[1].items()}  # callers may change theirs
 
     @staticmethod
-    def _aggregate(searcher: tantivy.Searcher, match: tantivy.Query,
-                   names: tuple[str, ...]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-        if names:
-            out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names})
-            facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
-                      for name in names}
-            return sum(n for _, n in facets["kind"]), facets
-        return searcher.search(tantivy.Query.const_score_query(match, 0.0), 1, count=True).count or 0, {}
+    def _aggregate(searcher: tantivy.Searcher, match: tantivy.Query, names: tuple[str, ...],
+                   rights: Rights) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """One pass.  Public callers match public entries only: their ``access`` facet is the total."""
+        if not names:
+            return searcher.search(tantivy.Query.const_score_query(match, 0.0), 1, count=True).count or 0, {}
+        known = () if rights.see_restricted else ("access",)  # one column fewer: 10–15 % of the pass at 1 M
+        asked = [name for name in names if name not in known]
+        out = searcher.aggregate(match, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in asked})
+        facets = {name: facet_list((b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []))
+                  for name in asked}
+        total = sum(n for _, n in facets["kind"])
+        facets.update({name: facet_list([(PUBLIC_VALUE, total)]) for name in known if name in names})
+        return total, {name: facets[name] for name in names}
 
     def _snippets(self, searcher: tantivy.Searcher, text: tantivy.Query | None) -> dict[str, Any]:
         if text is None:
