@@ -209,6 +209,10 @@ def part_large(work: Path, sizes_gib: list[float]) -> None:
         files = sorted((t / "files").iterdir())
         # best of two: on a shared machine a single make_bag of a fresh copy varied 0.2–19 s per GiB
         bag_s = min(make_bag_of(files, work), make_bag_of(files, work))
+        # A transfer arrives on disk before it is ingested; here it was written a moment ago, and
+        # its writeback (GiBs at this disk's few hundred MB/s) would compete with the ingest's own
+        # durable write of the stored copy.  make_bag, which writes nothing durably, is not slowed.
+        os.sync()
         home = work / f"home-large-{g}"
         r = bi.child("ingest", t, home)
         if r["status"] != "accepted":

@@ -27,6 +27,7 @@ from luutru.preservation.storage.crypto import (
     encrypt_stream,
     open_decrypting,
 )
+from luutru.preservation.storage.bag_cipher import encrypt_bag
 from luutru.preservation.storage.encrypted import EncryptedStorage
 from luutru.preservation.storage.keystore import FileKeyStore, KeyDestroyed
 from luutru.preservation.storage.local import LocalStorage
@@ -319,7 +320,7 @@ def test_replicas_are_destroyed_everywhere_and_encryption_is_repeatable(tmp_path
         key = svc.storage.keystore.get_key(code)
         for n in (1, 2):
             (tmp_path / f"enc{n}").mkdir()
-            svc.storage._encrypt_bag(code, plain, tmp_path / f"enc{n}", key)
+            encrypt_bag(code, plain, tmp_path / f"enc{n}", key, opaque_names=svc.storage.opaque_names, staged={})
         for name in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
             assert (tmp_path / "enc1" / name).read_bytes() == (tmp_path / "enc2" / name).read_bytes()
         assert (tmp_path / "enc1" / "manifest-sha256.txt").read_bytes() == (

@@ -15,8 +15,9 @@ from pathlib import Path
 import bagit
 import pytest
 
-from luutru.packaging.bag import copy_file_hashing, link_file_hashing
+from luutru.packaging.bag import copy_file_hashing
 from luutru.packaging.bag_seal import seal_bag, write_declaration
+from luutru.packaging.linked import link_file_hashing
 from luutru.packaging.written import remember_written, take_written_digest
 from luutru.preservation.fixity import audit
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import luutru.ingest.checks.per_file as per_file
 import luutru.records.events as ev
@@ -22,73 +22,27 @@ from luutru.catalog.records import AipMetadata, load_aip_metadata
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
 from luutru.ingest.counts import page_count_findings
 from luutru.ingest.destroyed import destroyed_findings
-from luutru.ingest.files import FileMatch, check_files
-from luutru.ingest.report import IngestReport
-from luutru.ingest.sip_source import SipTransfer, open_sips, sip_packages
-from luutru.ingest.sources import OpenedTransfer, open_transfer
-from luutru.ingest.validate import ValidatedCatalogue, validate_catalogue
-from luutru.packaging.catalogue_reader import RawCatalogue, read_catalogue
+from luutru.ingest.files import check_files
+from luutru.ingest.sip_source import open_sips, sip_packages
+from luutru.ingest.sources import open_transfer
+from luutru.ingest.stage_files import read_staged, serialised, stage
+from luutru.ingest.transfer_item import (
+    IngestContext,
+    Progress,
+    StagedDossier,
+    TransferItem,
+)
+from luutru.ingest.validate import validate_catalogue
+from luutru.packaging.catalogue_reader import read_catalogue
 from luutru.policies.backup_policy import backup_findings
 from luutru.policies.submission import agency_scope
-from luutru.preservation.aip import AipBuilder, Component
+from luutru.preservation.aip import Component
 from luutru.records.findings import Finding, Severity, finding, has_errors
-from luutru.records.model import DocumentRecord, DossierRecord
+from luutru.records.model import DocumentRecord
 from luutru.records.timeutil import now_vn
-from luutru.services import Services
 
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class IngestContext:
-    """What a step may use and that stays the same for the whole run."""
-
-    services: Services
-    transfer_id: str
-    staging_root: Path
-    progress: Progress
-    agency: str | None = None  # an account bound to one agency submits: only that agency's dossiers
-
-
-@dataclass
-class StagedDossier:
-    """One dossier assembled in the scratch space, not yet sealed."""
-
-    record: DossierRecord
-    documents: list[DocumentRecord]
-    builder: AipBuilder
-    originals: dict[str, Component]
-    sealed: tuple[Path, int] | None = None  # sealed while the other files were checked: (bag, warnings)
-
-
-@dataclass
-class TransferItem:
-    """The transfer in flight: what each step found, for the next ones."""
-
-    path: Path
-    report: IngestReport
-    opened: OpenedTransfer | None = None
-    raw: RawCatalogue | None = None
-    catalogue: ValidatedCatalogue | None = None
-    matches: dict[str, FileMatch] = field(default_factory=dict)
-    staged: list[StagedDossier] = field(default_factory=list)
-    existing: dict[str, bool] = field(default_factory=dict)  # dossier code → stored AIP has the same content
-    sip: SipTransfer | None = None  # the transfer was 05/2025 SIPs (read into the template's shape)
-
-    @property
-    def root(self) -> Path:
-        assert self.opened is not None
-        return self.opened.root
-
-    @property
-    def files_root(self) -> Path:
-        """Where the catalogue's file paths point: the transfer, or the view of the SIPs' originals."""
-        return self.sip.view_root if self.sip is not None else self.root
-
-    @property
-    def cat(self) -> ValidatedCatalogue:
-        assert self.catalogue is not None
-        return self.catalogue
+__all__ = ["IngestContext", "Progress", "StagedDossier", "TransferItem", "compare_stored",
+           "file_checks", "match_files", "open_source", "read_and_validate", "read_staged", "serialised", "stage"]
 
 
 def open_source(item: TransferItem, ctx: IngestContext) -> list[Finding]:
@@ -137,62 +91,6 @@ def match_files(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     return checked.findings
 
 
-def _checksum_events(b: AipBuilder, doc: DocumentRecord, comp: Component, where: dict[str, Any]) -> list[Finding]:
-    """PREMIS events of the copy, and the declared checksum compared with the one computed."""
-    b.events.append(ev.Event(ev.MESSAGE_DIGEST, comp.path, "success", "SHA-256 computed while copying",
-                             {"sha256": comp.sha256, "size": comp.size}))
-    if not doc.sha256:
-        return []
-    if doc.sha256 == comp.sha256:
-        b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "success", "declared checksum matches",
-                                 {"sha256": comp.sha256}))
-        return []
-    b.events.append(ev.Event(ev.FIXITY_CHECK, comp.path, "failure", "declared checksum differs",
-                             {"expected": doc.sha256, "found": comp.sha256}))
-    return [finding(
-        fc.CHECKSUM_MISMATCH,
-        f"Văn bản {doc.identifier}: mã băm SHA-256 của tệp '{doc.path}' là {comp.sha256}, khác với mục lục "
-        f"({doc.sha256}). Tệp có thể bị hỏng hoặc bị thay. Sửa: gửi lại đúng tệp hoặc sửa mã băm.",
-        f"Document {doc.identifier}: SHA-256 of '{doc.path}' is {comp.sha256}, not {doc.sha256} as catalogued. "
-        "The file may be damaged or replaced. Fix: resend the right file or correct the checksum.",
-        details={"expected": doc.sha256, "found": comp.sha256}, **where)]
-
-
-def _stage_dossier(ctx: IngestContext, d: DossierRecord, docs: list[DocumentRecord],
-                   matches: dict[str, FileMatch], bump: Callable[[int], None]) -> tuple[StagedDossier, list[Finding]]:
-    b = AipBuilder(ctx.staging_root / d.code, d, ctx.transfer_id)
-    b.documents = docs
-    originals: dict[str, Component] = {}
-    findings: list[Finding] = []
-    for doc in docs:
-        match = matches.get(doc.identifier)
-        if match is None:
-            continue
-        comp = b.add_original(doc, match.disk_path, bump)
-        originals[doc.identifier] = comp
-        findings += _checksum_events(b, doc, comp, {"dossier": d.code, "document": doc.identifier, "file": doc.path})
-    return StagedDossier(d, docs, b, originals), findings
-
-
-def stage(item: TransferItem, ctx: IngestContext) -> list[Finding]:
-    """Step 4: copy every file into its dossier's bag, hashing in the same pass."""
-    done, total = 0, item.report.bytes
-
-    def bump(n: int) -> None:
-        nonlocal done
-        done += n
-        ctx.progress("copy", done, total)
-
-    findings: list[Finding] = []
-    for code, d in item.cat.dossiers.items():
-        staged, found = _stage_dossier(ctx, d, item.cat.documents_of(code), item.matches, bump)
-        if item.sip is not None:  # the sender's preservation history comes first in the new AIP
-            staged.builder.events[:0] = [ev.Event.from_dict(e) for e in item.sip.events.get(code, [])]
-        item.staged.append(staged)
-        findings += found
-    return findings
-
-
 def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: FileCheckResult) -> None:
     """What a file check learnt goes into the AIP: format, signatures, PDF/A, text, preservation copy."""
     sd.builder.events.extend(res.events)
@@ -224,8 +122,10 @@ class _AsChecked:
     the transfer or the dossier already has an error (it will be rejected)."""
 
     def __init__(self, item: TransferItem, ctx: IngestContext, items: list[tuple[StagedDossier, DocumentRecord,
-                                                                                  Component]]):
+                                                                                  Component]],
+                 ready: Callable[[], list[Finding]] | None = None):
         self.item, self.ctx, self.items = item, ctx, items
+        self.ready = ready  # waits for the staging reads (digests) and gives their findings
         self.findings: list[list[Finding]] = [[] for _ in items]
         self.results: dict[int, FileCheckResult] = {}
         self.left = {id(sd): 0 for sd, _, _ in items}
@@ -234,6 +134,9 @@ class _AsChecked:
         self.seal = not has_errors(item.report.findings)
 
     def __call__(self, i: int, res: FileCheckResult) -> None:
+        if self.ready is not None:  # nothing is applied before every staged file has its digest
+            self.seal = self.seal and not has_errors(self.ready())
+            self.ready = None
         sd = self.items[i][0]
         self.results[i] = res
         self.left[id(sd)] -= 1
@@ -253,8 +156,12 @@ class _AsChecked:
             sd.sealed = (_seal_bag(self.ctx, sd, warnings), warnings)
 
 
-def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
+def file_checks(item: TransferItem, ctx: IngestContext,
+                ready: Callable[[], list[Finding]] | None = None) -> list[Finding]:
     """Step 5: format, PDF/A, signatures and text of every staged file.
+
+    ``ready``: the staging reads run meanwhile (:func:`read_staged`); each result is
+    applied only once they are done (it waits for them and gives their findings).
 
     They run in the isolated worker (a time limit per file).  Preservation copies (PDF/A,
     OCR) are not made here: they are jobs queued after acceptance
@@ -265,7 +172,7 @@ def file_checks(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     out_dir = ctx.staging_root / f"derived-{uuid.uuid4().hex}"
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = ctx.services.settings
-    applied = _AsChecked(item, ctx, items)
+    applied = _AsChecked(item, ctx, items, ready)
     try:
         batch = per_file.check_files(
             [FileCheckItem(path=sd.builder.original_path(comp), relpath=doc.path, out_dir=out_dir,

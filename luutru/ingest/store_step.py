@@ -65,7 +65,8 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
                 findings.append(done.index_warning)
             else:
                 batch.codes.append(code)
-            cleaner.submit(shutil.rmtree, ctx.staging_root / code, ignore_errors=True)
+            for scratch in (ctx.staging_root / code, sd.builder.cipher_dir):  # the bag, its staged ciphertext
+                cleaner.submit(shutil.rmtree, scratch, ignore_errors=True)
     findings += batch.findings
     ctx.progress("store", len(item.staged), len(item.staged))
     return findings

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from luutru import __version__
-from luutru.packaging.bag import copy_file_hashing, link_file_hashing
+from luutru.packaging.bag import copy_file_hashing
 from luutru.packaging.bag_seal import seal_bag, write_declaration
+from luutru.packaging.linked import Linked, copy_flushed, link_file_hashing, link_for_reading, read_linked
 from luutru.packaging.sip.aip_xml import aip_xml_files
 from luutru.packaging.sip.model import SipAgent
 from luutru.policies.retention import is_permanent
@@ -40,6 +42,8 @@ from luutru.records.model import DocumentRecord, DossierRecord
 from luutru.records.timeutil import iso_vn
 
 CHUNK = 1024 * 1024
+#: ``Storage.encrypt_staged`` bound to one AIP: (bag path, staged file, cipher dir, progress)
+EncryptStaged = Callable[[str, Path, Path, "Callable[[int], None] | None"], "tuple[str, int] | None"]
 PROFILE = "luutru-aip/1"
 AIP_CREATOR = SipAgent("luutru", "luutru", "software", role="CREATOR", version=__version__)
 
@@ -64,6 +68,20 @@ class Component:
         return {k: v for k, v in self.__dict__.items()}
 
 
+def _copy_over(link: Path, progress: Callable[[int], None] | None) -> tuple[str, int]:
+    """Copy (and hash) a linked file, then put the copy in the link's place in one rename:
+    a check that opened the link reads the same bytes (the caller verifies the sender's
+    file did not change), and the sender's file itself never goes into an AIP."""
+    tmp = link.with_name(f".{link.name}.copy")
+    try:
+        got = copy_flushed(link, tmp, progress)
+        os.replace(tmp, link)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return got
+
+
 def safe_component_name(name: str) -> str:
     """NFC file name without directory parts or characters unsafe in object keys."""
     name = unicodedata.normalize("NFC", PurePosixPath(name.replace("\\", "/")).name)
@@ -74,7 +92,10 @@ def safe_component_name(name: str) -> str:
 class AipBuilder:
     """Assembles one dossier's bag in a staging directory, then seals it."""
 
-    def __init__(self, staging: Path, dossier: DossierRecord, transfer_id: str):
+    def __init__(self, staging: Path, dossier: DossierRecord, transfer_id: str, *,
+                 encrypt: EncryptStaged | None = None):
+        """``encrypt``: the storage's ``encrypt_staged`` for this dossier, so that a
+        fixed-term original is encrypted in the pass that hashes it (see add_original)."""
         self.root = Path(staging)
         if self.root.exists():
             shutil.rmtree(self.root)
@@ -88,26 +109,64 @@ class AipBuilder:
         self._hashes: dict[str, tuple[str, int]] = {}  # bag path → (sha256, size)
         self._encrypted_later = not is_permanent(dossier.retention)  # see add_original
         self._dirs: set[Path] = set()
+        self._encrypt = encrypt
+        self._unread: list[tuple[Component, Linked]] = []  # linked, read by read_deferred
+        self.cipher_dir = self.root.parent / ".cipher" / self.root.name  # scratch, beside the bag
 
     def _obj_path(self, document: str, name: str, sub: str | None = None) -> str:
         parts = ["data", "objects", document] + ([sub] if sub else []) + [safe_component_name(name)]
         return "/".join(parts)
 
-    def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None) -> Component:
+    def add_original(self, doc: DocumentRecord, src: Path, progress: Callable[[int], None] | None = None, *,
+                     defer: bool = False) -> Component:
         """Stage one original, hashing it in the same pass.
 
         A fixed-term record is stored encrypted: its staged plaintext is only read (by
-        the checks, then by the encryption), so the sender's file is hard-linked and
-        hashed instead of copied — written once, as ciphertext.  A permanent record is
-        copied (its staged copy is what storage links into the AIP), as is any file
-        that cannot be linked."""
+        the checks), so the sender's file is hard-linked instead of copied and, in one
+        read, hashed and encrypted into ``cipher_dir`` (``encrypt``; storage moves that
+        ciphertext into the AIP once the transfer is accepted) — read once, written
+        once, as ciphertext.  ``defer``: that read waits for :meth:`read_deferred` (the
+        checks can read the link meanwhile); the component's digest is empty until then.
+        A permanent record is copied (its staged copy is what storage links into the
+        AIP), as is any file that cannot be linked; with ``defer`` it is linked first (the
+        checks read the link) and the copy, made by :meth:`read_deferred`, replaces it."""
         rel = self._obj_path(doc.identifier, doc.path)
-        linked = link_file_hashing(src, self.root / rel, progress) if self._encrypted_later else None
-        sha, size = linked or copy_file_hashing(src, self.root / rel, progress, durable=False)
-        self._hashes[rel] = (sha, size)
-        comp = Component(doc.identifier, "original", rel, doc.path, size, sha)
+        comp = Component(doc.identifier, "original", rel, doc.path, 0, "")
         self.components.append(comp)
+        linked = link_for_reading(src, self.root / rel) if self._encrypted_later or defer else None
+        if linked is not None and defer:
+            self._unread.append((comp, linked))
+            return comp
+        got = self._read(comp, linked, progress) if linked is not None else None
+        if got is None and linked is not None:  # changed while read: copied, as a file that cannot be linked
+            got = link_file_hashing(src, self.root / rel, progress)
+        self._digest(comp, *(got or copy_file_hashing(src, self.root / rel, progress, durable=False)))
         return comp
+
+    def read_deferred(self, progress: Callable[[int], None] | None = None) -> list[tuple[Component, bool]]:
+        """Read the originals staged by ``add_original(defer=True)``: each component with
+        whether it was read unchanged (False: the sender's file changed since it was linked;
+        the component has no digest and the dossier must not be stored)."""
+        done = []
+        for comp, linked in self._unread:
+            got = self._read(comp, linked, progress)
+            if got is not None:
+                self._digest(comp, *got)
+            done.append((comp, got is not None))
+        self._unread = []
+        return done
+
+    def _read(self, comp: Component, linked: Linked, progress: Callable[[int], None] | None) -> tuple[str, int] | None:
+        if not self._encrypted_later:  # stored as it is: the copy storage will link into the AIP
+            return read_linked(linked, progress, read=lambda p: _copy_over(p, progress))
+        encrypt = self._encrypt
+        if encrypt is None:
+            return read_linked(linked, progress)
+        return read_linked(linked, progress, read=lambda p: encrypt(comp.path, p, self.cipher_dir, progress))
+
+    def _digest(self, comp: Component, sha: str, size: int) -> None:
+        comp.sha256, comp.size = sha, size
+        self._hashes[comp.path] = (sha, size)
 
     def original_path(self, comp: Component) -> Path:
         return self.root / comp.path

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Iterator, Protocol, runtime_checkable
+from typing import BinaryIO, Callable, Iterator, Protocol, runtime_checkable
 
 from luutru.packaging.bag import MANIFEST, bag_files, encode_path, sha256_stream
 from luutru.packaging.ocfl import REVISIONS
@@ -129,7 +129,14 @@ class Storage(Protocol):
         """SHA-256 of the stored ``manifest-sha256.txt`` at every location holding the AIP."""
 
     def forget_cached(self, aip_id: str) -> None:
-        """Drop whatever is cached about the AIP (after it was deleted location by location)."""
+        """Drop whatever is cached about the AIP (after it was deleted location by location,
+        or a refused transfer's staged ciphertext and in-memory key)."""
+
+    def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
+                       progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
+        """Encrypt a fixed-term record's staged plaintext into ``cipher_dir`` in the pass
+        that hashes it; its (sha256, bytes), or None where the AIP is not stored encrypted
+        (the caller hashes it itself).  ``put_aip`` then uses that ciphertext."""
 
     def sweep_incoming(self) -> int:
         """Remove leftovers of interrupted writes (only when no ingest runs); how many."""
@@ -207,3 +214,7 @@ class PlainBackend:
 
     def forget_cached(self, aip_id: str) -> None:
         return None  # nothing is cached
+
+    def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
+                       progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
+        return None  # stored as given

@@ -34,7 +34,8 @@ import hmac
 import io
 import struct
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -89,6 +90,10 @@ def _read_exact(f: BinaryIO, n: int) -> bytes:
     return b"".join(parts)
 
 
+#: Sealed segments queued for the writing thread, at most (memory: this many segments).
+WRITE_AHEAD = 4
+
+
 def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
                    segment: int = SEGMENT) -> tuple[str, int, str, int]:
     """Encrypt ``src`` into ``dst``; returns (plain sha256, plain bytes, cipher sha256, cipher bytes).
@@ -96,8 +101,8 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
     One read of the plaintext, one write of the ciphertext.  The plaintext SHA-256 (to
     check the bag manifest) also gives every segment's nonce, so the plaintext is hashed
     once; the ciphertext is hashed (for the stored bag's manifest) and written by a
-    second thread while the next segment is read and encrypted (``hashlib`` releases
-    the GIL), at most two sealed segments in memory.
+    second thread while the next segments are read and encrypted (``hashlib`` releases
+    the GIL), at most :data:`WRITE_AHEAD` sealed segments queued.
     """
     enc_key, mac_key = _keys(key)
     aead = AESGCM(enc_key)
@@ -109,32 +114,33 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
     current = _read_exact(src, segment)
     nxt = _read_exact(src, segment) if len(current) == segment else b""
 
-    def seal(index: int, final: bool) -> bytes:
+    def seal(index: int, final: bool) -> tuple[bytes, bytes]:
         nonlocal pn
         ph.update(current)
         pn += len(current)
         aad = _aad(header, relpath, index, final)
         nonce = _nonce(mac_key, aad, ph.copy().digest())
-        return nonce + aead.encrypt(nonce, current, aad)
+        return nonce, aead.encrypt(nonce, current, aad)  # written as two parts: no copy to join them
 
     if not nxt:  # one segment (most files): no second thread
-        sink.put(seal(0, True))
+        sink.put(*seal(0, True))
         return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
     with ThreadPoolExecutor(1, thread_name_prefix="encrypt-write") as pool:
-        pending = None
+        queued: deque[Future[None]] = deque()
         index = 0
         while True:
             final = not nxt
             sealed = seal(index, final)
-            if pending is not None:
-                pending.result()  # bounded: one segment written while the next is sealed
-            pending = pool.submit(sink.put, sealed)
+            if len(queued) >= WRITE_AHEAD:
+                queued.popleft().result()  # bounded memory; the writer's errors surface here
+            queued.append(pool.submit(sink.put, *sealed))
             if final:
                 break
             index += 1
             current = nxt
             nxt = _read_exact(src, segment) if len(current) == segment else b""
-        pending.result()
+        for f in queued:
+            f.result()
     return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
 
 
@@ -146,10 +152,11 @@ class _CipherSink:
         self.hash = hashlib.sha256()
         self.bytes = 0
 
-    def put(self, data: bytes) -> None:
-        self.hash.update(data)
-        self.dst.write(data)
-        self.bytes += len(data)
+    def put(self, *parts: bytes) -> None:
+        for data in parts:
+            self.hash.update(data)
+            self.dst.write(data)
+            self.bytes += len(data)
 
 
 def encrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:

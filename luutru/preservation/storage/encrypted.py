@@ -28,6 +28,7 @@ work unchanged.  Fixity audits go to the stored bags (``locations``).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import shutil
@@ -36,20 +37,18 @@ import threading
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from luutru.config import Settings
-from luutru.packaging.bag import (
-    MANIFEST,
-    bag_files,
-    expected_digests,
-    nfc,
-    read_manifest,
-)
-from luutru.packaging.bag_seal import seal_bag, write_declaration
+from luutru.packaging.bag import MANIFEST, nfc, read_manifest
 from luutru.packaging.ocfl import REVISIONS
-from luutru.packaging.written import remember_written
 from luutru.policies.retention import is_permanent
+from luutru.preservation.storage.bag_cipher import (
+    ENC_INFO,
+    PLAIN_TAGS,
+    SCHEME,
+    encrypt_bag,
+)
 from luutru.preservation.storage.base import (
     AipNotFound,
     ChecksumMismatch,
@@ -78,10 +77,9 @@ from luutru.preservation.storage.names import (
     names_file,
     opaque_name,
 )
+from luutru.preservation.storage.staged import StagedCiphers
 
-ENC_INFO = "luutru-encryption.json"
-PLAIN_TAGS = "luutru-plain-tags.enc"
-SCHEME = "luutru-aead-stream/1"
+__all__ = ["ENC_INFO", "PLAIN_TAGS", "SCHEME", "EncryptedStorage", "wrap_storage"]
 _STORED_ONLY = (ENC_INFO, PLAIN_TAGS, NAMES)
 
 
@@ -99,6 +97,7 @@ class EncryptedStorage:
         self.url = inner.url
         self._info: dict[str, dict[str, Any] | None] = {}
         self._lock = threading.Lock()
+        self._staged = StagedCiphers()
 
     # The stored locations, for fixity audits of the stored (encrypted) bytes.
     @property
@@ -143,8 +142,29 @@ class EncryptedStorage:
         return self.encryption_info(aip_id) is not None
 
     def forget_cached(self, aip_id: str) -> None:
+        """Also drops a dossier's staged key and ciphertext list (a refused transfer's)."""
+        self._staged.forget(aip_id)
+        self._forget_info(aip_id)
+
+    def _forget_info(self, aip_id: str) -> None:
         with self._lock:
             self._info.pop(aip_id, None)
+
+    def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
+                       progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
+        """Encrypt a fixed-term record's staged plaintext now, in the pass that hashes it
+        (:mod:`.staged`); None when it will not be stored by this call's AIP (already stored,
+        key destroyed, bad id): the caller hashes it as before."""
+        try:
+            if self.inner.has_aip(aip_id):
+                return None
+            st = self.keystore.state(aip_id)
+            if st.destroyed_at:
+                return None
+            key = self._staged.key(aip_id, self.keystore.get_key(aip_id) if st.exists else None)
+        except StorageError:
+            return None
+        return self._staged.encrypt(aip_id, key, relpath, src, cipher_dir, progress)
 
     def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
         """Destroy the AIP's data key: every copy of it, anywhere, becomes unreadable."""
@@ -205,55 +225,21 @@ class EncryptedStorage:
     def put_aip(self, aip_id: str, bag_dir: Path, *, retain_until: date | None = None,
                 legal_hold: bool = False) -> StoredAip:
         bag_dir = Path(bag_dir)
-        self.forget_cached(aip_id)
+        self._forget_info(aip_id)
         if not self._fixed_term(bag_dir):
             return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
-        key = self.keystore.create_key(aip_id)
+        pending = self._staged.take(aip_id)  # encrypted while staged: that key, if none is stored
+        key = self.keystore.create_key(aip_id, key=pending.key if pending else None)
+        staged = pending.files if pending and hmac.compare_digest(pending.key, key) else {}
         parent = self.work_dir or bag_dir.parent
         parent.mkdir(parents=True, exist_ok=True)
         enc = Path(tempfile.mkdtemp(prefix=f".enc-{uuid.uuid4().hex[:8]}-", dir=parent))
         try:
-            self._encrypt_bag(aip_id, bag_dir, enc, key)
+            encrypt_bag(aip_id, bag_dir, enc, key, opaque_names=self.opaque_names, staged=staged)
             return self.inner.put_aip(aip_id, enc, retain_until=retain_until, legal_hold=legal_hold)
         finally:
             shutil.rmtree(enc, ignore_errors=True)
-            self.forget_cached(aip_id)
-
-    def _encrypt_bag(self, aip_id: str, bag_dir: Path, enc: Path, key: bytes) -> None:
-        """Write the encrypted bag: payload encrypted file by file, manifests over ciphertext."""
-        expected = expected_digests(bag_dir)
-        cipher_hashes: dict[str, tuple[str, int]] = {}
-        files = bag_files(bag_dir)
-        payload = [rel for rel in files if rel.startswith("data/")]
-        for rel in payload:
-            stored = opaque_name(key, rel) if self.opaque_names else rel  # no name in clear in any copy
-            if stored in cipher_hashes:
-                raise StorageError(f"{aip_id}: two payload files share the name {nfc(rel)!r} once normalised (NFC)")
-            (enc / stored).parent.mkdir(parents=True, exist_ok=True)
-            with open(bag_dir / rel, "rb") as src, open(enc / stored, "wb") as dst:
-                psha, _pn, csha, cn = encrypt_stream(src, dst, key, nfc(rel))
-            remember_written(enc / stored, csha, cn)  # the inner storage links it: not hashed again
-            want = expected.get(nfc(rel))
-            if want is not None and want != psha:
-                raise ChecksumMismatch(f"{aip_id}/{rel}: SHA-256 {psha} does not match the bag manifest ({want}); "
-                                       "the bag changed while it was being stored")
-            cipher_hashes[stored] = (csha, cn)
-        if self.opaque_names:
-            (enc / NAMES).write_bytes(encrypt_bytes(encode_names([nfc(r) for r in payload]), key, NAMES))
-        plain_tags = {rel: (bag_dir / rel).read_text("utf-8") for rel in files if not rel.startswith("data/")}
-        (enc / PLAIN_TAGS).write_bytes(encrypt_bytes(json.dumps(plain_tags, ensure_ascii=False).encode("utf-8"),
-                                                     key, PLAIN_TAGS))
-        # Deterministic (no timestamp): storing the same bag again gives the same bytes.
-        info = {"scheme": SCHEME, "cipher": "AES-256-GCM", "segment_size": SEGMENT, "key_id": aip_id,
-                "encrypted": "payload (data/), its file names and original tag files"}
-        if self.opaque_names:
-            info["names"] = NAMING
-        (enc / ENC_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
-        # The original bag-info (title, description, agency) is inside PLAIN_TAGS only: the
-        # stored, replicated and backed-up bag names nothing a destruction must remove.
-        write_declaration(enc, _bagging_date(bag_dir))
-        seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME,  # manifests over the ciphertext
-                                      "Luutru-Description": f"encrypted; described inside {PLAIN_TAGS}"})
+            self._forget_info(aip_id)
 
     def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
         """A revision of an encrypted AIP is encrypted under the same data key, so destroying
@@ -389,11 +375,3 @@ def _stored_plain(relpath: str) -> bool:
 def wrap_storage(storage: Storage, settings: Settings) -> EncryptedStorage:
     """What ``Services.storage`` returns: the configured storage behind encryption."""
     return EncryptedStorage(storage, FileKeyStore(settings.keystore_path), work_dir=settings.work_dir)
-
-
-def _bagging_date(bag_dir: Path) -> str:
-    """The original's Bagging-Date (storing the same bag again must give the same bytes)."""
-    for line in (bag_dir / "bag-info.txt").read_text("utf-8").splitlines():
-        if line.startswith("Bagging-Date:"):
-            return line.split(":", 1)[1].strip()
-    return "1970-01-01"

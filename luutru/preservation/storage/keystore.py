@@ -66,8 +66,9 @@ class KeyState:
 class KeyStore(Protocol):
     """Per-AIP data keys.  ``create_key`` is idempotent while the key lives."""
 
-    def create_key(self, key_id: str) -> bytes:
-        """Return the data key of ``key_id``, creating it if there is none.
+    def create_key(self, key_id: str, *, key: bytes | None = None) -> bytes:
+        """Return the data key of ``key_id``, creating it if there is none: ``key`` when
+        given (made in memory while the AIP was staged, see ``staged.py``), else a new one.
 
         Raises :class:`KeyDestroyed` if a key of that id was destroyed: ids are never
         reused, so a destroyed dossier cannot silently come back.
@@ -154,14 +155,16 @@ class FileKeyStore:
             f"không thể giải mã, theo thiết kế. / The data key of {st.key_id} was destroyed at {st.destroyed_at} "
             f"({st.reason or 'destruction'}): this copy can no longer be decrypted, by design.")
 
-    def create_key(self, key_id: str) -> bytes:
+    def create_key(self, key_id: str, *, key: bytes | None = None) -> bytes:
+        if key is not None and len(key) != KEY_BYTES:
+            raise KeyStoreError(f"a data key is {KEY_BYTES} bytes, not {len(key)}")
         st = self.state(key_id)
         if st.destroyed_at:
             self._raise_destroyed(st)
         path = self._key_path(key_id)
         if path.exists():
             return self.get_key(key_id)
-        key = os.urandom(KEY_BYTES)
+        key = key or os.urandom(KEY_BYTES)
         try:
             _write_new(path, aes_key_wrap(self._master_key(), key))
             fsync_dir(self.keys)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from luutru.packaging.bag import expected_digests, nfc, sha256_stream
 from luutru.preservation.storage.base import (
@@ -196,6 +196,10 @@ class ReplicatedStorage:
     def forget_cached(self, aip_id: str) -> None:
         for s in self.locations:
             s.forget_cached(aip_id)
+
+    def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
+                       progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
+        return None  # copies are stored as given; encryption wraps the replicated set
 
     def sweep_incoming(self) -> int:
         return sum(s.sweep_incoming() for s in self.locations)

@@ -52,6 +52,11 @@ CHECKSUM_MISMATCH = define('CHECKSUM_MISMATCH', E,
     "Document …: SHA-256 of '…' is …, not … as catalogued. The file may be damaged or replaced",
     'gửi lại đúng tệp hoặc sửa mã băm',
     'resend the right file or correct the checksum', area=A)
+FILE_CHANGED_DURING_INGEST = define('FILE_CHANGED_DURING_INGEST', E,
+    "Văn bản …: tệp '…' bị thay đổi trong khi đang được tiếp nhận",
+    "Document …: file '…' changed while it was being ingested",
+    'không sửa tệp trong thư mục nộp lưu khi đang tiếp nhận; nộp lại gói',
+    'leave the transfer folder untouched while it is ingested; submit it again', area=A)
 DATE_IN_FUTURE = define('DATE_IN_FUTURE', E,
     '…: ngày … ở tương lai',
     '…: date … is in the future',
