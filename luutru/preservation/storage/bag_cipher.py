@@ -10,13 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from luutru.packaging.bag import (
-    bag_files,
-    expected_digests,
-    nfc,
-    seal_bag,
-    write_declaration,
-)
+from luutru.packaging.bag import bag_files, expected_digests, nfc
+from luutru.packaging.bag_seal import seal_bag, write_declaration
 from luutru.packaging.written import remember_written
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError
 from luutru.preservation.storage.crypto import SEGMENT, encrypt_bytes, encrypt_stream
