@@ -44,7 +44,8 @@ def main() -> None:
     kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out["max_rss_mib"] = round(kib / 1024, 1)
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    out["cpu_s"] = {"main": round(me.ru_utime + me.ru_stime, 2), "children": round(kids.ru_utime + kids.ru_stime, 2)}
+    out["cpu_s"] = {"main": round(me.ru_utime + me.ru_stime, 2), "children": round(kids.ru_utime + kids.ru_stime, 2),
+                    "main_sys": round(me.ru_stime, 2), "children_sys": round(kids.ru_stime, 2)}
     print(json.dumps(out))
 
 

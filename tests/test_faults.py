@@ -202,8 +202,10 @@ def test_ingest_killed_at_checkpoints_and_random_moments(tmp_path, transfer, cle
     seed = int(os.environ.get("LUUTRU_FAULT_SEED", "20240501"))
     results = _run_trials(tmp_path, transfer, clean, _plans(TRIALS, clean, seed))
     assert sum(r["killed"] for r in results) >= (TRIALS + 1) // 2  # every checkpoint trial died
-    if TRIALS >= 10:  # the crashes hit before and between the stores (checkpoints make sure)
-        assert {r["stored_at_crash"] for r in results} >= {0, 1}
+    if TRIALS >= 10:  # the crashes hit before any store and after some (checkpoints make sure);
+        # the next dossiers' stores run ahead on threads, so "after some" may be all three
+        at_crash = {r["stored_at_crash"] for r in results}
+        assert 0 in at_crash and any(k > 0 for k in at_crash), at_crash
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,14 +91,28 @@ def _check_id(key_id: str) -> str:
 
 
 def _write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    """Create ``path`` holding ``data``, or raise FileExistsError; never a partial file.
+
+    Written whole to a private temporary name, then linked into place (``link(2)`` fails
+    when the name exists): a reader in another thread or process sees no file or the
+    whole key, never the empty file an exclusive create shows before its write."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, path)
     finally:
-        os.close(fd)
+        tmp.unlink(missing_ok=True)
 
 
+
+
+#: Unwrapped data keys kept per key store (see ``get_key``).
+UNWRAPPED_KEPT = 256
 
 
 class FileKeyStore:
@@ -114,8 +129,16 @@ class FileKeyStore:
         except OSError as e:
             raise KeyStoreError(f"cannot create the key store at {self.root}: {e.strerror or e}") from e
         self._master: bytes | None = None
+        self._unwrapped: dict[str, tuple[tuple[int, int, int], bytes]] = {}
+        self._lock = threading.Lock()
 
     def _master_key(self) -> bytes:
+        if self._master is not None:
+            return self._master
+        with self._lock:
+            return self._load_master()
+
+    def _load_master(self) -> bytes:
         if self._master is not None:
             return self._master
         path = self.root / "master.key"
@@ -178,18 +201,36 @@ class FileKeyStore:
             self._raise_destroyed(st)
         path = self._key_path(key_id)
         try:
+            info = os.stat(path)
+            # The unwrapped key is reused while its file is the one it was read from:
+            # storing and reading back one AIP asked for it once per file (49 reads and
+            # unwraps per dossier).  A destroyed key has its tombstone (checked above, in
+            # every process) and its file overwritten and removed, so it is never reused.
+            stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+            with self._lock:
+                hit = self._unwrapped.get(key_id)
+            if hit is not None and hit[0] == stamp:
+                return hit[1]
             wrapped = path.read_bytes()
         except FileNotFoundError as e:
             raise KeyMissing(
                 f"Không có khóa dữ liệu cho {key_id} trong kho khóa {self.root}. / No data key for {key_id} in the "
                 f"key store {self.root}: point LUUTRU_KEYSTORE_DIR at the right key store or restore it.") from e
         try:
-            return aes_key_unwrap(self._master_key(), wrapped)
+            key = aes_key_unwrap(self._master_key(), wrapped)
         except InvalidUnwrap as e:
             raise KeyStoreError(f"the data key of {key_id} does not unwrap with the master key of {self.root} "
                                 "(wrong master key or damaged key file)") from e
+        with self._lock:
+            self._unwrapped.pop(key_id, None)
+            while len(self._unwrapped) >= UNWRAPPED_KEPT:
+                self._unwrapped.pop(next(iter(self._unwrapped)))
+            self._unwrapped[key_id] = (stamp, key)
+        return key
 
     def destroy_key(self, key_id: str, *, reason: str = "", actor: str = "") -> None:
+        with self._lock:
+            self._unwrapped.pop(key_id, None)
         path = self._key_path(key_id)
         tomb = self._tomb_path(key_id)
         if not tomb.exists():
