@@ -20,6 +20,7 @@ import asyncio
 import io
 import logging
 import threading
+import weakref
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -201,10 +202,13 @@ _LOOPS = threading.local()
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
-    """One event loop per thread, kept for the life of the thread (a check worker)."""
+    """One event loop per thread, kept for the life of the thread (a check worker), and
+    closed when the thread object goes or the interpreter exits (an unclosed loop is a
+    ResourceWarning on stderr)."""
     loop = getattr(_LOOPS, "loop", None)
     if loop is None or loop.is_closed():
         loop = _LOOPS.loop = asyncio.new_event_loop()
+        weakref.finalize(threading.current_thread(), loop.close)
     return loop
 
 
