@@ -18,6 +18,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pypdfium2 as pdfium
 
@@ -54,33 +55,40 @@ def extract_pdf_text(path: Path, *, max_chars: int = MAX_CHARS) -> TextResult:
 
 
 def _pdfium_text(pdf: pdfium.PdfDocument, max_chars: int) -> TextResult:
-    parts: list[str] = []
-    total = 0
-    truncated = False
-    n = 0
-    try:
+    def pages() -> Iterator[str]:
         for i in range(len(pdf)):
-            n += 1
             try:
                 page = pdf[i]
                 try:
                     textpage = page.get_textpage()
-                    t = textpage.get_text_bounded()
-                    textpage.close()
+                    try:
+                        t = textpage.get_text_bounded()
+                    finally:
+                        textpage.close()
                 finally:
                     page.close()
             except Exception:  # noqa: BLE001 - one bad page must not lose the others
                 t = ""
-            t = t.replace("\r\n", "\n").replace("\r", "\n")
-            parts.append(t)
-            total += len(t)
-            if total > max_chars:
-                truncated = True
-                break
+            yield t.replace("\r\n", "\n").replace("\r", "\n")
+
+    try:
+        return _joined(pages(), max_chars)
     except Exception as e:  # noqa: BLE001 - damaged/hostile PDFs
         return TextResult(None, error=f"{type(e).__name__}: {e}"[:500])
-    text = unicodedata.normalize("NFC", "\f".join(parts))[:max_chars]
-    return TextResult(text, n, truncated)
+
+
+def _joined(pages: Iterator[str], max_chars: int) -> TextResult:
+    """The pages' texts separated by form feeds, NFC, stopped past ``max_chars``."""
+    parts: list[str] = []
+    total = 0
+    truncated = False
+    for t in pages:
+        parts.append(t)
+        total += len(t)
+        if total > max_chars:
+            truncated = True
+            break
+    return TextResult(unicodedata.normalize("NFC", "\f".join(parts))[:max_chars], len(parts), truncated)
 
 
 def _pypdf_text(path: Path, max_chars: int) -> TextResult:
@@ -96,23 +104,15 @@ def _pypdf_text(path: Path, max_chars: int) -> TextResult:
                     return TextResult(None, error="password required")
             except Exception as e:  # noqa: BLE001
                 return TextResult(None, error=f"cannot decrypt: {e}")
-        parts: list[str] = []
-        total = 0
-        truncated = False
-        n = 0
-        for page in reader.pages:
-            n += 1
-            try:
-                t = page.extract_text() or ""
-            except Exception:  # noqa: BLE001 - one bad page must not lose the others
-                t = ""
-            parts.append(t)
-            total += len(t)
-            if total > max_chars:
-                truncated = True
-                break
-        text = unicodedata.normalize("NFC", "\f".join(parts))[:max_chars]
-        return TextResult(text, n, truncated)
+
+        def pages() -> Iterator[str]:
+            for page in reader.pages:
+                try:
+                    yield page.extract_text() or ""
+                except Exception:  # noqa: BLE001 - one bad page must not lose the others
+                    yield ""
+
+        return _joined(pages(), max_chars)
     except RecursionError:
         return TextResult(None, error="RecursionError: object structure too deep or cyclic")
     except Exception as e:  # noqa: BLE001 - damaged/hostile PDFs
