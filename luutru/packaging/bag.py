@@ -1,10 +1,10 @@
-"""BagIt, in one place: every manifest read and written, and hashing bytes while they stream.
+"""BagIt manifests read, and bytes hashed while they stream.
 
 Checksums are computed in the pass that copies or uploads the bytes (:class:`HashingReader`,
 :class:`HashingWriter`), never in a second read, so a bag is written from hashes already known
-(:func:`write_declaration`, then :func:`seal_bag`: our payload manifest, bagit-python's public
-``Bag`` API for ``bag-info.txt`` and the tag manifest).  Manifests from a remote store are read
-by :func:`parse_manifest`, in the same format as bagit-python (local bags).
+(:mod:`luutru.packaging.bag_seal`).  Local bags are read with bagit-python's public ``Bag``
+API (:func:`expected_digests`, :func:`validate_bag`); manifests from a remote store by
+:func:`parse_manifest`, in the same format.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from typing import Any, BinaryIO, Callable
 
 import bagit
 
-from luutru.packaging.sealed import sealed_digests
+from luutru.packaging.sealed import MANIFEST, TAGMANIFEST, sealed_digests  # noqa: F401 - the manifest names are read from here
 from luutru.packaging.written import remember_written
 from luutru.records.errors import ChecksumMismatch, StorageError
 
 CHUNK = 1024 * 1024  # reads for hashing: 8 MiB cost 12 % more CPU than 1 MiB (the buffer falls out of the CPU cache)
-MANIFEST = "manifest-sha256.txt"
-TAGMANIFEST = "tagmanifest-sha256.txt"
 COPY_CHUNK = 1024 * 1024
 
 

@@ -1,6 +1,6 @@
 """Writing a bag whose payload digests are already known (they were computed while the
 payload was copied, :mod:`luutru.packaging.bag`): declaration, payload manifest, then
-bag-info and the tag manifest by bagit-python's own writers."""
+bag-info (by bagit-python's own tag-file writer) and the tag manifest."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Mapping
 
 import bagit
 
-from luutru.packaging.bag import MANIFEST, TAGMANIFEST, encode_path, nfc, sha256_file
-from luutru.packaging.sealed import remember_sealed
+from luutru.packaging.bag import MANIFEST, encode_path, nfc, sha256_file
+from luutru.packaging.sealed import TAGMANIFEST, remember_sealed
 
 
 def write_declaration(root: Path, bagging_date: str) -> None:

@@ -13,11 +13,12 @@ import os
 import threading
 from pathlib import Path
 
+#: The SHA-256 manifests every bag of the service has (also :mod:`luutru.packaging.bag`'s names).
 MANIFEST = "manifest-sha256.txt"
 TAGMANIFEST = "tagmanifest-sha256.txt"
 
 #: Digests of bags sealed by this process, by directory, with the identity of their two
-#: manifests when sealed; bounded.  See :func:`expected_digests`.
+#: manifests when sealed; bounded.  See :func:`luutru.packaging.bag.expected_digests`.
 _SEALED: dict[str, tuple[tuple[int, ...], dict[str, str]]] = {}
 _SEALED_MAX = 256
 _SEALED_LOCK = threading.Lock()
