@@ -176,12 +176,12 @@ class StoreAhead:
     the earlier ones, in order, with :func:`commit` (``storing=``).
 
     Why: storing a small encrypted AIP is encryption, hashing, file writes and a flush to
-    disk, most of which runs outside the interpreter lock, while cataloguing and
-    indexing are Python; one after the other, a transfer of a thousand signed PDFs spent
-    more time storing than checking.  At most ``depth`` stores run ahead, so a crash
-    leaves at most that many AIPs stored before their catalog rows; the re-run finds
-    them ``already stored`` and catalogues them, as after any crash between the steps.
-    Leaving the block waits for every store it started.
+    disk, much of which runs outside the interpreter lock, while cataloguing and
+    indexing are Python, so the two can overlap.  At most ``depth`` stores run ahead, so
+    a crash leaves at most that many AIPs stored before their catalog rows; the re-run
+    finds them ``already stored`` and catalogues them, as after any crash between the
+    steps.  Leaving the block waits for the stores already running; when it is left by
+    an error, stores not yet started are cancelled, so nothing more is stored after it.
     """
 
     def __init__(self, services: Services, depth: int = 2):
@@ -193,7 +193,7 @@ class StoreAhead:
         return self
 
     def __exit__(self, *exc: Any) -> bool:
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
         return False
 
     def submit(self, code: str, bag: Path, *, lock: dict[str, Any] | None = None,
