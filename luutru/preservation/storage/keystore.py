@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -97,7 +97,7 @@ def _write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
     when the name exists): a reader in another thread or process sees no file or the
     whole key, never the empty file an exclusive create shows before its write."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         try:
             os.write(fd, data)
@@ -107,8 +107,6 @@ def _write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
 
 
 #: Unwrapped data keys kept per key store (see ``get_key``).
