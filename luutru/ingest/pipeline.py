@@ -36,6 +36,7 @@ from pathlib import Path
 
 import luutru.catalog.models as m
 import luutru.ingest.sources as sources
+import luutru.packaging.held as held
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
@@ -117,6 +118,7 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
             item.opened.cleanup()
         for sd in item.staged:  # in-memory keys of dossiers not stored (a refused transfer) go with their scratch
             services.storage.forget_cached(sd.record.code)
+        held.release_under(staging.root)  # and what their bags held in memory
         staging.release()
 
 

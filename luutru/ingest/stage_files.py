@@ -63,7 +63,8 @@ def _checksum_events(b: AipBuilder, doc: DocumentRecord, comp: Component, where:
 def _stage_dossier(ctx: IngestContext, d: DossierRecord, docs: list[DocumentRecord],
                    matches: dict[str, FileMatch], bump: Callable[[int], None]) -> tuple[StagedDossier, list[Finding]]:
     b = AipBuilder(ctx.staging_root / d.code, d, ctx.transfer_id,
-                   encrypt=partial(ctx.services.storage.encrypt_staged, d.code))
+                   encrypt=partial(ctx.services.storage.encrypt_staged, d.code),
+                   hold=getattr(ctx.services.storage, "reads_held_bags", False))
     b.documents = docs
     originals: dict[str, Component] = {}
     findings: list[Finding] = []

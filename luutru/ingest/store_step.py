@@ -8,6 +8,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import luutru.packaging.held as held
 import luutru.records.finding_codes.ingest as fc
 from luutru.ingest.steps import IngestContext, StagedDossier, TransferItem, same_content, seal_for_store
 from luutru.policies.retention import lock_arguments
@@ -65,6 +66,7 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
                 findings.append(done.index_warning)
             else:
                 batch.codes.append(code)
+            held.release(ctx.staging_root / code)  # what the bag held in memory
             for scratch in (ctx.staging_root / code, sd.builder.cipher_dir):  # the bag, its staged ciphertext
                 cleaner.submit(shutil.rmtree, scratch, ignore_errors=True)
     findings += batch.findings

@@ -157,15 +157,16 @@ def bag_files(bag_dir: Path) -> list[str]:
     for dirpath, _dirs, names in os.walk(root):
         for name in names:
             files.append((Path(dirpath) / name).relative_to(root).as_posix())
-    # Payload first, then tag files, tag manifests last: mirrors how a bag is completed.
-    def order(rel: str) -> tuple[int, str]:
-        if rel.startswith("data/"):
-            return (0, rel)
-        if rel.startswith("tagmanifest-"):
-            return (2, rel)
-        return (1, rel)
+    return sorted(files, key=file_order)
 
-    return sorted(files, key=order)
+
+def file_order(rel: str) -> tuple[int, str]:
+    """Payload first, then tag files, tag manifests last: mirrors how a bag is completed."""
+    if rel.startswith("data/"):
+        return (0, rel)
+    if rel.startswith("tagmanifest-"):
+        return (2, rel)
+    return (1, rel)
 
 
 def expected_digests(bag_dir: Path) -> dict[str, str]:

@@ -32,7 +32,8 @@ from typing import Any, Callable
 
 from luutru import __version__
 from luutru.packaging.bag import copy_file_hashing
-from luutru.packaging.bag_seal import seal_bag, write_declaration
+from luutru.packaging.bag_seal import seal_bag, tag_files, write_declaration
+from luutru.packaging.held import BAG_LIMIT, HeldBag, hold, release, write_files
 from luutru.packaging.linked import Linked, copy_flushed, link_file_hashing, link_for_reading, read_linked
 from luutru.packaging.sip.aip_xml import aip_xml_files
 from luutru.packaging.sip.model import SipAgent
@@ -93,9 +94,11 @@ class AipBuilder:
     """Assembles one dossier's bag in a staging directory, then seals it."""
 
     def __init__(self, staging: Path, dossier: DossierRecord, transfer_id: str, *,
-                 encrypt: EncryptStaged | None = None):
+                 encrypt: EncryptStaged | None = None, hold: bool = False):
         """``encrypt``: the storage's ``encrypt_staged`` for this dossier, so that a
-        fixed-term original is encrypted in the pass that hashes it (see add_original)."""
+        fixed-term original is encrypted in the pass that hashes it (see add_original).
+        ``hold``: the storage reads bags held in memory (``reads_held_bags``), so a
+        fixed-term dossier's metadata is never written in clear (luutru.packaging.held)."""
         self.root = Path(staging)
         if self.root.exists():
             shutil.rmtree(self.root)
@@ -111,6 +114,9 @@ class AipBuilder:
         self._dirs: set[Path] = set()
         self._encrypt = encrypt
         self._unread: list[tuple[Component, Linked]] = []  # linked, read by read_deferred
+        # An encrypted dossier's metadata, text and tag files stay in memory until storage
+        # encrypts them (luutru.packaging.held): bag path → bytes; None: written to disk.
+        self._held: dict[str, bytes] | None = {} if hold and self._encrypted_later else None
         self.cipher_dir = self.root.parent / ".cipher" / self.root.name  # scratch, beside the bag
 
     def _obj_path(self, document: str, name: str, sub: str | None = None) -> str:
@@ -189,13 +195,20 @@ class AipBuilder:
 
     def _write_payload(self, rel: str, data: bytes) -> None:
         """Write a file of the bag being built; no fsync: the bag is scratch until storage
-        copies it and makes that copy durable (``Storage.put_aip``)."""
+        copies it and makes that copy durable (``Storage.put_aip``).  A bag to be stored
+        encrypted keeps the file in memory while it stays under ``held.BAG_LIMIT``."""
+        self._hashes[rel] = (hashlib.sha256(data).hexdigest(), len(data))
+        held = self._held
+        if held is not None:
+            held.pop(rel, None)  # sealed again: the new content replaces the old
+            if sum(map(len, held.values())) + len(data) <= BAG_LIMIT:
+                held[rel] = data
+                return
         p = self.root / rel
         if p.parent not in self._dirs:  # one mkdir per folder, not per file
             p.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(p.parent)
         p.write_bytes(data)
-        self._hashes[rel] = (hashlib.sha256(data).hexdigest(), len(data))
 
     def _json(self, rel: str, obj: Any) -> None:
         self._write_payload(rel, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8"))
@@ -238,8 +251,19 @@ class AipBuilder:
         return self.root
 
     def _write_bag(self, d: DossierRecord, ingested_at: str) -> None:
+        info = self._bag_info(d, ingested_at)
+        if self._held:
+            tags, digests = tag_files(self._hashes, info, ingested_at[:10])
+            if hold(self.root, HeldBag({**self._held, **tags}, digests)):
+                return
+            release(self.root)  # no room in memory: the whole bag on disk
+            write_files(self.root, self._held)
+            self._held = None
         write_declaration(self.root, ingested_at[:10])
-        seal_bag(self.root, self._hashes, {
+        seal_bag(self.root, self._hashes, info)
+
+    def _bag_info(self, d: DossierRecord, ingested_at: str) -> dict[str, str]:
+        return {
             "Source-Organization": d.agency_name,
             "Organization-Address": d.agency_code,
             "External-Identifier": d.code,
@@ -249,4 +273,4 @@ class AipBuilder:
             "Bagging-Date": ingested_at[:10],
             "Bag-Software-Agent": f"luutru {__version__}",
             "BagIt-Profile-Identifier": PROFILE,
-        })
+        }

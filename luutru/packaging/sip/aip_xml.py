@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -143,6 +144,12 @@ def _declare_files(mets: MetsWriter, known: dict[str, tuple[str, int]],
         mets.add_file(use, ref)
 
 
+@lru_cache(maxsize=None)
+def _schema(name: str) -> bytes:
+    """A packaged schema's bytes, read once per process (every AIP carries the same ones)."""
+    return (SCHEMA_DIR / name).read_bytes()
+
+
 def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str, Any]], events: list[dict[str, Any]],
                   hashes: dict[str, tuple[str, int]], *, created: str, creator: SipAgent) -> dict[str, bytes]:
     """The METS/EAD/PREMIS/schema/README files of an AIP (bag-relative path → bytes).
@@ -174,7 +181,7 @@ def aip_xml_files(aip_id: str, dossier: dict[str, Any], documents: list[dict[str
             mets.add_amd(put(rel, _checked(rel, premis.representation_premis(
                 role, by_role[role], f"../../schemas/{PREMIS_XSD}"), "premis")))
     for name in PACKAGE_SCHEMAS:
-        put(f"data/schemas/{name}", (SCHEMA_DIR / name).read_bytes())
+        put(f"data/schemas/{name}", _schema(name))
     readme = ("AIP luutru: túi BagIt; thư mục data/ theo cấu trúc E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
               "luutru AIP: a BagIt bag whose data/ folder follows E-ARK CSIP (METS.xml, EAD 2002, PREMIS 3.0).\n"
               "objects/<document id>/: original and preservation files; metadata/: EAD, PREMIS and luutru JSON;\n"

@@ -41,6 +41,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 from luutru.config import Settings
 from luutru.packaging.bag import MANIFEST, nfc, read_manifest
+from luutru.packaging.held import held_bag, materialise
 from luutru.packaging.ocfl import REVISIONS
 from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.bag_cipher import (
@@ -89,6 +90,8 @@ class EncryptedStorage:
     #: New AIPs store their files under opaque names; False writes the earlier layout
     #: (real names), which stays readable: tests of that compatibility set it.
     opaque_names = True
+    #: Bags whose metadata is held in memory (luutru.packaging.held) are read as such.
+    reads_held_bags = True
 
     def __init__(self, inner: Storage, keystore: KeyStore, *, work_dir: Path | None = None):
         self.inner = inner
@@ -216,8 +219,10 @@ class EncryptedStorage:
 
     @staticmethod
     def _fixed_term(bag_dir: Path) -> bool:
+        held = held_bag(bag_dir)
+        rel = "data/metadata/dossier.json"
         try:
-            meta = json.loads((bag_dir / "data" / "metadata" / "dossier.json").read_text("utf-8"))
+            meta = json.loads(held.files[rel] if held is not None and rel in held.files else (bag_dir / rel).read_bytes())
         except (OSError, ValueError) as e:
             raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
         return not is_permanent((meta.get("_service") or {}).get("retention_years"))
@@ -227,6 +232,7 @@ class EncryptedStorage:
         bag_dir = Path(bag_dir)
         self._forget_info(aip_id)
         if not self._fixed_term(bag_dir):
+            materialise(bag_dir)  # stored as it is: the folder must be the whole bag
             return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
         pending = self._staged.take(aip_id)  # encrypted while staged: that key, if none is stored
         key = self.keystore.create_key(aip_id, key=pending.key if pending else None)
@@ -235,7 +241,8 @@ class EncryptedStorage:
         parent.mkdir(parents=True, exist_ok=True)
         enc = Path(tempfile.mkdtemp(prefix=f".enc-{uuid.uuid4().hex[:8]}-", dir=parent))
         try:
-            encrypt_bag(aip_id, bag_dir, enc, key, opaque_names=self.opaque_names, staged=staged)
+            encrypt_bag(aip_id, bag_dir, enc, key, opaque_names=self.opaque_names, staged=staged,
+                        held=held_bag(bag_dir))
             return self.inner.put_aip(aip_id, enc, retain_until=retain_until, legal_hold=legal_hold)
         finally:
             shutil.rmtree(enc, ignore_errors=True)
