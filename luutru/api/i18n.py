@@ -104,7 +104,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "events": ("Sự kiện bảo quản", "Preservation events"),
     "revisions": ("Phiên bản AIP", "AIP revisions"),
     "revision": ("Phiên bản", "Revision"),
-    "message": ("Nội dung", "Message"),
     "preservation_actions": ("Xử lý bảo quản", "Preservation actions"),
     "attempts": ("Số lần thử", "Attempts"),
     "correct_title": ("Hiệu đính tiêu đề hồ sơ", "Correct the dossier title"),
