@@ -126,3 +126,24 @@ def test_a_refused_transfer_holds_nothing_afterwards(services, tmp_path) -> None
     rep = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert rep.status == "rejected"
     assert not list(services.storage.list_aips())
+
+
+def test_catalog_rows_from_held_bytes_are_what_the_stored_aip_says(services, tmp_path, monkeypatch) -> None:
+    import luutru.preservation.commit as commit
+    from luutru.catalog.records import load_aip_metadata
+
+    seen = {}
+    real = commit.stored_from
+
+    def spy(code, bag):
+        seen[code] = real(code, bag)
+        return seen[code]
+
+    monkeypatch.setattr(commit, "stored_from", spy)
+    spec = base_spec(2, 3)
+    rep = ingest(write_transfer(spec, tmp_path / "t"), services)
+    assert rep.status == "accepted", [f.code for f in rep.findings if f.is_error]
+    assert set(seen) == {d["ma_ho_so"] for d in spec.dossiers}
+    for code, meta in seen.items():
+        assert meta is not None  # read from the held bytes, not from storage
+        assert meta == load_aip_metadata(services.storage, code)  # what reading the stored AIP back gives

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -50,7 +50,12 @@ def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True, vers
     def read(rel: str) -> bytes:
         return revs.read(rel, v)
 
-    manifest = raw("manifest-sha256.txt")
+    return metadata_of(aip_id, raw("manifest-sha256.txt"), read, with_text=with_text, revision=v, revisions=revs.head)
+
+
+def metadata_of(aip_id: str, manifest: bytes, read: Callable[[str], bytes], *, with_text: bool = True,
+                revision: int = 1, revisions: int = 1) -> AipMetadata:
+    """The metadata of an AIP whose files ``read`` gives (bag path → bytes)."""
     dossier = json.loads(read("data/metadata/dossier.json"))
     documents = json.loads(read("data/metadata/documents.json"))
     events = json.loads(read("data/metadata/premis.json"))
@@ -60,7 +65,8 @@ def load_aip_metadata(storage: Any, aip_id: str, *, with_text: bool = True, vers
             for comp in doc.get("_service", {}).get("components", []):
                 if comp.get("role") == "text":
                     texts[doc["ma_dinh_danh_van_ban"]] = read(comp["path"]).decode("utf-8", "replace")
-    return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts, v, revs.head)
+    return AipMetadata(aip_id, dossier, documents, events, hashlib.sha256(manifest).hexdigest(), texts,
+                       revision, revisions)
 
 
 def _insert_missing(s: Session, model: Any, **values: Any) -> None:

@@ -32,7 +32,7 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     findings: list[Finding] = []
     outcomes = {o.code: o for o in item.report.dossiers}
     services = ctx.services
-    ahead: deque[tuple[int, StagedDossier, Path | None, Future[None] | None]] = deque()
+    ahead: deque[tuple[int, StagedDossier, Path | None, Future[bool] | None]] = deque()
     upcoming = iter(enumerate(item.staged))
 
     def launch(storer: StoreAhead) -> None:
