@@ -185,6 +185,32 @@ def test_one_index_commit_per_transfer_and_a_failed_commit_is_queued(services, t
     assert all(idx.search(SearchQuery(dossier_code=c), Rights.everything()).total >= 1 for c in codes)
 
 
+def test_a_rerun_whose_index_commit_succeeds_clears_the_pending_retries(services, tmp_path):
+    """The retries left by a failed index commit are dropped by the next transfer that
+    indexes those dossiers, in the batch's own commit (not one transaction per dossier)."""
+    from luutru.search.base import IndexingError
+
+    spec = base_spec(3, 2)
+    codes = sorted(d["ma_ho_so"] for d in spec.dossiers)
+    root = write_transfer(spec, tmp_path / "t")
+    idx = services.index
+    real_commit = idx.commit
+
+    def broken():
+        raise IndexingError("chỉ mục hỏng", "index commit failed")
+
+    idx.commit = broken
+    assert ingest(root, services).status == "accepted"
+    with services.catalog.session() as s:
+        assert sorted(index_retries.pending(s, 100)) == codes
+    idx.commit = real_commit
+    rep = ingest(root, services)  # the same transfer again: already stored, catalogued and indexed again
+    assert rep.status == "accepted"
+    assert sorted(f.dossier for f in rep.findings if f.code == "DOSSIER_ALREADY_STORED") == codes
+    with services.catalog.session() as s:
+        assert index_retries.pending(s, 100) == []
+
+
 def test_abandoned_scratch_space_is_swept_but_a_live_one_is_not(services, tmp_path):
     from luutru.ingest.staging import StagingArea
 

@@ -52,6 +52,13 @@ def drop(s: Session, code: str) -> None:
     s.execute(delete(Job).where(Job.id == job_id(code), Job.status != JobStatus.RUNNING))
 
 
+def drop_many(s: Session, codes: list[str]) -> None:
+    """:func:`drop` for many dossiers, in a few statements (an ingest's whole transfer)."""
+    for i in range(0, len(codes), 500):
+        ids = [job_id(c) for c in codes[i:i + 500]]
+        s.execute(delete(Job).where(Job.id.in_(ids), Job.status != JobStatus.RUNNING))
+
+
 def drop_all(s: Session) -> None:
     """A full reindex rebuilds every entry: no earlier retry is pending."""
     s.execute(delete(Job).where(Job.kind == KIND, Job.status != JobStatus.RUNNING))

@@ -140,7 +140,7 @@ def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
         return _finish(services, report, TransferStatus.REJECTED)
     report.findings += commit_dossiers(item, ctx)
     # preservation actions (PDF/A copies, OCR) run after acceptance, as jobs; the report says which
-    report.findings += queue_after_ingest(services, [o.code for o in report.dossiers if o.aip])
+    report.findings += queue_after_ingest(services, [o.code for o in report.dossiers if o.aip], item.committed)
     if not any(f.code == fc.INDEX_QUEUED for f in report.findings):
         retry_index_queue(services)  # the index answers again: catch up on earlier failures
     # after an accepted transfer: a receipt for a package from another archive

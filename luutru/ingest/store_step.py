@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
+from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,10 +59,11 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
                 outcomes[code].status = DossierOutcome.ALREADY_STORED.value
                 findings.append(already_stored(code))
             launch(storer)  # its store overlaps this dossier's catalog and index writes
-            done = commit(services, code, bag, storing=storing, checkpoint=services.checkpoint)
+            done = commit(services, code, bag, storing=storing, checkpoint=services.checkpoint, batched=batch.active)
             if done.stored:
                 outcomes[code].status = DossierOutcome.STORED.value
             outcomes[code].aip = code
+            item.committed[code] = replace(done.meta, texts={})  # the texts are indexed: not kept
             if done.index_warning:
                 findings.append(done.index_warning)
             else:

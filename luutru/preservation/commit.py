@@ -104,12 +104,15 @@ def _queue(services: Services, code: str, err: str) -> None:
         index_retries.queue_retry(s, code, err, max_attempts=js.index_max_attempts, delay=js.retry_backoff_seconds)
 
 
-def index(services: Services, code: str, meta: AipMetadata | None = None) -> Finding | None:
-    """Index one stored dossier; on failure queue it and return a warning (never raise)."""
+def index(services: Services, code: str, meta: AipMetadata | None = None, *, unqueue: bool = True) -> Finding | None:
+    """Index one stored dossier; on failure queue it and return a warning (never raise).
+    ``unqueue=False``: an :class:`IndexBatch` drops the dossier's pending retry when its
+    index commit succeeds (one statement for the transfer, not a transaction each)."""
     try:
         meta = meta or load_aip_metadata(services.storage, code)
         services.index.index_dossier(meta.dossier, meta.documents, meta.texts)
-        _unqueue(services, code)
+        if unqueue:
+            _unqueue(services, code)
         return None
     except FaultInjected:
         raise
@@ -147,11 +150,18 @@ class IndexBatch:
             log.warning("no index batch: %s", e)
         return self
 
+    @property
+    def active(self) -> bool:
+        """Whether index writes wait for the batch's commit (else each is committed alone)."""
+        return self._bulk is not None
+
     def __exit__(self, *exc: Any) -> bool:
         if self._bulk is None:
             return False
         try:
             self._bulk.__exit__(None, None, None)
+            with self.services.catalog.session() as s:  # indexed now: no retry pending for them
+                index_retries.drop_many(s, self.codes)
         except FaultInjected:
             raise
         except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
@@ -174,13 +184,15 @@ def _queued(code: str, e: Exception) -> Finding:
 
 def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, Any] | None = None,
            same_content: Callable[[AipMetadata], bool] | None = None,
-           checkpoint: Checkpoint = _no_checkpoint, storing: Future[bool] | None = None) -> Committed:
+           checkpoint: Checkpoint = _no_checkpoint, storing: Future[bool] | None = None,
+           batched: bool = False) -> Committed:
     """Store (when ``bag`` is given), then catalog, then index one AIP.
 
     ``bag=None`` commits an AIP already in storage: its catalog rows and index entry are
     written again (a re-run after a crash, or a dossier found ``already_stored``).
     ``storing``: the bag's store already started by :class:`StoreAhead`; it is waited
-    for (and its error raised) before anything is catalogued.
+    for (and its error raised) before anything is catalogued.  ``batched``: inside an
+    :class:`IndexBatch`, which the caller tells of each dossier indexed (``codes``).
     """
     ours = False
     if bag is not None:
@@ -189,7 +201,7 @@ def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, A
         checkpoint("after_store")
     meta = record(services, code, stored_from(code, bag) if ours and bag is not None else None)
     checkpoint("after_catalog")
-    return Committed(code, bag is not None, meta, index(services, code, meta))
+    return Committed(code, bag is not None, meta, index(services, code, meta, unqueue=not batched))
 
 
 class StoreAhead:

@@ -82,6 +82,10 @@ def queue_for(services: Services, metas: list[AipMetadata]) -> list[Finding]:
     return findings
 
 
-def queue_after_ingest(services: Services, codes: list[str]) -> list[Finding]:
-    """Queue the actions of the dossiers an ingest stored (idempotent for a re-run)."""
-    return queue_for(services, [load_aip_metadata(services.storage, c, with_text=False) for c in codes])
+def queue_after_ingest(services: Services, codes: list[str],
+                       known: dict[str, AipMetadata] | None = None) -> list[Finding]:
+    """Queue the actions of the dossiers an ingest stored (idempotent for a re-run);
+    ``known``: the metadata the commit already read from those AIPs (not read again)."""
+    known = known or {}
+    return queue_for(services, [known.get(c) or load_aip_metadata(services.storage, c, with_text=False)
+                                for c in codes])
