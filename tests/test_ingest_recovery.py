@@ -204,9 +204,17 @@ def test_a_rerun_whose_index_commit_succeeds_clears_the_pending_retries(services
     with services.catalog.session() as s:
         assert sorted(index_retries.pending(s, 100)) == codes
     idx.commit = real_commit
+    indexed, real_index = [], idx.index_dossier
+
+    def counted(dossier, *a, **k):
+        indexed.append(dossier["ma_ho_so"])
+        return real_index(dossier, *a, **k)
+
+    idx.index_dossier = counted
     rep = ingest(root, services)  # the same transfer again: already stored, catalogued and indexed again
     assert rep.status == "accepted"
     assert sorted(f.dossier for f in rep.findings if f.code == "DOSSIER_ALREADY_STORED") == codes
+    assert sorted(indexed) == codes  # once each: no retry was left for the queue to run again
     with services.catalog.session() as s:
         assert index_retries.pending(s, 100) == []
 
