@@ -84,10 +84,11 @@ def stored_from(code: str, bag: Path) -> AipMetadata | None:
         return None
 
 
-def record(services: Services, code: str, meta: AipMetadata | None = None) -> AipMetadata:
-    """Write the catalog rows of a stored AIP, from the AIP itself, in one transaction."""
+def record(services: Services, code: str, meta: AipMetadata | None = None, *, durable: bool = True) -> AipMetadata:
+    """Write the catalog rows of a stored AIP, from the AIP itself, in one transaction
+    (``durable=False``: see :meth:`luutru.catalog.db.Catalog.session`)."""
     meta = meta or load_aip_metadata(services.storage, code)
-    with services.catalog.session() as s:
+    with services.catalog.session(durable=durable) as s:
         upsert_dossier(s, meta)
     return meta
 
@@ -199,7 +200,8 @@ def commit(services: Services, code: str, bag: Path | None, *, lock: dict[str, A
         ours = storing.result() if storing is not None else store(services, code, bag, lock=lock,
                                                                     same_content=same_content)
         checkpoint("after_store")
-    meta = record(services, code, stored_from(code, bag) if ours and bag is not None else None)
+    # in a batch (an ingest), the rows are made durable by the ingest's report, committed last
+    meta = record(services, code, stored_from(code, bag) if ours and bag is not None else None, durable=not batched)
     checkpoint("after_catalog")
     return Committed(code, bag is not None, meta, index(services, code, meta, unqueue=not batched))
 
