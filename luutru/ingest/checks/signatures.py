@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 import luutru.ingest.checks.hexstring as hexstring
 import luutru.ingest.checks.name_match as name_match
+import luutru.ingest.checks.path_cache as path_cache
 from luutru.ingest.checks.signature_hazards import (
     appended_bytes,
     apply_appended,
@@ -344,6 +345,7 @@ def check_signatures(
 
     hexstring.install()  # /Contents read in one slice, not byte by byte
     name_match.install()  # distinguished names compared once per pair of encodings
+    path_cache.install()  # path validation remembered per signer, trust store and validity band
     policy = policy or load_signature_policy()
     rule = policy.signer_kind
     roots = tuple(trust_roots)
