@@ -51,10 +51,11 @@ from __future__ import annotations
 import enum
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Hashable, Iterator
+from typing import Any
 
 MAX_ENTRIES = 512
 MIN_MARGIN = timedelta(seconds=60)
