@@ -63,6 +63,7 @@ MIN_MARGIN = timedelta(seconds=60)
 _original: Callable[..., Any] | None = None
 _enabled = True
 _entries: OrderedDict[tuple, Any] = OrderedDict()
+_windows: dict[bytes, tuple[datetime, datetime]] = {}
 _lock = threading.Lock()
 _stats = {"hits": 0, "misses": 0, "bypassed": 0}
 
@@ -90,16 +91,27 @@ def _frozen(value: Any) -> Hashable:
     raise Uncacheable(f"setting of type {type(value).__name__}")
 
 
-def validity_bands(moment: datetime, margin: timedelta, certs: list[Any]) -> tuple[int, ...]:
-    """Per certificate: -1 before its validity, 0 inside, 1 after; :class:`Uncacheable`
+def validity_bands(moment: datetime, margin: timedelta, windows: list[tuple[datetime, datetime]]) -> tuple[int, ...]:
+    """Per (not_before, not_after): -1 before, 0 inside, 1 after; :class:`Uncacheable`
     when the moment is within ``margin`` of a bound (tolerance decides there)."""
     out = []
-    for cert in certs:
-        before, after = cert.not_valid_before, cert.not_valid_after
+    for before, after in windows:
         if abs(moment - before) <= margin or abs(moment - after) <= margin:
             raise Uncacheable("moment near a validity bound")
         out.append(-1 if moment < before else 1 if moment > after else 0)
     return tuple(out)
+
+
+def _window(cert: Any, der: bytes) -> tuple[datetime, datetime]:
+    """A certificate's validity (what pyHanko's ``_check_validity`` reads), kept per DER:
+    each document parses its certificates afresh."""
+    known = _windows.get(der)
+    if known is None:
+        known = (cert.not_valid_before, cert.not_valid_after)
+        if len(_windows) >= 4 * MAX_ENTRIES:
+            _windows.clear()
+        _windows[der] = known
+    return known
 
 
 def _trust_roots(vc: Any) -> list[Any]:
@@ -139,15 +151,17 @@ def _check_context(cert: Any, vc: Any, paths: Any) -> None:
 def cache_key(cert: Any, vc: Any, key_usage_settings: Any, paths: Any, pkix_params: Any) -> tuple:
     """Everything ``validate_cert_usage`` depends on (module docstring), or :class:`Uncacheable`."""
     _check_context(cert, vc, paths)
-    others = list(vc.certificate_registry)
+    certs = [cert, *vc.certificate_registry]
     roots = _trust_roots(vc)
+    ders = [c.dump() for c in certs]
+    root_ders = [c.dump() for c in roots]
+    windows = [_window(c, d) for c, d in zip([*certs, *roots], [*ders, *root_ders])]
     policy = vc.algorithm_policy
     tolerance = vc.time_tolerance
     return (
-        cert.dump(),
-        tuple(c.dump() for c in others),
-        tuple(c.dump() for c in roots),
-        validity_bands(vc.moment, max(tolerance, MIN_MARGIN), [cert, *others, *roots]),
+        tuple(ders),  # the signer's first, then the registry's in its order
+        tuple(root_ders),
+        validity_bands(vc.moment, max(tolerance, MIN_MARGIN), windows),
         tolerance,
         vc.timing_params.point_in_time_validation,
         _frozen(key_usage_settings),
@@ -207,6 +221,7 @@ def clear() -> None:
     """Forget every remembered validation and reset the counters."""
     with _lock:
         _entries.clear()
+        _windows.clear()
         for k in _stats:
             _stats[k] = 0
 
