@@ -14,6 +14,18 @@ import time
 from pathlib import Path
 
 
+def _stop_forkserver() -> None:
+    """Stop the check workers' fork server, and so wait for it: the workers are its
+    children, and only once it is waited for do their CPU time and peak memory count in
+    this process's RUSAGE_CHILDREN (each worker already exited with its pool)."""
+    import multiprocessing.forkserver as forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # private; present since Python 3.8
+    if stop is None:
+        raise SystemExit("cannot stop the fork server: the check workers' CPU and memory would not be counted")
+    stop()
+
+
 def main() -> None:
     what, arg = sys.argv[1], sys.argv[2]
     from luutru.config import Settings
@@ -41,6 +53,7 @@ def main() -> None:
             raise SystemExit(f"unknown action {what}")
     finally:
         svc.close()
+    _stop_forkserver()
     kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out["max_rss_mib"] = round(kib / 1024, 1)
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
