@@ -84,14 +84,15 @@ class TimeLimitedWorker:
     """
 
     def __init__(self, fn: Callable[..., Any], *, memory_limit: int | None = None,
-                 start_method: str = DEFAULT_START, start_timeout: float = 300.0):
+                 start_method: str = DEFAULT_START, start_timeout: float = 300.0, preload: tuple[str, ...] = ()):
+        """``preload``: modules the fork server imports too (those ``fn`` imports lazily)."""
         self._fn = fn
         self._start_timeout = start_timeout
         self._memory_limit = memory_limit
         self._ctx = mp.get_context(start_method)
         if start_method == "forkserver":
             # before the server starts (later calls change nothing): it imports fn's module once
-            self._ctx.set_forkserver_preload([fn.__module__])
+            self._ctx.set_forkserver_preload([fn.__module__, *preload])
         self._proc: Any = None
         self._conn: Any = None
         self.restarts = 0

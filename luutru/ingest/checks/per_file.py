@@ -68,6 +68,11 @@ from luutru.records.model import Reliability
 #: goal 3: < 300 MiB); the file itself is preserved whole.
 TEXT_LIMIT = 4_000_000
 
+#: Imported once by the check workers' fork server (isolation.py), not by every worker at
+#: its first file: the libraries the checks import when they first need them.
+WORKER_IMPORTS = ("pikepdf", "pypdf", "pyhanko.pdf_utils.reader", "pyhanko.sign.validation",
+                  "pyhanko.sign.diff_analysis", "pyhanko_certvalidator", "asn1crypto.x509")
+
 
 
 # ---------------------------------------------------------------------------------------
@@ -349,7 +354,7 @@ def check_files(
             told.add(i)
             on_result(i, res)
 
-    with WorkerPool(_worker_task, pool_size(total)) as pool:
+    with WorkerPool(_worker_task, pool_size(total), preload=WORKER_IMPORTS) as pool:
         pool.start()  # the workers start while Siegfried identifies the formats
         # one Siegfried run for the whole batch, before any file is opened by the checks
         ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
