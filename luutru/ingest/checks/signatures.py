@@ -24,6 +24,7 @@ import weakref
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterable
 
 import luutru.ingest.checks.hexstring as hexstring
@@ -224,18 +225,33 @@ def _signer(sig: Any, rule: SignerKindRule) -> dict[str, Any]:
         cert = sig.signer_cert
     except Exception:  # noqa: BLE001
         cert = None
-    a = _attrs(cert.subject) if cert is not None else {}
-    return dict(
-        field_name=name,
-        kind=classify_signer(cert, rule) if cert is not None else SignerKind.UNKNOWN,
+    return dict(field_name=name, **(_cert_facts(cert.dump(), rule) if cert is not None else _NO_CERT))
+
+
+_NO_CERT = MappingProxyType(dict(kind=SignerKind.UNKNOWN, signer_name=None, signer_organisation=None,
+                                 signer_subject=None, issuer=None, serial=None, cert_not_before=None,
+                                 cert_not_after=None))
+
+
+@lru_cache(maxsize=256)
+def _cert_facts(der: bytes, rule: SignerKindRule) -> MappingProxyType[str, Any]:
+    """The signer fields of one certificate, worked out once per certificate and rule:
+    the documents of a transfer are signed by a few signers (issue 17: reading the
+    names again was a tenth of the signature check)."""
+    from asn1crypto import x509 as asn1_x509
+
+    cert = asn1_x509.Certificate.load(der)
+    a = _attrs(cert.subject)
+    return MappingProxyType(dict(
+        kind=classify_signer(cert, rule),
         signer_name=_first(a, "common_name"),
         signer_organisation=_first(a, "organization_name"),
-        signer_subject=cert.subject.human_friendly if cert is not None else None,
-        issuer=cert.issuer.human_friendly if cert is not None else None,
-        serial=format(cert.serial_number, "x") if cert is not None else None,
-        cert_not_before=_dt(cert.not_valid_before) if cert is not None else None,
-        cert_not_after=_dt(cert.not_valid_after) if cert is not None else None,
-    )
+        signer_subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial=format(cert.serial_number, "x"),
+        cert_not_before=_dt(cert.not_valid_before),
+        cert_not_after=_dt(cert.not_valid_after),
+    ))
 
 
 def _validate_at_signing_time(reader: Any, sig: Any, roots: tuple[Any, ...], claimed: datetime | None
