@@ -9,8 +9,10 @@ it returns findings and never decides whether the transfer goes on — that is
 
 from __future__ import annotations
 
+import logging
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -43,6 +45,8 @@ from luutru.records.timeutil import now_vn
 
 __all__ = ["IngestContext", "Progress", "StagedDossier", "TransferItem", "compare_stored",
            "file_checks", "match_files", "open_source", "read_and_validate", "read_staged", "serialised", "stage"]
+
+log = logging.getLogger(__name__)
 
 
 def open_source(item: TransferItem, ctx: IngestContext) -> list[Finding]:
@@ -112,6 +116,15 @@ def _apply_result(sd: StagedDossier, doc: DocumentRecord, comp: Component, res: 
                                   mime="application/pdf", format_name="PDF (PAdES-LTA evidence)")
 
 
+def _prepare(ctx: IngestContext, code: str, bag: Path) -> None:
+    """``Storage.prepare_aip``: only ever a head start, so a failure is logged and left for
+    the store, which does the same work again and reports it."""
+    try:
+        ctx.services.storage.prepare_aip(code, bag)
+    except Exception as e:  # noqa: BLE001 - the store step meets (and reports) it again
+        log.warning("preparing %s for storage failed: %s", code, e)
+
+
 class _AsChecked:
     """Each dossier's results applied, in catalogue order, as soon as its last file is
     checked, and the dossier sealed then, while the workers check the other dossiers.
@@ -132,6 +145,7 @@ class _AsChecked:
         for sd, _, _ in items:
             self.left[id(sd)] += 1
         self.seal = not has_errors(item.report.findings)
+        self.preparing = ThreadPoolExecutor(1, thread_name_prefix="prepare-aip")  # shut down by file_checks
 
     def __call__(self, i: int, res: FileCheckResult) -> None:
         if self.ready is not None:  # nothing is applied before every staged file has its digest
@@ -154,6 +168,8 @@ class _AsChecked:
             warnings = sum(1 for f in self.item.report.findings + found
                            if f.dossier == code and f.severity is Severity.WARNING)
             sd.sealed = (_seal_bag(self.ctx, sd, warnings), warnings)
+            # encrypted on a thread while the workers go on (nothing stored, no key written)
+            self.preparing.submit(_prepare, self.ctx, code, sd.sealed[0])
 
 
 def file_checks(item: TransferItem, ctx: IngestContext,
@@ -188,6 +204,7 @@ def file_checks(item: TransferItem, ctx: IngestContext,
         )
         return list(batch.findings) + [f for fs in applied.findings for f in fs]
     finally:
+        applied.preparing.shutdown(wait=True)  # every bag prepared before anything is stored
         shutil.rmtree(out_dir, ignore_errors=True)
 
 

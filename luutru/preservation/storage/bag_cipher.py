@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from luutru.packaging.bag import bag_files, expected_digests, file_order, nfc
-from luutru.packaging.held import HeldBag
+from luutru.packaging.held import HeldBag, held_bag
+from luutru.policies.retention import is_permanent
 from luutru.packaging.bag_seal import seal_bag, write_declaration
 from luutru.packaging.written import remember_written
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError
@@ -72,6 +73,17 @@ def encrypt_bag(aip_id: str, bag_dir: Path, enc: Path, key: bytes, *, opaque_nam
     write_declaration(enc, _bagging_date(plain_tags.get("bag-info.txt", "")))
     seal_bag(enc, cipher_hashes, {"Luutru-Encryption": SCHEME,  # manifests over the ciphertext
                                   "Luutru-Description": f"encrypted; described inside {PLAIN_TAGS}"})
+
+
+def fixed_term(bag_dir: Path) -> bool:
+    """Whether the sealed bag at ``bag_dir`` is a fixed-term dossier's (stored encrypted)."""
+    held = held_bag(bag_dir)
+    rel = "data/metadata/dossier.json"
+    try:
+        meta = json.loads(held.files[rel] if held is not None and rel in held.files else (bag_dir / rel).read_bytes())
+    except (OSError, ValueError) as e:
+        raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
+    return not is_permanent((meta.get("_service") or {}).get("retention_years"))
 
 
 def _source(bag_dir: Path, rel: str, in_memory: dict[str, bytes]) -> BinaryIO:

@@ -132,6 +132,10 @@ class Storage(Protocol):
         """Drop whatever is cached about the AIP (after it was deleted location by location,
         or a refused transfer's staged ciphertext and in-memory key)."""
 
+    def prepare_aip(self, aip_id: str, bag_dir: Path) -> None:
+        """Do now, before the transfer is accepted, what ``put_aip`` of this sealed bag can
+        do without storing anything (encrypt it); a no-op for storages that store bags as given."""
+
     def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
                        progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
         """Encrypt a fixed-term record's staged plaintext into ``cipher_dir`` in the pass
@@ -204,6 +208,9 @@ class PlainBackend:
 
     def is_encrypted(self, aip_id: str) -> bool:
         return False
+
+    def prepare_aip(self, aip_id: str, bag_dir: Path) -> None:
+        return None  # stored as given: nothing to prepare
 
     def destroy_key(self, aip_id: str, *, reason: str, actor: str) -> None:
         raise StorageError(f"AIP {aip_id} at {self.url} is stored unencrypted: it has no key to destroy; "

@@ -43,12 +43,12 @@ from luutru.config import Settings
 from luutru.packaging.bag import MANIFEST, nfc, read_manifest
 from luutru.packaging.held import held_bag, materialise
 from luutru.packaging.ocfl import REVISIONS
-from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.bag_cipher import (
     ENC_INFO,
     PLAIN_TAGS,
     SCHEME,
     encrypt_bag,
+    fixed_term,
 )
 from luutru.preservation.storage.base import (
     AipNotFound,
@@ -78,6 +78,7 @@ from luutru.preservation.storage.names import (
     names_file,
     opaque_name,
 )
+from luutru.preservation.storage.prepared import PreparedBag, PreparedBags, sealed_state
 from luutru.preservation.storage.staged import StagedCiphers
 
 __all__ = ["ENC_INFO", "PLAIN_TAGS", "SCHEME", "EncryptedStorage", "wrap_storage"]
@@ -101,6 +102,7 @@ class EncryptedStorage:
         self._info: dict[str, dict[str, Any] | None] = {}
         self._lock = threading.Lock()
         self._staged = StagedCiphers()
+        self._prepared = PreparedBags()
 
     # The stored locations, for fixity audits of the stored (encrypted) bytes.
     @property
@@ -145,8 +147,9 @@ class EncryptedStorage:
         return self.encryption_info(aip_id) is not None
 
     def forget_cached(self, aip_id: str) -> None:
-        """Also drops a dossier's staged key and ciphertext list (a refused transfer's)."""
+        """Also drops a dossier's staged key, ciphertext list and prepared bag (a refused transfer's)."""
         self._staged.forget(aip_id)
+        self._prepared.forget(aip_id)
         self._forget_info(aip_id)
 
     def _forget_info(self, aip_id: str) -> None:
@@ -217,36 +220,48 @@ class EncryptedStorage:
 
     # -- writing -------------------------------------------------------------------------
 
-    @staticmethod
-    def _fixed_term(bag_dir: Path) -> bool:
-        held = held_bag(bag_dir)
-        rel = "data/metadata/dossier.json"
-        try:
-            meta = json.loads(held.files[rel] if held is not None and rel in held.files else (bag_dir / rel).read_bytes())
-        except (OSError, ValueError) as e:
-            raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
-        return not is_permanent((meta.get("_service") or {}).get("retention_years"))
-
     def put_aip(self, aip_id: str, bag_dir: Path, *, retain_until: date | None = None,
                 legal_hold: bool = False) -> StoredAip:
         bag_dir = Path(bag_dir)
         self._forget_info(aip_id)
-        if not self._fixed_term(bag_dir):
+        if not fixed_term(bag_dir):
             materialise(bag_dir)  # stored as it is: the folder must be the whole bag
             return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
         pending = self._staged.take(aip_id)  # encrypted while staged: that key, if none is stored
         key = self.keystore.create_key(aip_id, key=pending.key if pending else None)
-        staged = pending.files if pending and hmac.compare_digest(pending.key, key) else {}
-        parent = self.work_dir or bag_dir.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        enc = Path(tempfile.mkdtemp(prefix=f".enc-{uuid.uuid4().hex[:8]}-", dir=parent))
+        enc = self._prepared.take(aip_id, key, sealed_state(bag_dir))  # encrypted during the checks
         try:
-            encrypt_bag(aip_id, bag_dir, enc, key, opaque_names=self.opaque_names, staged=staged,
-                        held=held_bag(bag_dir))
+            if enc is None:
+                enc = self._scratch(bag_dir)
+                staged = pending.files if pending and hmac.compare_digest(pending.key, key) else {}
+                encrypt_bag(aip_id, bag_dir, enc, key, opaque_names=self.opaque_names, staged=staged,
+                            held=held_bag(bag_dir))
             return self.inner.put_aip(aip_id, enc, retain_until=retain_until, legal_hold=legal_hold)
         finally:
-            shutil.rmtree(enc, ignore_errors=True)
+            if enc is not None:
+                shutil.rmtree(enc, ignore_errors=True)
             self._forget_info(aip_id)
+
+    def _scratch(self, bag_dir: Path) -> Path:
+        parent = self.work_dir or bag_dir.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".enc-{uuid.uuid4().hex[:8]}-", dir=parent))
+
+    def prepare_aip(self, aip_id: str, bag_dir: Path) -> None:
+        """Encrypt a sealed fixed-term bag now, before the transfer is accepted, under its
+        data key held in memory; ``put_aip`` then only stores it (:mod:`.prepared`).  Does
+        nothing when there is no such key; a failure is left for ``put_aip`` to meet."""
+        pending = self._staged.peek(aip_id)
+        if pending is None or not fixed_term(Path(bag_dir)):
+            return
+        enc = self._scratch(Path(bag_dir))
+        try:
+            encrypt_bag(aip_id, Path(bag_dir), enc, pending.key, opaque_names=self.opaque_names, staged=pending.files,
+                        held=held_bag(bag_dir))
+        except (OSError, StorageError):
+            shutil.rmtree(enc, ignore_errors=True)
+            return
+        self._prepared.put(aip_id, PreparedBag(enc, pending.key, sealed_state(Path(bag_dir))))
 
     def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
         """A revision of an encrypted AIP is encrypted under the same data key, so destroying

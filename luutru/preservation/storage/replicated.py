@@ -197,6 +197,9 @@ class ReplicatedStorage:
         for s in self.locations:
             s.forget_cached(aip_id)
 
+    def prepare_aip(self, aip_id: str, bag_dir: Path) -> None:
+        return None  # copies are stored as given; encryption wraps the replicated set
+
     def encrypt_staged(self, aip_id: str, relpath: str, src: Path, cipher_dir: Path,
                        progress: Callable[[int], None] | None = None) -> tuple[str, int] | None:
         return None  # copies are stored as given; encryption wraps the replicated set

@@ -120,6 +120,12 @@ class StagedCiphers:
                 p.files[nfc(relpath)] = staged
         return psha, pn
 
+    def peek(self, aip_id: str) -> _Pending | None:
+        """What is staged for ``aip_id`` so far, left in place (see :mod:`.prepared`)."""
+        with self._lock:
+            p = self._pending.get(aip_id)
+            return None if p is None else _Pending(p.key, dict(p.files))
+
     def take(self, aip_id: str) -> _Pending | None:
         """What was staged for ``aip_id`` (used up: a second put encrypts on its own)."""
         with self._lock:
