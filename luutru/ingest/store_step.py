@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
-from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import luutru.packaging.held as held
 import luutru.records.finding_codes.ingest as fc
-from luutru.ingest.steps import IngestContext, StagedDossier, TransferItem, same_content, seal_for_store
+from luutru.ingest.steps import (
+    IngestContext,
+    StagedDossier,
+    TransferItem,
+    same_content,
+    seal_for_store,
+)
 from luutru.policies.retention import lock_arguments
+from luutru.preservation.actions.plan import needed
 from luutru.preservation.commit import IndexBatch, StoreAhead, commit
 from luutru.records.findings import Finding, finding
 from luutru.records.status import DossierOutcome
@@ -63,7 +69,7 @@ def commit_dossiers(item: TransferItem, ctx: IngestContext) -> list[Finding]:
             if done.stored:
                 outcomes[code].status = DossierOutcome.STORED.value
             outcomes[code].aip = code
-            item.committed[code] = replace(done.meta, texts={})  # the texts are indexed: not kept
+            item.committed[code] = needed(done.meta)  # its preservation actions, queued after acceptance
             if done.index_warning:
                 findings.append(done.index_warning)
             else:

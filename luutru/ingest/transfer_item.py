@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from luutru.catalog.records import AipMetadata
 from luutru.ingest.files import FileMatch
 from luutru.ingest.report import IngestReport
 from luutru.ingest.sip_source import SipTransfer
@@ -59,7 +58,7 @@ class TransferItem:
     staged: list[StagedDossier] = field(default_factory=list)
     existing: dict[str, bool] = field(default_factory=dict)  # dossier code → stored AIP has the same content
     sip: SipTransfer | None = None  # the transfer was 05/2025 SIPs (read into the template's shape)
-    committed: dict[str, AipMetadata] = field(default_factory=dict)  # code → its AIP's metadata (no texts)
+    committed: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # code → its preservation actions
 
     @property
     def root(self) -> Path:

@@ -65,27 +65,31 @@ def needed(meta: AipMetadata) -> dict[str, list[str]]:
 
 def queue_for(services: Services, metas: list[AipMetadata]) -> list[Finding]:
     """Queue the actions of freshly stored dossiers; one ``ACTIONS_PENDING`` notice each."""
+    return queue_needed(services, {meta.aip_id: needed(meta) for meta in metas})
+
+
+def queue_needed(services: Services, needs: dict[str, dict[str, list[str]]]) -> list[Finding]:
+    """:func:`queue_for` from what :func:`needed` said of each AIP (AIP id → kinds)."""
     findings = []
     attempts = services.settings.jobs.max_attempts
-    for meta in metas:
-        kinds = needed(meta)
+    for aip_id, kinds in needs.items():
         if not kinds:
             continue
         with services.catalog.session() as s:
             for kind, docs in kinds.items():
-                action_queue.queue_action(s, kind, meta.aip_id, max_attempts=attempts,
-                                          reason=f"{len(docs)} document(s)")
+                action_queue.queue_action(s, kind, aip_id, max_attempts=attempts, reason=f"{len(docs)} document(s)")
         what = ", ".join(f"{k}: {len(v)}" for k, v in kinds.items())
-        findings.append(finding(fc.ACTIONS_PENDING, f"Hồ sơ {meta.aip_id}: đang chờ xử lý bảo quản ({what})",
-                                f"Dossier {meta.aip_id}: preservation actions pending ({what})",
-                                dossier=meta.aip_id, details={"actions": kinds}))
+        findings.append(finding(fc.ACTIONS_PENDING, f"Hồ sơ {aip_id}: đang chờ xử lý bảo quản ({what})",
+                                f"Dossier {aip_id}: preservation actions pending ({what})",
+                                dossier=aip_id, details={"actions": kinds}))
     return findings
 
 
 def queue_after_ingest(services: Services, codes: list[str],
-                       known: dict[str, AipMetadata] | None = None) -> list[Finding]:
+                       known: dict[str, dict[str, list[str]]] | None = None) -> list[Finding]:
     """Queue the actions of the dossiers an ingest stored (idempotent for a re-run);
-    ``known``: the metadata the commit already read from those AIPs (not read again)."""
+    ``known``: what :func:`needed` said of those AIPs when the commit read them (not read again)."""
     known = known or {}
-    return queue_for(services, [known.get(c) or load_aip_metadata(services.storage, c, with_text=False)
-                                for c in codes])
+    return queue_needed(services, {c: known[c] if c in known else needed(load_aip_metadata(services.storage, c,
+                                                                                          with_text=False))
+                                   for c in codes})
