@@ -100,9 +100,9 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
 
     One read of the plaintext, one write of the ciphertext.  The plaintext SHA-256 (to
     check the bag manifest) also gives every segment's nonce, so the plaintext is hashed
-    once; the ciphertext is hashed (for the stored bag's manifest) and written by a
-    second thread while the next segments are read and encrypted (``hashlib`` releases
-    the GIL), at most :data:`WRITE_AHEAD` sealed segments queued.
+    once; the ciphertext is hashed (for the stored bag's manifest) on a second thread and
+    written on a third while the next segments are read and encrypted (``hashlib`` and
+    writes release the GIL), at most :data:`WRITE_AHEAD` sealed segments queued.
     """
     enc_key, mac_key = _keys(key)
     aead = AESGCM(enc_key)
@@ -125,22 +125,26 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
     if not nxt:  # one segment (most files): no second thread
         sink.put(*seal(0, True))
         return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
-    with ThreadPoolExecutor(1, thread_name_prefix="encrypt-write") as pool:
-        queued: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(1, thread_name_prefix="encrypt-hash") as hasher, \
+            ThreadPoolExecutor(1, thread_name_prefix="encrypt-write") as writer:
+        queued: deque[tuple[Future[None], Future[None]]] = deque()
         index = 0
         while True:
             final = not nxt
             sealed = seal(index, final)
             if len(queued) >= WRITE_AHEAD:
-                queued.popleft().result()  # bounded memory; the writer's errors surface here
-            queued.append(pool.submit(sink.put, *sealed))
+                for f in queued.popleft():
+                    f.result()  # bounded memory; the hasher's and writer's errors surface here
+            # hashed and written on two threads: a write waiting for the disk no longer holds up the hash
+            queued.append((hasher.submit(sink.hash_parts, *sealed), writer.submit(sink.write_parts, *sealed)))
             if final:
                 break
             index += 1
             current = nxt
             nxt = _read_exact(src, segment) if len(current) == segment else b""
-        for f in queued:
-            f.result()
+        for pair in queued:
+            for f in pair:
+                f.result()
     return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
 
 
@@ -153,10 +157,17 @@ class _CipherSink:
         self.bytes = 0
 
     def put(self, *parts: bytes) -> None:
+        self.hash_parts(*parts)
+        self.write_parts(*parts)
+
+    def hash_parts(self, *parts: bytes) -> None:
         for data in parts:
             self.hash.update(data)
-            self.dst.write(data)
             self.bytes += len(data)
+
+    def write_parts(self, *parts: bytes) -> None:
+        for data in parts:
+            self.dst.write(data)
 
 
 def encrypt_bytes(data: bytes, key: bytes, relpath: str) -> bytes:

@@ -35,6 +35,7 @@ from typing import BinaryIO, Callable
 
 from luutru.packaging.atomic import FLUSH_EVERY_BYTES, FlushingWriter, flush_later
 from luutru.packaging.bag import nfc
+from luutru.packaging.direct_write import BLOCK, open_direct
 from luutru.preservation.storage.crypto import encrypt_stream
 
 #: Dossiers staged and not yet stored, at most (a refused transfer's entries are forgotten
@@ -44,9 +45,31 @@ MAX_PENDING = 256
 Stamp = tuple[int, int, int, int]
 
 
+def _output(dst: Path, src: BinaryIO) -> BinaryIO:
+    """Where a staged ciphertext is written: around the page cache for a large file
+    (:mod:`luutru.packaging.direct_write`), else buffered and flushed as it grows."""
+    if os.fstat(src.fileno()).st_size >= DIRECT_FROM_BYTES:
+        return open_direct(dst)
+    return _Flushing(open(dst, "wb"))
+
+
+class _Flushing(FlushingWriter):
+    """:class:`FlushingWriter` that closes its file with itself."""
+
+    def __enter__(self) -> "_Flushing":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.close()
+
+
 def _stamp(path: Path) -> Stamp:
     st = os.stat(path)
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+#: Files from this size on are written with O_DIRECT (several blocks: the tail is buffered).
+DIRECT_FROM_BYTES = 16 * BLOCK
 
 
 @dataclass(frozen=True)
@@ -109,8 +132,8 @@ class StagedCiphers:
             n = len(self._pending[aip_id].files) if aip_id in self._pending else 0
         dst = cipher_dir / f"{n:06d}.enc"
         source = _stamp(src)
-        with open(src, "rb") as fh, open(dst, "wb") as out:
-            psha, pn, csha, cn = encrypt_stream(_Counting(fh, progress), FlushingWriter(out), key, nfc(relpath))
+        with open(src, "rb") as fh, _output(dst, fh) as out:
+            psha, pn, csha, cn = encrypt_stream(_Counting(fh, progress), out, key, nfc(relpath))
         staged = StagedFile(dst, psha, pn, csha, cn, source, _stamp(dst))
         if cn >= FLUSH_EVERY_BYTES:  # the rest of it, while the checks run: put_aip's fsync finds it clean
             flush_later(dst)
