@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import luutru.packaging.linked as linked
 import luutru.preservation.storage.staged as staged
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.direct_write import BLOCK, DirectWriter, open_direct
@@ -79,3 +80,19 @@ def test_an_ingest_writing_every_ciphertext_direct_stores_aips_that_audit(servic
         for r in (r for r in spec.documents if r["ma_ho_so"] == d["ma_ho_so"]):
             got = [p for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir() if p.is_file()]
             assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in got] == [r["sha256"]]
+
+
+def test_an_ingest_copying_every_permanent_record_direct_stores_aips_that_audit(services, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(linked, "DIRECT_FROM_BYTES", 1)  # every permanent original copied with O_DIRECT
+    spec = base_spec(1, 3)
+    for d in spec.dossiers:
+        d["thoi_han_bao_quan"] = "Vĩnh viễn"
+    rep = ingest(write_transfer(spec, tmp_path / "t"), services)
+    assert rep.status == "accepted", [f.code for f in rep.findings if f.is_error]
+    code = spec.dossiers[0]["ma_ho_so"]
+    assert not services.storage.is_encrypted(code)
+    assert audit(services.storage, repair=False).ok
+    plain = services.storage.fetch_aip(code, tmp_path / "p")
+    for r in spec.documents:
+        got = [p for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir() if p.is_file()]
+        assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in got] == [r["sha256"]]

@@ -26,6 +26,8 @@ from typing import BinaryIO
 #: Bytes per direct write: a multiple of every block size in use, large enough that the
 #: per-write latency of the device is amortised.
 BLOCK = 4 * 1024 * 1024
+#: Files from this size on are written direct (several blocks: the buffered tail is small).
+DIRECT_FROM_BYTES = 16 * BLOCK
 
 
 def open_direct(path: Path) -> BinaryIO:

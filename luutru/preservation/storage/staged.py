@@ -35,7 +35,7 @@ from typing import BinaryIO, Callable
 
 from luutru.packaging.atomic import FLUSH_EVERY_BYTES, FlushingWriter, flush_later
 from luutru.packaging.bag import nfc
-from luutru.packaging.direct_write import BLOCK, open_direct
+from luutru.packaging.direct_write import DIRECT_FROM_BYTES, open_direct
 from luutru.preservation.storage.crypto import encrypt_stream
 
 #: Dossiers staged and not yet stored, at most (a refused transfer's entries are forgotten
@@ -66,10 +66,6 @@ class _Flushing(FlushingWriter):
 def _stamp(path: Path) -> Stamp:
     st = os.stat(path)
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-#: Files from this size on are written with O_DIRECT (several blocks: the tail is buffered).
-DIRECT_FROM_BYTES = 16 * BLOCK
 
 
 @dataclass(frozen=True)
