@@ -9,6 +9,7 @@ Without sf: one SIEGFRIED_NOT_INSTALLED finding per transfer, never a silent fal
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,28 @@ def test_report_parsing_keeps_the_first_pronom_match():
     a, b = matches["/x/a.docx"], matches["/x/b.bin"]
     assert a.puid == "fmt/215" and a.by_container and a.extension_mismatch and head["siegfried"] == "1.11.4"
     assert b.puid is None and not b.by_container
+
+
+def test_early_identification_of_the_senders_files_judges_as_the_staged_ones(corpus, tmp_path):  # type: ignore[no-untyped-def]
+    """Siegfried run over the sender's files while they are staged (pronom.identify_early)
+    gives, judged as the staged links (judged_as), exactly what identifying the staged
+    links gives; a staged name with another extension is left to be identified again."""
+    from luutru.ingest.checks.pronom import identify_early, identify_rest, judged_as
+    from luutru.policies.formats import load_format_policy
+
+    exe = engines.need("siegfried")
+    policy = load_format_policy()
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    pairs = []
+    for name, p in corpus.items():
+        link = staged / (name if not name.endswith(".csv") else name + ".txt")  # one renamed on staging
+        os.link(p, link)
+        pairs.append((p, link))
+    known = judged_as(identify_early([p for p, _ in pairs], exe=exe), pairs, policy)
+    renamed = [str(link) for _, link in pairs if link.name.endswith(".csv.txt")]
+    assert renamed and not set(renamed) & set(known)  # identified again under its staged name
+    late = identify_formats([link for _, link in pairs], exe=exe, policy=policy)
+    assert {k: late.formats[k] for k in known} == known
+    merged = identify_rest([link for _, link in pairs], known, policy=policy, exe=exe)
+    assert merged.formats == late.formats

@@ -35,11 +35,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import luutru.catalog.models as m
+import luutru.ingest.checks.per_file as per_file
 import luutru.ingest.sources as sources
 import luutru.packaging.held as held
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
+from luutru.ingest.checks.isolation import warm_up
 from luutru.ingest.redact import without_paths
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
@@ -50,6 +52,7 @@ from luutru.ingest.steps import (
     TransferItem,
     compare_stored,
     file_checks,
+    identify_sent,
     match_files,
     open_source,
     read_and_validate,
@@ -125,6 +128,8 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
 def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
     """The steps in order, and what their findings mean."""
     services, report = ctx.services, item.report
+    # the check workers' libraries imported now, beside the reading of the catalogue
+    warm_up([per_file.__name__, *per_file.WORKER_IMPORTS])
     report.findings += open_source(item, ctx)
     if any(f.code in UNREADABLE for f in report.findings):
         return _finish(services, report, TransferStatus.REJECTED)
@@ -157,13 +162,16 @@ def _stage_and_check(item: TransferItem, ctx: IngestContext) -> list[Finding]:
     """Steps 4 and 5 together: the files linked for reading (fixed-term records) are hashed
     and encrypted on a second thread while the checks read them (the CPU of the machine's
     second core, instead of one pass after the other)."""
-    found = stage(item, ctx)
-    with ThreadPoolExecutor(1, thread_name_prefix="stage-read") as pool:
-        reading = pool.submit(read_staged, item, ctx)
-        try:
-            checked = file_checks(item, ctx, ready=reading.result)
-        finally:
-            found += reading.result()  # also when the checks failed: nothing runs on behind the report
+    with ThreadPoolExecutor(1, thread_name_prefix="siegfried") as early:
+        # Siegfried reads the sender's files (the bytes the staging links) while they are staged
+        identified = early.submit(identify_sent, item, ctx)
+        found = stage(item, ctx)
+        with ThreadPoolExecutor(1, thread_name_prefix="stage-read") as pool:
+            reading = pool.submit(read_staged, item, ctx)
+            try:
+                checked = file_checks(item, ctx, ready=reading.result, identified=identified.result)
+            finally:
+                found += reading.result()  # also when the checks failed: nothing runs on behind the report
     ctx.services.checkpoint("after_staging")
     return found + checked
 

@@ -21,6 +21,8 @@ import luutru.ingest.checks.per_file as per_file
 import luutru.records.events as ev
 import luutru.records.finding_codes.ingest as fc
 from luutru.catalog.records import AipMetadata, load_aip_metadata
+from luutru.ingest.checks.formats import FormatInfo
+from luutru.ingest.checks.pronom import identify_early, judged_as
 from luutru.ingest.checks.results import CheckConfig, FileCheckItem, FileCheckResult
 from luutru.ingest.counts import page_count_findings
 from luutru.ingest.destroyed import destroyed_findings
@@ -37,11 +39,13 @@ from luutru.ingest.transfer_item import (
 from luutru.ingest.validate import validate_catalogue
 from luutru.packaging.catalogue_reader import read_catalogue
 from luutru.policies.backup_policy import backup_findings
+from luutru.policies.formats import load_format_policy
 from luutru.policies.submission import agency_scope
 from luutru.preservation.aip import Component
 from luutru.records.findings import Finding, Severity, finding, has_errors
 from luutru.records.model import DocumentRecord
 from luutru.records.timeutil import now_vn
+from luutru.tools.siegfried import SfReport
 
 __all__ = ["IngestContext", "Progress", "StagedDossier", "TransferItem", "compare_stored",
            "file_checks", "match_files", "open_source", "read_and_validate", "read_staged", "serialised", "stage"]
@@ -172,8 +176,25 @@ class _AsChecked:
             self.preparing.submit(_prepare, self.ctx, code, sd.sealed[0])
 
 
-def file_checks(item: TransferItem, ctx: IngestContext,
-                ready: Callable[[], list[Finding]] | None = None) -> list[Finding]:
+def identify_sent(item: TransferItem, ctx: IngestContext) -> SfReport | None:
+    """Siegfried over the sender's matched files, before they are staged (the checks
+    judge the answers as the staged files: :func:`luutru.ingest.checks.pronom.judged_as`)."""
+    cfg = CheckConfig.from_settings(ctx.services.settings)
+    paths = [m.disk_path for m in item.matches.values()]
+    return identify_early(paths, exe=cfg.siegfried, timeout=max(cfg.pdf_timeout_s, 0.1) + 0.2 * len(paths))
+
+
+def _known_formats(item: TransferItem, items: list[tuple[StagedDossier, DocumentRecord, Component]],
+                   policy: Path | None, identified: Callable[[], SfReport | None] | None) -> dict[str, FormatInfo]:
+    """Siegfried's early answers (:func:`identify_sent`), judged as the staged files."""
+    if identified is None:
+        return {}
+    pairs = [(item.matches[doc.identifier].disk_path, sd.builder.original_path(comp)) for sd, doc, comp in items]
+    return judged_as(identified(), pairs, load_format_policy(policy))
+
+
+def file_checks(item: TransferItem, ctx: IngestContext, ready: Callable[[], list[Finding]] | None = None,
+                identified: Callable[[], SfReport | None] | None = None) -> list[Finding]:
     """Step 5: format, PDF/A, signatures and text of every staged file.
 
     ``ready``: the staging reads run meanwhile (:func:`read_staged`); each result is
@@ -201,6 +222,7 @@ def file_checks(item: TransferItem, ctx: IngestContext,
             config=replace(CheckConfig.from_settings(settings), migrate=not has_errors(item.report.findings),
                            pdfa_copies=False),  # PDF/A copies: jobs after acceptance
             on_result=applied,
+            known_formats=_known_formats(item, items, settings.format_policy, identified),
         )
         return list(batch.findings) + [f for fs in applied.findings for f in fs]
     finally:

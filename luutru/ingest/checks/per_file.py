@@ -27,6 +27,7 @@ import luutru.records.finding_codes.checks as fc
 import luutru.tools.ghostscript as ghostscript
 import luutru.tools.verapdf as verapdf
 from luutru.config import Settings
+from luutru.ingest.checks.evidence import keep_evidence, not_configured_finding
 from luutru.ingest.checks.formats import (
     FormatInfo,
     as_pdfa,
@@ -35,11 +36,10 @@ from luutru.ingest.checks.formats import (
     identify_format,
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
-from luutru.ingest.checks.evidence import keep_evidence, not_configured_finding
 from luutru.ingest.checks.isolation import WorkerPool, pool_size
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
-from luutru.ingest.checks.pronom import identify_formats
+from luutru.ingest.checks.pronom import identify_formats, identify_rest
 from luutru.ingest.checks.results import (
     BatchCheckResult,
     CheckConfig,
@@ -331,17 +331,17 @@ def check_files(
     out_dir: Path | None = None,
     config: CheckConfig | None = None,
     on_result: Callable[[int, FileCheckResult], None] | None = None,
+    known_formats: dict[str, FormatInfo] | None = None,
 ) -> BatchCheckResult:
     """Check a batch of files; see :class:`BatchCheckResult`.
 
-    Preservation copies go to ``item.out_dir`` or else ``out_dir`` (keeping the
-    relpath's folders).  Batch-level findings concern the whole transfer, e.g.
-    VERAPDF_NOT_INSTALLED (once).  ``progress(done, total)`` is called after each file
-    of each of the two passes (total = 2 × files; a file finished in its first call,
-    see :func:`_worker_task`, counts for the second pass at the end).  ``on_result(index,
-    result)`` gets each file's final result once, in this thread, as soon as it is
-    known (most files while the others are still being checked).
-    """
+    Preservation copies go to ``item.out_dir`` or else ``out_dir`` (keeping the relpath's
+    folders).  Batch-level findings concern the whole transfer, e.g. VERAPDF_NOT_INSTALLED
+    (once).  ``progress(done, total)``: after each file of each of the two passes (total =
+    2 × files; a file finished in its first call, :func:`_worker_task`, counts for the
+    second pass at the end).  ``on_result(index, result)``: each file's final result once,
+    in this thread, as soon as it is known.  ``known_formats``: formats already identified
+    (``pronom.judged_as``), by ``str(item.path)``."""
     cfg = config or CheckConfig.from_settings(settings)
     items = [it if it.out_dir is not None or out_dir is None else replace(it, out_dir=Path(out_dir))
              for it in items]
@@ -357,8 +357,8 @@ def check_files(
     with WorkerPool(_worker_task, pool_size(total), preload=WORKER_IMPORTS) as pool:
         pool.start()  # the workers start while Siegfried identifies the formats
         # one Siegfried run for the whole batch, before any file is opened by the checks
-        ident = identify_formats([it.path for it in items], policy=load_format_policy(cfg.format_policy),
-                                 exe=cfg.siegfried, timeout=timeout + 0.2 * total)
+        ident = identify_rest([it.path for it in items], known_formats or {}, exe=cfg.siegfried,
+                              policy=load_format_policy(cfg.format_policy), timeout=timeout + 0.2 * total)
         batch_findings: list[Finding] = list(ident.findings)
         fmts = [ident.formats.get(str(item.path)) for item in items]
         outs = pool.map([("inspect", item, cfg, fmt) for item, fmt in zip(items, fmts)], timeout=timeout,

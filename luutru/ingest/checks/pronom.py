@@ -33,8 +33,8 @@ import luutru.tools.siegfried as sf
 from luutru.ingest.checks.formats import (
     PDF_PUIDS,
     FormatInfo,
-    pdf_version,
     identify_format,
+    pdf_version,
     text_codec,
 )
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
@@ -152,3 +152,38 @@ def identify_formats(paths: Sequence[Path], *, policy: FormatPolicy | None = Non
         else:
             out[str(p)] = info_from_match(p, m, policy, identifier)
     return IdentifiedBatch(out, [], identifier)
+
+
+def identify_early(paths: Sequence[Path], *, exe: str | None = None, timeout: float | None = None) -> sf.SfReport | None:
+    """Siegfried's raw answers for files not yet staged (the sender's own), so that the
+    run overlaps the staging; None when ``sf`` is absent (the batch says so later)."""
+    found = sf.find_siegfried(exe)
+    if found is None or not paths:
+        return None
+    return sf.identify_batch([Path(p) for p in paths], exe=found, timeout=timeout)
+
+
+def judged_as(report: sf.SfReport | None, pairs: Sequence[tuple[Path, Path]],
+              policy: FormatPolicy) -> dict[str, FormatInfo]:
+    """The formats of files identified early under their sender's name (``pairs`` =
+    (sender's path, staged path), the same bytes), judged as the staged files, by
+    ``str(staged path)``.  A file whose staged name has another extension is left out:
+    Siegfried weighs extensions too, so it is identified again under its staged name."""
+    out: dict[str, FormatInfo] = {}
+    for read, staged in pairs:
+        m = report.matches.get(str(read)) if report is not None else None
+        if m is None or read.suffix.lower() != staged.suffix.lower():
+            continue
+        out[str(staged)] = (_fallback(staged, policy, m.error) if m.error and m.puid is None
+                            else info_from_match(staged, m, policy, report.identifier))
+    return out
+
+
+def identify_rest(paths: Sequence[Path], known: dict[str, FormatInfo], *, policy: FormatPolicy,
+                  exe: str | None = None, timeout: float | None = None) -> IdentifiedBatch:
+    """:func:`identify_formats` for the files ``known`` (from :func:`judged_as`) lacks."""
+    rest = [p for p in paths if str(p) not in known]
+    if known and not rest:
+        return IdentifiedBatch(dict(known), [], "siegfried")
+    ident = identify_formats(rest, policy=policy, exe=exe, timeout=timeout)
+    return IdentifiedBatch({**ident.formats, **known}, ident.findings, ident.identifier)
