@@ -42,6 +42,7 @@ import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
 from luutru.ingest.checks.isolation import warm_up
+from luutru.ingest.checks.worker_imports import imports_for
 from luutru.ingest.redact import without_paths
 from luutru.ingest.report import DossierOutcome as Outcome
 from luutru.ingest.report import IngestReport
@@ -128,13 +129,13 @@ def ingest(path: Path, services: Services, *, progress: Progress | None = None, 
 def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
     """The steps in order, and what their findings mean."""
     services, report = ctx.services, item.report
-    # the check workers' libraries imported now, beside the reading of the catalogue
-    warm_up([per_file.__name__, *per_file.WORKER_IMPORTS])
     report.findings += open_source(item, ctx)
     if any(f.code in UNREADABLE for f in report.findings):
         return _finish(services, report, TransferStatus.REJECTED)
     report.findings += read_and_validate(item, ctx)
     report.findings += match_files(item, ctx)
+    # the check workers' libraries imported now, while the files are staged and identified
+    warm_up([per_file.__name__, *imports_for(m.disk_path for m in item.matches.values())])
     services.checkpoint("after_validation")
     report.findings += _stage_and_check(item, ctx)
     report.findings += compare_stored(item, ctx)

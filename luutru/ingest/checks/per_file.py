@@ -55,6 +55,7 @@ from luutru.ingest.checks.signatures import (
     check_signatures,
     load_trust_roots,
 )
+from luutru.ingest.checks.worker_imports import imports_for
 from luutru.policies.digitisation import check_digitised
 from luutru.policies.digitisation import load_rule as load_digitisation_rule
 from luutru.policies.formats import FormatPolicy, FormatVerdict, load_format_policy
@@ -68,10 +69,6 @@ from luutru.records.model import Reliability
 #: goal 3: < 300 MiB); the file itself is preserved whole.
 TEXT_LIMIT = 4_000_000
 
-#: Imported once by the check workers' fork server (isolation.py), not by every worker at
-#: its first file: the libraries the checks import when they first need them.
-WORKER_IMPORTS = ("pikepdf", "pypdf", "pyhanko.pdf_utils.reader", "pyhanko.sign.validation",
-                  "pyhanko.sign.diff_analysis", "pyhanko_certvalidator", "asn1crypto.x509")
 
 
 
@@ -354,7 +351,7 @@ def check_files(
             told.add(i)
             on_result(i, res)
 
-    with WorkerPool(_worker_task, pool_size(total), preload=WORKER_IMPORTS) as pool:
+    with WorkerPool(_worker_task, pool_size(total), preload=imports_for(it.path for it in items)) as pool:
         pool.start()  # the workers start while Siegfried identifies the formats
         # one Siegfried run for the whole batch, before any file is opened by the checks
         ident = identify_rest([it.path for it in items], known_formats or {}, exe=cfg.siegfried,

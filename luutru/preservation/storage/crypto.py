@@ -36,7 +36,7 @@ import struct
 import unicodedata
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -100,9 +100,11 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
 
     One read of the plaintext, one write of the ciphertext.  The plaintext SHA-256 (to
     check the bag manifest) also gives every segment's nonce, so the plaintext is hashed
-    once; the ciphertext is hashed (for the stored bag's manifest) on a second thread and
-    written on a third while the next segments are read and encrypted (``hashlib`` and
-    writes release the GIL), at most :data:`WRITE_AHEAD` sealed segments queued.
+    once.  A file of several segments is a pipeline, one thread per stage, in order: this
+    thread reads and hashes the plaintext and derives each nonce; a second encrypts; a
+    third hashes the ciphertext (for the stored bag's manifest); a fourth writes it
+    (``hashlib``, AES-GCM and writes release the GIL), at most :data:`WRITE_AHEAD`
+    segments in flight.  Reading and hashing were half of a large file's store (issue 17).
     """
     enc_key, mac_key = _keys(key)
     aead = AESGCM(enc_key)
@@ -114,38 +116,48 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, relpath: str,
     current = _read_exact(src, segment)
     nxt = _read_exact(src, segment) if len(current) == segment else b""
 
-    def seal(index: int, final: bool) -> tuple[bytes, bytes]:
+    def nonce_for(index: int, final: bool) -> tuple[bytes, bytes]:
         nonlocal pn
         ph.update(current)
         pn += len(current)
         aad = _aad(header, relpath, index, final)
-        nonce = _nonce(mac_key, aad, ph.copy().digest())
-        return nonce, aead.encrypt(nonce, current, aad)  # written as two parts: no copy to join them
+        return _nonce(mac_key, aad, ph.copy().digest()), aad
 
-    if not nxt:  # one segment (most files): no second thread
-        sink.put(*seal(0, True))
+    if not nxt:  # one segment (most files): no other thread
+        sink.put(*_seal(aead, current, *nonce_for(0, True)))
         return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
-    with ThreadPoolExecutor(1, thread_name_prefix="encrypt-hash") as hasher, \
+    with ThreadPoolExecutor(1, thread_name_prefix="encrypt-seal") as sealer, \
+            ThreadPoolExecutor(1, thread_name_prefix="encrypt-hash") as hasher, \
             ThreadPoolExecutor(1, thread_name_prefix="encrypt-write") as writer:
-        queued: deque[tuple[Future[None], Future[None]]] = deque()
+        queued: deque[tuple[Future[tuple[bytes, bytes]], Future[None], Future[None]]] = deque()
         index = 0
         while True:
             final = not nxt
-            sealed = seal(index, final)
+            sealed = sealer.submit(_seal, aead, current, *nonce_for(index, final))
             if len(queued) >= WRITE_AHEAD:
                 for f in queued.popleft():
-                    f.result()  # bounded memory; the hasher's and writer's errors surface here
-            # hashed and written on two threads: a write waiting for the disk no longer holds up the hash
-            queued.append((hasher.submit(sink.hash_parts, *sealed), writer.submit(sink.write_parts, *sealed)))
+                    f.result()  # bounded memory; every stage's errors surface here
+            queued.append((sealed, hasher.submit(_then, sealed, sink.hash_parts),
+                           writer.submit(_then, sealed, sink.write_parts)))
             if final:
                 break
             index += 1
             current = nxt
             nxt = _read_exact(src, segment) if len(current) == segment else b""
-        for pair in queued:
-            for f in pair:
+        for stages in queued:
+            for f in stages:
                 f.result()
     return ph.hexdigest(), pn, sink.hash.hexdigest(), sink.bytes
+
+
+def _seal(aead: AESGCM, data: bytes, nonce: bytes, aad: bytes) -> tuple[bytes, bytes]:
+    """One segment as written: nonce, then ciphertext and tag (two parts: no copy to join them)."""
+    return nonce, aead.encrypt(nonce, data, aad)
+
+
+def _then(sealed: "Future[tuple[bytes, bytes]]", put: Callable[..., None]) -> None:
+    """``put`` the sealed segment once it is sealed (each stage's thread keeps the order)."""
+    put(*sealed.result())
 
 
 class _CipherSink:
