@@ -13,6 +13,7 @@ import bagit
 import pytest
 
 import luutru.packaging.held as held
+import luutru.preservation.aip as aip
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.bag_seal import bag_info_text, seal_bag, tag_files, write_declaration
 from luutru.preservation.fixity import audit
@@ -120,12 +121,27 @@ def test_a_bag_too_large_to_hold_is_written_to_disk_and_stored_the_same(services
     assert audit(services.storage, repair=False).ok
 
 
-def test_a_refused_transfer_holds_nothing_afterwards(services, tmp_path) -> None:
-    spec = base_spec(2, 2)
-    spec.documents[-1]["sha256"] = "0" * 64  # refused after the first dossier may have been sealed
+def test_a_refused_transfer_holds_nothing_afterwards(services, tmp_path, monkeypatch) -> None:
+    spec = base_spec(3, 2)
+    last = spec.documents[-1]  # the last file is a program named .pdf: refused after the others are sealed
+    data = b"MZ\x90\x00" + os.urandom(4096)
+    spec.files[last["duong_dan_tep"]] = data
+    last["sha256"] = hashlib.sha256(data).hexdigest()
+    most = []
+    real_hold = held.hold
+
+    def spy(root, bag):
+        ok = real_hold(root, bag)
+        most.append(held.held_bytes())
+        return ok
+
+    monkeypatch.setattr(held, "hold", spy)
+    monkeypatch.setattr(aip, "hold", spy)  # the builder's own name for it
     rep = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert rep.status == "rejected"
+    assert most and max(most) > 0  # bags were held during the checks
     assert not list(services.storage.list_aips())
+    # and the fixture checks that nothing is held any more
 
 
 def test_catalog_rows_from_held_bytes_are_what_the_stored_aip_says(services, tmp_path, monkeypatch) -> None:

@@ -4,6 +4,8 @@ is encrypted afresh; a refused transfer leaves neither a prepared bag nor a key.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 
 import luutru.preservation.storage.encrypted as encrypted
@@ -64,11 +66,31 @@ def test_a_bag_sealed_again_after_it_was_prepared_is_encrypted_again(services, t
     assert _prepared_dirs(services) == []
 
 
-def test_a_refused_transfer_leaves_no_prepared_bag_and_no_key(services, tmp_path) -> None:
-    spec = base_spec(2, 2)
-    spec.documents[-1]["sha256"] = "0" * 64  # the first dossier is sealed and prepared, then all is refused
+def _refused_by_the_last_file(spec) -> None:
+    """The last dossier's last file is not in an accepted format (FORMAT_REJECTED, an
+    error of the checks): the dossiers before it are sealed, held and prepared first."""
+    last = spec.documents[-1]
+    data = b"MZ\x90\x00" + os.urandom(4096)  # a program, named .pdf
+    spec.files[last["duong_dan_tep"]] = data
+    last["sha256"] = hashlib.sha256(data).hexdigest()
+
+
+def test_a_refused_transfer_leaves_no_prepared_bag_and_no_key(services, tmp_path, monkeypatch) -> None:
+    spec = base_spec(3, 2)
+    _refused_by_the_last_file(spec)
+    prepared: list[str] = []
+    real_prepare = encrypted.EncryptedStorage.prepare_aip
+
+    def spy(self, aip_id, bag_dir):
+        real_prepare(self, aip_id, bag_dir)
+        prepared.append(aip_id)
+        assert aip_id in self._prepared._bags  # prepared indeed, before the transfer is refused
+
+    monkeypatch.setattr(encrypted.EncryptedStorage, "prepare_aip", spy)
     rep = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert rep.status == "rejected"
+    assert "FORMAT_REJECTED" in {f.code for f in rep.findings if f.is_error}
+    assert prepared  # the earlier dossiers were sealed and encrypted during the checks
     assert not list(services.storage.list_aips())
     assert not list(services.storage.keystore.keys.iterdir())
     assert _prepared_dirs(services) == []

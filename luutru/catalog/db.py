@@ -45,8 +45,8 @@ def make_engine(url: str, *, pool_size: int | None = None, pool_timeout: float |
 
 def _sqlite_sync_again(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
     """A connection back in the pool after a deferred commit waits for the disk again."""
-    if record is not None and record.info.pop("deferred_sync", False):
-        dbapi_conn.execute("PRAGMA synchronous=FULL")
+    if record is not None and record.info.pop("deferred_sync", False) and dbapi_conn is not None:
+        dbapi_conn.execute("PRAGMA synchronous=FULL")  # (None: an invalidated connection, not reused)
 
 
 def _defer_sync(s: Session) -> None:

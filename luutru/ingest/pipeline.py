@@ -170,7 +170,9 @@ def _stage_and_check(item: TransferItem, ctx: IngestContext) -> list[Finding]:
         with ThreadPoolExecutor(1, thread_name_prefix="stage-read") as pool:
             reading = pool.submit(read_staged, item, ctx)
             try:
-                checked = file_checks(item, ctx, ready=reading.result, identified=identified.result)
+                # ``ready``: staging's findings, once every read is done (the seal counts their warnings)
+                checked = file_checks(item, ctx, ready=lambda staged=list(found): staged + reading.result(),
+                                      identified=identified.result)
             finally:
                 found += reading.result()  # also when the checks failed: nothing runs on behind the report
     ctx.services.checkpoint("after_staging")

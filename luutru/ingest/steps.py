@@ -149,11 +149,13 @@ class _AsChecked:
         for sd, _, _ in items:
             self.left[id(sd)] += 1
         self.seal = not has_errors(item.report.findings)
+        self.staged: list[Finding] = []
         self.preparing = ThreadPoolExecutor(1, thread_name_prefix="prepare-aip")  # shut down by file_checks
 
     def __call__(self, i: int, res: FileCheckResult) -> None:
         if self.ready is not None:  # nothing is applied before every staged file has its digest
-            self.seal = self.seal and not has_errors(self.ready())
+            self.staged = self.ready()  # what staging found: counted below like the report's
+            self.seal = self.seal and not has_errors(self.staged)
             self.ready = None
         sd = self.items[i][0]
         self.results[i] = res
@@ -169,7 +171,7 @@ class _AsChecked:
         found = [f for j in mine for f in self.findings[j]]
         if self.seal and not has_errors(found) and not self.ctx.services.storage.has_aip(sd.record.code):
             code = sd.record.code
-            warnings = sum(1 for f in self.item.report.findings + found
+            warnings = sum(1 for f in self.item.report.findings + self.staged + found
                            if f.dossier == code and f.severity is Severity.WARNING)
             sd.sealed = (_seal_bag(self.ctx, sd, warnings), warnings)
             # encrypted on a thread while the workers go on (nothing stored, no key written)

@@ -10,8 +10,8 @@ storage's final ``fsync`` then flushes little more than the file's metadata.
 
 Only whole blocks go through ``O_DIRECT``; the tail (less than a block) is written
 through the page cache.  Where the file system refuses ``O_DIRECT`` (tmpfs, some
-network file systems) the writer falls back to an ordinary buffered file, so the result
-is always the same bytes.
+network file systems), at the open or at a write, the writer goes on buffered, so the
+result is always the same bytes.
 """
 
 from __future__ import annotations
@@ -53,9 +53,14 @@ class DirectWriter:
 
     def __init__(self, fd: int):
         self._fd = fd
-        self._buf = mmap.mmap(-1, BLOCK)  # anonymous memory: page-aligned, as O_DIRECT needs
+        try:
+            self._buf = mmap.mmap(-1, BLOCK)  # anonymous memory: page-aligned, as O_DIRECT needs
+        except BaseException:
+            os.close(fd)
+            raise
         self._view = memoryview(self._buf)
         self._fill = 0
+        self._failed = False
         self.closed = False
 
     def fileno(self) -> int:
@@ -64,20 +69,37 @@ class DirectWriter:
     def write(self, data: bytes | bytearray | memoryview) -> int:
         mv = memoryview(data).cast("B")
         n = len(mv)
-        while mv:
-            take = min(BLOCK - self._fill, len(mv))
-            self._view[self._fill:self._fill + take] = mv[:take]
-            self._fill += take
-            mv = mv[take:]
-            if self._fill == BLOCK:
-                self._write_all(self._view)
-                self._fill = 0
+        try:
+            while mv:
+                take = min(BLOCK - self._fill, len(mv))
+                self._view[self._fill:self._fill + take] = mv[:take]
+                self._fill += take
+                mv = mv[take:]
+                if self._fill == BLOCK:
+                    self._write_all(self._view)
+                    self._fill = 0
+        except BaseException:
+            self._failed = True  # close() then writes nothing more
+            raise
         return n
 
     def _write_all(self, view: memoryview) -> None:
         while view:
-            done = os.write(self._fd, view)
+            try:
+                done = os.write(self._fd, view)
+            except OSError as e:
+                if e.errno != errno.EINVAL or not self._buffered():
+                    raise
+                continue  # refused only now (or after a short write, now unaligned): on, buffered
             view = view[done:]
+
+    def _buffered(self) -> bool:
+        """Turn O_DIRECT off for the rest of the file; False when it was already off."""
+        flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
+        if not flags & os.O_DIRECT:
+            return False
+        fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~os.O_DIRECT)
+        return True
 
     def flush(self) -> None:
         return None  # whole blocks are already written; the tail waits for close
@@ -88,9 +110,8 @@ class DirectWriter:
             return
         self.closed = True
         try:
-            if self._fill:
-                flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
-                fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~os.O_DIRECT)
+            if self._fill and not self._failed:
+                self._buffered()
                 self._write_all(self._view[:self._fill])
         finally:
             self._view.release()

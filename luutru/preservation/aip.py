@@ -34,7 +34,13 @@ from luutru import __version__
 from luutru.packaging.bag import copy_file_hashing
 from luutru.packaging.bag_seal import seal_bag, tag_files, write_declaration
 from luutru.packaging.held import BAG_LIMIT, HeldBag, hold, release, write_files
-from luutru.packaging.linked import Linked, copy_flushed, link_file_hashing, link_for_reading, read_linked
+from luutru.packaging.linked import (
+    Linked,
+    copy_flushed,
+    link_file_hashing,
+    link_for_reading,
+    read_linked,
+)
 from luutru.packaging.sip.aip_xml import aip_xml_files
 from luutru.packaging.sip.model import SipAgent
 from luutru.policies.retention import is_permanent

@@ -27,7 +27,12 @@ from typing import Any, Callable
 
 import luutru.catalog.index_retries as index_retries
 import luutru.records.finding_codes.ingest as fc
-from luutru.catalog.records import AipMetadata, load_aip_metadata, metadata_of, upsert_dossier
+from luutru.catalog.records import (
+    AipMetadata,
+    load_aip_metadata,
+    metadata_of,
+    upsert_dossier,
+)
 from luutru.packaging.bag import MANIFEST
 from luutru.packaging.held import held_bag
 from luutru.preservation.storage import StorageError
@@ -161,8 +166,6 @@ class IndexBatch:
             return False
         try:
             self._bulk.__exit__(None, None, None)
-            with self.services.catalog.session() as s:  # indexed now: no retry pending for them
-                index_retries.drop_many(s, self.codes)
         except FaultInjected:
             raise
         except Exception as e:  # noqa: BLE001 - any index failure is queued, by design
@@ -172,6 +175,14 @@ class IndexBatch:
             for code in self.codes:
                 _queue(self.services, code, str(e))
                 self.findings.append(_queued(code, e))
+            return False
+        try:
+            with self.services.catalog.session() as s:  # indexed now: no retry pending for them
+                index_retries.drop_many(s, self.codes)
+        except FaultInjected:
+            raise
+        except Exception as e:  # noqa: BLE001 - a retry left behind only indexes a dossier once more
+            log.warning("could not drop the index retries of %d dossiers: %s", len(self.codes), e)
         return False
 
 

@@ -167,15 +167,15 @@ def judged_as(report: sf.SfReport | None, pairs: Sequence[tuple[Path, Path]],
               policy: FormatPolicy) -> dict[str, FormatInfo]:
     """The formats of files identified early under their sender's name (``pairs`` =
     (sender's path, staged path), the same bytes), judged as the staged files, by
-    ``str(staged path)``.  A file whose staged name has another extension is left out:
-    Siegfried weighs extensions too, so it is identified again under its staged name."""
+    ``str(staged path)``.  A file whose staged name has another extension, or that got no
+    answer, is left out: it is identified again under its staged name (Siegfried weighs
+    extensions too)."""
     out: dict[str, FormatInfo] = {}
     for read, staged in pairs:
         m = report.matches.get(str(read)) if report is not None else None
-        if m is None or read.suffix.lower() != staged.suffix.lower():
-            continue
-        out[str(staged)] = (_fallback(staged, policy, m.error) if m.error and m.puid is None
-                            else info_from_match(staged, m, policy, report.identifier))
+        if m is None or (m.error and m.puid is None) or read.suffix.lower() != staged.suffix.lower():
+            continue  # no answer (a timeout, an unlistable name): asked again under the staged name
+        out[str(staged)] = info_from_match(staged, m, policy, report.identifier)
     return out
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from luutru.packaging.bag import bag_files, expected_digests, file_order, nfc
-from luutru.packaging.held import HeldBag, held_bag
-from luutru.policies.retention import is_permanent
 from luutru.packaging.bag_seal import seal_bag, write_declaration
+from luutru.packaging.held import HeldBag, held_bag
 from luutru.packaging.written import remember_written
+from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError
 from luutru.preservation.storage.crypto import SEGMENT, encrypt_bytes, encrypt_stream
 from luutru.preservation.storage.names import NAMES, NAMING, encode_names, opaque_name

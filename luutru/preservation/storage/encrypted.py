@@ -250,18 +250,19 @@ class EncryptedStorage:
     def prepare_aip(self, aip_id: str, bag_dir: Path) -> None:
         """Encrypt a sealed fixed-term bag now, before the transfer is accepted, under its
         data key held in memory; ``put_aip`` then only stores it (:mod:`.prepared`).  Does
-        nothing when there is no such key; a failure is left for ``put_aip`` to meet."""
+        nothing when there is no such key; on a failure nothing is left, and the error is
+        the caller's to log (``put_aip`` meets it again and reports it)."""
         pending = self._staged.peek(aip_id)
         if pending is None or not fixed_term(Path(bag_dir)):
             return
-        enc = self._scratch(Path(bag_dir))
+        sealed, enc = sealed_state(Path(bag_dir)), self._scratch(Path(bag_dir))  # the state it is prepared from
         try:
             encrypt_bag(aip_id, Path(bag_dir), enc, pending.key, opaque_names=self.opaque_names, staged=pending.files,
                         held=held_bag(bag_dir))
-        except (OSError, StorageError):
+        except BaseException:
             shutil.rmtree(enc, ignore_errors=True)
-            return
-        self._prepared.put(aip_id, PreparedBag(enc, pending.key, sealed_state(Path(bag_dir))))
+            raise
+        self._prepared.put(aip_id, PreparedBag(enc, pending.key, sealed))
 
     def add_revision(self, aip_id: str, version: int, src_dir: Path) -> None:
         """A revision of an encrypted AIP is encrypted under the same data key, so destroying

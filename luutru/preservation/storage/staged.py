@@ -127,6 +127,7 @@ class StagedCiphers:
         with self._lock:
             n = len(self._pending[aip_id].files) if aip_id in self._pending else 0
         dst = cipher_dir / f"{n:06d}.enc"
+        dst.unlink(missing_ok=True)  # left by an attempt that failed (never listed): ours to replace
         source = _stamp(src)
         with open(src, "rb") as fh, _output(dst, fh) as out:
             psha, pn, csha, cn = encrypt_stream(_Counting(fh, progress), out, key, nfc(relpath))
