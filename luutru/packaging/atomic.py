@@ -127,7 +127,8 @@ FLUSH_EVERY_BYTES = 64 * 1024 * 1024
 
 class FlushingWriter:
     """A write-only stream over ``raw`` starting a background ``fsync`` every
-    :data:`FLUSH_EVERY_BYTES` (one at a time, on a descriptor of its own)."""
+    :data:`FLUSH_EVERY_BYTES` (one at a time, on a descriptor of its own).  It owns
+    ``raw``: closing it (or leaving its ``with`` block) closes ``raw``."""
 
     def __init__(self, raw: BinaryIO):
         self._raw = raw
@@ -141,6 +142,15 @@ class FlushingWriter:
             self._since = 0
             self._busy = _start_fsync(os.dup(self._raw.fileno()))
         return n
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> "FlushingWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def flush_later(path: Path) -> None:

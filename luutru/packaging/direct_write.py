@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+from luutru.packaging.atomic import FlushingWriter
+
 #: Bytes per direct write: a multiple of every block size in use, large enough that the
 #: per-write latency of the device is amortised.
 BLOCK = 4 * 1024 * 1024
@@ -30,9 +32,19 @@ BLOCK = 4 * 1024 * 1024
 DIRECT_FROM_BYTES = 16 * BLOCK
 
 
+def open_output(path: Path, size: int) -> BinaryIO:
+    """A new scratch file at ``path`` (a leftover there is the caller's and replaced) for
+    about ``size`` bytes: written direct when large (:func:`open_direct`), else buffered
+    and flushed as it grows (:class:`luutru.packaging.atomic.FlushingWriter`)."""
+    Path(path).unlink(missing_ok=True)
+    if size >= DIRECT_FROM_BYTES:
+        return open_direct(path)
+    return FlushingWriter(open(path, "wb"))  # type: ignore[return-value]
+
+
 def open_direct(path: Path) -> BinaryIO:
     """A new file at ``path`` (which must not exist) opened for writing, direct when the
-    file system allows it (:class:`DirectWriter`), else an ordinary buffered file."""
+    file system allows it (:class:`DirectWriter`), else buffered and flushed as it grows."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     direct = getattr(os, "O_DIRECT", 0)
     if direct:
@@ -44,7 +56,7 @@ def open_direct(path: Path) -> BinaryIO:
             # Refused by the file system, which may have created the file first: it did not
             # exist before (O_EXCL), so it is ours to remove before writing it the ordinary way.
             Path(path).unlink(missing_ok=True)
-    return open(os.open(path, flags, 0o644), "wb")
+    return FlushingWriter(open(os.open(path, flags, 0o644), "wb"))  # type: ignore[return-value]
 
 
 class DirectWriter:

@@ -94,6 +94,14 @@ def release_under(folder: Path | str) -> None:
         release(k)
 
 
+def read_file(root: Path | str, rel: str) -> bytes:
+    """A file of the bag at ``root``: held in memory, else on disk (OSError if neither)."""
+    bag = held_bag(root)
+    if bag is not None and rel in bag.files:
+        return bag.files[rel]
+    return (Path(root) / rel).read_bytes()
+
+
 def held_bytes() -> int:
     """Bytes held by the process now (for tests and the benchmark)."""
     with _lock:

@@ -16,11 +16,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Callable
 
-from luutru.packaging.atomic import FLUSH_EVERY_BYTES, FlushingWriter, flush_later
+from luutru.packaging.atomic import FLUSH_EVERY_BYTES, flush_later
 from luutru.packaging.bag import COPY_CHUNK, read_buffer
-from luutru.packaging.direct_write import DIRECT_FROM_BYTES, DirectWriter, open_direct
+from luutru.packaging.direct_write import open_output
 from luutru.packaging.written import remember_written
 
 #: reads the linked file once: (sha256, bytes) of what it read, or None when it did not read it
@@ -87,23 +87,14 @@ def hash_file(path: Path, progress: Callable[[int], None] | None = None) -> tupl
     return h.hexdigest(), n
 
 
-def _copy_target(dst: Path, src: BinaryIO) -> BinaryIO:
-    """A large copy is written around the page cache (:mod:`.direct_write`)."""
-    if os.fstat(src.fileno()).st_size < DIRECT_FROM_BYTES:
-        return open(dst, "wb")
-    dst.unlink(missing_ok=True)  # a scratch name of the caller's: a leftover is replaced
-    return open_direct(dst)
-
-
 def copy_flushed(src: Path, dst: Path, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
     """Copy ``src`` to ``dst`` hashing it (remembered as written: storage links the copy
     into the AIP); a large copy is flushed to disk in the background as it is written."""
     h, n, view = hashlib.sha256(), 0, read_buffer(COPY_CHUNK)
-    with open(src, "rb", buffering=0) as fh, _copy_target(dst, fh) as out:
-        sink = out if isinstance(out, DirectWriter) else FlushingWriter(out)
+    with open(src, "rb", buffering=0) as fh, open_output(dst, os.fstat(fh.fileno()).st_size) as out:
         while k := fh.readinto(view):
             h.update(view[:k])
-            sink.write(view[:k])
+            out.write(view[:k])
             n += k
             if progress:
                 progress(k)

@@ -102,9 +102,8 @@ class TimeLimitedWorker:
         self._start_timeout = start_timeout
         self._memory_limit = memory_limit
         self._ctx = mp.get_context(start_method)
-        if start_method == "forkserver":
-            # before the server starts (later calls change nothing): it imports fn's module once
-            self._ctx.set_forkserver_preload([fn.__module__, *preload])
+        if start_method == "forkserver":  # the server imports fn's module once (if it starts now)
+            warm_up([fn.__module__, *preload])
         self._proc: Any = None
         self._conn: Any = None
         self.restarts = 0

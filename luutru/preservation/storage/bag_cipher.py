@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from luutru.packaging.bag import bag_files, expected_digests, file_order, nfc
 from luutru.packaging.bag_seal import seal_bag, write_declaration
-from luutru.packaging.held import HeldBag, held_bag
+from luutru.packaging.held import HeldBag, read_file
 from luutru.packaging.written import remember_written
 from luutru.policies.retention import is_permanent
 from luutru.preservation.storage.base import ChecksumMismatch, StorageError
@@ -58,8 +58,7 @@ def encrypt_bag(aip_id: str, bag_dir: Path, enc: Path, key: bytes, *, opaque_nam
         cipher_hashes[stored] = (csha, cn)
     if opaque_names:
         (enc / NAMES).write_bytes(encrypt_bytes(encode_names([nfc(r) for r in payload]), key, NAMES))
-    plain_tags = {rel: in_memory[rel].decode("utf-8") if rel in in_memory else (bag_dir / rel).read_text("utf-8")
-                  for rel in files if not rel.startswith("data/")}
+    plain_tags = {rel: read_file(bag_dir, rel).decode("utf-8") for rel in files if not rel.startswith("data/")}
     (enc / PLAIN_TAGS).write_bytes(encrypt_bytes(json.dumps(plain_tags, ensure_ascii=False).encode("utf-8"),
                                                  key, PLAIN_TAGS))
     # Deterministic (no timestamp): storing the same bag again gives the same bytes.
@@ -77,10 +76,8 @@ def encrypt_bag(aip_id: str, bag_dir: Path, enc: Path, key: bytes, *, opaque_nam
 
 def fixed_term(bag_dir: Path) -> bool:
     """Whether the sealed bag at ``bag_dir`` is a fixed-term dossier's (stored encrypted)."""
-    held = held_bag(bag_dir)
-    rel = "data/metadata/dossier.json"
     try:
-        meta = json.loads(held.files[rel] if held is not None and rel in held.files else (bag_dir / rel).read_bytes())
+        meta = json.loads(read_file(bag_dir, "data/metadata/dossier.json"))
     except (OSError, ValueError) as e:
         raise StorageError(f"{bag_dir} has no readable data/metadata/dossier.json: {e}") from e
     return not is_permanent((meta.get("_service") or {}).get("retention_years"))

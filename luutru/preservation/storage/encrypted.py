@@ -229,7 +229,7 @@ class EncryptedStorage:
             return self.inner.put_aip(aip_id, bag_dir, retain_until=retain_until, legal_hold=legal_hold)
         pending = self._staged.take(aip_id)  # encrypted while staged: that key, if none is stored
         key = self.keystore.create_key(aip_id, key=pending.key if pending else None)
-        enc = self._prepared.take(aip_id, key, sealed_state(bag_dir))  # encrypted during the checks
+        enc = self._prepared.take(aip_id, key, bag_dir)  # encrypted during the checks
         try:
             if enc is None:
                 enc = self._scratch(bag_dir)

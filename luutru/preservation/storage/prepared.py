@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from luutru.packaging.held import held_bag
+from luutru.packaging.held import read_file
 from luutru.packaging.sealed import TAGMANIFEST
 
 
@@ -32,11 +32,8 @@ class PreparedBag:
 def sealed_state(bag_dir: Path) -> bytes | None:
     """What identifies a sealed bag's content: its tag manifest, which lists the digests of
     the tag files, one of which is the payload manifest.  None when it has none."""
-    held = held_bag(bag_dir)
-    if held is not None and TAGMANIFEST in held.files:
-        return held.files[TAGMANIFEST]
     try:
-        return (Path(bag_dir) / TAGMANIFEST).read_bytes()
+        return read_file(bag_dir, TAGMANIFEST)
     except OSError:
         return None
 
@@ -55,14 +52,15 @@ class PreparedBags:
         if old is not None:
             shutil.rmtree(old.enc, ignore_errors=True)
 
-    def take(self, aip_id: str, key: bytes, sealed: bytes | None) -> Path | None:
-        """The prepared bag of ``aip_id`` when it was encrypted from the bag now sealed
-        (``sealed``) under ``key``; the caller then owns it.  None otherwise (a stale one
+    def take(self, aip_id: str, key: bytes, bag_dir: Path) -> Path | None:
+        """The prepared bag of ``aip_id`` when it was encrypted from the bag now sealed at
+        ``bag_dir`` under ``key``; the caller then owns it.  None otherwise (a stale one
         is deleted)."""
         with self._lock:
             bag = self._bags.pop(aip_id, None)
         if bag is None:
             return None
+        sealed = sealed_state(bag_dir)
         if sealed is not None and bag.sealed == sealed and hmac.compare_digest(bag.key, key):
             return bag.enc
         shutil.rmtree(bag.enc, ignore_errors=True)

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from luutru.packaging.atomic import FLUSH_EVERY_BYTES, FlushingWriter, flush_later
+from luutru.packaging.atomic import FLUSH_EVERY_BYTES, flush_later
 from luutru.packaging.bag import nfc
-from luutru.packaging.direct_write import DIRECT_FROM_BYTES, open_direct
+from luutru.packaging.direct_write import open_output
 from luutru.preservation.storage.crypto import encrypt_stream
 
 #: Dossiers staged and not yet stored, at most (a refused transfer's entries are forgotten
@@ -43,24 +43,6 @@ from luutru.preservation.storage.crypto import encrypt_stream
 MAX_PENDING = 256
 
 Stamp = tuple[int, int, int, int]
-
-
-def _output(dst: Path, src: BinaryIO) -> BinaryIO:
-    """Where a staged ciphertext is written: around the page cache for a large file
-    (:mod:`luutru.packaging.direct_write`), else buffered and flushed as it grows."""
-    if os.fstat(src.fileno()).st_size >= DIRECT_FROM_BYTES:
-        return open_direct(dst)
-    return _Flushing(open(dst, "wb"))
-
-
-class _Flushing(FlushingWriter):
-    """:class:`FlushingWriter` that closes its file with itself."""
-
-    def __enter__(self) -> "_Flushing":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._raw.close()
 
 
 def _stamp(path: Path) -> Stamp:
@@ -127,9 +109,9 @@ class StagedCiphers:
         with self._lock:
             n = len(self._pending[aip_id].files) if aip_id in self._pending else 0
         dst = cipher_dir / f"{n:06d}.enc"
-        dst.unlink(missing_ok=True)  # left by an attempt that failed (never listed): ours to replace
         source = _stamp(src)
-        with open(src, "rb") as fh, _output(dst, fh) as out:
+        # (a file left here by an attempt that failed was never listed: open_output replaces it)
+        with open(src, "rb") as fh, open_output(dst, os.fstat(fh.fileno()).st_size) as out:
             psha, pn, csha, cn = encrypt_stream(_Counting(fh, progress), out, key, nfc(relpath))
         staged = StagedFile(dst, psha, pn, csha, cn, source, _stamp(dst))
         if cn >= FLUSH_EVERY_BYTES:  # the rest of it, while the checks run: put_aip's fsync finds it clean
