@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,24 @@ def base_spec(n_dossiers: int = 2, n_docs: int = 3) -> TransferSpec:
             spec.files[path] = data
             spec.documents.append(document_row(d, s, path, hashlib.sha256(data).hexdigest()))
     return spec
+
+
+def refuse_by_the_last_file(spec: TransferSpec) -> None:
+    """Make the last dossier's last file a program named ``.pdf`` (its declared checksum
+    right): FORMAT_REJECTED, an error of the file checks, so the transfer is refused
+    only after the dossiers before it were sealed."""
+    last = spec.documents[-1]
+    data = b"MZ\x90\x00" + os.urandom(4096)
+    spec.files[last["duong_dan_tep"]] = data
+    last["sha256"] = hashlib.sha256(data).hexdigest()
+
+
+def original_digests(plain: Path, documents: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Document id → the SHA-256 of each original file, in a bag fetched to ``plain``, of
+    the catalogue rows ``documents`` (each should be ``[row["sha256"]]``)."""
+    return {r["ma_dinh_danh_van_ban"]: [hashlib.sha256(p.read_bytes()).hexdigest()
+                                        for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir()
+                                        if p.is_file()] for r in documents}
 
 
 def _old(cols):

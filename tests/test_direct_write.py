@@ -5,18 +5,16 @@ ingest whose ciphertext is all written that way stores AIPs that audit and decry
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-import luutru.packaging.linked as linked
-import luutru.preservation.storage.staged as staged
+import luutru.packaging.direct_write as direct_write
 from luutru.ingest.pipeline import ingest
 from luutru.packaging.direct_write import BLOCK, DirectWriter, open_direct
 from luutru.preservation.fixity import audit
-from tests.factory import base_spec, write_transfer
+from tests.factory import base_spec, original_digests, write_transfer
 
 
 @pytest.mark.parametrize("size", [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 12345])
@@ -70,20 +68,19 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_an_ingest_writing_every_ciphertext_direct_stores_aips_that_audit(services, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(staged, "DIRECT_FROM_BYTES", 1)  # every staged original written with O_DIRECT
+    monkeypatch.setattr(direct_write, "DIRECT_FROM_BYTES", 1)  # every staged original written with O_DIRECT
     spec = base_spec(2, 2)
     rep = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert rep.status == "accepted", [f.code for f in rep.findings if f.is_error]
     assert audit(services.storage, repair=False).ok
     for d in spec.dossiers:
         plain = services.storage.fetch_aip(d["ma_ho_so"], tmp_path / f"p-{d['ma_ho_so']}")
-        for r in (r for r in spec.documents if r["ma_ho_so"] == d["ma_ho_so"]):
-            got = [p for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir() if p.is_file()]
-            assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in got] == [r["sha256"]]
+        docs = [r for r in spec.documents if r["ma_ho_so"] == d["ma_ho_so"]]
+        assert original_digests(plain, docs) == {r["ma_dinh_danh_van_ban"]: [r["sha256"]] for r in docs}
 
 
 def test_an_ingest_copying_every_permanent_record_direct_stores_aips_that_audit(services, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(linked, "DIRECT_FROM_BYTES", 1)  # every permanent original copied with O_DIRECT
+    monkeypatch.setattr(direct_write, "DIRECT_FROM_BYTES", 1)  # every permanent original copied with O_DIRECT
     spec = base_spec(1, 3)
     for d in spec.dossiers:
         d["thoi_han_bao_quan"] = "Vĩnh viễn"
@@ -93,6 +90,4 @@ def test_an_ingest_copying_every_permanent_record_direct_stores_aips_that_audit(
     assert not services.storage.is_encrypted(code)
     assert audit(services.storage, repair=False).ok
     plain = services.storage.fetch_aip(code, tmp_path / "p")
-    for r in spec.documents:
-        got = [p for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir() if p.is_file()]
-        assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in got] == [r["sha256"]]
+    assert original_digests(plain, spec.documents) == {r["ma_dinh_danh_van_ban"]: [r["sha256"]] for r in spec.documents}

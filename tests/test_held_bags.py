@@ -15,9 +15,14 @@ import pytest
 import luutru.packaging.held as held
 import luutru.preservation.aip as aip
 from luutru.ingest.pipeline import ingest
-from luutru.packaging.bag_seal import bag_info_text, seal_bag, tag_files, write_declaration
+from luutru.packaging.bag_seal import (
+    bag_info_text,
+    seal_bag,
+    tag_files,
+    write_declaration,
+)
 from luutru.preservation.fixity import audit
-from tests.factory import base_spec, write_transfer
+from tests.factory import base_spec, refuse_by_the_last_file, write_transfer
 
 
 @pytest.fixture(autouse=True)
@@ -123,10 +128,7 @@ def test_a_bag_too_large_to_hold_is_written_to_disk_and_stored_the_same(services
 
 def test_a_refused_transfer_holds_nothing_afterwards(services, tmp_path, monkeypatch) -> None:
     spec = base_spec(3, 2)
-    last = spec.documents[-1]  # the last file is a program named .pdf: refused after the others are sealed
-    data = b"MZ\x90\x00" + os.urandom(4096)
-    spec.files[last["duong_dan_tep"]] = data
-    last["sha256"] = hashlib.sha256(data).hexdigest()
+    refuse_by_the_last_file(spec)  # refused after the dossiers before it were sealed
     most = []
     real_hold = held.hold
 

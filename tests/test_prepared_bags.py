@@ -4,14 +4,12 @@ is encrypted afresh; a refused transfer leaves neither a prepared bag nor a key.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
 
 import luutru.preservation.storage.encrypted as encrypted
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity import audit
-from tests.factory import base_spec, write_transfer
+from tests.factory import base_spec, refuse_by_the_last_file, write_transfer
 
 
 def _encryptions(monkeypatch) -> list[tuple[str, str]]:
@@ -25,6 +23,17 @@ def _encryptions(monkeypatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(encrypted, "encrypt_bag", spy)
     return seen
+
+
+def _after_prepare(monkeypatch, then) -> None:
+    """Run ``then(storage, aip_id)`` right after each real ``prepare_aip``."""
+    real = encrypted.EncryptedStorage.prepare_aip
+
+    def prepare(self, aip_id, bag_dir):
+        real(self, aip_id, bag_dir)
+        then(self, aip_id)
+
+    monkeypatch.setattr(encrypted.EncryptedStorage, "prepare_aip", prepare)
 
 
 def _prepared_dirs(services) -> list:
@@ -49,14 +58,12 @@ def test_a_bag_sealed_again_after_it_was_prepared_is_encrypted_again(services, t
     spec = base_spec(1, 2)
     code = spec.dossiers[0]["ma_ho_so"]
     root = write_transfer(spec, tmp_path / "t")
-    real_prepare = encrypted.EncryptedStorage.prepare_aip
 
-    def prepare_then_change(self, aip_id, bag_dir):
-        real_prepare(self, aip_id, bag_dir)
-        self._prepared._bags[aip_id] = encrypted.PreparedBag(self._prepared._bags[aip_id].enc,
-                                                             self._prepared._bags[aip_id].key, b"another seal")
+    def change_the_seal(storage, aip_id):
+        bag = storage._prepared._bags[aip_id]
+        storage._prepared._bags[aip_id] = encrypted.PreparedBag(bag.enc, bag.key, b"another seal")
 
-    monkeypatch.setattr(encrypted.EncryptedStorage, "prepare_aip", prepare_then_change)
+    _after_prepare(monkeypatch, change_the_seal)
     calls = _encryptions(monkeypatch)
     rep = ingest(root, services)
     assert rep.status == "accepted"
@@ -66,27 +73,16 @@ def test_a_bag_sealed_again_after_it_was_prepared_is_encrypted_again(services, t
     assert _prepared_dirs(services) == []
 
 
-def _refused_by_the_last_file(spec) -> None:
-    """The last dossier's last file is not in an accepted format (FORMAT_REJECTED, an
-    error of the checks): the dossiers before it are sealed, held and prepared first."""
-    last = spec.documents[-1]
-    data = b"MZ\x90\x00" + os.urandom(4096)  # a program, named .pdf
-    spec.files[last["duong_dan_tep"]] = data
-    last["sha256"] = hashlib.sha256(data).hexdigest()
-
-
 def test_a_refused_transfer_leaves_no_prepared_bag_and_no_key(services, tmp_path, monkeypatch) -> None:
     spec = base_spec(3, 2)
-    _refused_by_the_last_file(spec)
+    refuse_by_the_last_file(spec)  # the dossiers before it are sealed, held and prepared first
     prepared: list[str] = []
-    real_prepare = encrypted.EncryptedStorage.prepare_aip
 
-    def spy(self, aip_id, bag_dir):
-        real_prepare(self, aip_id, bag_dir)
+    def seen(storage, aip_id):
         prepared.append(aip_id)
-        assert aip_id in self._prepared._bags  # prepared indeed, before the transfer is refused
+        assert aip_id in storage._prepared._bags  # prepared indeed, before the transfer is refused
 
-    monkeypatch.setattr(encrypted.EncryptedStorage, "prepare_aip", spy)
+    _after_prepare(monkeypatch, seen)
     rep = ingest(write_transfer(spec, tmp_path / "t"), services)
     assert rep.status == "rejected"
     assert "FORMAT_REJECTED" in {f.code for f in rep.findings if f.is_error}
@@ -101,13 +97,8 @@ def test_a_prepared_bag_under_another_key_is_not_used(services, tmp_path, monkey
     spec = base_spec(1, 2)
     code = spec.dossiers[0]["ma_ho_so"]
     root = write_transfer(spec, tmp_path / "t")
-    real_prepare = encrypted.EncryptedStorage.prepare_aip
-
-    def prepare_then_key_appears(self, aip_id, bag_dir):
-        real_prepare(self, aip_id, bag_dir)
-        self.keystore.create_key(aip_id)  # another process stored a key for this dossier meanwhile
-
-    monkeypatch.setattr(encrypted.EncryptedStorage, "prepare_aip", prepare_then_key_appears)
+    # another process stored a key for this dossier meanwhile
+    _after_prepare(monkeypatch, lambda storage, aip_id: storage.keystore.create_key(aip_id))
     calls = _encryptions(monkeypatch)
     rep = ingest(root, services)
     assert rep.status == "accepted"

@@ -11,7 +11,7 @@ import luutru.preservation.storage.bag_cipher as bag_cipher
 from luutru.ingest.pipeline import ingest
 from luutru.preservation.fixity import audit
 from luutru.preservation.storage.staged import StagedCiphers, adopt
-from tests.factory import base_spec, write_transfer
+from tests.factory import base_spec, original_digests, write_transfer
 
 
 def _payload_encryptions(monkeypatch) -> list[str]:
@@ -40,9 +40,7 @@ def test_stored_ciphertext_is_the_staged_one_and_decrypts_to_the_original(servic
         assert services.storage.is_encrypted(code)
         plain = services.storage.fetch_aip(code, tmp_path / f"plain-{code}")  # checks every decrypted digest
         docs = [r for r in spec.documents if r["ma_ho_so"] == code]
-        for r in docs:
-            stored = [p for p in (plain / "data" / "objects" / r["ma_dinh_danh_van_ban"]).iterdir() if p.is_file()]
-            assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in stored] == [r["sha256"]]
+        assert original_digests(plain, docs) == {r["ma_dinh_danh_van_ban"]: [r["sha256"]] for r in docs}
         manifest = (plain / "manifest-sha256.txt").read_text("utf-8")
         assert all(r["sha256"] in manifest for r in docs)
     assert audit(services.storage, repair=False).ok
