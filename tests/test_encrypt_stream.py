@@ -11,7 +11,11 @@ import os
 
 import pytest
 
-from luutru.preservation.storage.crypto import DecryptionError, decrypt_bytes, encrypt_stream
+from luutru.preservation.storage.crypto import (
+    DecryptionError,
+    decrypt_bytes,
+    encrypt_stream,
+)
 
 SEG = 4096
 
@@ -45,3 +49,33 @@ def test_a_changed_or_swapped_segment_fails() -> None:
         decrypt_bytes(bytes(swapped), key, "data/x")
     with pytest.raises(DecryptionError):
         decrypt_bytes(bytes(blob), key, "data/y")  # moved to another file
+
+
+class _Trickle:
+    """A network-like body: short reads of at most 1000 bytes, and no ``readinto``."""
+
+    def __init__(self, data: bytes):
+        self._f = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._f.read(min(n, 1000) if n >= 0 else 1000)
+
+
+class _TrickleInto(_Trickle):
+    """Short ``readinto`` calls, as a pipe or socket gives them."""
+
+    def readinto(self, b) -> int:
+        chunk = self._f.read(min(len(b), 1000))
+        b[:len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("source", [_Trickle, _TrickleInto])
+def test_short_reads_give_the_same_bytes_as_whole_reads(source) -> None:
+    # 20 segments: more than the reused buffers, so each is refilled several times
+    key, data = os.urandom(32), os.urandom(20 * SEG + 17)
+    whole, short = io.BytesIO(), io.BytesIO()
+    encrypt_stream(io.BytesIO(data), whole, key, "data/x", segment=SEG)
+    assert encrypt_stream(source(data), short, key, "data/x", segment=SEG)[0] == hashlib.sha256(data).hexdigest()
+    assert short.getvalue() == whole.getvalue()
+    assert decrypt_bytes(short.getvalue(), key, "data/x") == data

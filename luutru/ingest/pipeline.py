@@ -41,6 +41,7 @@ import luutru.packaging.held as held
 import luutru.records.finding_codes.ingest as fc
 import luutru.transfer_out.receipt as receipt
 import luutru.transfer_out.receipt_sip as receipt_sip
+from luutru.ingest.checks.inline import workers_likely
 from luutru.ingest.checks.isolation import warm_up
 from luutru.ingest.checks.worker_imports import imports_for
 from luutru.ingest.redact import without_paths
@@ -135,7 +136,10 @@ def _run(item: TransferItem, ctx: IngestContext) -> IngestReport:
     report.findings += read_and_validate(item, ctx)
     report.findings += match_files(item, ctx)
     # the check workers' libraries imported now, while the files are staged and identified
-    warm_up([per_file.__name__, *imports_for(m.disk_path for m in item.matches.values())])
+    # (not for a few files that are no PDF: they may be checked in this process, inline.py)
+    disk_paths = [m.disk_path for m in item.matches.values()]
+    if workers_likely(disk_paths):
+        warm_up([per_file.__name__, *imports_for(disk_paths)])
     services.checkpoint("after_validation")
     report.findings += _stage_and_check(item, ctx)
     report.findings += compare_stored(item, ctx)

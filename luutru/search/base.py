@@ -97,6 +97,9 @@ class BulkWrites:
 
     _lock: Any
     _bulk_depth: int
+    #: Whether writes inside ``bulk()`` stay unseen by searchers until it ends: tantivy
+    #: shows only commits; a cluster index refreshes by itself (every second).
+    hidden_until_commit: bool = False
 
     def _deferred(self) -> bool:
         raise NotImplementedError

@@ -66,6 +66,8 @@ def pick_snippet(title: str, title_marks: int, body: str, body_marks: int) -> st
 class TantivyIndex(BulkWrites):
     """The embedded :class:`~luutru.search.base.Index` (see module docstring)."""
 
+    hidden_until_commit = True  # searchers open the last commit only
+
     def __init__(self, path: str | Path, *, heap_size: int = 256_000_000, threads: int = 0) -> None:
         self.path = Path(path).expanduser().resolve()
         self.url = "tantivy://" + str(self.path)

@@ -8,10 +8,11 @@ state, text, the path of a PDF/A-2b preservation copy).  The original file is on
 read, never written.
 
 Batch form: Siegfried identifies the formats of all files in one run (``pronom.py``);
-long-lived worker processes (one per CPU, :class:`WorkerPool`) run the files, each
-under ``Settings.pdf_timeout_s``; a file that overruns gets a PDF_TIMEOUT finding and
-its worker is replaced.  veraPDF, when installed, runs once over all PDF/A candidates of
-the batch; when it is absent one INFO finding says so for the whole batch.
+long-lived worker processes (one per CPU, :class:`WorkerPool`; a few files that are no
+PDF: this process, ``inline.py``) run the files, each under ``Settings.pdf_timeout_s``;
+a file that overruns gets a PDF_TIMEOUT finding and its worker is replaced.  veraPDF,
+when installed, runs once over all PDF/A candidates of the batch; when it is absent
+one INFO finding says so for the whole batch.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from luutru.ingest.checks.formats import (
     identify_format,
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
+from luutru.ingest.checks.inline import InlinePool, runs_inline
 from luutru.ingest.checks.isolation import WorkerPool, pool_size
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
@@ -351,7 +353,8 @@ def check_files(
             told.add(i)
             on_result(i, res)
 
-    with WorkerPool(_worker_task, pool_size(total), preload=imports_for(it.path for it in items)) as pool:
+    pool_type = InlinePool if runs_inline([it.path for it in items], known_formats) else WorkerPool
+    with pool_type(_worker_task, pool_size(total), preload=imports_for(it.path for it in items)) as pool:
         pool.start()  # the workers start while Siegfried identifies the formats
         # one Siegfried run for the whole batch, before any file is opened by the checks
         ident = identify_rest([it.path for it in items], known_formats or {}, exe=cfg.siegfried,
