@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import luutru.ingest.checks.isolation as isolation
 import luutru.ingest.checks.per_file as per_file
 from luutru.ingest.checks.inline import INLINE_MAX_FILES, InlinePool, runs_inline
 from luutru.ingest.pipeline import ingest
@@ -33,7 +34,7 @@ def _data_spec(files: dict[str, bytes]) -> TransferSpec:
     return spec
 
 
-class _Counted(per_file.WorkerPool):
+class _Counted(isolation.WorkerPool):
     made = 0
 
     def __init__(self, *a, **kw):
@@ -44,7 +45,7 @@ class _Counted(per_file.WorkerPool):
 @pytest.fixture
 def pools(monkeypatch):
     _Counted.made = 0
-    monkeypatch.setattr(per_file, "WorkerPool", _Counted)
+    monkeypatch.setattr(isolation, "WorkerPool", _Counted)
     return _Counted
 
 

@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+import luutru.ingest.checks.isolation as isolation
 from luutru.ingest.checks.isolation import WorkerOutcome, pool_size
 from luutru.ingest.checks.worker_imports import imports_for
 
@@ -40,6 +41,11 @@ def runs_inline(paths: Sequence[Path], known_formats: Mapping[str, Any] | None) 
         if fmt is None or fmt.key in PARSED:
             return False
     return True
+
+
+def pool_class(paths: Sequence[Path], known_formats: Mapping[str, Any] | None) -> type:
+    """:class:`InlinePool` for a batch that :func:`runs_inline`, else the workers' pool."""
+    return InlinePool if runs_inline(paths, known_formats) else isolation.WorkerPool
 
 
 def workers_likely(paths: Sequence[Path]) -> bool:

@@ -37,8 +37,8 @@ from luutru.ingest.checks.formats import (
     identify_format,
 )
 from luutru.ingest.checks.fulltext import extract_pdf_text
-from luutru.ingest.checks.inline import InlinePool, runs_inline
-from luutru.ingest.checks.isolation import WorkerPool, pool_size
+from luutru.ingest.checks.inline import pool_class
+from luutru.ingest.checks.isolation import pool_size
 from luutru.ingest.checks.pdf import check_pdf
 from luutru.ingest.checks.pdf_findings import pdf_findings
 from luutru.ingest.checks.pronom import identify_formats, identify_rest
@@ -353,11 +353,10 @@ def check_files(
             told.add(i)
             on_result(i, res)
 
-    pool_type = InlinePool if runs_inline([it.path for it in items], known_formats) else WorkerPool
-    with pool_type(_worker_task, pool_size(total), preload=imports_for(it.path for it in items)) as pool:
-        pool.start()  # the workers start while Siegfried identifies the formats
-        # one Siegfried run for the whole batch, before any file is opened by the checks
-        ident = identify_rest([it.path for it in items], known_formats or {}, exe=cfg.siegfried,
+    paths = [it.path for it in items]
+    with pool_class(paths, known_formats)(_worker_task, pool_size(total), preload=imports_for(paths)) as pool:
+        pool.start()  # the workers start while Siegfried identifies the formats (one run, before any check)
+        ident = identify_rest(paths, known_formats or {}, exe=cfg.siegfried,
                               policy=load_format_policy(cfg.format_policy), timeout=timeout + 0.2 * total)
         batch_findings: list[Finding] = list(ident.findings)
         fmts = [ident.formats.get(str(item.path)) for item in items]
