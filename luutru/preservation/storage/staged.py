@@ -81,6 +81,13 @@ class _Counting:
             self._progress(len(data))
         return data
 
+    def readinto(self, b: bytearray | memoryview) -> int:
+        """Into the encryption's reused buffers (``crypto.encrypt_stream``): no new bytes per read."""
+        n = self._raw.readinto(b)  # type: ignore[attr-defined]
+        if self._progress and n:
+            self._progress(n)
+        return n or 0
+
 
 class StagedCiphers:
     """Keys and ciphertexts of dossiers being staged, per ``EncryptedStorage``."""
@@ -111,7 +118,7 @@ class StagedCiphers:
         dst = cipher_dir / f"{n:06d}.enc"
         source = _stamp(src)
         # (a file left here by an attempt that failed was never listed: open_output replaces it)
-        with open(src, "rb") as fh, open_output(dst, os.fstat(fh.fileno()).st_size) as out:
+        with open(src, "rb", buffering=0) as fh, open_output(dst, os.fstat(fh.fileno()).st_size) as out:
             psha, pn, csha, cn = encrypt_stream(_Counting(fh, progress), out, key, nfc(relpath))
         staged = StagedFile(dst, psha, pn, csha, cn, source, _stamp(dst))
         if cn >= FLUSH_EVERY_BYTES:  # the rest of it, while the checks run: put_aip's fsync finds it clean
