@@ -9,7 +9,8 @@ Each reference is measured in the same run, on the same bytes:
 * preservation copies (not on the acceptance path): luutru's Ghostscript wrapper
   against the same Ghostscript command looped over the same files, documents/s per core;
 * large files: ``ingest`` of one 1 GiB and one 4 GiB file against ``make_bag`` of the
-  same file; per-GiB time at both sizes; peak RSS;
+  same file, each side the best of two runs (both ingest times are printed); per-GiB
+  time at both sizes; peak RSS (the larger of the two ingests);
 * audit: ``luutru.preservation.fixity.audit`` of the small AIPs against ``sha256sum`` of
   the same stored files, and of the 4 GiB AIP against one SHA-256 pass of ``hashlib``
   (OpenSSL, SHA-NI where the CPU has it) over the same stored files;
@@ -212,19 +213,28 @@ def part_large(work: Path, sizes_gib: list[float]) -> None:
         # A transfer arrives on disk before it is ingested; here it was written a moment ago, and
         # its writeback (GiBs at this disk's few hundred MB/s) would compete with the ingest's own
         # durable write of the stored copy.  make_bag, which writes nothing durably, is not slowed.
-        os.sync()
-        home = work / f"home-large-{g}"
-        r = bi.child("ingest", t, home)
-        if r["status"] != "accepted":
-            raise SystemExit(f"ingest of {g} GiB: {r}")
-        per_gib[g] = r["seconds"] / g
-        say(f"  {g:g} GiB: ingest {r['seconds']:.1f} s ({per_gib[g]:.1f} s/GiB), make_bag {bag_s:.1f} s, "
-            f"peak RSS {r['max_rss_mib']:.0f} MiB; load {load()}")
-        goal(f"2. large file {g:g} GiB ≤ 3× make_bag", f"{r['seconds']:.1f} s", f"make_bag {bag_s:.1f} s",
-             r["seconds"] / bag_s, r["seconds"] / bag_s <= 3.0)
+        # Best of two as well, each into a fresh home: the ingest writes the stored copy durably,
+        # and this virtual disk's write time for the same GiB varied from 0.4 to 1.2 s.
+        runs = []
+        for k in (1, 2):
+            os.sync()
+            home = work / f"home-large-{g}-{k}"
+            r = bi.child("ingest", t, home)
+            if r["status"] != "accepted":
+                raise SystemExit(f"ingest of {g} GiB: {r}")
+            runs.append((r["seconds"], home, r))
+        secs, home, r = min(runs, key=lambda run: run[0])
+        peak = max(run[2]["max_rss_mib"] for run in runs)
+        for _s, other, _r in runs:
+            if other != home:
+                shutil.rmtree(other)
+        per_gib[g] = secs / g
+        say(f"  {g:g} GiB: ingest {' / '.join(f'{run[0]:.2f}' for run in runs)} s, best {secs:.1f} s "
+            f"({per_gib[g]:.1f} s/GiB), make_bag {bag_s:.2f} s, peak RSS {peak:.0f} MiB; load {load()}")
+        goal(f"2. large file {g:g} GiB ≤ 3× make_bag", f"{secs:.1f} s", f"make_bag {bag_s:.1f} s",
+             secs / bag_s, secs / bag_s <= 3.0)
         if g == sizes_gib[-1]:
-            goal(f"3. peak RSS < 300 MiB ({g:g} GiB file)", f"{r['max_rss_mib']:.0f} MiB", "—", None,
-                 r["max_rss_mib"] < 300)
+            goal(f"3. peak RSS < 300 MiB ({g:g} GiB file)", f"{peak:.0f} MiB", "—", None, peak < 300)
             stored = bi.stored_files(home)
             hash_pass(stored)  # both read from the page cache: the audit is not charged for the disk
             au = bi.child("audit", home, home)
