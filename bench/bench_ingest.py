@@ -114,7 +114,10 @@ def child(action: str, arg: Path, home: Path, **env_extra: str) -> dict[str, Any
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"{action} failed:\n{r.stderr[-4000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    if out.get("missing"):  # an ingest without Siegfried or veraPDF does other work: not comparable
+        raise SystemExit(f"{action} ran without {', '.join(out['missing'])}: run scripts/setup first")
+    return out
 
 
 def timed(cmd: list[str], **kw: Any) -> float:

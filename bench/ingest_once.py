@@ -42,7 +42,8 @@ def main() -> None:
             rep = ingest(Path(arg), svc)
             out.update(seconds=time.perf_counter() - t0, status=rep.status, files=rep.files, bytes=rep.bytes,
                        errors=[f"{f.code}: {f.message_en}" for f in rep.findings if f.is_error][:5],
-                       warnings=sorted({f.code for f in rep.findings if f.severity.value == "warning"}))
+                       warnings=sorted({f.code for f in rep.findings if f.severity.value == "warning"}),
+                       missing=sorted({f.code for f in rep.findings if f.code.endswith("_NOT_INSTALLED")}))
         elif what == "audit":
             from luutru.preservation.fixity import audit
 
