@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import luutru.ingest.checks.isolation as isolation
-from luutru.ingest.checks.isolation import WorkerOutcome, pool_size
+from luutru.ingest.checks.isolation import WorkerOutcome
 from luutru.ingest.checks.worker_imports import imports_for
 
 #: From this many files on, the workers check the batch: below it, :func:`pool_size`
@@ -34,7 +34,7 @@ PARSED = frozenset({"pdf", "pdfa"})
 def runs_inline(paths: Sequence[Path], known_formats: Mapping[str, Any] | None) -> bool:
     """Whether a batch can be checked in this process: fewer than :data:`INLINE_MAX_FILES`
     files, each already identified (``known_formats``, by ``str(path)``) as no PDF."""
-    if not paths or len(paths) >= INLINE_MAX_FILES or pool_size(len(paths)) > 1 or not known_formats:
+    if not paths or len(paths) >= INLINE_MAX_FILES or not known_formats:
         return False
     for p in paths:
         fmt = known_formats.get(str(p))

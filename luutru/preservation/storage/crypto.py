@@ -164,21 +164,20 @@ class _Ring:
 
     def __init__(self, src: BinaryIO, segment: int):
         self._src, self._segment = src, segment
+        self._readinto = getattr(src, "readinto", None)
         self._plain = [bytearray(segment) for _ in range(RING)]
         self._sealed = [bytearray(segment + TAG) for _ in range(RING)]
 
     def read(self, index: int) -> memoryview:
         """Segment ``index`` of the plaintext (shorter only at the end of the stream)."""
         view = memoryview(self._plain[index % RING])
-        readinto = getattr(self._src, "readinto", None)
+        if self._readinto is None:  # a stream that only reads (some network bodies)
+            data = _read_exact(self._src, self._segment)
+            view[:len(data)] = data
+            return view[:len(data)]
         got = 0
         while got < self._segment:
-            if readinto is not None:
-                n = readinto(view[got:])
-            else:  # a stream that only reads (some network bodies)
-                chunk = self._src.read(self._segment - got)
-                n = len(chunk)
-                view[got:got + n] = chunk
+            n = self._readinto(view[got:])
             if not n:
                 break
             got += n
