@@ -9,12 +9,12 @@ the catalog, so ``reindex`` can rebuild them from storage alone.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from luutru import __version__
 from luutru.records.timeutil import iso_vn
+from luutru.records.uuids import random_uuid
 
 AGENT = f"luutru {__version__}"
 
@@ -56,7 +56,7 @@ class Event:
     outcome_detail: dict[str, Any] = field(default_factory=dict)
     agent: str = AGENT
     event_datetime: str = field(default_factory=iso_vn)
-    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    event_id: str = field(default_factory=lambda: str(random_uuid()))
 
     def to_dict(self, *, copy: bool = True) -> dict[str, Any]:
         """A plain dict with its own copy of ``outcome_detail``'s containers.

@@ -18,11 +18,12 @@ package.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from luutru.records.uuids import random_uuid
 
 # Roles of a file inside a document; each role is one E-ARK representation.
 ORIGINAL = "original"
@@ -36,12 +37,12 @@ Source = Path | bytes | Callable[[], BinaryIO]
 
 def new_objid() -> str:
     """Package id as the circular writes it: ``uuid-{UUID}`` (METS ``@OBJID``)."""
-    return f"uuid-{str(uuid.uuid4()).upper()}"
+    return f"uuid-{str(random_uuid()).upper()}"
 
 
 def new_id() -> str:
     """XML id for METS/PREMIS elements: ``ID-{UUID}`` (NCName, so it may not start with a digit)."""
-    return f"ID-{uuid.uuid4()}"
+    return f"ID-{random_uuid()}"
 
 
 @dataclass

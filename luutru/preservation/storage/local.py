@@ -51,17 +51,12 @@ from luutru.records.timeutil import iso_vn
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
-def _make_writable(path: Path) -> None:
-    for dirpath, dirs, files in os.walk(path):
-        os.chmod(dirpath, 0o755)
+def _chmod_tree(path: Path, mode: int, dir_mode: int | None = None) -> None:
+    for dirpath, _dirs, files in os.walk(path):
+        if dir_mode is not None:
+            os.chmod(dirpath, dir_mode)
         for name in files:
-            os.chmod(os.path.join(dirpath, name), 0o644)
-
-
-def _make_read_only(path: Path) -> None:
-    for dirpath, dirs, files in os.walk(path):
-        for name in files:
-            os.chmod(os.path.join(dirpath, name), _READ_ONLY)
+            os.chmod(os.path.join(dirpath, name), mode)
 
 
 def _link_or_copy(src: Path, target: Path, expected: str | None) -> tuple[str, int]:
@@ -155,17 +150,20 @@ class LocalStorage(PlainBackend):
         size = 0
         try:
             tmp.mkdir()
-            for rel in bag_files(bag_dir):
+            rels, made = bag_files(bag_dir), {tmp}  # one walk; each directory made once (issue 17)
+            for rel in rels:
                 target = tmp / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 digest, n = _link_or_copy(bag_dir / rel, target, expected.get(nfc(rel)))
                 check_digest(aip_id, rel, expected.get(nfc(rel)), digest, self.url)
+                os.chmod(target, _READ_ONLY)  # read-only before it is made durable and renamed in
                 files += 1
                 size += n
-            missing = set(expected) - {nfc(r) for r in bag_files(bag_dir)}
+            missing = set(expected) - {nfc(r) for r in rels}
             if missing:
                 raise StorageError(f"bag {bag_dir} lacks files its manifest lists: {sorted(missing)[:10]}")
-            _make_read_only(tmp)
             fsync_tree(tmp, size)
             # The lock is in place before the AIP becomes visible.
             self._write_lock(aip_id, LockState(retain_until, legal_hold), event="stored")
@@ -229,7 +227,7 @@ class LocalStorage(PlainBackend):
         if not d.is_dir():
             raise AipNotFound(aip_id)
         shutil.copytree(d, dest)
-        _make_writable(dest)
+        _chmod_tree(dest, 0o644, 0o755)
         return dest
 
     # -- locks -------------------------------------------------------------------------
@@ -296,7 +294,7 @@ class LocalStorage(PlainBackend):
         # Move out of sight first so a crash never leaves a half-deleted visible AIP.
         trash = self.incoming / f"deleting.{aip_id}.{uuid.uuid4().hex}"
         os.rename(d, trash)
-        _make_writable(trash)
+        _chmod_tree(trash, 0o644, 0o755)
         shutil.rmtree(trash)
         self._lock_path(aip_id).unlink(missing_ok=True)
 
@@ -345,7 +343,7 @@ class LocalStorage(PlainBackend):
                 with open(src_dir / rel, "rb") as src, open(target, "wb") as dst:
                     hashes[rel] = copy_hashing(src, dst)[0]
             (tmp / MANIFEST).write_bytes(manifest_bytes(hashes))
-            _make_read_only(tmp)
+            _chmod_tree(tmp, _READ_ONLY)
             fsync_tree(tmp)
             final.parent.mkdir(exist_ok=True)
             os.rename(tmp, final)  # fails when the revision exists (a concurrent writer won)
@@ -360,7 +358,7 @@ class LocalStorage(PlainBackend):
         n = 0
         for p in self.incoming.iterdir():
             if p.is_dir():
-                _make_writable(p)
+                _chmod_tree(p, 0o644, 0o755)
                 shutil.rmtree(p, ignore_errors=True)
             else:
                 p.unlink(missing_ok=True)
