@@ -49,6 +49,7 @@ from luutru.preservation.storage.locks import LockState, check_extension
 from luutru.records.timeutil import iso_vn
 
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+_WRITABLE = (0o644, 0o755)  # files, directories: a copy handed out, or a tree about to be removed
 
 
 def _chmod_tree(path: Path, mode: int, dir_mode: int | None = None) -> None:
@@ -227,7 +228,7 @@ class LocalStorage(PlainBackend):
         if not d.is_dir():
             raise AipNotFound(aip_id)
         shutil.copytree(d, dest)
-        _chmod_tree(dest, 0o644, 0o755)
+        _chmod_tree(dest, *_WRITABLE)
         return dest
 
     # -- locks -------------------------------------------------------------------------
@@ -294,7 +295,7 @@ class LocalStorage(PlainBackend):
         # Move out of sight first so a crash never leaves a half-deleted visible AIP.
         trash = self.incoming / f"deleting.{aip_id}.{uuid.uuid4().hex}"
         os.rename(d, trash)
-        _chmod_tree(trash, 0o644, 0o755)
+        _chmod_tree(trash, *_WRITABLE)
         shutil.rmtree(trash)
         self._lock_path(aip_id).unlink(missing_ok=True)
 
@@ -358,7 +359,7 @@ class LocalStorage(PlainBackend):
         n = 0
         for p in self.incoming.iterdir():
             if p.is_dir():
-                _chmod_tree(p, 0o644, 0o755)
+                _chmod_tree(p, *_WRITABLE)
                 shutil.rmtree(p, ignore_errors=True)
             else:
                 p.unlink(missing_ok=True)
