@@ -71,6 +71,27 @@ def ingest_fixture(services: Services, tmp: Path) -> Ingested:
     return Ingested(codes[:2], codes[2], codes[3], secret)
 
 
+# The people of the procedure, as accounts: the command line signs each one in (luutru/cli/signin.py).
+PEOPLE_PASSWORD = "mật-khẩu-thử-nghiệm-1"
+PEOPLE = {"lan.vanthu": "archivist", "hoa.hoidong": "council", "minh.giamdoc": "approver",
+          "tuan.luutru": "archivist", "tuan": "archivist"}
+
+
+def people(services: Services) -> None:
+    import luutru.api.accounts as accounts
+
+    for name, role in PEOPLE.items():
+        accounts.create_user(services, name, roles=[role], password=PEOPLE_PASSWORD, actor="test")
+
+
+def token_of(services: Services, name: str) -> str:
+    """A fresh API token of ``name``, for ``LUUTRU_TOKEN`` in a child process."""
+    import luutru.api.accounts as accounts
+
+    token, _ = accounts.create_token(services, name, label="test", actor="test")
+    return token
+
+
 def seed_template(root: Path) -> tuple[Path, Ingested]:
     """Ingest the fixture once into ``root/home``; tests copy that home (fast) instead of re-ingesting."""
     from luutru.config import Settings
@@ -80,6 +101,7 @@ def seed_template(root: Path) -> tuple[Path, Ingested]:
     svc = Services(Settings(home=home, database_url=f"sqlite:///{home / 'catalog.sqlite'}"))
     try:
         ing = ingest_fixture(svc, root)
+        people(svc)
     finally:
         svc.close()
     return home, ing

@@ -20,7 +20,13 @@ import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
 from luutru.services import FaultInjected, Services
-from tests.disposal_helpers import approved_list, copy_home, seed_template
+from tests.disposal_helpers import (
+    PEOPLE_PASSWORD,
+    approved_list,
+    copy_home,
+    seed_template,
+    token_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +50,25 @@ def _env(services: Services) -> dict[str, str]:
     return {"LUUTRU_HOME": str(services.settings.home_dir), "LUUTRU_DATABASE_URL": services.settings.db_url}
 
 
-def cli(services: Services, *args: str) -> tuple[int, str]:
+def cli(services: Services, *args: str, password: str = PEOPLE_PASSWORD, **env: str) -> tuple[int, str]:
+    """``luutru *args``; a step that signs its actor in reads ``password`` from standard input."""
     from luutru.cli.main import app
 
-    r = CliRunner().invoke(app, list(args), env=_env(services))
-    return r.exit_code, r.output
+    r = CliRunner().invoke(app, list(args), env={**_env(services), **env}, input=password + "\n")
+    return r.exit_code, r.stdout if "--json" in args else r.output  # the password prompt goes to stderr
 
 
 def test_procedure_through_the_cli(svc: Services, template) -> None:
+    import luutru.api.accounts as accounts
+
     _home, ing = template
     a, b = ing.expired
     code, out = cli(svc, "disposal", "draft", f"{a}=Hết thời hạn 5 năm", f"{b}=Hết thời hạn 10 năm",
                     "--note", "Thuyết minh: tài liệu hết giá trị.", "--as", "lan.vanthu", "--json")
     assert code == 0, out
     list_id = json.loads(out)["id"]
-    # Four eyes: the drafter cannot approve, whatever the council says.
+    # Four eyes: the drafter cannot approve, whatever the council says, even holding the approver role.
+    accounts.update_user(svc, "lan.vanthu", actor="test", roles=["archivist", "approver"])
     code, out = cli(svc, "disposal", "opinion", list_id, "--agree", "--as", "hoa.hoidong", "--role", "Chủ tịch")
     assert code == 0, out
     code, out = cli(svc, "disposal", "approve", list_id, "--decision", "15/QĐ-SNV", "--as", "lan.vanthu")
@@ -106,6 +116,44 @@ def test_procedure_through_the_cli(svc: Services, template) -> None:
         pdf = [f for d in s.get(m.Dossier, minutes.code).documents for f in d.files if f.role == "original"
                and f.path.endswith(".pdf")][0]
     assert svc.storage.open_file(minutes.aip_id, pdf.path).read(5) == b"%PDF-"
+
+
+def test_one_operator_cannot_type_other_peoples_names(svc: Services, template) -> None:
+    """The command line signs every actor in: a name alone, a wrong password, another
+    person's token or a missing role is refused, nothing is drafted or decided, and the
+    attempt is on the audit trail."""
+    import luutru.api.accounts as accounts
+    from luutru.audit.trail import list_events
+
+    _home, ing = template
+    a, _b = ing.expired
+    draft = ("disposal", "draft", f"{a}=Hết thời hạn", "--note", "Thuyết minh.")
+    code, out = cli(svc, *draft, "--as", "khong.co.ai")  # no such account
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    code, out = cli(svc, *draft, "--as", "lan.vanthu", password="sai-mat-khau")
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    code, out = cli(svc, *draft, "--as", "Lan Văn Thư")  # not an account name at all
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    code, out = cli(svc, *draft, "--as", "hoa.hoidong")  # a council member may not draft
+    assert code == 1 and "DISPOSAL_NOT_PERMITTED" in out, out
+    code, out = cli(svc, *draft, "--as", "lan.vanthu", LUUTRU_TOKEN=token_of(svc, "tuan"))  # tuan's token
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    assert listing.list_lists(svc, None) == []
+    denied = list_events(svc, action="cli.sign_in")  # each attempt on a real account name
+    assert len(denied) == 4 and {e["outcome"] for e in denied} == {"denied"}
+
+    code, out = cli(svc, *draft, "--as", "lan.vanthu", "--json")
+    assert code == 0, out
+    list_id = json.loads(out)["id"]
+    # The drafter's own password does not make her the council member or the approver.
+    code, out = cli(svc, "disposal", "opinion", list_id, "--agree", "--as", "hoa.hoidong", password="x")
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out
+    code, out = cli(svc, "disposal", "opinion", list_id, "--agree", "--as", "hoa.hoidong")
+    assert code == 0, out
+    accounts.update_user(svc, "minh.giamdoc", actor="test", active=False)  # gone: no approval
+    code, out = cli(svc, "disposal", "approve", list_id, "--decision", "15/QĐ-SNV", "--as", "minh.giamdoc")
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out
+    assert listing.show(svc, list_id)["status"] == "draft"
 
 
 @pytest.mark.parametrize("which,expected", [
@@ -230,8 +278,8 @@ def test_killed_process_is_resumed_from_the_cli(svc: Services, template) -> None
     """A real kill (os._exit at the checkpoint) in a child process, then `disposal resume`."""
     _home, ing = template
     list_id = approved_list(svc, ing.expired)
+    env = dict(os.environ, **_env(svc), LUUTRU_FAULT_AT="destroy_after_storage", LUUTRU_TOKEN=token_of(svc, "tuan"))
     svc.close()
-    env = dict(os.environ, **_env(svc), LUUTRU_FAULT_AT="destroy_after_storage")
     r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", "execute", list_id, "--as", "tuan"],
                        env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 137, r.stderr

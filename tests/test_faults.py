@@ -272,16 +272,17 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
                        kill_after: float | None = None) -> None:
     import luutru.disposal.listing as listing
     import luutru.disposal.tombstone as tombstone
-    from tests.disposal_helpers import approved_list, copy_home
+    from tests.disposal_helpers import approved_list, copy_home, token_of
 
     home_t, ing = template
     svc = copy_home(home_t, root / "home")
     try:
         list_id = approved_list(svc, ing.expired)
         home, db = svc.settings.home_dir, svc.settings.db_url
+        token = token_of(svc, "tuan")  # the command line signs "tuan" in (luutru/cli/signin.py)
     finally:
         svc.close()
-    env = _env(home, db, **({"LUUTRU_FAULT_AT": fault_at} if fault_at else {}))
+    env = _env(home, db, LUUTRU_TOKEN=token, **({"LUUTRU_FAULT_AT": fault_at} if fault_at else {}))
     p = subprocess.Popen([sys.executable, "-m", "luutru.cli.main", "disposal", "execute", list_id, "--as", "tuan"],
                          env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if kill_after is not None:
@@ -309,8 +310,8 @@ def _destruction_trial(root: Path, template: Any, *, fault_at: str | None = None
             "executing": ["resume", list_id, "--as", "tuan", "--json"]}.get(status)
     assert verb is not None or status == "executed", status
     if verb:
-        r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", *verb], env=_env(home, db), cwd=REPO,
-                           capture_output=True, text=True, timeout=300)
+        r = subprocess.run([sys.executable, "-m", "luutru.cli.main", "disposal", *verb], env=_env(home, db, LUUTRU_TOKEN=token),
+                           cwd=REPO, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     svc = Services(Settings(home=home, database_url=db))
     try:

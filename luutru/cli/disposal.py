@@ -1,6 +1,8 @@
 """``luutru retention …`` and ``luutru disposal …``: retention due lists and the destruction procedure.
 
-Every step names who acts with ``--as USER`` (until accounts bind it to a login).
+Every step that changes a list or a hold names who acts with ``--as USER`` and signs that
+account in first (its password, or an API token in ``LUUTRU_TOKEN``; the account needs
+the permission of the same API route): see :mod:`luutru.cli.signin`.
 Exit codes: 0 done, 1 refused (the findings say why and how to fix), 2 usage error.
 """
 
@@ -17,6 +19,8 @@ import luutru.disposal.listing as listing
 import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
+from luutru.api.roles import Perm
+from luutru.cli.signin import sign_in
 from luutru.cli.support import ExitCode, choice, print_json, run_step, shown
 from luutru.config import Settings
 from luutru.disposal.common import DisposalError
@@ -41,7 +45,8 @@ disposal_app.add_typer(hold_app, name="hold")
 out = Console()
 err = Console(stderr=True)
 
-AS_USER = typer.Option(..., "--as", help="Người thực hiện / who is acting (user name)")
+AS_USER = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
+                                          "the acting account; asks its password (or LUUTRU_TOKEN)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
 
 
@@ -56,6 +61,11 @@ def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], N
     """Run one step; refusals print their findings and exit 1, never a traceback."""
 
     run_step(fn, as_json, render, refusals=(DisposalError,), errors=(StorageError, ScheduleError, ValueError))
+
+
+def _as(perm: Perm, actor: str, step: Callable[[Services, str], Any]) -> Callable[[Services], Any]:
+    """``step`` run for the account ``actor`` once it is signed in and holds ``perm``."""
+    return lambda svc: step(svc, sign_in(svc, actor, perm))
 
 
 # -- retention ----------------------------------------------------------------------------
@@ -150,8 +160,9 @@ def disposal_draft(dossiers: list[str] = typer.Argument(..., help="Mã hồ sơ,
                    actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Lập danh mục tài liệu hết giá trị / draft a list of expired records."""
 
-    _run(lambda svc: proposal.draft(svc, actor=actor, dossiers=_parse_dossiers(dossiers, reason),
-                              explanatory_note=note, title=title), as_json, _render_list)
+    _run(_as(Perm.DISPOSAL_PROPOSE, actor, lambda svc, who: proposal.draft(
+        svc, actor=who, dossiers=_parse_dossiers(dossiers, reason), explanatory_note=note, title=title)),
+        as_json, _render_list)
 
 
 @disposal_app.command("opinion")
@@ -160,8 +171,9 @@ def disposal_opinion(list_id: str, agree: bool = typer.Option(..., "--agree/--di
                      actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Ý kiến thành viên Hội đồng xác định giá trị tài liệu / a council member's opinion."""
 
-    _run(lambda svc: proposal.add_opinion(svc, list_id, actor=actor, opinion="agree" if agree else "disagree",
-                                    comment=comment, role=role), as_json, _render_list)
+    _run(_as(Perm.DISPOSAL_REVIEW, actor, lambda svc, who: proposal.add_opinion(
+        svc, list_id, actor=who, opinion="agree" if agree else "disagree", comment=comment, role=role)),
+        as_json, _render_list)
 
 
 @disposal_app.command("approve")
@@ -169,7 +181,8 @@ def disposal_approve(list_id: str, decision: str = typer.Option(..., "--decision
                      note: str = typer.Option("", "--note"), actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Phê duyệt danh mục (không phải người lập) / approve (never by the drafter)."""
 
-    _run(lambda svc: proposal.approve(svc, list_id, actor=actor, decision_ref=decision, note=note), as_json, _render_list)
+    _run(_as(Perm.DISPOSAL_APPROVE, actor, lambda svc, who: proposal.approve(
+        svc, list_id, actor=who, decision_ref=decision, note=note)), as_json, _render_list)
 
 
 @disposal_app.command("reject")
@@ -177,7 +190,8 @@ def disposal_reject(list_id: str, reason: str = typer.Option(..., "--reason"), a
                     as_json: bool = JSON) -> None:
     """Không phê duyệt danh mục / reject a list."""
 
-    _run(lambda svc: proposal.reject(svc, list_id, actor=actor, reason=reason), as_json, _render_list)
+    _run(_as(Perm.DISPOSAL_APPROVE, actor, lambda svc, who: proposal.reject(svc, list_id, actor=who, reason=reason)),
+         as_json, _render_list)
 
 
 def _exec(list_id: str, actor: str, as_json: bool) -> None:
@@ -185,7 +199,7 @@ def _exec(list_id: str, actor: str, as_json: bool) -> None:
     result: dict[str, Any] = {}
 
     def run(svc: Services) -> Any:
-        rep = execution.execute(svc, list_id, actor=actor)
+        rep = execution.execute(svc, list_id, actor=sign_in(svc, actor, Perm.DISPOSAL_EXECUTE))
         result["ok"] = rep.ok
         return rep
 
@@ -253,7 +267,8 @@ def disposal_flag_transfer(code: str, archive: Optional[str] = typer.Option(None
                            actor: str = AS_USER) -> None:
     """Đánh dấu hồ sơ phải nộp lưu lịch sử trước khi hủy / must be transferred before destruction."""
 
-    _run(lambda svc: transfers.flag_transfer(svc, code, actor=actor, archive=archive), False,
+    _run(_as(Perm.DISPOSAL_PROPOSE, actor,
+             lambda svc, who: transfers.flag_transfer(svc, code, actor=who, archive=archive)), False,
          lambda _r: out.print(f"{code}: cần nộp lưu / transfer required", highlight=False, markup=False))
 
 
@@ -262,7 +277,8 @@ def hold_place(code: str, reason: str = typer.Option(..., "--reason"), actor: st
                as_json: bool = JSON) -> None:
     """Giữ lại hồ sơ (không được hủy) / put a dossier on hold."""
 
-    _run(lambda svc: hold.place_hold(svc, code, actor=actor, reason=reason), as_json,
+    _run(_as(Perm.DISPOSAL_PROPOSE, actor, lambda svc, who: hold.place_hold(svc, code, actor=who, reason=reason)),
+         as_json,
          lambda r: out.print(f"#{r['hold_id']} {r['dossier_code']}: {r['reason']}", highlight=False, markup=False))
 
 
@@ -271,7 +287,8 @@ def hold_lift(hold_id: int, reason: str = typer.Option(..., "--reason"), actor: 
               as_json: bool = JSON) -> None:
     """Gỡ lệnh giữ / lift a hold."""
 
-    _run(lambda svc: hold.lift_hold(svc, hold_id, actor=actor, reason=reason), as_json,
+    _run(_as(Perm.DISPOSAL_APPROVE, actor, lambda svc, who: hold.lift_hold(svc, hold_id, actor=who, reason=reason)),
+         as_json,
          lambda r: out.print(f"#{r['hold_id']} {r['dossier_code']}: gỡ / lifted", highlight=False, markup=False))
 
 

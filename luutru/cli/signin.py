@@ -1,0 +1,86 @@
+"""Who acts on the command line: ``--as USER`` bound to that user's account.
+
+The destruction procedure counts people: the drafter, the council members, the approver
+and whoever destroys must be different persons with the right role.  The API knows them
+by their login.  On the command line a name alone would let one operator type four
+names and destroy records alone, so every step that changes a disposal list or a hold
+signs its actor in first, with the same account, roles and password as the web:
+
+* the password of ``--as USER``, asked at the terminal (hidden; from standard input
+  when it is not a terminal), or
+* an API token of that account in ``LUUTRU_TOKEN`` (for scripts and scheduled jobs);
+
+and the account must hold the permission the API route of the same step requires
+(:class:`luutru.api.roles.Perm`).  A failed sign-in is refused with a finding and is on
+the audit trail (``cli.sign_in``, outcome ``denied``).  ``luutru user …`` stays the
+operator's break-glass path for accounts (``docs/security.md``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+import luutru.api.accounts as accounts
+from luutru.api.roles import Perm, permissions_for
+from luutru.audit.trail import record_action
+from luutru.disposal.common import refuse
+from luutru.records.finding_codes.disposal import (
+    DISPOSAL_NOT_PERMITTED,
+    DISPOSAL_NOT_SIGNED_IN,
+)
+from luutru.records.status import Outcome
+from luutru.services import Services
+
+TOKEN_ENV = "LUUTRU_TOKEN"
+PASSWORD_CHARS = 1024  # a password longer than this is refused before it is hashed
+
+
+def _password(user: str) -> str:
+    try:
+        return typer.prompt(f"Mật khẩu của {user} / password of {user}", hide_input=True, default="",
+                            show_default=False, err=True)
+    except (EOFError, KeyboardInterrupt, typer.Abort):
+        return ""
+
+
+def _denied(svc: Services, user: str, perm: Perm, why: str) -> None:
+    record_action(svc, f"cli:{user}", "cli.sign_in", f"user:{user}", Outcome.DENIED,
+                  {"permission": perm.value, "why": why})
+
+
+def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
+    """The account name of ``actor``, signed in and holding ``perm``; else a refusal.
+
+    The name returned is the account's own (lower case), so the procedure compares and
+    records the same spelling whether the step came from the web or the shell.
+    """
+    try:
+        user = accounts.normal_username(actor or "")
+    except accounts.AccountError:
+        name = (actor or "")[:64]
+        raise refuse(DISPOSAL_NOT_SIGNED_IN, f"'{name}' không phải tên tài khoản: ghi --as <tên tài khoản>.",
+                     f"'{name}' is not an account name: give --as <account>.") from None
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if token:
+        found = accounts.user_for_token(svc, token)
+        how = "mã truy cập / token"
+        if found is not None and found["username"] != user:
+            found = None
+    else:
+        password = _password(user)
+        found = accounts.authenticate(svc, user, password) if 0 < len(password) <= PASSWORD_CHARS else None
+        how = "mật khẩu / password"
+    if found is None:
+        _denied(svc, user, perm, "credentials")
+        raise refuse(DISPOSAL_NOT_SIGNED_IN,
+                     f"Không đăng nhập được tài khoản {user} ({how} sai, hết hạn, hoặc tài khoản không hoạt động).",
+                     f"Could not sign in as {user} (wrong, expired or revoked {how.split(' / ')[1]}, "
+                     "or the account is inactive).")
+    if perm not in permissions_for(found.get("roles") or []):
+        _denied(svc, user, perm, "permission")
+        raise refuse(DISPOSAL_NOT_PERMITTED,
+                     f"Tài khoản {user} không có quyền {perm.value} cho bước này.",
+                     f"The account {user} lacks the permission {perm.value} this step needs.")
+    return user
