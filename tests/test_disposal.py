@@ -156,6 +156,19 @@ def test_one_operator_cannot_type_other_peoples_names(svc: Services, template) -
     assert listing.show(svc, list_id)["status"] == "draft"
 
 
+def test_guessing_a_password_on_the_shell_locks_the_account(svc: Services, template) -> None:
+    """Wrong passwords typed for ``--as`` count like failed web logins: after
+    LUUTRU_LOGIN_MAX_FAILURES the right one is refused too, until the lockout ends."""
+    _home, ing = template
+    draft = ("disposal", "draft", f"{ing.expired[0]}=Hết thời hạn", "--note", "Thuyết minh.", "--as", "lan.vanthu")
+    for i in range(svc.settings.auth.login_max_failures):
+        code, out = cli(svc, *draft, password=f"doan-mo-{i}")
+        assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    code, out = cli(svc, *draft)  # the right password, too late
+    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out and "locked" in out, out
+    assert listing.list_lists(svc, None) == []
+
+
 @pytest.mark.parametrize("which,expected", [
     ("permanent", "DISPOSAL_PERMANENT"),
     ("current", "DISPOSAL_NOT_EXPIRED"),

@@ -12,18 +12,23 @@ signs its actor in first, with the same account, roles and password as the web:
 
 and the account must hold the permission the API route of the same step requires
 (:class:`luutru.api.roles.Perm`).  A failed sign-in is refused with a finding and is on
-the audit trail (``cli.sign_in``, outcome ``denied``).  ``luutru user …`` stays the
-operator's break-glass path for accounts (``docs/security.md``).
+the audit trail (``cli.sign_in``, outcome ``denied``), and a wrong password counts
+towards the account's lockout exactly as a failed web login does (the counts are in the
+catalog: :mod:`luutru.api.throttle`), so the shell is no faster way to guess a password.
+``luutru user …`` stays the operator's break-glass path for accounts (``docs/security.md``).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import time
 
 import typer
 
 import luutru.api.accounts as accounts
 from luutru.api.roles import Perm, permissions_for
+from luutru.api.throttle import LoginThrottle
 from luutru.audit.trail import record_action
 from luutru.disposal.common import refuse
 from luutru.records.finding_codes.disposal import (
@@ -50,6 +55,24 @@ def _denied(svc: Services, user: str, perm: Perm, why: str) -> None:
                   {"permission": perm.value, "why": why})
 
 
+def _by_password(svc: Services, user: str) -> dict | None:
+    """The account if the password typed for it is right; failures count towards its lockout."""
+    throttle = LoginThrottle(svc.settings.auth, svc.catalog)
+    wait = throttle.accounts.wait(user, time.time())
+    if wait > 0:
+        _denied(svc, user, Perm.SELF, "locked")
+        raise refuse(DISPOSAL_NOT_SIGNED_IN,
+                     f"Tài khoản {user} đang bị khóa vì đăng nhập sai nhiều lần; thử lại sau {math.ceil(wait)} giây.",
+                     f"The account {user} is locked after failed logins; try again in {math.ceil(wait)} s.")
+    password = _password(user)
+    found = accounts.authenticate(svc, user, password) if 0 < len(password) <= PASSWORD_CHARS else None
+    if found is None:
+        throttle.failed(user, "cli")
+    else:
+        throttle.succeeded(user)
+    return found
+
+
 def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
     """The account name of ``actor``, signed in and holding ``perm``; else a refusal.
 
@@ -69,9 +92,7 @@ def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
         if found is not None and found["username"] != user:
             found = None
     else:
-        password = _password(user)
-        found = accounts.authenticate(svc, user, password) if 0 < len(password) <= PASSWORD_CHARS else None
-        how = "mật khẩu / password"
+        found, how = _by_password(svc, user), "mật khẩu / password"
     if found is None:
         _denied(svc, user, perm, "credentials")
         raise refuse(DISPOSAL_NOT_SIGNED_IN,
