@@ -24,7 +24,7 @@ from luutru.records.events import FIXITY_CHECK, METADATA_MODIFICATION
 from luutru.records.findings import Refused
 from luutru.search import Rights, SearchQuery
 from luutru.services import Services
-from tests.disposal_helpers import copy_home, seed_template
+from tests.disposal_helpers import PEOPLE_PASSWORD, copy_home, seed_template
 
 
 def ocfl_validator() -> Path:
@@ -206,11 +206,17 @@ def test_correction_through_the_cli(svc: Services, template, monkeypatch: pytest
     monkeypatch.setenv("LUUTRU_HOME", str(svc.settings.home_dir))
     monkeypatch.setenv("LUUTRU_DATABASE_URL", svc.settings.db_url)
     runner = CliRunner()
-    r = runner.invoke(app, ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "sai chính tả",
-                            "--as", "lan.luutru", "--json"])
+    fix = ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "sai chính tả"]
+    # The actor signs in (luutru/cli/signin.py): a council member may not correct records.
+    r = runner.invoke(app, [*fix, "--as", "hoa.hoidong"], input=PEOPLE_PASSWORD + "\n")
+    assert r.exit_code == 1 and "SIGN_IN_NOT_PERMITTED" in r.output, r.output
+    r = runner.invoke(app, [*fix, "--as", "tuan.luutru", "--json"], input="sai-mat-khau\n")
+    assert r.exit_code == 1 and "SIGN_IN_FAILED" in r.stdout, r.output
+    r = runner.invoke(app, [*fix, "--as", "tuan.luutru", "--json"], input=PEOPLE_PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["revision"] == 2
-    r = runner.invoke(app, ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "x", "--as", "lan"])
+    r = runner.invoke(app, ["correct", code, "--set", "tieu_de=Tiêu đề từ CLI", "--reason", "x", "--as", "tuan.luutru"],
+                      input=PEOPLE_PASSWORD + "\n")
     assert r.exit_code != 0 and "CORRECTION_NOTHING" in r.output
     r = runner.invoke(app, ["revisions", code, "--revision", "1", "--json"])
     assert r.exit_code == 0, r.output

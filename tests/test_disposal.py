@@ -129,15 +129,15 @@ def test_one_operator_cannot_type_other_peoples_names(svc: Services, template) -
     a, _b = ing.expired
     draft = ("disposal", "draft", f"{a}=Hết thời hạn", "--note", "Thuyết minh.")
     code, out = cli(svc, *draft, "--as", "khong.co.ai")  # no such account
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    assert code == 1 and "SIGN_IN_FAILED" in out, out
     code, out = cli(svc, *draft, "--as", "lan.vanthu", password="sai-mat-khau")
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    assert code == 1 and "SIGN_IN_FAILED" in out, out
     code, out = cli(svc, *draft, "--as", "Lan Văn Thư")  # not an account name at all
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    assert code == 1 and "SIGN_IN_FAILED" in out, out
     code, out = cli(svc, *draft, "--as", "hoa.hoidong")  # a council member may not draft
-    assert code == 1 and "DISPOSAL_NOT_PERMITTED" in out, out
+    assert code == 1 and "SIGN_IN_NOT_PERMITTED" in out, out
     code, out = cli(svc, *draft, "--as", "lan.vanthu", LUUTRU_TOKEN=token_of(svc, "tuan"))  # tuan's token
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+    assert code == 1 and "SIGN_IN_FAILED" in out, out
     assert listing.list_lists(svc, None) == []
     denied = list_events(svc, action="cli.sign_in")  # each attempt on a real account name
     assert len(denied) == 4 and {e["outcome"] for e in denied} == {"denied"}
@@ -147,12 +147,12 @@ def test_one_operator_cannot_type_other_peoples_names(svc: Services, template) -
     list_id = json.loads(out)["id"]
     # The drafter's own password does not make her the council member or the approver.
     code, out = cli(svc, "disposal", "opinion", list_id, "--agree", "--as", "hoa.hoidong", password="x")
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out
+    assert code == 1 and "SIGN_IN_FAILED" in out
     code, out = cli(svc, "disposal", "opinion", list_id, "--agree", "--as", "hoa.hoidong")
     assert code == 0, out
     accounts.update_user(svc, "minh.giamdoc", actor="test", active=False)  # gone: no approval
     code, out = cli(svc, "disposal", "approve", list_id, "--decision", "15/QĐ-SNV", "--as", "minh.giamdoc")
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out
+    assert code == 1 and "SIGN_IN_FAILED" in out
     assert listing.show(svc, list_id)["status"] == "draft"
 
 
@@ -163,9 +163,9 @@ def test_guessing_a_password_on_the_shell_locks_the_account(svc: Services, templ
     draft = ("disposal", "draft", f"{ing.expired[0]}=Hết thời hạn", "--note", "Thuyết minh.", "--as", "lan.vanthu")
     for i in range(svc.settings.auth.login_max_failures):
         code, out = cli(svc, *draft, password=f"doan-mo-{i}")
-        assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out, out
+        assert code == 1 and "SIGN_IN_FAILED" in out, out
     code, out = cli(svc, *draft)  # the right password, too late
-    assert code == 1 and "DISPOSAL_NOT_SIGNED_IN" in out and "locked" in out, out
+    assert code == 1 and "SIGN_IN_FAILED" in out and "locked" in out, out
     assert listing.list_lists(svc, None) == []
 
 

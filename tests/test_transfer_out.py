@@ -32,6 +32,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+import luutru.api.accounts as accounts
 import luutru.catalog.models as m
 from luutru.api.app import create_app
 from luutru.catalog.audit_models import AuditEvent
@@ -165,11 +166,22 @@ def own_transfer(tmp_path: Path) -> Iterator[tuple[Services, BuildResult, Servic
             yield a, pkg, b, report
 
 
-def _cli(svc: Services, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(svc: Services, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002
     """The real command, in its own process, on the instance ``svc``."""
     env = dict(os.environ, LUUTRU_HOME=str(svc.settings.home_dir), LUUTRU_DATABASE_URL=svc.settings.db_url)
+    env.pop("LUUTRU_TOKEN", None)
     return subprocess.run([sys.executable, "-m", "luutru.cli.main", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, input=input if input is not None else "")
+
+
+ARCHIVIST, ARCHIVIST_PASSWORD = "luu.tru.vien", "mật-khẩu-lưu-trữ-1"
+
+
+def _signed_in(svc: Services) -> dict[str, str]:
+    """``_cli`` arguments that sign the archivist in (``transfer-out confirm`` asks who acts)."""
+    if accounts.get_user(svc, ARCHIVIST) is None:
+        accounts.create_user(svc, ARCHIVIST, roles=["archivist"], password=ARCHIVIST_PASSWORD, actor="test")
+    return {"input": ARCHIVIST_PASSWORD + "\n"}
 
 
 def _receipt(report: Any) -> Path:
@@ -303,7 +315,15 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
 
     with inst_a.catalog.session() as s:
         assert not any(transfer_confirmed(s, c) for c in DUE)
-    r = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--as", "luu.tru.vien")
+    # The receipt frees the agency's copies: its actor signs in (luutru/cli/signin.py), here with
+    # the password on standard input; a researcher account is refused and changes nothing.
+    signed_in = _signed_in(inst_a)
+    accounts.create_user(inst_a, "ban.doc", roles=["researcher"], password="mật-khẩu-bạn-đọc-1", actor="test")
+    r = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--as", "ban.doc", input="mật-khẩu-bạn-đọc-1\n")
+    assert r.returncode == 1 and "SIGN_IN_NOT_PERMITTED" in r.stderr, r.stdout + r.stderr
+    with inst_a.catalog.session() as s:
+        assert not any(transfer_confirmed(s, c) for c in DUE)
+    r = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--as", ARCHIVIST, **signed_in)
     assert r.returncode == 0, r.stdout + r.stderr
     assert package.package_id in r.stdout
     with inst_a.catalog.session() as s:
@@ -328,7 +348,7 @@ def test_round_trip_metadata_and_bytes_equal_and_receipt_confirmed(
         assert sorted(e.dossier_code for e in moved) == DUE
     assert get_package(inst_a, package.package_id)["status"] == "confirmed"
 
-    again = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--json")
+    again = _cli(inst_a, "transfer-out", "confirm", str(receipt_path), "--as", ARCHIVIST, "--json", **signed_in)
     assert again.returncode == 0 and json.loads(again.stdout)["already"] is True
     listed = _cli(inst_a, "transfer-out", "list", "--json")
     assert [p["status"] for p in json.loads(listed.stdout) if p["package_id"] == package.package_id] == ["confirmed"]
@@ -392,7 +412,7 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: Build
     forged = dict(receipt, package_id=other.package_id)
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
-    r = _cli(inst_a, "transfer-out", "confirm", str(path), "--json")
+    r = _cli(inst_a, "transfer-out", "confirm", str(path), "--as", ARCHIVIST, "--json", **_signed_in(inst_a))
     assert r.returncode == 1, r.stdout + r.stderr
     codes = {(f["code"], f["dossier"]) for f in json.loads(r.stdout)["findings"]}
     assert ("RECEIPT_PACKAGE_HASH_MISMATCH", None) in codes
@@ -414,7 +434,7 @@ def test_receipt_for_another_package_is_refused(inst_a: Services, package: Build
 
     bad = tmp_path / "not-json.json"
     bad.write_text("{ không phải JSON", encoding="utf-8")
-    r = _cli(inst_a, "transfer-out", "confirm", str(bad))
+    r = _cli(inst_a, "transfer-out", "confirm", str(bad), "--as", ARCHIVIST, **_signed_in(inst_a))
     assert r.returncode == 1 and "RECEIPT_UNREADABLE" in r.stderr and "Traceback" not in r.stderr
 
 

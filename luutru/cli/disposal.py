@@ -20,7 +20,7 @@ import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
 from luutru.api.roles import Perm
-from luutru.cli.signin import sign_in
+from luutru.cli.signin import SignInRefused, sign_in
 from luutru.cli.support import ExitCode, choice, print_json, run_step, shown
 from luutru.config import Settings
 from luutru.disposal.common import DisposalError
@@ -60,7 +60,8 @@ _print_json = print_json
 def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None]) -> None:
     """Run one step; refusals print their findings and exit 1, never a traceback."""
 
-    run_step(fn, as_json, render, refusals=(DisposalError,), errors=(StorageError, ScheduleError, ValueError))
+    run_step(fn, as_json, render, refusals=(DisposalError, SignInRefused),
+             errors=(StorageError, ScheduleError, ValueError))
 
 
 def _as(perm: Perm, actor: str, step: Callable[[Services, str], Any]) -> Callable[[Services], Any]:

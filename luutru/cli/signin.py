@@ -3,8 +3,9 @@
 The destruction procedure counts people: the drafter, the council members, the approver
 and whoever destroys must be different persons with the right role.  The API knows them
 by their login.  On the command line a name alone would let one operator type four
-names and destroy records alone, so every step that changes a disposal list or a hold
-signs its actor in first, with the same account, roles and password as the web:
+names and destroy records alone, so every step that changes a disposal list or a hold,
+corrects a record's metadata or records a historical archive's receipt signs its actor
+in first, with the same account, roles and password as the web:
 
 * the password of ``--as USER``, asked at the terminal (hidden; from standard input
   when it is not a terminal), or
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 
 import typer
@@ -30,11 +32,8 @@ import luutru.api.accounts as accounts
 from luutru.api.roles import Perm, permissions_for
 from luutru.api.throttle import LoginThrottle
 from luutru.audit.trail import record_action
-from luutru.disposal.common import refuse
-from luutru.records.finding_codes.disposal import (
-    DISPOSAL_NOT_PERMITTED,
-    DISPOSAL_NOT_SIGNED_IN,
-)
+from luutru.records.finding_codes.api import SIGN_IN_FAILED, SIGN_IN_NOT_PERMITTED
+from luutru.records.findings import FindingCode, Refused, finding
 from luutru.records.status import Outcome
 from luutru.services import Services
 
@@ -42,7 +41,21 @@ TOKEN_ENV = "LUUTRU_TOKEN"
 PASSWORD_CHARS = 1024  # a password longer than this is refused before it is hashed
 
 
+class SignInRefused(Refused):
+    """The actor could not be signed in, or lacks the step's permission (exit 1, findings)."""
+
+    kind = "sign_in_refused"
+
+
+def refuse(code: FindingCode, vi: str, en: str) -> SignInRefused:
+    return SignInRefused([finding(code, vi, en)])
+
+
 def _password(user: str) -> str:
+    """Typed at the terminal (hidden), or the first line of standard input when that is a
+    pipe (never the terminal behind a pipe, which ``getpass`` would open instead)."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return (sys.stdin.readline(PASSWORD_CHARS + 2) if sys.stdin else "").rstrip("\r\n")
     try:
         return typer.prompt(f"Mật khẩu của {user} / password of {user}", hide_input=True, default="",
                             show_default=False, err=True)
@@ -61,7 +74,7 @@ def _by_password(svc: Services, user: str) -> dict | None:
     wait = throttle.accounts.wait(user, time.time())
     if wait > 0:
         _denied(svc, user, Perm.SELF, "locked")
-        raise refuse(DISPOSAL_NOT_SIGNED_IN,
+        raise refuse(SIGN_IN_FAILED,
                      f"Tài khoản {user} đang bị khóa vì đăng nhập sai nhiều lần; thử lại sau {math.ceil(wait)} giây.",
                      f"The account {user} is locked after failed logins; try again in {math.ceil(wait)} s.")
     password = _password(user)
@@ -83,7 +96,7 @@ def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
         user = accounts.normal_username(actor or "")
     except accounts.AccountError:
         name = (actor or "")[:64]
-        raise refuse(DISPOSAL_NOT_SIGNED_IN, f"'{name}' không phải tên tài khoản: ghi --as <tên tài khoản>.",
+        raise refuse(SIGN_IN_FAILED, f"'{name}' không phải tên tài khoản: ghi --as <tên tài khoản>.",
                      f"'{name}' is not an account name: give --as <account>.") from None
     token = os.environ.get(TOKEN_ENV, "").strip()
     if token:
@@ -95,13 +108,13 @@ def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
         found, how = _by_password(svc, user), "mật khẩu / password"
     if found is None:
         _denied(svc, user, perm, "credentials")
-        raise refuse(DISPOSAL_NOT_SIGNED_IN,
+        raise refuse(SIGN_IN_FAILED,
                      f"Không đăng nhập được tài khoản {user} ({how} sai, hết hạn, hoặc tài khoản không hoạt động).",
                      f"Could not sign in as {user} (wrong, expired or revoked {how.split(' / ')[1]}, "
                      "or the account is inactive).")
     if perm not in permissions_for(found.get("roles") or []):
         _denied(svc, user, perm, "permission")
-        raise refuse(DISPOSAL_NOT_PERMITTED,
+        raise refuse(SIGN_IN_NOT_PERMITTED,
                      f"Tài khoản {user} không có quyền {perm.value} cho bước này.",
                      f"The account {user} lacks the permission {perm.value} this step needs.")
     return user

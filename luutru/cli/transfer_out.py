@@ -3,7 +3,7 @@
     luutru transfer-out due --agency CODE [--as-of YEAR]
     luutru transfer-out register --agency CODE --archive NAME --year YEAR [--dossier CODE ...]
     luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR
-    luutru transfer-out confirm RECEIPT.json
+    luutru transfer-out confirm RECEIPT.json --as USER   (signs USER in: luutru.cli.signin)
     luutru transfer-out list
 
 The receiving archive ingests the package with ``luutru ingest`` and its receipt is
@@ -19,6 +19,8 @@ from typing import Any, Callable, Optional
 import typer
 from rich.console import Console
 
+from luutru.api.roles import Perm
+from luutru.cli.signin import SignInRefused, sign_in
 from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
@@ -52,7 +54,8 @@ _print_json = print_json
 def _run(fn: Callable[[Services], Any], as_json: bool, render: Callable[[Any], None]) -> None:
     """Run one step; refusals print their findings and exit 1, never a traceback."""
 
-    run_step(fn, as_json, render, refusals=(ExportError,), errors=(StorageError, TransferPolicyError, OSError))
+    run_step(fn, as_json, render, refusals=(ExportError, SignInRefused),
+             errors=(StorageError, TransferPolicyError, OSError))
 
 
 @transfer_app.command("due")
@@ -132,8 +135,8 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
                   f"{r.seconds} s", highlight=False)
         for x in r.dossiers:
             out.print(f"  - {x.code}  {x.documents} VB  {x.title[:60]}", highlight=False)
-        out.print("Gửi gói cho Lưu trữ lịch sử; khi nhận giấy xác nhận: `luutru transfer-out confirm <tệp .json>`.\n"
-                  "Send the package; when the receipt comes back: `luutru transfer-out confirm <file .json>`.")
+        out.print("Gửi gói cho Lưu trữ lịch sử; khi nhận giấy xác nhận: `luutru transfer-out confirm <tệp .json> --as <tài khoản>`.\n"
+                  "Send the package; when the receipt comes back: `luutru transfer-out confirm <file .json> --as <account>`.")
 
     if fmt == "bag":
         _run(lambda svc: build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
@@ -147,8 +150,13 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
 
 @transfer_app.command("confirm")
 def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json của Lưu trữ lịch sử / the receipt .json"),
-            actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
-    """Nhập giấy xác nhận đã nhận tài liệu / record the receiving archive's receipt."""
+            actor: str = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
+                                                        "the acting account; asks its password (or LUUTRU_TOKEN)"),
+            as_json: bool = JSON) -> None:
+    """Nhập giấy xác nhận đã nhận tài liệu / record the receiving archive's receipt.
+
+    The receipt lets the agency release its copies of the transferred dossiers, so the
+    actor signs in like a disposal step (:mod:`luutru.cli.signin`)."""
 
     if not receipt.is_file():
         err.print(f"[red]Không tìm thấy / not found:[/] {receipt}")
@@ -163,7 +171,7 @@ def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json c
         for code in r.dossiers:
             out.print(f"  - {code}: đã nộp lưu / transferred", highlight=False)
 
-    _run(lambda svc: confirm_receipt(svc, receipt, actor=actor), as_json, render)
+    _run(lambda svc: confirm_receipt(svc, receipt, actor=sign_in(svc, actor, Perm.EXPORT_MANAGE)), as_json, render)
 
 
 @transfer_app.command("list")

@@ -164,13 +164,3 @@ DISPOSAL_BAD_TRANSITION = define('DISPOSAL_BAD_TRANSITION', E,
     "Cannot '…' … in state …",
     'xem trạng thái bằng `luutru disposal show`',
     'see the state with `luutru disposal show`', area=A)
-DISPOSAL_NOT_SIGNED_IN = define('DISPOSAL_NOT_SIGNED_IN', E,
-    'Không đăng nhập được tài khoản …',
-    'Could not sign in as …',
-    'ghi --as <tên tài khoản> và nhập đúng mật khẩu của tài khoản đó, hoặc đặt LUUTRU_TOKEN là mã truy cập của nó',
-    "give --as <account> and that account's password, or set LUUTRU_TOKEN to one of its API tokens", area=A)
-DISPOSAL_NOT_PERMITTED = define('DISPOSAL_NOT_PERMITTED', E,
-    'Tài khoản … không có quyền … cho bước này',
-    'The account … lacks the permission … this step needs',
-    'bước này do người có vai trò tương ứng thực hiện (docs/disposal.md); quản trị viên cấp vai trò qua hai người duyệt',
-    'a person holding the matching role acts (docs/disposal.md); roles are granted by two administrators', area=A)
