@@ -169,6 +169,18 @@ def test_guessing_a_password_on_the_shell_locks_the_account(svc: Services, templ
     assert listing.list_lists(svc, None) == []
 
 
+def test_a_script_without_credentials_is_refused_without_locking_the_account(svc: Services, template) -> None:
+    """Nothing on standard input (a script that forgot LUUTRU_TOKEN) is refused, but is no
+    guess: however often it runs, the person can still sign in."""
+    _home, ing = template
+    draft = ("disposal", "draft", f"{ing.expired[0]}=Hết thời hạn", "--note", "Thuyết minh.", "--as", "lan.vanthu")
+    for _ in range(svc.settings.auth.login_max_failures + 1):
+        code, out = cli(svc, *draft, password="")
+        assert code == 1 and "SIGN_IN_FAILED" in out, out
+    code, out = cli(svc, *draft)
+    assert code == 0, out
+
+
 @pytest.mark.parametrize("which,expected", [
     ("permanent", "DISPOSAL_PERMANENT"),
     ("current", "DISPOSAL_NOT_EXPIRED"),

@@ -68,22 +68,31 @@ def _denied(svc: Services, user: str, perm: Perm, why: str) -> None:
                   {"permission": perm.value, "why": why})
 
 
-def _by_password(svc: Services, user: str) -> dict | None:
-    """The account if the password typed for it is right; failures count towards its lockout."""
+def _by_password(svc: Services, user: str, perm: Perm) -> dict | None:
+    """The account if the password typed for it is right.  A wrong one counts towards the
+    account's lockout; an empty one (nothing typed, an empty pipe) is refused uncounted."""
     throttle = LoginThrottle(svc.settings.auth, svc.catalog)
     wait = throttle.accounts.wait(user, time.time())
     if wait > 0:
-        _denied(svc, user, Perm.SELF, "locked")
+        _denied(svc, user, perm, "locked")
         raise refuse(SIGN_IN_FAILED,
                      f"Tài khoản {user} đang bị khóa vì đăng nhập sai nhiều lần; thử lại sau {math.ceil(wait)} giây.",
                      f"The account {user} is locked after failed logins; try again in {math.ceil(wait)} s.")
     password = _password(user)
-    found = accounts.authenticate(svc, user, password) if 0 < len(password) <= PASSWORD_CHARS else None
+    if not password:
+        return None
+    found = accounts.authenticate(svc, user, password) if len(password) <= PASSWORD_CHARS else None
     if found is None:
         throttle.failed(user, "cli")
     else:
         throttle.succeeded(user)
     return found
+
+
+def _by_token(svc: Services, user: str, token: str) -> dict | None:
+    """The account if ``token`` is a valid API token of ``user`` (not of anybody else)."""
+    found = accounts.user_for_token(svc, token)
+    return found if found is not None and found["username"] == user else None
 
 
 def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
@@ -99,19 +108,15 @@ def sign_in(svc: Services, actor: str | None, perm: Perm) -> str:
         raise refuse(SIGN_IN_FAILED, f"'{name}' không phải tên tài khoản: ghi --as <tên tài khoản>.",
                      f"'{name}' is not an account name: give --as <account>.") from None
     token = os.environ.get(TOKEN_ENV, "").strip()
-    if token:
-        found = accounts.user_for_token(svc, token)
-        how = "mã truy cập / token"
-        if found is not None and found["username"] != user:
-            found = None
-    else:
-        found, how = _by_password(svc, user), "mật khẩu / password"
+    found = _by_token(svc, user, token) if token else _by_password(svc, user, perm)
     if found is None:
-        _denied(svc, user, perm, "credentials")
-        raise refuse(SIGN_IN_FAILED,
-                     f"Không đăng nhập được tài khoản {user} ({how} sai, hết hạn, hoặc tài khoản không hoạt động).",
-                     f"Could not sign in as {user} (wrong, expired or revoked {how.split(' / ')[1]}, "
-                     "or the account is inactive).")
+        _denied(svc, user, perm, "token" if token else "password")
+        vi, en = (("mã truy cập trong LUUTRU_TOKEN không hợp lệ, hết hạn, bị thu hồi hoặc của người khác",
+                   "the token in LUUTRU_TOKEN is invalid, expired, revoked or somebody else's") if token else
+                  ("sai mật khẩu, hoặc tài khoản không tồn tại hay đã bị khóa",
+                   "wrong password, or no such active account"))
+        raise refuse(SIGN_IN_FAILED, f"Không đăng nhập được tài khoản {user}: {vi}.",
+                     f"Could not sign in as {user}: {en}.")
     if perm not in permissions_for(found.get("roles") or []):
         _denied(svc, user, perm, "permission")
         raise refuse(SIGN_IN_NOT_PERMITTED,
