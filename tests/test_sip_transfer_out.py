@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import luutru.api.accounts as accounts
 from luutru.catalog.records import load_aip_metadata
 from luutru.ingest.pipeline import ingest
 from luutru.ingest.sip_source import sip_packages
@@ -93,8 +94,11 @@ def test_damaged_stored_file_refuses_the_submission(services, stored, tmp_path):
 def test_cli_builds_sips_by_default(services, stored, tmp_path):
     env = dict(os.environ, LUUTRU_HOME=str(services.settings.home_dir), LUUTRU_DATABASE_URL=services.settings.db_url)
     codes = [d["ma_ho_so"] for d in stored.dossiers]
+    # The actor signs in (luutru/cli/signin.py): here with an API token, as a script would.
+    accounts.create_user(services, "luu.tru.vien", roles=["archivist"], password="mật-khẩu-lưu-trữ-1", actor="test")
+    env["LUUTRU_TOKEN"], _ = accounts.create_token(services, "luu.tru.vien", actor="test")
     args = [sys.executable, "-m", "luutru.cli.main", "transfer-out", "build", "--agency", AGENCY, "--out",
-            str(tmp_path / "cli"), "--json"] + [x for c in codes for x in ("--dossier", c)]
+            str(tmp_path / "cli"), "--as", "luu.tru.vien", "--json"] + [x for c in codes for x in ("--dossier", c)]
     r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     out = json.loads(r.stdout)

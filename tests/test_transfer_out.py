@@ -210,7 +210,8 @@ def test_explicit_fixed_term_dossier_is_refused_unless_asked(inst_a: Services, t
     assert "--include-fixed-term" in codes["TRANSFER_OUT_NOT_PERMANENT"].message_en
     assert [c.code for c in chosen_dossiers(inst_a, AGENCY, [FIXED], include_fixed_term=True)] == [FIXED]
     # the same through the command: exit 1, the reason on stderr, no package written
-    r = _cli(inst_a, "transfer-out", "build", "--agency", AGENCY, "--dossier", FIXED, "--out", str(tmp_path / "x"))
+    r = _cli(inst_a, "transfer-out", "build", "--agency", AGENCY, "--dossier", FIXED, "--out", str(tmp_path / "x"),
+             "--as", ARCHIVIST, **_signed_in(inst_a))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "TRANSFER_OUT_NOT_PERMANENT" in r.stderr and "vĩnh viễn" in r.stderr
     assert not list((tmp_path / "x").glob("LS-*"))

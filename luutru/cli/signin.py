@@ -4,8 +4,8 @@ The destruction procedure counts people: the drafter, the council members, the a
 and whoever destroys must be different persons with the right role.  The API knows them
 by their login.  On the command line a name alone would let one operator type four
 names and destroy records alone, so every step that changes a disposal list or a hold,
-corrects a record's metadata or records a historical archive's receipt signs its actor
-in first, with the same account, roles and password as the web:
+corrects a record's metadata, or registers, builds or confirms a transfer to a historical
+archive signs its actor in first, with the same account, roles and password as the web:
 
 * the password of ``--as USER``, asked at the terminal (hidden; from standard input
   when it is not a terminal), or

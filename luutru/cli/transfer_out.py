@@ -1,9 +1,12 @@
 """``luutru transfer-out …``: transfer of permanent records to a historical archive.
 
     luutru transfer-out due --agency CODE [--as-of YEAR]
-    luutru transfer-out register --agency CODE --archive NAME --year YEAR [--dossier CODE ...]
-    luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR
-    luutru transfer-out confirm RECEIPT.json --as USER   (signs USER in: luutru.cli.signin)
+    luutru transfer-out register --agency CODE --archive NAME --year YEAR [--dossier CODE ...] --as USER
+    luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR --as USER
+    luutru transfer-out confirm RECEIPT.json --as USER
+
+``--as USER`` is signed in first (its password, or ``LUUTRU_TOKEN``: :mod:`luutru.cli.signin`)
+and needs ``export:manage``, as the API routes of the same steps do.
     luutru transfer-out list
 
 The receiving archive ingests the package with ``luutru ingest`` and its receipt is
@@ -31,7 +34,7 @@ from luutru.services import Services
 from luutru.transfer_out.confirm import confirm_receipt
 from luutru.transfer_out.errors import ExportError
 from luutru.transfer_out.package import build_package
-from luutru.transfer_out.register import acting_user, list_packages
+from luutru.transfer_out.register import list_packages
 from luutru.transfer_out.registration import register
 from luutru.transfer_out.select import due_for_transfer
 from luutru.transfer_out.sip import build_sip_submission
@@ -44,7 +47,8 @@ app.add_typer(transfer_app, name="transfer-out")
 out = Console()
 err = Console(stderr=True)
 
-AS_USER = typer.Option(None, "--as", help="Người thực hiện / who is acting (default: login name)")
+AS_USER = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
+                                          "the acting account; asks its password (or LUUTRU_TOKEN)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
 
 
@@ -83,10 +87,11 @@ def register_cmd(agency: str = typer.Option(..., "--agency", help="Mã định d
                  dossier: Optional[list[str]] = typer.Option(
                      None, "--dossier", help="Mã hồ sơ (lặp lại); bỏ trống: các hồ sơ đến hạn năm --year"),
                  reference: str = typer.Option("", "--reference", help="Số văn bản trả lời của Lưu trữ lịch sử"),
-                 actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
+                 actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Đăng ký nộp lưu với Lưu trữ lịch sử (Thông tư 06/2025 Điều 3) / register the submission."""
 
     def step(svc: Services) -> dict[str, Any]:
+        who = sign_in(svc, actor, Perm.EXPORT_MANAGE)
         codes = list(dossier or []) or [c.code for c in due_for_transfer(svc, agency, year)]
         if not codes:
             raise ExportError([error(
@@ -94,7 +99,7 @@ def register_cmd(agency: str = typer.Option(..., "--agency", help="Mã định d
                 f"Không có hồ sơ nào để đăng ký (cơ quan {agency}, năm {year}). Sửa: chỉ định hồ sơ bằng --dossier.",
                 f"Nothing to register (agency {agency}, year {year}). Fix: name dossiers with --dossier.")])
         return register(svc, agency=agency, archive_code=archive_code, archive_name=archive, planned_year=year,
-                        dossiers=codes, actor=acting_user(actor), reference=reference).to_dict()
+                        dossiers=codes, actor=who, reference=reference).to_dict()
 
     def render(r: dict[str, Any]) -> None:
         out.print(f"Đã đăng ký / registered {r['id']}: {len(r['dossier_codes'])} hồ sơ, năm {r['planned_year']}, "
@@ -116,7 +121,7 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
           fmt: str = typer.Option("sip", "--format",
                                   help="sip: gói SIP 05/2025 (E-ARK CSIP) cho mỗi hồ sơ / one 05/2025 SIP per dossier; "
                                        "bag: BagIt + mục lục XLSX (giữa hai hệ thống luutru) / BagIt + XLSX catalogue"),
-          actor: Optional[str] = AS_USER, as_json: bool = JSON) -> None:
+          actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Lập gói nộp lưu (SIP 05/2025 hoặc BagIt) / build the transfer package (05/2025 SIPs or BagIt)."""
     if fmt not in ("sip", "bag"):
         err.print("--format: sip | bag")
@@ -138,21 +143,21 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
         out.print("Gửi gói cho Lưu trữ lịch sử; khi nhận giấy xác nhận: `luutru transfer-out confirm <tệp .json> --as <tài khoản>`.\n"
                   "Send the package; when the receipt comes back: `luutru transfer-out confirm <file .json> --as <account>`.")
 
-    if fmt == "bag":
-        _run(lambda svc: build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
-                                       include_fixed_term=include_fixed_term, archive_name=archive, actor=actor,
-                                       make_zip=make_zip), as_json, render)
-    else:
-        _run(lambda svc: build_sip_submission(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
-                                              include_fixed_term=include_fixed_term, archive_name=archive, actor=actor),
-             as_json, render)
+    def step(svc: Services) -> Any:
+        who = sign_in(svc, actor, Perm.EXPORT_MANAGE)
+        if fmt == "bag":
+            return build_package(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
+                                 include_fixed_term=include_fixed_term, archive_name=archive, actor=who,
+                                 make_zip=make_zip)
+        return build_sip_submission(svc, agency=agency, out_dir=out_dir, as_of=as_of, dossiers=dossier or None,
+                                    include_fixed_term=include_fixed_term, archive_name=archive, actor=who)
+
+    _run(step, as_json, render)
 
 
 @transfer_app.command("confirm")
 def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json của Lưu trữ lịch sử / the receipt .json"),
-            actor: str = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
-                                                        "the acting account; asks its password (or LUUTRU_TOKEN)"),
-            as_json: bool = JSON) -> None:
+            actor: str = AS_USER, as_json: bool = JSON) -> None:
     """Nhập giấy xác nhận đã nhận tài liệu / record the receiving archive's receipt.
 
     The receipt lets the agency release its copies of the transferred dossiers, so the
