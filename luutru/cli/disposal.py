@@ -20,7 +20,7 @@ import luutru.disposal.proposal as proposal
 import luutru.disposal.tombstone as tombstone
 import luutru.disposal.transfers as transfers
 from luutru.api.roles import Perm
-from luutru.cli.signin import SignInRefused, sign_in
+from luutru.cli.signin import AS_ACCOUNT, SignInRefused, sign_in
 from luutru.cli.support import ExitCode, choice, print_json, run_step, shown
 from luutru.config import Settings
 from luutru.disposal.common import DisposalError
@@ -45,8 +45,6 @@ disposal_app.add_typer(hold_app, name="hold")
 out = Console()
 err = Console(stderr=True)
 
-AS_USER = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
-                                          "the acting account; asks its password (or LUUTRU_TOKEN)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
 
 
@@ -158,7 +156,7 @@ def disposal_draft(dossiers: list[str] = typer.Argument(..., help="Mã hồ sơ,
                    note: str = typer.Option(..., "--note", help="Bản thuyết minh / explanatory note"),
                    reason: Optional[str] = typer.Option(None, "--reason", help="Lý do chung / reason for all"),
                    title: Optional[str] = typer.Option(None, "--title"),
-                   actor: str = AS_USER, as_json: bool = JSON) -> None:
+                   actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Lập danh mục tài liệu hết giá trị / draft a list of expired records."""
 
     _run(_as(Perm.DISPOSAL_PROPOSE, actor, lambda svc, who: proposal.draft(
@@ -169,7 +167,7 @@ def disposal_draft(dossiers: list[str] = typer.Argument(..., help="Mã hồ sơ,
 @disposal_app.command("opinion")
 def disposal_opinion(list_id: str, agree: bool = typer.Option(..., "--agree/--disagree"),
                      comment: str = typer.Option("", "--comment"), role: str = typer.Option("", "--role"),
-                     actor: str = AS_USER, as_json: bool = JSON) -> None:
+                     actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Ý kiến thành viên Hội đồng xác định giá trị tài liệu / a council member's opinion."""
 
     _run(_as(Perm.DISPOSAL_REVIEW, actor, lambda svc, who: proposal.add_opinion(
@@ -179,7 +177,7 @@ def disposal_opinion(list_id: str, agree: bool = typer.Option(..., "--agree/--di
 
 @disposal_app.command("approve")
 def disposal_approve(list_id: str, decision: str = typer.Option(..., "--decision", help="Số quyết định / decision no."),
-                     note: str = typer.Option("", "--note"), actor: str = AS_USER, as_json: bool = JSON) -> None:
+                     note: str = typer.Option("", "--note"), actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Phê duyệt danh mục (không phải người lập) / approve (never by the drafter)."""
 
     _run(_as(Perm.DISPOSAL_APPROVE, actor, lambda svc, who: proposal.approve(
@@ -187,7 +185,7 @@ def disposal_approve(list_id: str, decision: str = typer.Option(..., "--decision
 
 
 @disposal_app.command("reject")
-def disposal_reject(list_id: str, reason: str = typer.Option(..., "--reason"), actor: str = AS_USER,
+def disposal_reject(list_id: str, reason: str = typer.Option(..., "--reason"), actor: str = AS_ACCOUNT,
                     as_json: bool = JSON) -> None:
     """Không phê duyệt danh mục / reject a list."""
 
@@ -219,13 +217,13 @@ def _exec(list_id: str, actor: str, as_json: bool) -> None:
 
 
 @disposal_app.command("execute")
-def disposal_execute(list_id: str, actor: str = AS_USER, as_json: bool = JSON) -> None:
+def disposal_execute(list_id: str, actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Thực hiện hủy theo danh mục đã duyệt (không thể hoàn tác) / destroy (irreversible)."""
     _exec(list_id, actor, as_json)
 
 
 @disposal_app.command("resume")
-def disposal_resume(list_id: str, actor: str = AS_USER, as_json: bool = JSON) -> None:
+def disposal_resume(list_id: str, actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Tiếp tục lần hủy bị gián đoạn / finish an interrupted destruction."""
     _exec(list_id, actor, as_json)
 
@@ -265,7 +263,7 @@ def disposal_tombstones(code: Optional[str] = typer.Argument(None), as_json: boo
 
 @disposal_app.command("flag-transfer")
 def disposal_flag_transfer(code: str, archive: Optional[str] = typer.Option(None, "--archive"),
-                           actor: str = AS_USER) -> None:
+                           actor: str = AS_ACCOUNT) -> None:
     """Đánh dấu hồ sơ phải nộp lưu lịch sử trước khi hủy / must be transferred before destruction."""
 
     _run(_as(Perm.DISPOSAL_PROPOSE, actor,
@@ -274,7 +272,7 @@ def disposal_flag_transfer(code: str, archive: Optional[str] = typer.Option(None
 
 
 @hold_app.command("place")
-def hold_place(code: str, reason: str = typer.Option(..., "--reason"), actor: str = AS_USER,
+def hold_place(code: str, reason: str = typer.Option(..., "--reason"), actor: str = AS_ACCOUNT,
                as_json: bool = JSON) -> None:
     """Giữ lại hồ sơ (không được hủy) / put a dossier on hold."""
 
@@ -284,7 +282,7 @@ def hold_place(code: str, reason: str = typer.Option(..., "--reason"), actor: st
 
 
 @hold_app.command("lift")
-def hold_lift(hold_id: int, reason: str = typer.Option(..., "--reason"), actor: str = AS_USER,
+def hold_lift(hold_id: int, reason: str = typer.Option(..., "--reason"), actor: str = AS_ACCOUNT,
               as_json: bool = JSON) -> None:
     """Gỡ lệnh giữ / lift a hold."""
 

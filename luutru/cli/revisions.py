@@ -13,7 +13,7 @@ from rich.console import Console
 import luutru.catalog.action_queue as action_queue
 from luutru.api.roles import Perm
 from luutru.catalog.records import load_aip_metadata
-from luutru.cli.signin import sign_in
+from luutru.cli.signin import AS_ACCOUNT, sign_in
 from luutru.cli.support import run_step, usage_error
 from luutru.packaging.ocfl import RevisionError
 from luutru.preservation.corrections import Correction, correct_metadata
@@ -57,8 +57,7 @@ def correct(code: str = typer.Argument(..., help="Mã hồ sơ / dossier code"),
             set_: list[str] = typer.Option(..., "--set", help="TRƯỜNG=giá trị mới / FIELD=new value (repeatable)"),
             reason: str = typer.Option(..., "--reason", help="Lý do hiệu đính / reason of the correction"),
             document: Optional[str] = typer.Option(None, "--document", help="Mã văn bản / document identifier"),
-            actor: str = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
-                                                        "the acting account; asks its password (or LUUTRU_TOKEN)"),
+            actor: str = AS_ACCOUNT,
             as_json: bool = JSON) -> None:
     """Hiệu đính siêu dữ liệu (tạo phiên bản mới của AIP) / correct metadata (a new AIP revision)."""
     fields: dict[str, str] = {}

@@ -40,6 +40,10 @@ from luutru.services import Services
 TOKEN_ENV = "LUUTRU_TOKEN"
 PASSWORD_CHARS = 1024  # a password longer than this is refused before it is hashed
 
+#: The ``--as`` option of every step that signs its actor in (one definition, one help text).
+AS_ACCOUNT = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
+                                            "the acting account; asks its password (or LUUTRU_TOKEN)")
+
 
 class SignInRefused(Refused):
     """The actor could not be signed in, or lacks the step's permission (exit 1, findings)."""
@@ -71,8 +75,8 @@ def _denied(svc: Services, user: str, perm: Perm, why: str) -> None:
 def _by_password(svc: Services, user: str, perm: Perm) -> dict | None:
     """The account if the password typed for it is right.  A wrong one counts towards the
     account's lockout; an empty one (nothing typed, an empty pipe) is refused uncounted."""
-    throttle = LoginThrottle(svc.settings.auth, svc.catalog)
-    wait = throttle.accounts.wait(user, time.time())
+    accounts_table = LoginThrottle(svc.settings.auth, svc.catalog).accounts  # the web's per-account counts
+    wait = accounts_table.wait(user, time.time())
     if wait > 0:
         _denied(svc, user, perm, "locked")
         raise refuse(SIGN_IN_FAILED,
@@ -83,9 +87,9 @@ def _by_password(svc: Services, user: str, perm: Perm) -> dict | None:
         return None
     found = accounts.authenticate(svc, user, password) if len(password) <= PASSWORD_CHARS else None
     if found is None:
-        throttle.failed(user, "cli")
+        accounts_table.fail(user, time.time())
     else:
-        throttle.succeeded(user)
+        accounts_table.clear(user)
     return found
 
 

@@ -4,10 +4,10 @@
     luutru transfer-out register --agency CODE --archive NAME --year YEAR [--dossier CODE ...] --as USER
     luutru transfer-out build --agency CODE [--as-of YEAR] [--dossier CODE ...] --out DIR --as USER
     luutru transfer-out confirm RECEIPT.json --as USER
+    luutru transfer-out list
 
 ``--as USER`` is signed in first (its password, or ``LUUTRU_TOKEN``: :mod:`luutru.cli.signin`)
 and needs ``export:manage``, as the API routes of the same steps do.
-    luutru transfer-out list
 
 The receiving archive ingests the package with ``luutru ingest`` and its receipt is
 written under its ``LUUTRU_HOME/receipts/``.  Exit codes: 0 done, 1 refused (the
@@ -23,7 +23,7 @@ import typer
 from rich.console import Console
 
 from luutru.api.roles import Perm
-from luutru.cli.signin import SignInRefused, sign_in
+from luutru.cli.signin import AS_ACCOUNT, SignInRefused, sign_in
 from luutru.cli.support import ExitCode, print_json, run_step
 from luutru.policies.transfer import TransferPolicyError
 from luutru.preservation.storage.base import StorageError
@@ -47,8 +47,6 @@ app.add_typer(transfer_app, name="transfer-out")
 out = Console()
 err = Console(stderr=True)
 
-AS_USER = typer.Option(..., "--as", help="Tài khoản người thực hiện; hỏi mật khẩu (hoặc LUUTRU_TOKEN) / "
-                                          "the acting account; asks its password (or LUUTRU_TOKEN)")
 JSON = typer.Option(False, "--json", help="In JSON / print JSON")
 
 
@@ -87,7 +85,7 @@ def register_cmd(agency: str = typer.Option(..., "--agency", help="Mã định d
                  dossier: Optional[list[str]] = typer.Option(
                      None, "--dossier", help="Mã hồ sơ (lặp lại); bỏ trống: các hồ sơ đến hạn năm --year"),
                  reference: str = typer.Option("", "--reference", help="Số văn bản trả lời của Lưu trữ lịch sử"),
-                 actor: str = AS_USER, as_json: bool = JSON) -> None:
+                 actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Đăng ký nộp lưu với Lưu trữ lịch sử (Thông tư 06/2025 Điều 3) / register the submission."""
 
     def step(svc: Services) -> dict[str, Any]:
@@ -121,7 +119,7 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
           fmt: str = typer.Option("sip", "--format",
                                   help="sip: gói SIP 05/2025 (E-ARK CSIP) cho mỗi hồ sơ / one 05/2025 SIP per dossier; "
                                        "bag: BagIt + mục lục XLSX (giữa hai hệ thống luutru) / BagIt + XLSX catalogue"),
-          actor: str = AS_USER, as_json: bool = JSON) -> None:
+          actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Lập gói nộp lưu (SIP 05/2025 hoặc BagIt) / build the transfer package (05/2025 SIPs or BagIt)."""
     if fmt not in ("sip", "bag"):
         err.print("--format: sip | bag")
@@ -157,7 +155,7 @@ def build(agency: str = typer.Option(..., "--agency", help="Mã định danh cơ
 
 @transfer_app.command("confirm")
 def confirm(receipt: Path = typer.Argument(..., help="Giấy xác nhận .json của Lưu trữ lịch sử / the receipt .json"),
-            actor: str = AS_USER, as_json: bool = JSON) -> None:
+            actor: str = AS_ACCOUNT, as_json: bool = JSON) -> None:
     """Nhập giấy xác nhận đã nhận tài liệu / record the receiving archive's receipt.
 
     The receipt lets the agency release its copies of the transferred dossiers, so the
